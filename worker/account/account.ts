@@ -1,0 +1,269 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { Env } from '../env';
+import type { Balance, LedgerReason, LogRow, ReserveResult, SettleInput, SettleResult } from './types';
+
+interface AccountState {
+  userId: number;
+  balance: number;
+  used: number;
+}
+
+interface TokenCap {
+  /** null: the token has no cap of its own. */
+  remain: number | null;
+  used: number;
+}
+
+interface Reservation {
+  tokenId: number | null;
+  units: number;
+  at: number;
+}
+
+type Pending =
+  | { kind: 'log'; row: LogRow }
+  | { kind: 'ledger'; userId: number; tokenId: number | null; delta: number; balanceAfter: number; reason: LedgerReason; note: string | null; requestId: string | null; at: number };
+
+const FLUSH_DELAY_MS = 500;
+const FLUSH_BATCH = 200;
+/** A reservation older than this is from a request that died without settling. */
+const RESERVATION_TTL_MS = 15 * 60_000;
+
+/**
+ * One per user: the live balance, its tokens' own caps, and reservations. Every balance change
+ * passes through here, so concurrent requests cannot overspend. Ledger and log rows are kept in
+ * this object's storage and flushed to D1 in batches by an alarm; D1's balance columns mirror
+ * the object's state and have no other writer.
+ */
+export class Account extends DurableObject<Env> {
+  private state: AccountState | undefined;
+  private readonly caps = new Map<number, TokenCap>();
+  private reservations = new Map<string, Reservation>();
+  private loaded = false;
+
+  private async load(userId: number): Promise<AccountState> {
+    if (this.state) return this.state;
+    await this.ctx.blockConcurrencyWhile(async () => {
+      if (this.state) return;
+      const stored = await this.ctx.storage.get<AccountState>('state');
+      if (stored) {
+        this.state = stored;
+      } else {
+        const row = await this.env.DB.prepare('SELECT quota, used_quota FROM users WHERE id = ?')
+          .bind(userId)
+          .first<{ quota: number; used_quota: number }>();
+        this.state = { userId, balance: row?.quota ?? 0, used: row?.used_quota ?? 0 };
+        await this.ctx.storage.put('state', this.state);
+      }
+      if (!this.loaded) {
+        const res = await this.ctx.storage.list<Reservation>({ prefix: 'res:' });
+        for (const [k, v] of res) this.reservations.set(k.slice(4), v);
+        this.loaded = true;
+      }
+    });
+    return this.state!;
+  }
+
+  private async cap(tokenId: number): Promise<TokenCap> {
+    const known = this.caps.get(tokenId);
+    if (known) return known;
+    let cap = await this.ctx.storage.get<TokenCap>(`cap:${tokenId}`);
+    if (!cap) {
+      const row = await this.env.DB.prepare('SELECT remain_quota, used_quota FROM tokens WHERE id = ?')
+        .bind(tokenId)
+        .first<{ remain_quota: number | null; used_quota: number }>();
+      // Another call may have loaded it while D1 answered; keep the first copy.
+      const raced = this.caps.get(tokenId);
+      if (raced) return raced;
+      cap = { remain: row?.remain_quota ?? null, used: row?.used_quota ?? 0 };
+      await this.ctx.storage.put(`cap:${tokenId}`, cap);
+    }
+    const raced = this.caps.get(tokenId);
+    if (raced) return raced;
+    this.caps.set(tokenId, cap);
+    return cap;
+  }
+
+  private held(filter: (r: Reservation) => boolean): number {
+    const now = Date.now();
+    let sum = 0;
+    for (const [id, r] of this.reservations) {
+      if (now - r.at > RESERVATION_TTL_MS) {
+        this.reservations.delete(id);
+        void this.ctx.storage.delete(`res:${id}`);
+        continue;
+      }
+      if (filter(r)) sum += r.units;
+    }
+    return sum;
+  }
+
+  async reserve(userId: number, tokenId: number | null, requestId: string, units: number): Promise<ReserveResult> {
+    const state = await this.load(userId);
+    const cap = tokenId === null ? null : await this.cap(tokenId);
+    if (state.balance - this.held(() => true) < units || state.balance <= 0) return { ok: false, reason: 'user_balance' };
+    if (cap && cap.remain !== null) {
+      const heldForToken = this.held((r) => r.tokenId === tokenId);
+      if (cap.remain - heldForToken < units || cap.remain <= 0) return { ok: false, reason: 'token_cap' };
+    }
+    const reservation = { tokenId, units, at: Date.now() };
+    this.reservations.set(requestId, reservation);
+    await this.ctx.storage.put(`res:${requestId}`, reservation);
+    return { ok: true };
+  }
+
+  /** Takes the exact charge, never more than the account (and the token's cap) still holds. */
+  async settle(userId: number, input: SettleInput): Promise<SettleResult> {
+    const state = await this.load(userId);
+    await this.dropReservation(input.requestId);
+    const cap = input.tokenId === null ? null : await this.cap(input.tokenId);
+    let charge = Math.max(0, Math.floor(input.charge));
+    let capped = false;
+    const limit = Math.min(state.balance, cap && cap.remain !== null ? cap.remain : Number.POSITIVE_INFINITY);
+    if (charge > limit) {
+      charge = Math.max(0, limit);
+      capped = true;
+    }
+    state.balance -= charge;
+    state.used += charge;
+    const writes: Record<string, unknown> = { state };
+    if (cap && input.tokenId !== null) {
+      if (cap.remain !== null) cap.remain -= charge;
+      cap.used += charge;
+      writes[`cap:${input.tokenId}`] = cap;
+    }
+    const log: LogRow = { ...input.log, quota: charge, capped };
+    const pending: Pending[] = [{ kind: 'log', row: log }];
+    if (charge > 0) {
+      pending.push({
+        kind: 'ledger', userId, tokenId: input.tokenId, delta: -charge, balanceAfter: state.balance,
+        reason: 'charge', note: null, requestId: input.requestId, at: log.created_at,
+      });
+    }
+    await this.enqueue(writes, pending);
+    return { charged: charge, capped };
+  }
+
+  /** A failed request: the reservation goes back, and the log row records it at no charge. */
+  async release(userId: number, requestId: string, log: LogRow | null): Promise<void> {
+    await this.load(userId);
+    await this.dropReservation(requestId);
+    if (log) await this.enqueue({}, [{ kind: 'log', row: { ...log, quota: 0, capped: false } }]);
+  }
+
+  /** Top-ups and adjustments. A change that would take the balance below zero is refused. */
+  async credit(userId: number, delta: number, reason: LedgerReason, note: string | null): Promise<Balance | { error: string }> {
+    const state = await this.load(userId);
+    if (!Number.isSafeInteger(delta)) return { error: 'delta must be a whole number of units' };
+    if (state.balance + delta < 0) return { error: `the balance is ${state.balance}; a change of ${delta} would take it below zero` };
+    state.balance += delta;
+    await this.enqueue({ state }, [
+      { kind: 'ledger', userId, tokenId: null, delta, balanceAfter: state.balance, reason, note, requestId: null, at: Date.now() },
+    ]);
+    await this.flush();
+    return { quota: state.balance, usedQuota: state.used };
+  }
+
+  async setTokenCap(userId: number, tokenId: number, remain: number | null): Promise<void> {
+    await this.load(userId);
+    const cap = await this.cap(tokenId);
+    cap.remain = remain;
+    await this.ctx.storage.put(`cap:${tokenId}`, cap);
+    await this.markDirty();
+    await this.flush();
+  }
+
+  async balance(userId: number): Promise<Balance & { tokens: Record<number, TokenCap> }> {
+    const state = await this.load(userId);
+    return { quota: state.balance, usedQuota: state.used, tokens: Object.fromEntries(this.caps) };
+  }
+
+  /** The balance after everything this object holds has reached D1 (for reconciliation). */
+  async settledBalance(userId: number): Promise<Balance> {
+    const state = await this.load(userId);
+    while (await this.flush()) {
+      // keep flushing until nothing is pending
+    }
+    return { quota: state.balance, usedQuota: state.used };
+  }
+
+  async tokenCap(userId: number, tokenId: number): Promise<TokenCap> {
+    await this.load(userId);
+    return this.cap(tokenId);
+  }
+
+  private async dropReservation(requestId: string): Promise<void> {
+    if (this.reservations.delete(requestId)) await this.ctx.storage.delete(`res:${requestId}`);
+  }
+
+  private seq = 0;
+
+  private async enqueue(writes: Record<string, unknown>, pending: Pending[]): Promise<void> {
+    if (this.seq === 0) this.seq = (await this.ctx.storage.get<number>('seq')) ?? 0;
+    const entries: Record<string, unknown> = { ...writes, dirty: true };
+    for (const p of pending) entries[`pend:${String(++this.seq).padStart(12, '0')}`] = p;
+    entries.seq = this.seq;
+    await this.ctx.storage.put(entries);
+    await this.scheduleFlush();
+  }
+
+  private async markDirty(): Promise<void> {
+    await this.ctx.storage.put('dirty', true);
+  }
+
+  private async scheduleFlush(): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null) await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
+  }
+
+  override async alarm(): Promise<void> {
+    const more = await this.flush();
+    if (more) await this.ctx.storage.setAlarm(Date.now() + 50);
+  }
+
+  /** Writes pending rows and the balance mirror to D1 in one batch. Returns true if rows remain. */
+  private async flush(): Promise<boolean> {
+    const pending = await this.ctx.storage.list<Pending>({ prefix: 'pend:', limit: FLUSH_BATCH });
+    const dirty = await this.ctx.storage.get<boolean>('dirty');
+    if (pending.size === 0 && !dirty) return false;
+    const state = this.state ?? (await this.ctx.storage.get<AccountState>('state'));
+    const db = this.env.DB;
+    const statements: D1PreparedStatement[] = [];
+    for (const p of pending.values()) statements.push(p.kind === 'log' ? insertLog(db, p.row) : insertLedger(db, p));
+    if (state) {
+      statements.push(db.prepare('UPDATE users SET quota = ?, used_quota = ?, updated_at = ? WHERE id = ?').bind(state.balance, state.used, Date.now(), state.userId));
+    }
+    const caps = await this.ctx.storage.list<TokenCap>({ prefix: 'cap:' });
+    for (const [k, cap] of caps) {
+      statements.push(db.prepare('UPDATE tokens SET remain_quota = ?, used_quota = ? WHERE id = ?').bind(cap.remain, cap.used, Number(k.slice(4))));
+    }
+    await db.batch(statements);
+    await this.ctx.storage.delete([...pending.keys()]);
+    if (pending.size < FLUSH_BATCH) {
+      await this.ctx.storage.delete('dirty');
+      return false;
+    }
+    return true;
+  }
+}
+
+function insertLog(db: D1Database, r: LogRow): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO logs (created_at, request_id, user_id, token_id, channel_id, model, endpoint, is_stream,
+        prompt_tokens, completion_tokens, cached_tokens, usage_counted, quota, capped, model_ratio, completion_ratio,
+        group_ratio, ip, status, error_code, latency_ms, attempts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(
+      r.created_at, r.request_id, r.user_id, r.token_id, r.channel_id, r.model, r.endpoint, r.is_stream ? 1 : 0,
+      r.prompt_tokens, r.completion_tokens, r.cached_tokens, r.usage_counted ? 1 : 0, r.quota, r.capped ? 1 : 0,
+      r.model_ratio, r.completion_ratio, r.group_ratio, r.ip, r.status, r.error_code, r.latency_ms, r.attempts,
+    );
+}
+
+function insertLedger(db: D1Database, p: Extract<Pending, { kind: 'ledger' }>): D1PreparedStatement {
+  return db
+    .prepare('INSERT INTO ledger (user_id, token_id, delta, balance_after, reason, note, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .bind(p.userId, p.tokenId, p.delta, p.balanceAfter, p.reason, p.note, p.requestId, p.at);
+}

@@ -1,0 +1,86 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../app-types';
+import type { Context } from 'hono';
+import { AnyObject, TimeInput, errors, json, router, toMs } from './openapi';
+import { currentUser, requireSession } from './session';
+
+interface LogDbRow {
+  id: number;
+  created_at: number;
+  request_id: string;
+  user_id: number;
+  token_id: number | null;
+  channel_id: number | null;
+  model: string;
+  endpoint: string;
+  is_stream: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  usage_counted: number;
+  quota: number;
+  capped: number;
+  model_ratio: number | null;
+  completion_ratio: number | null;
+  group_ratio: number | null;
+  ip: string | null;
+  status: number;
+  error_code: string | null;
+  latency_ms: number;
+  attempts: number;
+  token_name: string | null;
+  ip_first_seen: number;
+}
+
+const logView = (r: LogDbRow) => ({
+  ...r,
+  created_at: new Date(r.created_at).toISOString(),
+  is_stream: r.is_stream === 1,
+  usage_counted: r.usage_counted === 1,
+  capped: r.capped === 1,
+  ip_first_seen: r.ip_first_seen === 1,
+});
+
+/** A customer's view is always their own: the filter is forced to their id. */
+export function scopedUserId(c: Context<AppEnv>, asked: number | undefined): number | null {
+  const me = currentUser(c);
+  return me.role === 'admin' ? (asked ?? null) : me.id;
+}
+
+const LogQuery = z.object({
+  user_id: z.coerce.number().int().positive().optional(),
+  token_id: z.coerce.number().int().positive().optional(),
+  model: z.string().max(256).optional(),
+  ip: z.string().max(64).optional(),
+  status: z.coerce.number().int().optional(),
+  from: TimeInput.optional(),
+  to: TimeInput.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.coerce.number().int().positive().optional(),
+});
+
+export const logRoutes = router();
+logRoutes.use('/api/logs', requireSession);
+logRoutes.use('/api/logs/*', requireSession);
+
+logRoutes.openapi(
+  createRoute({ method: 'get', path: '/api/logs', tags: ['logs'], summary: 'Request logs, newest first; cursor pagination', request: { query: LogQuery }, responses: { 200: json(AnyObject), ...errors } }),
+  async (c) => {
+    const q = c.req.valid('query');
+    const userId = scopedUserId(c, q.user_id);
+    const { results } = await c.env.DB.prepare(
+      `SELECT l.*, t.name AS token_name,
+              (l.ip IS NOT NULL AND NOT EXISTS (SELECT 1 FROM logs p WHERE p.token_id = l.token_id AND p.ip = l.ip AND p.id < l.id)) AS ip_first_seen
+         FROM logs l LEFT JOIN tokens t ON t.id = l.token_id
+        WHERE (?1 IS NULL OR l.user_id = ?1) AND (?2 IS NULL OR l.token_id = ?2) AND (?3 IS NULL OR l.model = ?3)
+          AND (?4 IS NULL OR l.ip = ?4) AND (?5 IS NULL OR l.created_at >= ?5) AND (?6 IS NULL OR l.created_at <= ?6)
+          AND (?7 IS NULL OR l.id < ?7) AND (?8 IS NULL OR l.status = ?8)
+        ORDER BY l.id DESC LIMIT ?9`,
+    )
+      .bind(userId, q.token_id ?? null, q.model ?? null, q.ip ?? null, q.from !== undefined ? toMs(q.from) : null, q.to !== undefined ? toMs(q.to) : null, q.cursor ?? null, q.status ?? null, q.limit + 1)
+      .all<LogDbRow>();
+    const page = results.slice(0, q.limit);
+    const next = results.length > q.limit ? String(page[page.length - 1].id) : null;
+    return c.json({ items: page.map(logView), next_cursor: next }, 200);
+  },
+);

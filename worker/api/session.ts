@@ -1,0 +1,87 @@
+import { SignJWT, jwtVerify } from 'jose';
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { ApiError } from '../lib/errors';
+import { settingsOf } from '../env';
+import type { AppEnv } from '../app-types';
+
+export const SESSION_COOKIE = 'relay_session';
+export const SESSION_HOURS = 12;
+
+export interface SessionUser {
+  id: number;
+  role: 'admin' | 'user';
+  username: string;
+}
+
+const secretOf = (c: Context<AppEnv>) => new TextEncoder().encode(settingsOf(c.env).JWT_SECRET);
+
+export async function signSession(c: Context<AppEnv>, user: SessionUser): Promise<string> {
+  return new SignJWT({ role: user.role, username: user.username })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(String(user.id))
+    .setIssuedAt()
+    .setExpirationTime(`${SESSION_HOURS}h`)
+    .sign(secretOf(c));
+}
+
+async function verifySession(c: Context<AppEnv>, token: string): Promise<SessionUser | null> {
+  try {
+    const { payload } = await jwtVerify(token, secretOf(c), { algorithms: ['HS256'] });
+    const id = Number(payload.sub);
+    const role = payload.role;
+    if (!Number.isInteger(id) || (role !== 'admin' && role !== 'user')) return null;
+    return { id, role, username: String(payload.username ?? '') };
+  } catch {
+    return null;
+  }
+}
+
+function bearerOf(c: Context<AppEnv>): string | undefined {
+  const auth = c.req.header('authorization');
+  if (auth?.toLowerCase().startsWith('bearer ')) {
+    const token = auth.slice(7).trim();
+    if (!token.startsWith('sk-')) return token;
+  }
+  return undefined;
+}
+
+/** Reads the session from the bearer JWT or the cookie; the user row must still be enabled. */
+export async function readSession(c: Context<AppEnv>): Promise<SessionUser | null> {
+  const token = bearerOf(c) ?? getCookie(c, SESSION_COOKIE);
+  if (!token) return null;
+  const session = await verifySession(c, token);
+  if (!session) return null;
+  const row = await c.env.DB.prepare('SELECT role, status, username FROM users WHERE id = ?')
+    .bind(session.id)
+    .first<{ role: 'admin' | 'user'; status: string; username: string }>();
+  if (!row || row.status !== 'enabled') return null;
+  return { id: session.id, role: row.role, username: row.username };
+}
+
+export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const session = await readSession(c);
+  if (!session) throw new ApiError(401, 'unauthorized', 'a valid session is required: log in first');
+  c.set('session', session);
+  await next();
+};
+
+export function currentUser(c: Context<AppEnv>): SessionUser {
+  const s = c.get('session');
+  if (!s) throw new ApiError(401, 'unauthorized', 'a valid session is required: log in first');
+  return s;
+}
+
+export function requireAdmin(c: Context<AppEnv>): SessionUser {
+  const s = currentUser(c);
+  if (s.role !== 'admin') throw new ApiError(403, 'forbidden', 'this call is for administrators');
+  return s;
+}
+
+/** An admin may act for anyone; a user only for themselves. */
+export function ownUserId(c: Context<AppEnv>, requested?: number | null): number {
+  const s = currentUser(c);
+  if (requested === undefined || requested === null) return s.id;
+  if (s.role !== 'admin' && requested !== s.id) throw new ApiError(403, 'forbidden', 'you can only act on your own account');
+  return requested;
+}

@@ -1,0 +1,66 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppEnv } from './app-types';
+import { ApiError } from './lib/errors';
+import { newRequestId } from './lib/util';
+import { SettingsError, settingsOf } from './env';
+import { ensureRootAdmin } from './api/bootstrap';
+import { authRoutes } from './api/auth';
+import { userRoutes } from './api/users';
+import { tokenRoutes } from './api/tokens';
+import { channelRoutes } from './api/channels';
+import { pricingRoutes } from './api/pricing';
+import { logRoutes } from './api/logs';
+import { statsRoutes } from './api/stats';
+import { maintenanceRoutes } from './api/maintenance';
+import { renderDocs } from './api/docs';
+import { relayRoutes } from './relay/routes';
+import { dashboardRoutes } from './dashboard/routes';
+
+function renderError(err: Error, c: Context<AppEnv>): Response {
+  if (err instanceof ApiError) return err.toResponse();
+  if (err instanceof SettingsError) {
+    console.error(err.message);
+    return new ApiError(500, 'internal_error', err.message).toResponse();
+  }
+  console.error(`unhandled error on ${c.req.method} ${new URL(c.req.url).pathname}:`, err instanceof Error ? err.message : err);
+  return new ApiError(500, 'internal_error', 'internal error').toResponse();
+}
+
+export function buildApp(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    const requestId = newRequestId();
+    c.set('requestId', requestId);
+    settingsOf(c.env);
+    await ensureRootAdmin(c.env);
+    await next();
+    try {
+      c.res.headers.set('x-request-id', requestId);
+    } catch {
+      c.res = new Response(c.res.body, c.res);
+      c.res.headers.set('x-request-id', requestId);
+    }
+  });
+
+  app.route('/', relayRoutes);
+  app.route('/', authRoutes);
+  app.route('/', userRoutes);
+  app.route('/', tokenRoutes);
+  app.route('/', channelRoutes);
+  app.route('/', pricingRoutes);
+  app.route('/', logRoutes);
+  app.route('/', statsRoutes);
+  app.route('/', maintenanceRoutes);
+
+  const info = { title: 'LLM Relay management API', version: '1.0.0' };
+  app.doc31('/api/openapi.json', { openapi: '3.1.0', info });
+  app.get('/api/docs', (c) => c.html(renderDocs(app.getOpenAPI31Document({ openapi: '3.1.0', info }) as Parameters<typeof renderDocs>[0])));
+
+  app.route('/', dashboardRoutes);
+
+  app.notFound((c) => new ApiError(404, 'not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toResponse());
+  app.onError(renderError);
+  return app;
+}

@@ -1,0 +1,197 @@
+import { sqliteTable, integer, text, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+
+/** Times are stored as milliseconds since the epoch (UTC). Money is integer quota units. */
+
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  username: text('username').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role', { enum: ['admin', 'user'] }).notNull().default('user'),
+  group: text('group').notNull().default('default'),
+  // Mirror of the account Durable Object's balance; the object is the only writer.
+  quota: integer('quota').notNull().default(0),
+  usedQuota: integer('used_quota').notNull().default(0),
+  status: text('status', { enum: ['enabled', 'disabled'] }).notNull().default('enabled'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const tokens = sqliteTable(
+  'tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id').notNull(),
+    name: text('name').notNull(),
+    keyHash: text('key_hash').notNull(),
+    keyPrefix: text('key_prefix').notNull(),
+    keySuffix: text('key_suffix').notNull(),
+    status: text('status', { enum: ['enabled', 'disabled', 'expired'] }).notNull().default('enabled'),
+    remainQuota: integer('remain_quota'),
+    usedQuota: integer('used_quota').notNull().default(0),
+    expiresAt: integer('expires_at'),
+    models: text('models', { mode: 'json' }).$type<string[] | null>(),
+    allowIps: text('allow_ips', { mode: 'json' }).$type<string[] | null>(),
+    rpmLimit: integer('rpm_limit'),
+    tpmLimit: integer('tpm_limit'),
+    maxConcurrency: integer('max_concurrency'),
+    group: text('group'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('tokens_key_hash').on(t.keyHash), index('tokens_user').on(t.userId)],
+);
+
+export const channels = sqliteTable('channels', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  type: text('type').notNull(),
+  baseUrl: text('base_url').notNull(),
+  // AES-256-GCM sealed JSON array of upstream keys; never stored in clear.
+  keysSealed: text('keys_sealed').notNull(),
+  keyCount: integer('key_count').notNull(),
+  models: text('models', { mode: 'json' }).$type<string[]>().notNull(),
+  modelMapping: text('model_mapping', { mode: 'json' }).$type<Record<string, string> | null>(),
+  groups: text('groups', { mode: 'json' }).$type<string[]>().notNull(),
+  priority: integer('priority').notNull().default(0),
+  weight: integer('weight').notNull().default(1),
+  status: text('status', { enum: ['enabled', 'disabled', 'auto_disabled'] }).notNull().default('enabled'),
+  statusReason: text('status_reason'),
+  healthState: text('health_state', { enum: ['closed', 'open', 'half_open'] }).notNull().default('closed'),
+  openedAt: integer('opened_at'),
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  lastError: text('last_error'),
+  latencyMs: integer('latency_ms'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const modelPrices = sqliteTable('model_prices', {
+  model: text('model').primaryKey(),
+  modelRatio: real('model_ratio'),
+  completionRatio: real('completion_ratio'),
+  cacheRatio: real('cache_ratio'),
+  pricePerCall: real('price_per_call'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const groups = sqliteTable('groups', {
+  name: text('name').primaryKey(),
+  ratio: real('ratio').notNull().default(1),
+  rpmLimit: integer('rpm_limit'),
+  tpmLimit: integer('tpm_limit'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const pricingHistory = sqliteTable('pricing_history', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  changedAt: integer('changed_at').notNull(),
+  changedBy: integer('changed_by'),
+  change: text('change', { mode: 'json' }).notNull(),
+});
+
+export const ledger = sqliteTable(
+  'ledger',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id').notNull(),
+    tokenId: integer('token_id'),
+    delta: integer('delta').notNull(),
+    balanceAfter: integer('balance_after').notNull(),
+    reason: text('reason', { enum: ['charge', 'topup', 'adjust', 'refund'] }).notNull(),
+    note: text('note'),
+    requestId: text('request_id'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('ledger_user').on(t.userId, t.id)],
+);
+
+export const logs = sqliteTable(
+  'logs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    createdAt: integer('created_at').notNull(),
+    requestId: text('request_id').notNull(),
+    userId: integer('user_id').notNull(),
+    tokenId: integer('token_id'),
+    channelId: integer('channel_id'),
+    model: text('model').notNull(),
+    endpoint: text('endpoint').notNull(),
+    isStream: integer('is_stream', { mode: 'boolean' }).notNull(),
+    promptTokens: integer('prompt_tokens').notNull().default(0),
+    completionTokens: integer('completion_tokens').notNull().default(0),
+    cachedTokens: integer('cached_tokens').notNull().default(0),
+    usageCounted: integer('usage_counted', { mode: 'boolean' }).notNull().default(false),
+    quota: integer('quota').notNull().default(0),
+    capped: integer('capped', { mode: 'boolean' }).notNull().default(false),
+    modelRatio: real('model_ratio'),
+    completionRatio: real('completion_ratio'),
+    groupRatio: real('group_ratio'),
+    ip: text('ip'),
+    status: integer('status').notNull(),
+    errorCode: text('error_code'),
+    latencyMs: integer('latency_ms').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('logs_request').on(t.requestId),
+    index('logs_created').on(t.createdAt),
+    index('logs_user').on(t.userId, t.createdAt),
+    index('logs_token').on(t.tokenId, t.createdAt),
+  ],
+);
+
+/** Daily totals that retention folds raw log rows into. */
+export const usageDaily = sqliteTable(
+  'usage_daily',
+  {
+    day: text('day').notNull(),
+    userId: integer('user_id').notNull(),
+    tokenId: integer('token_id').notNull(),
+    model: text('model').notNull(),
+    channelId: integer('channel_id').notNull(),
+    requests: integer('requests').notNull().default(0),
+    promptTokens: integer('prompt_tokens').notNull().default(0),
+    completionTokens: integer('completion_tokens').notNull().default(0),
+    quota: integer('quota').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.userId, t.tokenId, t.model, t.channelId] })],
+);
+
+export const maintenanceRuns = sqliteTable('maintenance_runs', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  job: text('job').notNull(),
+  trigger: text('trigger').notNull(),
+  startedAt: integer('started_at').notNull(),
+  finishedAt: integer('finished_at'),
+  rows: integer('rows').notNull().default(0),
+  outcome: text('outcome', { enum: ['running', 'ok', 'partial', 'error'] }).notNull(),
+  error: text('error'),
+  details: text('details', { mode: 'json' }),
+});
+
+/** Operator-visible events: circuit changes, auto-disables, reconciliation mismatches. */
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    createdAt: integer('created_at').notNull(),
+    kind: text('kind').notNull(),
+    subject: text('subject').notNull(),
+    message: text('message').notNull(),
+    details: text('details', { mode: 'json' }),
+  },
+  (t) => [index('events_created').on(t.createdAt)],
+);
+
+export const loginFailures = sqliteTable('login_failures', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  firstAt: integer('first_at').notNull(),
+  lockedUntil: integer('locked_until'),
+});
+
+export const options = sqliteTable('options', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { TokenGate } from './gate/token-gate';
+import type { Account } from './account/account';
+import type { ChannelHealth } from './health/channel-health';
+
+/** Bindings as wrangler passes them: resources plus string variables and secrets. */
+export interface Env {
+  DB: D1Database;
+  KV: KVNamespace;
+  TOKEN_GATE: DurableObjectNamespace<TokenGate>;
+  ACCOUNT: DurableObjectNamespace<Account>;
+  CHANNEL_HEALTH: DurableObjectNamespace<ChannelHealth>;
+  RETRY_ATTEMPTS?: string;
+  UPSTREAM_TIMEOUT_MS?: string;
+  CHANNEL_FAILURE_THRESHOLD?: string;
+  CHANNEL_COOLDOWN_SECONDS?: string;
+  DEFAULT_COMPLETION_RESERVE?: string;
+  LOG_RETENTION_DAYS?: string;
+  MAINTENANCE_TIMEZONE?: string;
+  MAX_BODY_BYTES?: string;
+  ADMIN_USERNAME?: string;
+  ADMIN_PASSWORD?: string;
+  JWT_SECRET?: string;
+  ENCRYPTION_KEY?: string;
+}
+
+const intVar = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      if (!/^\d+$/.test(v.trim())) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number, got "${v}"` });
+        return z.NEVER;
+      }
+      const n = Number(v);
+      if (n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be between ${min} and ${max}, got ${n}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const settingsSchema = z.object({
+  RETRY_ATTEMPTS: intVar(1, 20, 3),
+  UPSTREAM_TIMEOUT_MS: intVar(100, 600_000, 30_000),
+  CHANNEL_FAILURE_THRESHOLD: intVar(1, 1000, 3),
+  CHANNEL_COOLDOWN_SECONDS: intVar(0, 86_400, 60),
+  DEFAULT_COMPLETION_RESERVE: intVar(0, 10_000_000, 1024),
+  LOG_RETENTION_DAYS: intVar(0, 3650, 30),
+  MAX_BODY_BYTES: intVar(1024, 100 * 1024 * 1024, 10 * 1024 * 1024),
+  MAINTENANCE_TIMEZONE: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() ? v.trim() : 'Asia/Shanghai'))
+    .refine(isTimeZone, { message: 'must be an IANA time zone such as Asia/Shanghai' }),
+  ADMIN_USERNAME: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() ? v.trim() : 'root')),
+  ADMIN_PASSWORD: z.string().min(8, 'must be set, at least 8 characters'),
+  JWT_SECRET: z.string().min(32, 'must be set, at least 32 characters'),
+  ENCRYPTION_KEY: z.string().refine(isAes256Key, {
+    message: 'must be 32 random bytes in base64 (openssl rand -base64 32)',
+  }),
+});
+
+function isAes256Key(v: string): boolean {
+  try {
+    return atob(v.trim()).length === 32;
+  } catch {
+    return false;
+  }
+}
+
+export type Settings = z.output<typeof settingsSchema>;
+
+export class SettingsError extends Error {}
+
+// Parsed once per isolate; env objects are stable for an isolate's life.
+let cached: { env: Env; settings: Settings } | undefined;
+
+/** Parses the settings; a bad value throws an error naming the variable. */
+export function settingsOf(env: Env): Settings {
+  if (cached && cached.env === env) return cached.settings;
+  const result = settingsSchema.safeParse(env);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ');
+    throw new SettingsError(`Invalid settings: ${issues}`);
+  }
+  cached = { env, settings: result.data };
+  return result.data;
+}

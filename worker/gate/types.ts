@@ -1,0 +1,27 @@
+export interface AdmitInput {
+  tokenId: number;
+  keyHash: string;
+  requestId: string;
+  rpmLimit: number | null;
+  tpmLimit: number | null;
+  maxConcurrency: number | null;
+}
+
+export interface RateInfo {
+  rpmLimit: number | null;
+  rpmRemaining: number | null;
+  tpmLimit: number | null;
+  tpmRemaining: number | null;
+  resetSeconds: number;
+}
+
+export type AdmitResult =
+  | { ok: true; rate: RateInfo }
+  | { ok: false; reason: 'deleted' | 'disabled' | 'expired' }
+  | { ok: false; reason: 'rate'; message: string; retryAfter: number; rate: RateInfo };
+
+export interface TokenTruth {
+  status: 'enabled' | 'disabled' | 'expired' | 'deleted';
+  keyHash: string | null;
+  expiresAt: number | null;
+}

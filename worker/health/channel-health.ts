@@ -1,0 +1,112 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { Env } from '../env';
+import { refreshChannels } from '../db/snapshots';
+import { recordEvent } from '../db/events';
+import type { HealthReport, HealthView } from './types';
+
+interface HealthState extends HealthView {
+  channelId: number;
+  probeLeaseUntil: number | null;
+}
+
+const PROBE_LEASE_MS = 60_000;
+const LATENCY_WEIGHT = 0.2;
+
+/**
+ * One per channel: failure streak, latency and the circuit. Transitions are written to D1, logged
+ * as events, and pushed into the channel snapshot, so pickers skip an open channel without
+ * asking this object.
+ */
+export class ChannelHealth extends DurableObject<Env> {
+  private health: HealthState | undefined;
+
+  private async load(channelId: number): Promise<HealthState> {
+    if (this.health) return this.health;
+    const stored = await this.ctx.storage.get<HealthState>('health');
+    this.health ??= stored ?? {
+      channelId, state: 'closed', openedAt: null, consecutiveFailures: 0, lastError: null,
+      latencyMs: null, autoDisabled: false, probeLeaseUntil: null,
+    };
+    return this.health;
+  }
+
+  async view(channelId: number): Promise<HealthView> {
+    return toView(await this.load(channelId));
+  }
+
+  async report(r: HealthReport): Promise<HealthView> {
+    const h = await this.load(r.channelId);
+    const before = h.state;
+    if (r.ok) {
+      h.latencyMs = h.latencyMs === null ? r.latencyMs : Math.round(h.latencyMs * (1 - LATENCY_WEIGHT) + r.latencyMs * LATENCY_WEIGHT);
+      h.consecutiveFailures = 0;
+      h.state = 'closed';
+      h.openedAt = null;
+      h.probeLeaseUntil = null;
+    } else {
+      h.consecutiveFailures += 1;
+      h.lastError = r.error?.slice(0, 500) ?? 'unknown error';
+      if (before === 'half_open' || h.consecutiveFailures >= r.threshold) {
+        h.state = 'open';
+        h.openedAt = Date.now();
+        h.probeLeaseUntil = null;
+      }
+    }
+    const disableNow = !r.ok && r.keyDead && !h.autoDisabled;
+    const enableNow = r.ok && h.autoDisabled;
+    if (disableNow) h.autoDisabled = true;
+    if (enableNow) h.autoDisabled = false;
+    await this.ctx.storage.put('health', h);
+    if (before !== h.state || disableNow || enableNow) await this.publish(h, before, disableNow, enableNow);
+    return toView(h);
+  }
+
+  /** An open circuit past its cooldown lets one probe request through; true if this caller has it. */
+  async acquireProbe(channelId: number, cooldownMs: number): Promise<boolean> {
+    const h = await this.load(channelId);
+    const now = Date.now();
+    if (h.state === 'closed') return true;
+    if (h.state === 'open' && h.openedAt !== null && now - h.openedAt < cooldownMs) return false;
+    if (h.probeLeaseUntil !== null && h.probeLeaseUntil > now) return false;
+    const before = h.state;
+    h.state = 'half_open';
+    h.probeLeaseUntil = now + PROBE_LEASE_MS;
+    await this.ctx.storage.put('health', h);
+    if (before !== 'half_open') await this.publish(h, before, false, false);
+    return true;
+  }
+
+  /** The operator re-enabled the channel or changed it: start from a clean, closed circuit. */
+  async reset(channelId: number): Promise<void> {
+    const h = await this.load(channelId);
+    Object.assign(h, { state: 'closed', openedAt: null, consecutiveFailures: 0, autoDisabled: false, probeLeaseUntil: null });
+    await this.ctx.storage.put('health', h);
+  }
+
+  private async publish(h: HealthState, before: string, disabled: boolean, enabled: boolean): Promise<void> {
+    const db = this.env.DB;
+    const now = Date.now();
+    const statements = [
+      db
+        .prepare(
+          `UPDATE channels SET health_state = ?, opened_at = ?, consecutive_failures = ?, last_error = ?, latency_ms = ?, updated_at = ?,
+             status = CASE WHEN ? THEN 'auto_disabled' WHEN ? AND status = 'auto_disabled' THEN 'enabled' ELSE status END,
+             status_reason = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE status_reason END
+           WHERE id = ?`,
+        )
+        .bind(h.state, h.openedAt, h.consecutiveFailures, h.lastError, h.latencyMs, now, disabled ? 1 : 0, enabled ? 1 : 0, disabled ? 1 : 0, h.lastError, enabled ? 1 : 0, h.channelId),
+    ];
+    if (before !== h.state) statements.push(recordEvent(db, `circuit_${h.state}`, `channel:${h.channelId}`, `circuit ${before} -> ${h.state}`, { error: h.lastError }));
+    if (disabled) statements.push(recordEvent(db, 'channel_auto_disabled', `channel:${h.channelId}`, `auto-disabled: ${h.lastError}`, null));
+    if (enabled) statements.push(recordEvent(db, 'channel_auto_enabled', `channel:${h.channelId}`, 're-enabled after a successful call', null));
+    await db.batch(statements);
+    await refreshChannels(this.env);
+  }
+}
+
+function toView(h: HealthState): HealthView {
+  return {
+    state: h.state, openedAt: h.openedAt, consecutiveFailures: h.consecutiveFailures,
+    lastError: h.lastError, latencyMs: h.latencyMs, autoDisabled: h.autoDisabled,
+  };
+}

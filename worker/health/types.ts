@@ -1,0 +1,26 @@
+import type { CircuitState } from '../db/snapshots';
+
+export interface HealthReport {
+  channelId: number;
+  ok: boolean;
+  latencyMs: number;
+  error: string | null;
+  /** The upstream said the channel's key is dead (401, invalid key, no quota). */
+  keyDead: boolean;
+  threshold: number;
+  cooldownMs: number;
+}
+
+export interface HealthView {
+  state: CircuitState;
+  openedAt: number | null;
+  consecutiveFailures: number;
+  lastError: string | null;
+  latencyMs: number | null;
+  autoDisabled: boolean;
+}
+
+/** Whatever CHANNEL_COOLDOWN_SECONDS says, a recovered channel serves again within 5 minutes. */
+export const MAX_COOLDOWN_MS = 4 * 60_000;
+
+export const effectiveCooldownMs = (seconds: number) => Math.min(seconds * 1000, MAX_COOLDOWN_MS);

@@ -1,0 +1,32 @@
+import type { Env } from '../env';
+import { settingsOf } from '../env';
+import { healthOf } from '../account/stub';
+import { noteChannelHealth, type ChannelRecord } from '../db/snapshots';
+import { effectiveCooldownMs } from '../health/types';
+import { attempt } from './forward';
+import { upstreamModel, type Endpoint } from './pick';
+
+/**
+ * A real, minimal call through a channel: one completion token. A success closes its circuit
+ * and lifts an automatic disable; a failure is reported like any other.
+ */
+export async function testChannel(env: Env, channel: ChannelRecord, model?: string): Promise<{ ok: boolean; latency_ms: number; error?: string }> {
+  const settings = settingsOf(env);
+  const asked = model ?? channel.models[0];
+  const endpoint: Endpoint = channel.type === 'anthropic' ? 'messages' : 'chat';
+  const body = { model: asked, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] };
+  const result = await attempt(channel, { endpoint, body, model: upstreamModel(channel, asked), stream: false, headers: new Headers() }, settings.ENCRYPTION_KEY, settings.UPSTREAM_TIMEOUT_MS);
+  if (result.kind === 'ok') await result.response.body?.cancel();
+  const ok = result.kind === 'ok';
+  const error = result.kind === 'failed' ? result.error : result.kind === 'client_error' ? `HTTP ${result.status}: ${result.body.slice(0, 300)}` : undefined;
+  if (result.kind !== 'client_error') {
+    const view = await healthOf(env, channel.id).report({
+      channelId: channel.id, ok, latencyMs: result.latencyMs, error: error ?? null, keyDead: result.kind === 'failed' && result.keyDead,
+      threshold: settings.CHANNEL_FAILURE_THRESHOLD, cooldownMs: effectiveCooldownMs(settings.CHANNEL_COOLDOWN_SECONDS),
+    });
+    noteChannelHealth(channel.id, { state: view.state, openedAt: view.openedAt }, view.autoDisabled ? 'auto_disabled' : undefined);
+  }
+  return error === undefined ? { ok, latency_ms: result.latencyMs } : { ok, latency_ms: result.latencyMs, error };
+}
+
+export type { Env };

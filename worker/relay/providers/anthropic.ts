@@ -1,0 +1,30 @@
+import { anthropicUsage } from '../stream-tap';
+import { joinUrl, type Provider } from './types';
+
+const DEFAULT_VERSION = '2023-06-01';
+
+export const anthropic: Provider = {
+  type: 'anthropic',
+  streamFormat: 'anthropic',
+  request(baseUrl, key, call) {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'x-api-key': key,
+      'anthropic-version': call.headers.get('anthropic-version') ?? DEFAULT_VERSION,
+    };
+    const beta = call.headers.get('anthropic-beta');
+    if (beta) headers['anthropic-beta'] = beta;
+    return {
+      url: joinUrl(baseUrl, call.endpoint),
+      init: { method: 'POST', headers, body: JSON.stringify({ ...call.body, model: call.model }) },
+    };
+  },
+  usageOf(json) {
+    const u = json.usage as Record<string, unknown> | undefined;
+    return u ? anthropicUsage(u, null) : null;
+  },
+  completionText(json) {
+    const content = Array.isArray(json.content) ? (json.content as Record<string, unknown>[]) : [];
+    return content.map((b) => (typeof b.text === 'string' ? b.text : b.input ? JSON.stringify(b.input) : '')).join('');
+  },
+};

@@ -1,0 +1,13 @@
+import { anthropic } from './anthropic';
+import { openai } from './openai';
+import type { Provider } from './types';
+
+const providers: Record<string, Provider> = { openai, anthropic };
+
+export const CHANNEL_TYPES = Object.keys(providers) as [string, ...string[]];
+
+export function providerFor(type: string): Provider {
+  const p = providers[type];
+  if (!p) throw new Error(`no provider for channel type ${type}`);
+  return p;
+}

@@ -1,0 +1,38 @@
+import { openAiUsage } from '../stream-tap';
+import { joinUrl, type Provider } from './types';
+
+export const openai: Provider = {
+  type: 'openai',
+  streamFormat: 'openai',
+  request(baseUrl, key, call) {
+    const body: Record<string, unknown> = { ...call.body, model: call.model };
+    if (call.stream && call.endpoint !== 'embeddings') {
+      // Always ask for usage; the stream tap removes it again if the client did not ask.
+      const asked = (call.body.stream_options as Record<string, unknown> | undefined) ?? {};
+      body.stream_options = { ...asked, include_usage: true };
+    }
+    return {
+      url: joinUrl(baseUrl, call.endpoint),
+      init: {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, accept: call.stream ? 'text/event-stream' : 'application/json' },
+        body: JSON.stringify(body),
+      },
+    };
+  },
+  usageOf(json) {
+    const u = json.usage as Record<string, unknown> | undefined;
+    return u ? openAiUsage(u) : null;
+  },
+  completionText(json) {
+    const choices = Array.isArray(json.choices) ? (json.choices as Record<string, unknown>[]) : [];
+    let text = '';
+    for (const c of choices) {
+      const message = c.message as Record<string, unknown> | undefined;
+      if (typeof message?.content === 'string') text += message.content;
+      if (message?.tool_calls) text += JSON.stringify(message.tool_calls);
+      if (typeof c.text === 'string') text += c.text;
+    }
+    return text;
+  },
+};

@@ -1,0 +1,35 @@
+import type { Usage } from '../../billing/charge';
+import type { Endpoint } from '../pick';
+import type { StreamFormat } from '../stream-tap';
+
+export interface UpstreamCall {
+  endpoint: Endpoint;
+  body: Record<string, unknown>;
+  model: string;
+  stream: boolean;
+  /** Incoming headers a provider may pass on (anthropic-version, anthropic-beta). */
+  headers: Headers;
+}
+
+/** A provider is mostly data: where to send, how to authenticate, where usage lives. */
+export interface Provider {
+  type: string;
+  streamFormat: StreamFormat;
+  request(baseUrl: string, key: string, call: UpstreamCall): { url: string; init: RequestInit };
+  usageOf(json: Record<string, unknown>): Usage | null;
+  /** Completion text of a non-streamed answer, for counting when usage is missing. */
+  completionText(json: Record<string, unknown>): string;
+}
+
+const PATHS: Record<Endpoint, string> = {
+  chat: '/v1/chat/completions',
+  completions: '/v1/completions',
+  embeddings: '/v1/embeddings',
+  messages: '/v1/messages',
+};
+
+/** `base_url` is the provider's origin (optionally with a path prefix); a trailing /v1 is tolerated. */
+export function joinUrl(baseUrl: string, endpoint: Endpoint): string {
+  const base = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+  return `${base}${PATHS[endpoint]}`;
+}

@@ -1,0 +1,79 @@
+import type { Context } from 'hono';
+import type { AppEnv } from '../app-types';
+import { chargeFor, type ModelPrice, type Usage } from '../billing/charge';
+import { accountOf, gateOf } from '../account/stub';
+import type { LogRow } from '../account/types';
+import type { Admitted } from './admission';
+
+export interface Outcome {
+  channelId: number | null;
+  attempts: number;
+  status: number;
+  errorCode: string | null;
+  startedAt: number;
+}
+
+/** What a log row says about the request, known before or after admission. */
+export interface LogSubject {
+  requestId: string;
+  endpoint: string;
+  token: { id: number; userId: number };
+  ip: string | null;
+  model: string;
+  stream: boolean;
+  price: Pick<ModelPrice, 'modelRatio' | 'completionRatio'> | null;
+  groupRatio: number | null;
+}
+
+const subjectOf = (a: Admitted): LogSubject => ({
+  requestId: a.requestId, endpoint: a.endpoint, token: a.token, ip: a.ip, model: a.call.model,
+  stream: a.call.stream, price: a.price, groupRatio: a.groupRatio,
+});
+
+export function logRow(s: LogSubject, o: Outcome, usage: Usage, counted: boolean): LogRow {
+  return {
+    created_at: Date.now(),
+    request_id: s.requestId,
+    user_id: s.token.userId,
+    token_id: s.token.id,
+    channel_id: o.channelId,
+    model: s.model,
+    endpoint: s.endpoint,
+    is_stream: s.stream,
+    prompt_tokens: usage.promptTokens,
+    completion_tokens: usage.completionTokens,
+    cached_tokens: usage.cachedTokens,
+    usage_counted: counted,
+    quota: 0,
+    capped: false,
+    model_ratio: s.price?.modelRatio ?? null,
+    completion_ratio: s.price ? (s.price.completionRatio ?? 1) : null,
+    group_ratio: s.groupRatio,
+    ip: s.ip,
+    status: o.status,
+    error_code: o.errorCode,
+    latency_ms: Date.now() - o.startedAt,
+    attempts: o.attempts,
+  };
+}
+
+const tracksGate = (a: Admitted) => a.token.tpmLimit !== null || a.token.maxConcurrency !== null || a.limits.tpm !== null;
+
+/** Takes the exact charge for a served request and reports its tokens to the gate. */
+export function settleServed(c: Context<AppEnv>, a: Admitted, o: Outcome, usage: Usage, counted: boolean) {
+  const charge = chargeFor(a.price, usage, a.groupRatio);
+  const userId = a.token.userId;
+  const settled = accountOf(c.env, userId).settle(userId, { requestId: a.requestId, tokenId: a.token.id, charge, log: logRow(subjectOf(a), o, usage, counted) });
+  if (tracksGate(a)) c.executionCtx.waitUntil(gateOf(c.env, a.token.id).finish(a.requestId, usage.promptTokens + usage.completionTokens));
+  c.executionCtx.waitUntil(settled);
+  return { charge, settled };
+}
+
+/** A request that was not served: nothing is charged, the reservation goes back, the row is logged. */
+export function settleFailed(c: Context<AppEnv>, a: Admitted, o: Outcome, reserved: boolean): void {
+  const userId = a.token.userId;
+  const none: Usage = { promptTokens: 0, completionTokens: 0, cachedTokens: 0 };
+  const log = logRow(subjectOf(a), o, none, false);
+  c.executionCtx.waitUntil(accountOf(c.env, userId).release(userId, reserved ? a.requestId : `none:${a.requestId}`, log));
+  if (tracksGate(a)) c.executionCtx.waitUntil(gateOf(c.env, a.token.id).finish(a.requestId, 0));
+}
