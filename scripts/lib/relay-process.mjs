@@ -1,0 +1,88 @@
+// Starts the relay exactly as `npm start` does, on a throwaway state directory and secrets file,
+// for end-to-end tests, browser tests and benchmarks. Loopback only.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * @param {{ port?: number, vars?: Record<string,string>, quiet?: boolean }} [opts]
+ * @returns {Promise<{ url: string, port: number, admin: { username: string, password: string }, stop(): Promise<void>, output(): string }>}
+ */
+export async function startRelay(opts = {}) {
+  const port = opts.port ?? 8790 + Math.floor(Math.random() * 800);
+  const dir = mkdtempSync(path.join(tmpdir(), 'relay-'));
+  const admin = { username: 'root', password: `pw-${randomBytes(9).toString('hex')}` };
+  const varsFile = path.join(dir, 'dev.vars');
+  writeFileSync(
+    varsFile,
+    [
+      `ADMIN_USERNAME=${admin.username}`,
+      `ADMIN_PASSWORD=${admin.password}`,
+      `JWT_SECRET=${randomBytes(32).toString('hex')}`,
+      `ENCRYPTION_KEY=${randomBytes(32).toString('base64')}`,
+      '',
+    ].join('\n'),
+  );
+  const extra = Object.entries(opts.vars ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const child = spawn(process.execPath, [path.join(root, 'scripts', 'start.mjs')], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), RELAY_STATE_DIR: path.join(dir, 'state'), RELAY_VARS_FILE: varsFile, RELAY_VARS: extra },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let log = '';
+  child.stdout.on('data', (d) => {
+    log += d;
+    if (!opts.quiet && process.env.RELAY_DEBUG) process.stdout.write(d);
+  });
+  child.stderr.on('data', (d) => {
+    log += d;
+    if (process.env.RELAY_DEBUG) process.stderr.write(d);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      await new Promise((resolve) => {
+        const t = setTimeout(() => {
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+          resolve();
+        }, 5000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`relay exited early (${child.exitCode}):\n${log}`);
+    try {
+      const res = await fetch(`${url}/api/pricing`);
+      if (res.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`relay did not come up on ${url}:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return { url, port, admin, stop, output: () => log };
+}
