@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './app-types';
 import { ApiError } from './lib/errors';
 import { newRequestId } from './lib/util';
@@ -13,12 +14,19 @@ import { pricingRoutes } from './api/pricing';
 import { logRoutes } from './api/logs';
 import { statsRoutes } from './api/stats';
 import { maintenanceRoutes } from './api/maintenance';
+import { optionRoutes } from './api/options';
 import { renderDocs } from './api/docs';
 import { relayRoutes } from './relay/routes';
 import { dashboardRoutes } from './dashboard/routes';
 
 function renderError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ApiError) return err.toResponse();
+  // Hono's own validators throw these, e.g. for a body that is not JSON.
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code = status === 400 ? 'invalid_request' : status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : 'internal_error';
+    return new ApiError(status, code, err.message || 'bad request').toResponse();
+  }
   if (err instanceof SettingsError) {
     console.error(err.message);
     return new ApiError(500, 'internal_error', err.message).toResponse();
@@ -53,6 +61,7 @@ export function buildApp(): OpenAPIHono<AppEnv> {
   app.route('/', logRoutes);
   app.route('/', statsRoutes);
   app.route('/', maintenanceRoutes);
+  app.route('/', optionRoutes);
 
   const info = { title: 'LLM Relay management API', version: '1.0.0' };
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info });

@@ -9,7 +9,7 @@ import { refreshChannels, type ChannelRecord } from '../db/snapshots';
 import { CHANNEL_TYPES } from '../relay/providers';
 import { testChannel } from '../relay/probe';
 import { AnyObject, IdParam, errors, json, jsonBody, router } from './openapi';
-import { requireAdmin, requireSession } from './session';
+import { adminOnly, requireAdmin, requireSession } from './session';
 
 interface ChannelRow {
   id: number;
@@ -88,8 +88,9 @@ async function loadRow(c: Context<AppEnv>, id: number): Promise<ChannelRow> {
 }
 
 export const channelRoutes = router();
-channelRoutes.use('/api/channels', requireSession);
-channelRoutes.use('/api/channels/*', requireSession);
+channelRoutes.use('/api/channels', requireSession, adminOnly);
+channelRoutes.use('/api/channels/*', requireSession, adminOnly);
+channelRoutes.use('/api/events', requireSession, adminOnly);
 
 channelRoutes
   .openapi(

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-types';
 import { JOB_NAMES, runJobs } from '../maintenance';
 import { AnyObject, errors, json, router } from './openapi';
-import { requireAdmin, requireSession } from './session';
+import { adminOnly, requireAdmin, requireSession } from './session';
 
 const RunBody = z
   .object({
@@ -13,7 +13,7 @@ const RunBody = z
   .strict();
 
 export const maintenanceRoutes = router();
-maintenanceRoutes.use('/api/maintenance/*', requireSession);
+maintenanceRoutes.use('/api/maintenance/*', requireSession, adminOnly);
 
 maintenanceRoutes
   .openapi(

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { QUOTA_PER_USD } from '../billing/charge';
 import { loadPricingFromDb, refreshPricing, type PricingSnapshot } from '../db/snapshots';
 import { AnyObject, errors, json, jsonBody, router } from './openapi';
-import { requireAdmin, requireSession } from './session';
+import { adminOnly, requireAdmin, requireSession } from './session';
 
 const Ratio = z.number().nonnegative().max(1_000_000).nullable();
 const ModelName = z.string().trim().min(1).max(256);
@@ -74,7 +74,7 @@ function groupStatements(c: Context<AppEnv>, groups: NonNullable<z.infer<typeof 
 }
 
 export const pricingRoutes = router();
-pricingRoutes.put('/api/pricing', requireSession);
+pricingRoutes.put('/api/pricing', requireSession, adminOnly);
 pricingRoutes.get('/api/pricing/history', requireSession);
 
 pricingRoutes

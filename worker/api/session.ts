@@ -46,10 +46,21 @@ function bearerOf(c: Context<AppEnv>): string | undefined {
   return undefined;
 }
 
-/** Reads the session from the bearer JWT or the cookie; the user row must still be enabled. */
+export const CSRF_HEADER = 'x-relay-csrf';
+
+/**
+ * Reads the session from the bearer JWT or the cookie; the user row must still be enabled.
+ * A cookie-borne session may only change things when the request carries the CSRF header,
+ * which a cross-site form cannot send and a cross-site script cannot add without CORS.
+ */
 export async function readSession(c: Context<AppEnv>): Promise<SessionUser | null> {
-  const token = bearerOf(c) ?? getCookie(c, SESSION_COOKIE);
+  const bearer = bearerOf(c);
+  const token = bearer ?? getCookie(c, SESSION_COOKIE);
   if (!token) return null;
+  const safeMethod = c.req.method === 'GET' || c.req.method === 'HEAD';
+  if (!bearer && !safeMethod && c.req.header(CSRF_HEADER) !== '1') {
+    throw new ApiError(403, 'forbidden', `a change made with the session cookie must carry the ${CSRF_HEADER} header`);
+  }
   const session = await verifySession(c, token);
   if (!session) return null;
   const row = await c.env.DB.prepare('SELECT role, status, username FROM users WHERE id = ?')
@@ -63,6 +74,12 @@ export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   const session = await readSession(c);
   if (!session) throw new ApiError(401, 'unauthorized', 'a valid session is required: log in first');
   c.set('session', session);
+  await next();
+};
+
+/** For routers whose every route is for administrators: refused before the body is read. */
+export const adminOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  requireAdmin(c);
   await next();
 };
 

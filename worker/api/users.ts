@@ -6,7 +6,7 @@ import { hashPassword } from '../lib/crypto';
 import { accountOf } from '../account/stub';
 import { forgetTokens } from '../db/snapshots';
 import { AnyObject, IdParam, errors, json, jsonBody, router } from './openapi';
-import { currentUser, ownUserId, requireAdmin, requireSession } from './session';
+import { adminOnly, currentUser, ownUserId, requireAdmin, requireSession } from './session';
 
 export interface UserView {
   id: number;
@@ -69,6 +69,9 @@ async function tokenHashesOf(c: Context<AppEnv>, userId: number): Promise<string
 export const userRoutes = router();
 userRoutes.use('/api/users', requireSession);
 userRoutes.use('/api/users/*', requireSession);
+userRoutes.on(['POST'], '/api/users', adminOnly);
+userRoutes.on(['PATCH'], '/api/users/:id', adminOnly);
+userRoutes.on(['POST'], '/api/users/:id/quota', adminOnly);
 
 userRoutes
   .openapi(

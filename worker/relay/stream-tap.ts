@@ -29,7 +29,7 @@ export class StreamTap {
   ) {
     this.parser = createParser({
       onEvent: (e) => this.onEvent(e),
-      onComment: (comment) => this.out.push(`:${comment}\n\n`),
+      onComment: (comment) => this.out.push(`: ${comment.trimStart()}\n\n`),
     });
   }
 

@@ -1,0 +1,309 @@
+/** Read-only D1 queries behind the dashboard pages. `userId` null means every user (operators). */
+import type { Env } from '../env';
+import { healthOf } from '../account/stub';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+export const utcDayStart = (ms: number) => Math.floor(ms / DAY) * DAY;
+export const utcMonthStart = (ms: number) => {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+};
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export interface Totals {
+  requests: number;
+  tokens: number;
+  quota: number;
+}
+
+/** Requests, tokens and charges since a UTC day boundary, raw rows and folded daily totals together. */
+export async function totalsSince(env: Env, userId: number | null, sinceMs: number): Promise<Totals> {
+  const row = await env.DB.prepare(
+    `SELECT COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(tokens), 0) AS tokens, COALESCE(SUM(quota), 0) AS quota FROM (
+       SELECT COUNT(*) AS requests, SUM(prompt_tokens + completion_tokens) AS tokens, SUM(quota) AS quota
+         FROM logs WHERE created_at >= ?1 AND (?3 IS NULL OR user_id = ?3)
+       UNION ALL
+       SELECT SUM(requests), SUM(prompt_tokens + completion_tokens), SUM(quota)
+         FROM usage_daily WHERE day >= ?2 AND (?3 IS NULL OR user_id = ?3))`,
+  )
+    .bind(sinceMs, dayOf(sinceMs), userId)
+    .first<Totals>();
+  return row ?? { requests: 0, tokens: 0, quota: 0 };
+}
+
+export interface DayModelRow {
+  day: string;
+  model: string;
+  requests: number;
+  quota: number;
+}
+
+/** Daily totals by model for the last `days` UTC days (the same sums as GET /api/stats/usage). */
+export async function usageByDay(env: Env, userId: number | null, days: number): Promise<{ days: string[]; rows: DayModelRow[] }> {
+  const startMs = utcDayStart(Date.now()) - (days - 1) * DAY;
+  const { results } = await env.DB.prepare(
+    `SELECT day, model, SUM(requests) AS requests, SUM(quota) AS quota FROM (
+       SELECT strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS day, model, 1 AS requests, quota
+         FROM logs WHERE created_at >= ?1 AND (?3 IS NULL OR user_id = ?3)
+       UNION ALL
+       SELECT day, model, requests, quota FROM usage_daily WHERE day >= ?2 AND (?3 IS NULL OR user_id = ?3))
+     GROUP BY day, model ORDER BY day, model`,
+  )
+    .bind(startMs, dayOf(startMs), userId)
+    .all<DayModelRow>();
+  const allDays = Array.from({ length: days }, (_, i) => dayOf(startMs + i * DAY));
+  return { days: allDays, rows: results };
+}
+
+/** Requests per minute over the last `minutes` minutes, zeros included, oldest first. */
+export async function requestsPerMinute(env: Env, userId: number | null, minutes: number): Promise<{ minute: number; requests: number }[]> {
+  const last = Math.floor(Date.now() / MINUTE);
+  const first = last - minutes + 1;
+  const { results } = await env.DB.prepare(
+    `SELECT created_at / 60000 AS m, COUNT(*) AS requests FROM logs
+      WHERE created_at >= ?1 AND (?2 IS NULL OR user_id = ?2) GROUP BY m`,
+  )
+    .bind(first * MINUTE, userId)
+    .all<{ m: number; requests: number }>();
+  const byMinute = new Map(results.map((r) => [Math.floor(r.m), r.requests]));
+  return Array.from({ length: minutes }, (_, i) => ({ minute: first + i, requests: byMinute.get(first + i) ?? 0 }));
+}
+
+export interface TokenRow {
+  id: number;
+  user_id: number;
+  name: string;
+  key_prefix: string;
+  key_suffix: string;
+  status: 'enabled' | 'disabled' | 'expired';
+  remain_quota: number | null;
+  used_quota: number;
+  expires_at: number | null;
+  models: string | null;
+  allow_ips: string | null;
+  rpm_limit: number | null;
+  tpm_limit: number | null;
+  group: string | null;
+  created_at: number;
+}
+
+export async function tokensOf(env: Env, userId: number): Promise<TokenRow[]> {
+  const { results } = await env.DB.prepare(
+    `SELECT id, user_id, name, key_prefix, key_suffix, status, remain_quota, used_quota, expires_at, models, allow_ips,
+            rpm_limit, tpm_limit, "group", created_at
+       FROM tokens WHERE user_id = ? ORDER BY id DESC LIMIT 1000`,
+  )
+    .bind(userId)
+    .all<TokenRow>();
+  return results;
+}
+
+export interface LogFilter {
+  userId: number | null;
+  tokenId?: number;
+  model?: string;
+  ip?: string;
+  fromMs?: number;
+  toMs?: number;
+  cursor?: number;
+  limit: number;
+}
+
+export interface LogRow {
+  id: number;
+  created_at: number;
+  user_id: number;
+  username: string | null;
+  token_id: number | null;
+  token_name: string | null;
+  model: string;
+  is_stream: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  usage_counted: number;
+  quota: number;
+  capped: number;
+  ip: string | null;
+  status: number;
+  error_code: string | null;
+  latency_ms: number;
+  ip_first_seen: number;
+}
+
+/** A page of request logs, newest first, with the key's name and whether the IP is new for the key. */
+export async function logsPage(env: Env, f: LogFilter): Promise<{ items: LogRow[]; next: number | null }> {
+  const { results } = await env.DB.prepare(
+    `SELECT l.id, l.created_at, l.user_id, u.username, l.token_id, t.name AS token_name, l.model, l.is_stream, l.prompt_tokens,
+            l.completion_tokens, l.cached_tokens, l.usage_counted, l.quota, l.capped, l.ip, l.status, l.error_code, l.latency_ms,
+            (l.ip IS NOT NULL AND NOT EXISTS (SELECT 1 FROM logs p WHERE p.token_id = l.token_id AND p.ip = l.ip AND p.id < l.id)) AS ip_first_seen
+       FROM logs l LEFT JOIN tokens t ON t.id = l.token_id LEFT JOIN users u ON u.id = l.user_id
+      WHERE (?1 IS NULL OR l.user_id = ?1) AND (?2 IS NULL OR l.token_id = ?2) AND (?3 IS NULL OR l.model = ?3)
+        AND (?4 IS NULL OR l.ip = ?4) AND (?5 IS NULL OR l.created_at >= ?5) AND (?6 IS NULL OR l.created_at < ?6)
+        AND (?7 IS NULL OR l.id < ?7)
+      ORDER BY l.id DESC LIMIT ?8`,
+  )
+    .bind(f.userId, f.tokenId ?? null, f.model ?? null, f.ip ?? null, f.fromMs ?? null, f.toMs ?? null, f.cursor ?? null, f.limit + 1)
+    .all<LogRow>();
+  const items = results.slice(0, f.limit);
+  return { items, next: results.length > f.limit ? items[items.length - 1].id : null };
+}
+
+/** Models that appear in a user's recent logs, for the filter's suggestions. */
+export async function recentModels(env: Env, userId: number | null): Promise<string[]> {
+  const { results } = await env.DB.prepare(
+    'SELECT DISTINCT model FROM (SELECT model FROM logs WHERE (?1 IS NULL OR user_id = ?1) ORDER BY id DESC LIMIT 2000) ORDER BY model',
+  )
+    .bind(userId)
+    .all<{ model: string }>();
+  return results.map((r) => r.model);
+}
+
+export interface UserRow {
+  id: number;
+  username: string;
+  role: 'admin' | 'user';
+  group: string;
+  quota: number;
+  used_quota: number;
+  status: 'enabled' | 'disabled';
+  created_at: number;
+}
+
+export async function userRow(env: Env, id: number): Promise<UserRow | null> {
+  return env.DB.prepare('SELECT id, username, role, "group", quota, used_quota, status, created_at FROM users WHERE id = ?').bind(id).first<UserRow>();
+}
+
+export async function usersPage(env: Env, q: string | undefined, limit: number, offset: number): Promise<UserRow[]> {
+  const { results } = await env.DB.prepare(
+    `SELECT id, username, role, "group", quota, used_quota, status, created_at FROM users
+      WHERE (?1 IS NULL OR username LIKE ?1) ORDER BY id LIMIT ?2 OFFSET ?3`,
+  )
+    .bind(q ? `%${q}%` : null, limit, offset)
+    .all<UserRow>();
+  return results;
+}
+
+export async function siteBalances(env: Env): Promise<{ users: number; quota: number }> {
+  const row = await env.DB.prepare("SELECT COUNT(*) AS users, COALESCE(SUM(quota), 0) AS quota FROM users WHERE role = 'user'").first<{ users: number; quota: number }>();
+  return row ?? { users: 0, quota: 0 };
+}
+
+export interface LedgerRow {
+  id: number;
+  delta: number;
+  balance_after: number;
+  reason: string;
+  note: string | null;
+  created_at: number;
+}
+
+export async function ledgerOf(env: Env, userId: number, limit: number): Promise<LedgerRow[]> {
+  const { results } = await env.DB.prepare('SELECT id, delta, balance_after, reason, note, created_at FROM ledger WHERE user_id = ? ORDER BY id DESC LIMIT ?')
+    .bind(userId, limit)
+    .all<LedgerRow>();
+  return results;
+}
+
+export interface ChannelView {
+  id: number;
+  name: string;
+  type: string;
+  base_url: string;
+  key_count: number;
+  models: string[];
+  model_mapping: Record<string, string> | null;
+  groups: string[];
+  priority: number;
+  weight: number;
+  status: 'enabled' | 'disabled' | 'auto_disabled';
+  status_reason: string | null;
+  health: { state: 'closed' | 'open' | 'half_open'; consecutive_failures: number; last_error: string | null; latency_ms: number | null };
+}
+
+interface ChannelDbRow {
+  id: number;
+  name: string;
+  type: string;
+  base_url: string;
+  key_count: number;
+  models: string;
+  model_mapping: string | null;
+  groups: string;
+  priority: number;
+  weight: number;
+  status: ChannelView['status'];
+  status_reason: string | null;
+  last_error: string | null;
+  latency_ms: number | null;
+}
+
+/** Channels with the live circuit state from each channel's health object (as GET /api/channels shows). */
+export async function channelsWithHealth(env: Env): Promise<ChannelView[]> {
+  const { results } = await env.DB.prepare(
+    `SELECT id, name, type, base_url, key_count, models, model_mapping, groups, priority, weight, status, status_reason, last_error, latency_ms
+       FROM channels ORDER BY priority DESC, id`,
+  ).all<ChannelDbRow>();
+  return Promise.all(
+    results.map(async (r) => {
+      const live = await healthOf(env, r.id).view(r.id);
+      return {
+        id: r.id,
+        name: r.name,
+        type: r.type,
+        base_url: r.base_url,
+        key_count: r.key_count,
+        models: JSON.parse(r.models) as string[],
+        model_mapping: r.model_mapping ? (JSON.parse(r.model_mapping) as Record<string, string> | null) : null,
+        groups: JSON.parse(r.groups) as string[],
+        priority: r.priority,
+        weight: r.weight,
+        status: r.status,
+        status_reason: r.status_reason,
+        health: {
+          state: live.state,
+          consecutive_failures: live.consecutiveFailures,
+          last_error: live.lastError ?? r.last_error,
+          latency_ms: live.latencyMs ?? r.latency_ms,
+        },
+      };
+    }),
+  );
+}
+
+export interface MaintenanceRun {
+  id: number;
+  job: string;
+  trigger: string;
+  started_at: number;
+  finished_at: number | null;
+  rows: number;
+  outcome: string;
+  error: string | null;
+}
+
+export async function maintenanceRuns(env: Env, limit: number): Promise<MaintenanceRun[]> {
+  const { results } = await env.DB.prepare('SELECT id, job, trigger, started_at, finished_at, rows, outcome, error FROM maintenance_runs ORDER BY id DESC LIMIT ?')
+    .bind(limit)
+    .all<MaintenanceRun>();
+  return results;
+}
+
+export interface PricingChange {
+  id: number;
+  changed_at: number;
+  changed_by: number | null;
+  username: string | null;
+  change: string;
+}
+
+export async function pricingHistory(env: Env, limit: number): Promise<PricingChange[]> {
+  const { results } = await env.DB.prepare(
+    'SELECT h.id, h.changed_at, h.changed_by, u.username, h.change FROM pricing_history h LEFT JOIN users u ON u.id = h.changed_by ORDER BY h.id DESC LIMIT ?',
+  )
+    .bind(limit)
+    .all<PricingChange>();
+  return results;
+}

@@ -1,0 +1,108 @@
+import type { Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import type { AppEnv } from '../app-types';
+import { readSession, type SessionUser } from '../api/session';
+import { loadOptions, type SiteOptions } from '../api/options';
+import { QUOTA_PER_USD } from '../billing/charge';
+import { LANGS, translator, type Lang, type Translate } from './i18n';
+
+export type Currency = 'USD' | 'CNY';
+
+/** What every page needs to render: who is looking, in which language and currency. */
+export interface View {
+  lang: Lang;
+  t: Translate;
+  currency: Currency;
+  /** Yuan per dollar, from the operator's settings. */
+  rate: number;
+  options: SiteOptions;
+  session: SessionUser | null;
+  url: URL;
+  /** Formats quota units as money in the viewer's currency. */
+  money: (units: number) => string;
+  /** Formats a US-dollar amount in the viewer's currency. */
+  usd: (dollars: number) => string;
+}
+
+const YEAR = 365 * 86_400;
+
+function pickLang(c: Context<AppEnv>): Lang {
+  const asked = c.req.query('lang');
+  if (asked && (LANGS as readonly string[]).includes(asked)) {
+    setCookie(c, 'lang', asked, { path: '/', sameSite: 'Lax', maxAge: YEAR });
+    return asked as Lang;
+  }
+  const kept = getCookie(c, 'lang');
+  if (kept && (LANGS as readonly string[]).includes(kept)) return kept as Lang;
+  const accept = c.req.header('accept-language') ?? '';
+  return /^\s*zh\b/i.test(accept) ? 'zh' : 'en';
+}
+
+function pickCurrency(c: Context<AppEnv>, fallback: Currency): Currency {
+  const asked = c.req.query('currency')?.toUpperCase();
+  if (asked === 'USD' || asked === 'CNY') {
+    setCookie(c, 'currency', asked, { path: '/', sameSite: 'Lax', maxAge: YEAR });
+    return asked;
+  }
+  const kept = getCookie(c, 'currency');
+  return kept === 'USD' || kept === 'CNY' ? kept : fallback;
+}
+
+/** Enough decimals that small charges still show, never more than six. */
+export function formatAmount(value: number): string {
+  const abs = Math.abs(value);
+  let digits = 2;
+  if (abs > 0 && abs < 0.01) digits = 6;
+  else if (abs > 0 && abs < 1) digits = 4;
+  const text = value.toFixed(digits);
+  const trimmed = digits > 2 ? text.replace(/(\.\d\d\d*?)0+$/, '$1') : text;
+  const [whole, frac] = trimmed.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return frac ? `${grouped}.${frac}` : grouped;
+}
+
+export function moneyFormatter(currency: Currency, rate: number) {
+  const usd = (dollars: number) => {
+    const amount = currency === 'CNY' ? dollars * rate : dollars;
+    const sign = amount < 0 ? '-' : '';
+    return `${sign}${currency === 'CNY' ? '¥' : '$'}${formatAmount(Math.abs(amount))}`;
+  };
+  return { usd, money: (units: number) => usd(units / QUOTA_PER_USD) };
+}
+
+export const formatInt = (n: number | null | undefined) => (n ?? 0).toLocaleString('en-US');
+
+/** An ISO time as the server shows it; the page script turns it into the viewer's local time. */
+export const formatTime = (ms: number | string) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+
+export async function buildView(c: Context<AppEnv>, session: SessionUser | null): Promise<View> {
+  const options = await loadOptions(c.env);
+  const lang = pickLang(c);
+  const currency = pickCurrency(c, options.default_currency);
+  const { usd, money } = moneyFormatter(currency, options.usd_to_cny);
+  return { lang, t: translator(lang), currency, rate: options.usd_to_cny, options, session, url: new URL(c.req.url), money, usd };
+}
+
+export type Need = 'public' | 'user' | 'admin';
+
+/** The session a page needs, checked on the server: none, any logged-in user, or an operator. */
+export async function viewFor(c: Context<AppEnv>, need: Need): Promise<View | 'login' | 'forbidden'> {
+  const session = await readSession(c);
+  if (need !== 'public' && !session) return 'login';
+  if (need === 'admin' && session?.role !== 'admin') return 'forbidden';
+  return buildView(c, session);
+}
+
+/** A link to the current page with one query parameter changed (used by the language and currency switches). */
+export function withParam(url: URL, name: string, value: string): string {
+  const next = new URLSearchParams(url.search);
+  next.set(name, value);
+  if (name !== 'cursor') next.delete('cursor');
+  return `${url.pathname}?${next.toString()}`;
+}
+
+/** Only same-site paths are followed after login. */
+export function safeNext(next: string | undefined | null): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return '/';
+  return next;
+}
