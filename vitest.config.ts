@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
-import { testBindings } from './test/test-bindings';
+import { testBindings } from './test/test-bindings.ts';
 
 export default defineConfig({
   plugins: [

@@ -1,0 +1,298 @@
+#!/usr/bin/env node
+// `npm run bench`: the relay's overhead against a bare pass-through Worker.
+//
+// Starts, all on 127.0.0.1:
+//   - the fake upstream, in its own Node process (so it does not share the load generator's loop);
+//   - the relay, exactly as `npm start` runs it (scripts/lib/relay-process.mjs), seeded with a
+//     user with a large quota, an unlimited token, a priced model and one openai channel pointing
+//     at the fake upstream's default scenario;
+//   - bench/passthrough, a Worker that only forwards the body to the same upstream, under the same
+//     wrangler (`wrangler dev`).
+// Then loads both with autocannon (same non-streamed chat body, same connections), alternating
+// relay / bare / relay / bare after a warmup, prints a table and writes docs/benchmarks.json.
+//
+// Knobs: BENCH_DURATION (seconds per round, default 10), BENCH_CONNECTIONS (16), BENCH_ROUNDS (2),
+// BENCH_WARMUP (seconds, 3).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { startRelay } from './lib/relay-process.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const MODEL = 'gpt-4o-mini';
+const BODY = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 16 });
+
+// Keep wrangler/miniflare local: no metrics, no Request.cf fetch from workers.cloudflare.com.
+process.env.WRANGLER_SEND_METRICS = 'false';
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A child in its own process group, so stop() ends it and everything it started. */
+function spawnGroup(cmd, args, opts) {
+  const child = spawn(cmd, args, { ...opts, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const t = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }, 5000);
+    await exited;
+    clearTimeout(t);
+  };
+  return { child, stop, output: () => log };
+}
+
+async function startUpstreamProcess() {
+  const proc = spawnGroup(process.execPath, [path.join(root, 'scripts', 'fake-upstream.mjs'), '--port', '0'], { cwd: root });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const m = /listening on (http:\/\/\S+)/.exec(proc.output());
+    if (m) return { ...proc, url: m[1] };
+    if (proc.child.exitCode !== null || Date.now() > deadline) throw new Error(`fake upstream did not start:\n${proc.output()}`);
+    await sleep(50);
+  }
+}
+
+async function startPassthrough(upstreamUrl) {
+  const port = await freePort();
+  const dir = path.join(root, 'bench', 'passthrough');
+  const state = mkdtempSync(path.join(os.tmpdir(), 'bench-pass-'));
+  const proc = spawnGroup(
+    path.join(root, 'node_modules', '.bin', 'wrangler'),
+    ['dev', '--port', String(port), '--ip', '127.0.0.1', '--var', `UPSTREAM_URL:${upstreamUrl}`, '--persist-to', state, '--show-interactive-dev-session=false'],
+    { cwd: dir, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' } },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (proc.child.exitCode !== null) throw new Error(`passthrough worker exited:\n${proc.output()}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`passthrough worker did not come up:\n${proc.output()}`);
+    await sleep(300);
+  }
+  return {
+    url,
+    stop: async () => {
+      await proc.stop();
+      rmSync(state, { recursive: true, force: true });
+    },
+  };
+}
+
+async function call(base, method, p, { jwt, body } = {}) {
+  const headers = { 'content-type': 'application/json' };
+  if (jwt) headers.authorization = `Bearer ${jwt}`;
+  const res = await fetch(`${base}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${p} answered ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** Admin login, a rich user, an unlimited token, a priced model and one channel. Answers the key. */
+async function seedRelay(relay, upstreamUrl) {
+  const { token: jwt } = await call(relay.url, 'POST', '/api/auth/login', { body: relay.admin });
+  await call(relay.url, 'PUT', '/api/pricing', { jwt, body: { models: { [MODEL]: { model_ratio: 0.075, completion_ratio: 4 } } } });
+  await call(relay.url, 'POST', '/api/channels', {
+    jwt,
+    body: { name: 'bench-upstream', type: 'openai', base_url: upstreamUrl, keys: ['sk-bench-upstream'], models: [MODEL] },
+  });
+  const user = await call(relay.url, 'POST', '/api/users', { jwt, body: { username: 'bench-user', password: 'bench-password-1', quota: 1_000_000_000_000 } });
+  const token = await call(relay.url, 'POST', '/api/tokens', { jwt, body: { name: 'bench', user_id: user.id } });
+  return token.key;
+}
+
+async function checkOnce(url, headers) {
+  const res = await fetch(url, { method: 'POST', headers, body: BODY });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`sanity request to ${url} answered ${res.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+function load(url, headers, seconds) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url, method: 'POST', headers, body: BODY, connections: CONNECTIONS, duration: seconds, timeout: 30 },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+  });
+}
+
+const summarize = (r) => ({
+  requests_per_s: Number((r.requests.total / r.duration).toFixed(1)),
+  p50_ms: r.latency.p50,
+  p99_ms: r.latency.p99,
+  mean_ms: Number(r.latency.average.toFixed(2)),
+  requests: r.requests.total,
+  non_2xx: r.non2xx,
+  errors: r.errors,
+  timeouts: r.timeouts,
+  duration_s: Number(r.duration.toFixed(2)),
+});
+
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const round2 = (x) => Number(x.toFixed(2));
+
+function aggregate(rounds) {
+  return {
+    requests_per_s: round2(mean(rounds.map((r) => r.requests_per_s))),
+    p50_ms: round2(mean(rounds.map((r) => r.p50_ms))),
+    p99_ms: round2(mean(rounds.map((r) => r.p99_ms))),
+    non_2xx: rounds.reduce((a, r) => a + r.non_2xx, 0),
+    errors: rounds.reduce((a, r) => a + r.errors + r.timeouts, 0),
+  };
+}
+
+function wranglerVersion() {
+  try {
+    return JSON.parse(readFileSync(path.join(root, 'node_modules', 'wrangler', 'package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const stoppers = [];
+async function stopAll() {
+  for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+  stoppers.length = 0;
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => stopAll().finally(() => process.exit(130)));
+}
+
+async function main() {
+  console.log(`bench: ${os.cpus().length} CPU(s), node ${process.version}, wrangler ${wranglerVersion()}`);
+  const upstream = await startUpstreamProcess();
+  stoppers.push(upstream.stop);
+  console.log(`bench: fake upstream ${upstream.url}`);
+  const relay = await startRelay({ quiet: true });
+  stoppers.push(relay.stop);
+  const key = await seedRelay(relay, upstream.url);
+  console.log(`bench: relay ${relay.url}`);
+  const bare = await startPassthrough(upstream.url);
+  stoppers.push(bare.stop);
+  console.log(`bench: bare pass-through ${bare.url}`);
+
+  const targets = {
+    relay: { url: `${relay.url}/v1/chat/completions`, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } },
+    bare: { url: `${bare.url}/v1/chat/completions`, headers: { 'content-type': 'application/json' } },
+  };
+  for (const [name, t] of Object.entries(targets)) {
+    const answer = await checkOnce(t.url, t.headers);
+    if (!answer.choices?.[0]?.message?.content) throw new Error(`${name} answered no completion: ${JSON.stringify(answer)}`);
+  }
+
+  console.log(`bench: warmup ${WARMUP} s each`);
+  await load(targets.relay.url, targets.relay.headers, WARMUP);
+  await load(targets.bare.url, targets.bare.headers, WARMUP);
+
+  const rounds = { relay: [], bare: [] };
+  for (let i = 1; i <= ROUNDS; i++) {
+    for (const name of ['relay', 'bare']) {
+      const s = summarize(await load(targets[name].url, targets[name].headers, DURATION));
+      rounds[name].push(s);
+      console.log(`bench: round ${i} ${name.padEnd(5)} ${s.requests_per_s} req/s  p50 ${s.p50_ms} ms  p99 ${s.p99_ms} ms  non-2xx ${s.non_2xx}  errors ${s.errors + s.timeouts}`);
+    }
+  }
+
+  const relayAgg = aggregate(rounds.relay);
+  const bareAgg = aggregate(rounds.bare);
+  const ratios = {
+    throughput: round2(relayAgg.requests_per_s / bareAgg.requests_per_s),
+    p50: round2(relayAgg.p50_ms / bareAgg.p50_ms),
+    p99: round2(relayAgg.p99_ms / bareAgg.p99_ms),
+  };
+  const target = { throughput_min: 0.8, p50_max: 1.25 };
+  const met = { throughput: ratios.throughput >= target.throughput_min, p50: ratios.p50 <= target.p50_max };
+
+  const row = (name, a) => `| ${name.padEnd(12)} | ${String(a.requests_per_s).padStart(9)} | ${String(a.p50_ms).padStart(8)} | ${String(a.p99_ms).padStart(8)} | ${String(a.non_2xx + a.errors).padStart(12)} |`;
+  console.log('');
+  console.log(`| ${'target'.padEnd(12)} | ${'req/s'.padStart(9)} | ${'p50 ms'.padStart(8)} | ${'p99 ms'.padStart(8)} | ${'non-2xx/err'.padStart(12)} |`);
+  console.log(`|${'-'.repeat(14)}|${'-'.repeat(11)}|${'-'.repeat(10)}|${'-'.repeat(10)}|${'-'.repeat(14)}|`);
+  console.log(row('relay', relayAgg));
+  console.log(row('bare', bareAgg));
+  console.log(`| ${'relay/bare'.padEnd(12)} | ${`${ratios.throughput}x`.padStart(9)} | ${`${ratios.p50}x`.padStart(8)} | ${`${ratios.p99}x`.padStart(8)} | ${''.padStart(12)} |`);
+  console.log('');
+  console.log(`target: throughput >= ${target.throughput_min}x bare: ${met.throughput ? 'met' : 'MISSED'} (${ratios.throughput}x); p50 <= ${target.p50_max}x bare: ${met.p50 ? 'met' : 'MISSED'} (${ratios.p50}x)`);
+  if (relayAgg.non_2xx + relayAgg.errors + bareAgg.non_2xx + bareAgg.errors > 0) {
+    console.log('WARNING: some requests failed (non-2xx, errors or timeouts); the numbers above include them.');
+  }
+
+  const report = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      cpu_model: os.cpus()[0]?.model ?? 'unknown',
+      memory_gib: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+      platform: `${os.platform()} ${os.release()}`,
+      node: process.version,
+      wrangler: wranglerVersion(),
+    },
+    method: {
+      tool: 'autocannon (programmatic)',
+      connections: CONNECTIONS,
+      duration_s: DURATION,
+      warmup_s: WARMUP,
+      rounds: ROUNDS,
+      order: 'relay, bare, relay, bare (alternating)',
+      body: JSON.parse(BODY),
+      upstream: 'scripts/fake-upstream.mjs, default scenario, separate Node process',
+    },
+    rounds,
+    relay: relayAgg,
+    bare: bareAgg,
+    ratios,
+    target,
+    met,
+  };
+  mkdirSync(path.join(root, 'docs'), { recursive: true });
+  writeFileSync(path.join(root, 'docs', 'benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);
+  console.log('bench: wrote docs/benchmarks.json');
+}
+
+let code = 0;
+try {
+  await main();
+} catch (err) {
+  console.error(err);
+  code = 1;
+} finally {
+  await stopAll();
+}
+process.exit(code);

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Browser tests of the dashboard: starts the fake upstream and the relay (as `npm start` does, on a
+// throwaway state directory), seeds them through the JSON API, then drives Debian's chromium with
+// playwright-core through the scenarios in test/browser/scenarios.mjs. Loopback only.
+//
+//   node scripts/browser-test.mjs          screenshots in test-results/browser/*.png
+//   CHROMIUM_PATH=/path/to/chrome node scripts/browser-test.mjs
+//
+// Prints "N passed, M failed" last and exits non-zero on any failure.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startRelay } from './lib/relay-process.mjs';
+import { startFakeUpstream } from './fake-upstream.mjs';
+import { createRunner, launchBrowser, newSession } from '../test/browser/harness.mjs';
+import { seed } from '../test/browser/seed.mjs';
+import { defineScenarios } from '../test/browser/scenarios.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = path.join(root, 'test-results', 'browser');
+const docsShot = path.join(root, 'docs', 'screenshot-overview.png');
+
+async function main() {
+  const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (!existsSync(chromiumPath)) {
+    console.error(`No chromium at ${chromiumPath}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+    console.log('0 passed, 1 failed');
+    return 1;
+  }
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  mkdirSync(path.dirname(docsShot), { recursive: true });
+
+  const cleanups = [];
+  try {
+    const upstream = await startFakeUpstream({ port: 0 });
+    cleanups.push(() => upstream.close());
+    const relay = await startRelay({ quiet: true });
+    cleanups.push(() => relay.stop());
+    console.log(`relay on ${relay.url}, fake upstream on ${upstream.url}`);
+
+    const seeded = await seed(relay.url, relay.admin, upstream.url);
+    console.log(`seeded: customer #${seeded.customer.id}, channel #${seeded.channel.id}, ${seeded.calls.length} relay calls`);
+
+    const browser = await launchBrowser();
+    cleanups.push(() => browser.close());
+    const anon = await newSession(browser, relay.url, 'anonymous');
+    const customer = await newSession(browser, relay.url, 'customer');
+    const operator = await newSession(browser, relay.url, 'operator');
+
+    const runner = createRunner(outDir);
+    const shotPath = (name) => path.join(outDir, `extra-${name}.png`);
+    defineScenarios(runner, { base: relay.url, adminCreds: relay.admin, seeded, anon, customer, operator, docsShot, shotPath });
+    console.log('browser scenarios:');
+    const { passed, failed } = await runner.run();
+    if (failed && process.env.RELAY_DEBUG) console.log(relay.output().slice(-4000));
+    console.log(`screenshots in ${path.relative(root, outDir)}/`);
+    console.log(`${passed} passed, ${failed} failed`);
+    return failed ? 1 : 0;
+  } catch (err) {
+    console.error(err?.stack || err);
+    console.log('0 passed, 1 failed');
+    return 1;
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch {
+        // keep stopping the rest
+      }
+    }
+  }
+}
+
+process.exitCode = await main();
