@@ -127,7 +127,7 @@ const en = {
   'keys.copied': 'Copied',
   'keys.rpmShort': '{n} RPM',
   'keys.tpmShort': '{n} TPM',
-  'keys.usage': 'Use it as a Bearer token: {example}',
+  'keys.usage': 'Send it as a Bearer token:',
 
   'logs.title': 'Request log',
   'logs.subtitle': 'Every call made with your keys. An IP a key had never used before is marked new: a leaked key stands out.',
@@ -239,6 +239,9 @@ const en = {
   'editor.addModel': 'Add model',
   'editor.addGroup': 'Add group',
   'editor.ratio': 'Ratio',
+  'editor.modelRatio': 'Model ratio',
+  'editor.completionRatio': 'Completion ratio',
+  'editor.cacheRatio': 'Cache ratio',
   'editor.preview': 'Input / output per 1M (group 1)',
   'editor.perCallUsd': 'Per call (USD)',
   'editor.saveAll': 'Save prices',
@@ -266,6 +269,14 @@ const en = {
   'settings.rate': 'Yuan per US dollar',
   'settings.rateHint': 'used to show amounts in CNY',
   'settings.defaultCurrency': 'Default currency',
+  'client.perCall': '/ call',
+  'client.badNumber': '{field}: enter a valid number',
+  'client.badJson': '{field}: not valid JSON',
+  'client.badDate': '{field}: not a valid date',
+  'overview.requestsN': '{n} requests',
+  'common.listHintPlain': 'comma or newline separated',
+  'account.newHint': 'at least 8 characters',
+  'logs.userHint': 'name or ID',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -398,7 +409,7 @@ const zh: Record<MessageKey, string> = {
   'keys.copied': '已复制',
   'keys.rpmShort': '{n} RPM',
   'keys.tpmShort': '{n} TPM',
-  'keys.usage': '作为 Bearer 令牌使用：{example}',
+  'keys.usage': '以 Bearer 令牌发送：',
 
   'logs.title': '请求日志',
   'logs.subtitle': '你的密钥发出的每一次调用。密钥首次使用的 IP 会标记为“新”，泄露的密钥一眼可见。',
@@ -510,6 +521,9 @@ const zh: Record<MessageKey, string> = {
   'editor.addModel': '添加模型',
   'editor.addGroup': '添加分组',
   'editor.ratio': '倍率',
+  'editor.modelRatio': '模型倍率',
+  'editor.completionRatio': '补全倍率',
+  'editor.cacheRatio': '缓存倍率',
   'editor.preview': '输入 / 输出 每百万（分组倍率 1）',
   'editor.perCallUsd': '按次价格（美元）',
   'editor.saveAll': '保存价格',
@@ -537,6 +551,14 @@ const zh: Record<MessageKey, string> = {
   'settings.rate': '1 美元兑人民币',
   'settings.rateHint': '用于以人民币显示金额',
   'settings.defaultCurrency': '默认货币',
+  'client.perCall': '/ 次',
+  'client.badNumber': '{field}：请输入有效数字',
+  'client.badJson': '{field}：不是有效的 JSON',
+  'client.badDate': '{field}：不是有效的日期',
+  'overview.requestsN': '{n} 次请求',
+  'common.listHintPlain': '用逗号或换行分隔',
+  'account.newHint': '至少 8 个字符',
+  'logs.userHint': '用户名或 ID',
 };
 
 export type Lang = 'en' | 'zh';

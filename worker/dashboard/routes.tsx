@@ -1,22 +1,41 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-types';
+import { readSession } from '../api/session';
+import { assetRoutes } from './assets';
+import { page } from './render';
+import { loginRoutes, renderLogin } from './pages/login';
+import { overviewBody } from './pages/overview';
+import { keysBody } from './pages/keys';
+import { adminLogsBody, customerLogsBody } from './pages/logs';
+import { pricingBody } from './pages/pricing';
+import { accountBody } from './pages/account';
+import { channelsBody } from './pages/admin-channels';
+import { usersBody } from './pages/admin-users';
+import { pricingEditorBody } from './pages/admin-pricing';
+import { maintenanceBody } from './pages/admin-maintenance';
+import { settingsBody } from './pages/admin-settings';
 
-/** Placeholder until the dashboard lands: the API docs are the way in. */
+/**
+ * The dashboard: server-rendered pages at `/`. Every page checks the session and role on the
+ * server; changes go through the JSON API from /assets/app.js with the CSRF header.
+ */
 export const dashboardRoutes = new Hono<AppEnv>();
 
-dashboardRoutes.get('/', (c) =>
-  c.html(
-    <html lang="en">
-      <head><meta charset="utf-8" /><title>LLM Relay</title></head>
-      <body>
-        <h1>LLM Relay</h1>
-        <form method="post" action="/login">
-          <input name="username" autocomplete="username" />
-          <input name="password" type="password" autocomplete="current-password" />
-          <button type="submit">Log in</button>
-        </form>
-        <p><a href="/api/docs">API documentation</a></p>
-      </body>
-    </html>,
-  ),
-);
+dashboardRoutes.route('/', assetRoutes);
+dashboardRoutes.route('/', loginRoutes);
+
+const overview = page('user', (v) => v.t('overview.title'), overviewBody);
+dashboardRoutes.get('/', async (c) => ((await readSession(c)) ? overview(c) : renderLogin(c)));
+
+dashboardRoutes.get('/keys', page('user', (v) => v.t('keys.title'), keysBody));
+dashboardRoutes.get('/logs', page('user', (v) => v.t('logs.title'), customerLogsBody));
+dashboardRoutes.get('/pricing', page('public', (v) => v.t('pricing.title'), pricingBody));
+dashboardRoutes.get('/account', page('user', (v) => v.t('account.title'), accountBody));
+
+dashboardRoutes.get('/admin', (c) => c.redirect('/admin/channels', 303));
+dashboardRoutes.get('/admin/channels', page('admin', (v) => v.t('channels.title'), channelsBody));
+dashboardRoutes.get('/admin/users', page('admin', (v) => v.t('users.title'), usersBody));
+dashboardRoutes.get('/admin/pricing', page('admin', (v) => v.t('editor.title'), pricingEditorBody));
+dashboardRoutes.get('/admin/logs', page('admin', (v) => v.t('logs.allTitle'), adminLogsBody));
+dashboardRoutes.get('/admin/maintenance', page('admin', (v) => v.t('maint.title'), maintenanceBody));
+dashboardRoutes.get('/admin/settings', page('admin', (v) => v.t('settings.title'), (_c, v) => settingsBody(v)));

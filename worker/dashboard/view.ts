@@ -48,15 +48,14 @@ function pickCurrency(c: Context<AppEnv>, fallback: Currency): Currency {
   return kept === 'USD' || kept === 'CNY' ? kept : fallback;
 }
 
-/** Enough decimals that small charges still show, never more than six. */
+/**
+ * Exact to the unit in dollars (one unit is $0.000002, so six decimals) below 1000, trailing zeros
+ * trimmed to two; whole cents above.
+ */
 export function formatAmount(value: number): string {
   const abs = Math.abs(value);
-  let digits = 2;
-  if (abs > 0 && abs < 0.01) digits = 6;
-  else if (abs > 0 && abs < 1) digits = 4;
-  const text = value.toFixed(digits);
-  const trimmed = digits > 2 ? text.replace(/(\.\d\d\d*?)0+$/, '$1') : text;
-  const [whole, frac] = trimmed.split('.');
+  const text = abs < 1000 ? value.toFixed(6).replace(/(\.\d\d\d*?)0+$/, '$1') : value.toFixed(2);
+  const [whole, frac] = text.split('.');
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return frac ? `${grouped}.${frac}` : grouped;
 }
@@ -85,12 +84,15 @@ export async function buildView(c: Context<AppEnv>, session: SessionUser | null)
 
 export type Need = 'public' | 'user' | 'admin';
 
+export type Gate = { kind: 'ok'; v: View } | { kind: 'login' } | { kind: 'forbidden'; v: View };
+
 /** The session a page needs, checked on the server: none, any logged-in user, or an operator. */
-export async function viewFor(c: Context<AppEnv>, need: Need): Promise<View | 'login' | 'forbidden'> {
+export async function viewFor(c: Context<AppEnv>, need: Need): Promise<Gate> {
   const session = await readSession(c);
-  if (need !== 'public' && !session) return 'login';
-  if (need === 'admin' && session?.role !== 'admin') return 'forbidden';
-  return buildView(c, session);
+  if (need !== 'public' && !session) return { kind: 'login' };
+  const v = await buildView(c, session);
+  if (need === 'admin' && session?.role !== 'admin') return { kind: 'forbidden', v };
+  return { kind: 'ok', v };
 }
 
 /** A link to the current page with one query parameter changed (used by the language and currency switches). */
@@ -99,6 +101,13 @@ export function withParam(url: URL, name: string, value: string): string {
   next.set(name, value);
   if (name !== 'cursor') next.delete('cursor');
   return `${url.pathname}?${next.toString()}`;
+}
+
+export function withoutParam(url: URL, name: string): string {
+  const next = new URLSearchParams(url.search);
+  next.delete(name);
+  const qs = next.toString();
+  return qs ? `${url.pathname}?${qs}` : url.pathname;
 }
 
 /** Only same-site paths are followed after login. */

@@ -137,6 +137,8 @@ export const logs = sqliteTable(
     index('logs_created').on(t.createdAt),
     index('logs_user').on(t.userId, t.createdAt),
     index('logs_token').on(t.tokenId, t.createdAt),
+    // "Is this the first time the key was used from this IP?" in the request log.
+    index('logs_token_ip').on(t.tokenId, t.ip, t.id),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX `logs_token_ip` ON `logs` (`token_id`,`ip`,`id`);

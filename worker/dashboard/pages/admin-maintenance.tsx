@@ -1,0 +1,63 @@
+import type { Context } from 'hono';
+import type { AppEnv } from '../../app-types';
+import { JOB_NAMES } from '../../maintenance';
+import { maintenanceRuns } from '../data';
+import { Badge, Card, Empty, PageHead, Time } from '../layout';
+import { formatInt, type View } from '../view';
+
+const tone = (outcome: string) => (outcome === 'ok' ? 'green' : outcome === 'partial' ? 'amber' : outcome === 'running' ? 'blue' : 'red');
+
+export async function maintenanceBody(c: Context<AppEnv>, v: View) {
+  const runs = await maintenanceRuns(c.env, 50);
+  return (
+    <>
+      <PageHead title={v.t('maint.title')} sub={v.t('maint.subtitle')} />
+      <Card title={v.t('maint.run')}>
+        <form data-api data-method="POST" data-path="/api/maintenance/run" data-then="reload" data-ok={v.t('common.done')} data-testid="maintenance-form">
+          <p class="form-error" role="alert"></p>
+          <div class="checks">
+            {JOB_NAMES.map((job) => (
+              <label><input type="checkbox" name="jobs" value={job} data-type="checks" /> <span class="mono">{job}</span></label>
+            ))}
+            <span class="muted small">{v.t('maint.jobsHint')}</span>
+          </div>
+          <button class="btn btn-primary" type="submit" data-testid="run-maintenance">{v.t('maint.run')}</button>
+        </form>
+      </Card>
+      <Card flush title={v.t('maint.runs')}>
+        {runs.length ? (
+          <div class="table-wrap">
+            <table data-testid="runs-table">
+              <thead>
+                <tr>
+                  <th>{v.t('maint.job')}</th>
+                  <th>{v.t('maint.trigger')}</th>
+                  <th>{v.t('maint.started')}</th>
+                  <th class="num">{v.t('maint.duration')}</th>
+                  <th class="num">{v.t('maint.rows')}</th>
+                  <th>{v.t('maint.outcome')}</th>
+                  <th>{v.t('maint.error')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {runs.map((r) => (
+                  <tr>
+                    <td class="mono">{r.job}</td>
+                    <td class="small">{r.trigger}</td>
+                    <td><Time ms={r.started_at} /></td>
+                    <td class="num">{r.finished_at === null ? '—' : `${formatInt(r.finished_at - r.started_at)} ms`}</td>
+                    <td class="num">{formatInt(r.rows)}</td>
+                    <td><Badge tone={tone(r.outcome)}>{r.outcome}</Badge></td>
+                    <td class="small muted" title={r.error ?? ''}>{r.error ? r.error.slice(0, 80) : ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <Empty>{v.t('common.empty')}</Empty>
+        )}
+      </Card>
+    </>
+  );
+}

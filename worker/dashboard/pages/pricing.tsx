@@ -1,0 +1,79 @@
+import type { Context } from 'hono';
+import type { AppEnv } from '../../app-types';
+import { QUOTA_PER_USD } from '../../billing/charge';
+import { loadPricingFromDb } from '../../db/snapshots';
+import { userRow } from '../data';
+import { Card, Empty, PageHead } from '../layout';
+import { formatInt, type View } from '../view';
+
+/** Ratio 1 is $0.002 per 1K tokens, so $2 per million. */
+const USD_PER_M_AT_RATIO_1 = 2;
+
+const ratio = (x: number) => String(Number(x.toPrecision(12)));
+
+/** Public: every priced model for the viewer's group (or the group asked for), with its ratios. */
+export async function pricingBody(c: Context<AppEnv>, v: View) {
+  const pricing = await loadPricingFromDb(c.env);
+  const own = v.session ? (await userRow(c.env, v.session.id))?.group : undefined;
+  const asked = c.req.query('group');
+  const groupNames = [...new Set(['default', ...Object.keys(pricing.groups), ...(own ? [own] : [])])].sort();
+  const group = asked && groupNames.includes(asked) ? asked : (own ?? 'default');
+  const g = pricing.groups[group]?.ratio ?? 1;
+  const models = Object.values(pricing.models).filter((m) => m.pricePerCall !== null || m.modelRatio !== null);
+  const rateNote = v.currency === 'CNY' ? v.t('pricing.rateNote', { rate: v.rate }) : '';
+  return (
+    <>
+      <PageHead title={v.t('pricing.title')} sub={v.t('pricing.subtitle', { group, ratio: ratio(g) })}>
+        <form method="get" action="/pricing" class="actions">
+          <label class="small muted" for="group-pick">{v.t('pricing.groupLabel')}</label>
+          <select id="group-pick" name="group" style="width:auto">
+            {groupNames.map((name) => <option value={name} selected={name === group}>{name}</option>)}
+          </select>
+          <button class="btn" type="submit">{v.t('common.filter')}</button>
+        </form>
+      </PageHead>
+      <Card flush>
+        {models.length ? (
+          <div class="table-wrap">
+            <table data-testid="pricing-table">
+              <thead>
+                <tr>
+                  <th>{v.t('common.model')}</th>
+                  <th class="num">{v.t('pricing.input')}</th>
+                  <th class="num">{v.t('pricing.output')}</th>
+                  <th class="num">{v.t('pricing.cachedInput')}</th>
+                  <th class="num">{v.t('pricing.perCall')}</th>
+                  <th>{v.t('pricing.ratios')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {models.map((m) => {
+                  const perCall = m.pricePerCall !== null;
+                  const input = (m.modelRatio ?? 0) * g * USD_PER_M_AT_RATIO_1;
+                  const dash = <span class="muted">—</span>;
+                  return (
+                    <tr data-model={m.model}>
+                      <td><span class="mono">{m.model}</span></td>
+                      <td class="num" data-testid="price-input">{perCall ? dash : v.usd(input)}</td>
+                      <td class="num" data-testid="price-output">{perCall ? dash : v.usd(input * (m.completionRatio ?? 1))}</td>
+                      <td class="num">{perCall ? dash : v.usd(input * (m.cacheRatio ?? 1))}</td>
+                      <td class="num" data-testid="price-call">{perCall ? v.usd((m.pricePerCall ?? 0) * g) : dash}</td>
+                      <td class="small muted nowrap">
+                        {perCall
+                          ? `${v.t('pricing.perCall')} ${ratio(m.pricePerCall ?? 0)} USD`
+                          : `${v.t('pricing.modelRatio')} ${ratio(m.modelRatio ?? 0)} · ${v.t('pricing.completionRatio')} ${ratio(m.completionRatio ?? 1)} · ${v.t('pricing.cacheRatio')} ${ratio(m.cacheRatio ?? 1)}`}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <Empty>{v.t('pricing.none')}</Empty>
+        )}
+      </Card>
+      <p class="small muted">{v.t('pricing.unitNote', { units: formatInt(QUOTA_PER_USD), rateNote })}</p>
+    </>
+  );
+}
