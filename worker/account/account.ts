@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
-import type { Balance, LedgerReason, LogRow, ReserveResult, SettleInput, SettleResult } from './types';
+import { noteTokenIp } from '../db/queries';
+import type { Balance, LedgerReason, LogRow, ReserveResult, Revocation, SettleInput, SettleResult, TokenTruth } from './types';
 
 interface AccountState {
   userId: number;
@@ -38,8 +39,13 @@ const RESERVATION_TTL_MS = 15 * 60_000;
 export class Account extends DurableObject<Env> {
   private state: AccountState | undefined;
   private readonly caps = new Map<number, TokenCap>();
-  private reservations = new Map<string, Reservation>();
-  private loaded = false;
+  private readonly truths = new Map<number, TokenTruth>();
+  /**
+   * Held in memory only: a reservation lives for one request, and writing it to storage twice
+   * per request costs more than it protects (an object restart mid-request merely frees it).
+   */
+  private readonly reservations = new Map<string, Reservation>();
+  private alarmPending: boolean | undefined;
 
   private async load(userId: number): Promise<AccountState> {
     if (this.state) return this.state;
@@ -54,11 +60,6 @@ export class Account extends DurableObject<Env> {
           .first<{ quota: number; used_quota: number }>();
         this.state = { userId, balance: row?.quota ?? 0, used: row?.used_quota ?? 0 };
         await this.ctx.storage.put('state', this.state);
-      }
-      if (!this.loaded) {
-        const res = await this.ctx.storage.list<Reservation>({ prefix: 'res:' });
-        for (const [k, v] of res) this.reservations.set(k.slice(4), v);
-        this.loaded = true;
       }
     });
     return this.state!;
@@ -84,13 +85,45 @@ export class Account extends DurableObject<Env> {
     return cap;
   }
 
+  private async truth(userId: number, tokenId: number): Promise<TokenTruth> {
+    const known = this.truths.get(tokenId);
+    if (known) return known;
+    let truth = await this.ctx.storage.get<TokenTruth>(`truth:${tokenId}`);
+    if (!truth) {
+      const row = await this.env.DB.prepare('SELECT status, key_hash, expires_at FROM tokens WHERE id = ? AND user_id = ?')
+        .bind(tokenId, userId)
+        .first<{ status: TokenTruth['status']; key_hash: string; expires_at: number | null }>();
+      truth = row ? { status: row.status, keyHash: row.key_hash, expiresAt: row.expires_at } : { status: 'deleted', keyHash: null, expiresAt: null };
+    }
+    const raced = this.truths.get(tokenId);
+    if (raced) return raced;
+    this.truths.set(tokenId, truth);
+    return truth;
+  }
+
+  /** Whether the key may be used: revocation is decided here, not by any snapshot. */
+  async verifyToken(userId: number, tokenId: number, keyHash: string): Promise<Revocation | 'ok'> {
+    await this.load(userId);
+    const truth = await this.truth(userId, tokenId);
+    if (truth.status === 'deleted' || truth.keyHash !== keyHash) return 'deleted';
+    if (truth.status === 'disabled') return 'disabled';
+    if (truth.status === 'expired' || (truth.expiresAt !== null && truth.expiresAt <= Date.now())) return 'expired';
+    return 'ok';
+  }
+
+  /** Called by the management API on every change to a key's status, hash or expiry. */
+  async syncToken(userId: number, tokenId: number, truth: TokenTruth): Promise<void> {
+    await this.load(userId);
+    this.truths.set(tokenId, truth);
+    await this.ctx.storage.put(`truth:${tokenId}`, truth);
+  }
+
   private held(filter: (r: Reservation) => boolean): number {
     const now = Date.now();
     let sum = 0;
     for (const [id, r] of this.reservations) {
       if (now - r.at > RESERVATION_TTL_MS) {
         this.reservations.delete(id);
-        void this.ctx.storage.delete(`res:${id}`);
         continue;
       }
       if (filter(r)) sum += r.units;
@@ -98,24 +131,24 @@ export class Account extends DurableObject<Env> {
     return sum;
   }
 
-  async reserve(userId: number, tokenId: number | null, requestId: string, units: number): Promise<ReserveResult> {
+  async reserve(userId: number, tokenId: number, keyHash: string, requestId: string, units: number): Promise<ReserveResult> {
     const state = await this.load(userId);
-    const cap = tokenId === null ? null : await this.cap(tokenId);
+    const verdict = await this.verifyToken(userId, tokenId, keyHash);
+    if (verdict !== 'ok') return { ok: false, reason: verdict };
+    const cap = await this.cap(tokenId);
     if (state.balance - this.held(() => true) < units || state.balance <= 0) return { ok: false, reason: 'user_balance' };
-    if (cap && cap.remain !== null) {
+    if (cap.remain !== null) {
       const heldForToken = this.held((r) => r.tokenId === tokenId);
       if (cap.remain - heldForToken < units || cap.remain <= 0) return { ok: false, reason: 'token_cap' };
     }
-    const reservation = { tokenId, units, at: Date.now() };
-    this.reservations.set(requestId, reservation);
-    await this.ctx.storage.put(`res:${requestId}`, reservation);
+    this.reservations.set(requestId, { tokenId, units, at: Date.now() });
     return { ok: true };
   }
 
   /** Takes the exact charge, never more than the account (and the token's cap) still holds. */
   async settle(userId: number, input: SettleInput): Promise<SettleResult> {
     const state = await this.load(userId);
-    await this.dropReservation(input.requestId);
+    this.dropReservation(input.requestId);
     const cap = input.tokenId === null ? null : await this.cap(input.tokenId);
     let charge = Math.max(0, Math.floor(input.charge));
     let capped = false;
@@ -147,7 +180,7 @@ export class Account extends DurableObject<Env> {
   /** A failed request: the reservation goes back, and the log row records it at no charge. */
   async release(userId: number, requestId: string, log: LogRow | null): Promise<void> {
     await this.load(userId);
-    await this.dropReservation(requestId);
+    this.dropReservation(requestId);
     if (log) await this.enqueue({}, [{ kind: 'log', row: { ...log, quota: 0, capped: false } }]);
   }
 
@@ -192,8 +225,8 @@ export class Account extends DurableObject<Env> {
     return this.cap(tokenId);
   }
 
-  private async dropReservation(requestId: string): Promise<void> {
-    if (this.reservations.delete(requestId)) await this.ctx.storage.delete(`res:${requestId}`);
+  private dropReservation(requestId: string): void {
+    this.reservations.delete(requestId);
   }
 
   private seq = 0;
@@ -212,13 +245,18 @@ export class Account extends DurableObject<Env> {
   }
 
   private async scheduleFlush(): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null) await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
+    if (this.alarmPending) return;
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
+    this.alarmPending = true;
   }
 
   override async alarm(): Promise<void> {
+    this.alarmPending = false;
     const more = await this.flush();
-    if (more) await this.ctx.storage.setAlarm(Date.now() + 50);
+    if (more) {
+      await this.ctx.storage.setAlarm(Date.now() + 50);
+      this.alarmPending = true;
+    }
   }
 
   /** Writes pending rows and the balance mirror to D1 in one batch. Returns true if rows remain. */
@@ -229,7 +267,14 @@ export class Account extends DurableObject<Env> {
     const state = this.state ?? (await this.ctx.storage.get<AccountState>('state'));
     const db = this.env.DB;
     const statements: D1PreparedStatement[] = [];
-    for (const p of pending.values()) statements.push(p.kind === 'log' ? insertLog(db, p.row) : insertLedger(db, p));
+    for (const p of pending.values()) {
+      if (p.kind === 'ledger') {
+        statements.push(insertLedger(db, p));
+        continue;
+      }
+      statements.push(insertLog(db, p.row));
+      if (p.row.token_id !== null && p.row.ip) statements.push(noteTokenIp(db, p.row.token_id, p.row.ip, p.row.request_id, p.row.created_at));
+    }
     if (state) {
       statements.push(db.prepare('UPDATE users SET quota = ?, used_quota = ?, updated_at = ? WHERE id = ?').bind(state.balance, state.used, Date.now(), state.userId));
     }

@@ -24,7 +24,16 @@ export interface LogRow {
   attempts: number;
 }
 
-export type ReserveResult = { ok: true } | { ok: false; reason: 'user_balance' | 'token_cap' };
+export type Revocation = 'deleted' | 'disabled' | 'expired';
+
+export type ReserveResult = { ok: true } | { ok: false; reason: 'user_balance' | 'token_cap' | Revocation };
+
+/** What the management API last said about a key: the last word on whether it may be used. */
+export interface TokenTruth {
+  status: 'enabled' | 'disabled' | 'expired' | 'deleted';
+  keyHash: string | null;
+  expiresAt: number | null;
+}
 
 export interface SettleInput {
   requestId: string;

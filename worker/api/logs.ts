@@ -3,6 +3,7 @@ import type { AppEnv } from '../app-types';
 import type { Context } from 'hono';
 import { AnyObject, TimeInput, errors, json, router, toMs } from './openapi';
 import { currentUser, requireSession } from './session';
+import { IP_FIRST_SEEN_COLUMN, IP_FIRST_SEEN_JOIN } from '../db/queries';
 
 interface LogDbRow {
   id: number;
@@ -69,9 +70,8 @@ logRoutes.openapi(
     const q = c.req.valid('query');
     const userId = scopedUserId(c, q.user_id);
     const { results } = await c.env.DB.prepare(
-      `SELECT l.*, t.name AS token_name,
-              (l.ip IS NOT NULL AND NOT EXISTS (SELECT 1 FROM logs p WHERE p.token_id = l.token_id AND p.ip = l.ip AND p.id < l.id)) AS ip_first_seen
-         FROM logs l LEFT JOIN tokens t ON t.id = l.token_id
+      `SELECT l.*, t.name AS token_name, ${IP_FIRST_SEEN_COLUMN}
+         FROM logs l LEFT JOIN tokens t ON t.id = l.token_id ${IP_FIRST_SEEN_JOIN}
         WHERE (?1 IS NULL OR l.user_id = ?1) AND (?2 IS NULL OR l.token_id = ?2) AND (?3 IS NULL OR l.model = ?3)
           AND (?4 IS NULL OR l.ip = ?4) AND (?5 IS NULL OR l.created_at >= ?5) AND (?6 IS NULL OR l.created_at <= ?6)
           AND (?7 IS NULL OR l.id < ?7) AND (?8 IS NULL OR l.status = ?8)

@@ -5,9 +5,9 @@ import { ApiError, notFound } from '../lib/errors';
 import { newApiKey, sha256Hex } from '../lib/crypto';
 import { isIpOrCidr } from '../lib/ip';
 import { isoOrNull } from '../lib/util';
-import { accountOf, gateOf } from '../account/stub';
+import { accountOf } from '../account/stub';
 import { forgetTokens } from '../db/snapshots';
-import type { TokenTruth } from '../gate/types';
+import type { TokenTruth } from '../account/types';
 import { AnyObject, IdParam, errors, json, jsonBody, router } from './openapi';
 import { currentUser, ownUserId, requireSession } from './session';
 
@@ -100,10 +100,10 @@ async function loadOwnToken(c: Context<AppEnv>, id: number): Promise<TokenRow> {
   return row;
 }
 
-async function syncGate(c: Context<AppEnv>, row: Pick<TokenRow, 'id' | 'status' | 'key_hash' | 'expires_at'> | { id: number; deleted: true }) {
-  const truth: TokenTruth =
-    'deleted' in row ? { status: 'deleted', keyHash: null, expiresAt: null } : { status: row.status, keyHash: row.key_hash, expiresAt: row.expires_at };
-  await gateOf(c.env, row.id).sync(truth);
+/** The account object decides whether a key may be used; tell it of every change at once. */
+async function syncTruth(c: Context<AppEnv>, row: Pick<TokenRow, 'id' | 'user_id' | 'status' | 'key_hash' | 'expires_at'>, deleted = false) {
+  const truth: TokenTruth = deleted ? { status: 'deleted', keyHash: null, expiresAt: null } : { status: row.status, keyHash: row.key_hash, expiresAt: row.expires_at };
+  await accountOf(c.env, row.user_id).syncToken(row.user_id, row.id, truth);
 }
 
 export const tokenRoutes = router();
@@ -136,7 +136,7 @@ tokenRoutes
           body.rpm_limit ?? null, body.tpm_limit ?? null, body.max_concurrency ?? null, body.group ?? null, now, now,
         )
         .first<TokenRow>();
-      await syncGate(c, row!);
+      await syncTruth(c, row!);
       return c.json({ ...tokenView(row!), key }, 201);
     },
   )
@@ -184,7 +184,7 @@ tokenRoutes
         .first<TokenRow>();
       // The cap lives in the account object; it writes the column itself.
       if (body.remain_quota !== undefined) await accountOf(c.env, row.user_id).setTokenCap(row.user_id, id, body.remain_quota);
-      await syncGate(c, updated!);
+      await syncTruth(c, updated!);
       await forgetTokens(c.env, [row.key_hash]);
       const fresh = await c.env.DB.prepare('SELECT * FROM tokens WHERE id = ?').bind(id).first<TokenRow>();
       return c.json(tokenView(fresh!), 200);
@@ -194,7 +194,7 @@ tokenRoutes
     createRoute({ method: 'delete', path: '/api/tokens/{id}', tags: ['tokens'], summary: 'Delete a key; it is refused on its next request', request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errors } }),
     async (c) => {
       const row = await loadOwnToken(c, c.req.valid('param').id);
-      await syncGate(c, { id: row.id, deleted: true });
+      await syncTruth(c, row, true);
       await c.env.DB.prepare('DELETE FROM tokens WHERE id = ?').bind(row.id).run();
       await forgetTokens(c.env, [row.key_hash]);
       return c.body(null, 204);
@@ -209,7 +209,7 @@ tokenRoutes
       const updated = await c.env.DB.prepare('UPDATE tokens SET key_hash = ?, key_prefix = ?, key_suffix = ?, updated_at = ? WHERE id = ? RETURNING *')
         .bind(keyHash, key.slice(0, 7), key.slice(-4), Date.now(), row.id)
         .first<TokenRow>();
-      await syncGate(c, updated!);
+      await syncTruth(c, updated!);
       await forgetTokens(c.env, [row.key_hash]);
       return c.json({ ...tokenView(updated!), key }, 200);
     },

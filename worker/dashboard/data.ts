@@ -1,6 +1,7 @@
 /** Read-only D1 queries behind the dashboard pages. `userId` null means every user (operators). */
 import type { Env } from '../env';
 import { healthOf } from '../account/stub';
+import { IP_FIRST_SEEN_COLUMN, IP_FIRST_SEEN_JOIN } from '../db/queries';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -138,8 +139,8 @@ export async function logsPage(env: Env, f: LogFilter): Promise<{ items: LogRow[
   const { results } = await env.DB.prepare(
     `SELECT l.id, l.created_at, l.user_id, u.username, l.token_id, t.name AS token_name, l.model, l.is_stream, l.prompt_tokens,
             l.completion_tokens, l.cached_tokens, l.usage_counted, l.quota, l.capped, l.ip, l.status, l.error_code, l.latency_ms,
-            (l.ip IS NOT NULL AND NOT EXISTS (SELECT 1 FROM logs p WHERE p.token_id = l.token_id AND p.ip = l.ip AND p.id < l.id)) AS ip_first_seen
-       FROM logs l LEFT JOIN tokens t ON t.id = l.token_id LEFT JOIN users u ON u.id = l.user_id
+            ${IP_FIRST_SEEN_COLUMN}
+       FROM logs l LEFT JOIN tokens t ON t.id = l.token_id LEFT JOIN users u ON u.id = l.user_id ${IP_FIRST_SEEN_JOIN}
       WHERE (?1 IS NULL OR l.user_id = ?1) AND (?2 IS NULL OR l.token_id = ?2) AND (?3 IS NULL OR l.model = ?3)
         AND (?4 IS NULL OR l.ip = ?4) AND (?5 IS NULL OR l.created_at >= ?5) AND (?6 IS NULL OR l.created_at < ?6)
         AND (?7 IS NULL OR l.id < ?7)

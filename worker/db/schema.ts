@@ -137,9 +137,22 @@ export const logs = sqliteTable(
     index('logs_created').on(t.createdAt),
     index('logs_user').on(t.userId, t.createdAt),
     index('logs_token').on(t.tokenId, t.createdAt),
-    // "Is this the first time the key was used from this IP?" in the request log.
-    index('logs_token_ip').on(t.tokenId, t.ip, t.id),
   ],
+);
+
+/**
+ * Every IP each key has been used from, with the request that first came from it: the request
+ * log marks that request, so a leaked key stands out. Kept when retention folds old rows away.
+ */
+export const tokenIps = sqliteTable(
+  'token_ips',
+  {
+    tokenId: integer('token_id').notNull(),
+    ip: text('ip').notNull(),
+    firstRequestId: text('first_request_id').notNull(),
+    firstSeenAt: integer('first_seen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tokenId, t.ip] })],
 );
 
 /** Daily totals that retention folds raw log rows into. */

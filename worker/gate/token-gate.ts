@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
 import { SlidingWindow } from './window';
-import type { AdmitInput, AdmitResult, RateInfo, TokenTruth } from './types';
+import type { AdmitInput, AdmitResult, RateInfo } from './types';
 
 interface Admission {
   at: number;
@@ -11,51 +11,16 @@ interface Admission {
 const IN_FLIGHT_TTL_MS = 10 * 60_000;
 
 /**
- * One per token: the last word on whether the key may be used (revocation, rotation) and its
- * rate limits. Windows live in memory (constant size); the token's truth lives in storage.
+ * One per token: its rate limits and concurrency. Windows live in memory and have a constant
+ * size whatever the rate. Only keys with limits (their own or their group's) come here.
  */
 export class TokenGate extends DurableObject<Env> {
-  private truth: TokenTruth | undefined;
   private readonly requests = new SlidingWindow();
   private readonly tokens = new SlidingWindow();
   private readonly inFlight = new Map<string, Admission>();
 
-  private async loadTruth(tokenId: number): Promise<TokenTruth> {
-    if (this.truth) return this.truth;
-    let truth = await this.ctx.storage.get<TokenTruth>('truth');
-    if (!truth) {
-      const row = await this.env.DB.prepare('SELECT status, key_hash, expires_at FROM tokens WHERE id = ?')
-        .bind(tokenId)
-        .first<{ status: TokenTruth['status']; key_hash: string; expires_at: number | null }>();
-      truth = row ? { status: row.status, keyHash: row.key_hash, expiresAt: row.expires_at } : { status: 'deleted', keyHash: null, expiresAt: null };
-      if (this.truth) return this.truth;
-      await this.ctx.storage.put('truth', truth);
-    }
-    this.truth = truth;
-    return truth;
-  }
-
-  /** Called by the management API on every change to the token's status, key or expiry. */
-  async sync(truth: TokenTruth): Promise<void> {
-    this.truth = truth;
-    await this.ctx.storage.put('truth', truth);
-  }
-
-  /** Whether the key may be used at all, without counting a request. */
-  async verify(tokenId: number, keyHash: string): Promise<'ok' | 'deleted' | 'disabled' | 'expired'> {
-    const truth = await this.loadTruth(tokenId);
-    if (truth.status === 'deleted' || truth.keyHash !== keyHash) return 'deleted';
-    if (truth.status === 'disabled') return 'disabled';
-    if (truth.status === 'expired' || (truth.expiresAt !== null && truth.expiresAt <= Date.now())) return 'expired';
-    return 'ok';
-  }
-
   async admit(input: AdmitInput): Promise<AdmitResult> {
-    const truth = await this.loadTruth(input.tokenId);
     const now = Date.now();
-    if (truth.status === 'deleted' || truth.keyHash !== input.keyHash) return { ok: false, reason: 'deleted' };
-    if (truth.status === 'disabled') return { ok: false, reason: 'disabled' };
-    if (truth.status === 'expired' || (truth.expiresAt !== null && truth.expiresAt <= now)) return { ok: false, reason: 'expired' };
 
     this.expireInFlight(now);
     const used = this.requests.total(now);

@@ -1,6 +1,5 @@
 export interface AdmitInput {
   tokenId: number;
-  keyHash: string;
   requestId: string;
   rpmLimit: number | null;
   tpmLimit: number | null;
@@ -17,11 +16,4 @@ export interface RateInfo {
 
 export type AdmitResult =
   | { ok: true; rate: RateInfo }
-  | { ok: false; reason: 'deleted' | 'disabled' | 'expired' }
   | { ok: false; reason: 'rate'; message: string; retryAfter: number; rate: RateInfo };
-
-export interface TokenTruth {
-  status: 'enabled' | 'disabled' | 'expired' | 'deleted';
-  keyHash: string | null;
-  expiresAt: number | null;
-}

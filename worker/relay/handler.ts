@@ -63,25 +63,31 @@ function revoked(reason: 'deleted' | 'disabled' | 'expired'): ApiError {
   return new ApiError(403, 'token_expired', 'this API key has expired');
 }
 
-/** Rate limits and the reservation, in one parallel round trip to the two Durable Objects. */
+const NO_LIMITS: RateInfo = { rpmLimit: null, rpmRemaining: null, tpmLimit: null, tpmRemaining: null, resetSeconds: 60 };
+
+/** Keys with limits of their own or their group's go through their gate; others need not. */
+export const hasLimits = (a: Admitted) => a.limits.rpm !== null || a.limits.tpm !== null || a.token.maxConcurrency !== null;
+
+/**
+ * Revocation, reservation and rate limits in one parallel round trip: the user's account object
+ * (the last word on the key, and the balance) and, for a limited key, the key's gate.
+ */
 async function gateAndReserve(c: Context<AppEnv>, a: Admitted, units: number): Promise<RateInfo> {
   const admittedAt = Date.now();
   const userId = a.token.userId;
+  const limited = hasLimits(a);
   const [gate, reserve]: [AdmitResult, ReserveResult] = await Promise.all([
-    gateOf(c.env, a.token.id).admit({
-      tokenId: a.token.id, keyHash: a.keyHash, requestId: a.requestId,
-      rpmLimit: a.limits.rpm, tpmLimit: a.limits.tpm, maxConcurrency: a.token.maxConcurrency,
-    }),
-    accountOf(c.env, userId).reserve(userId, a.token.id, a.requestId, units),
+    limited
+      ? gateOf(c.env, a.token.id).admit({ tokenId: a.token.id, requestId: a.requestId, rpmLimit: a.limits.rpm, tpmLimit: a.limits.tpm, maxConcurrency: a.token.maxConcurrency })
+      : Promise.resolve<AdmitResult>({ ok: true, rate: NO_LIMITS }),
+    accountOf(c.env, userId).reserve(userId, a.token.id, a.keyHash, a.requestId, units),
   ]);
   if (!gate.ok || !reserve.ok) {
     if (reserve.ok) c.executionCtx.waitUntil(accountOf(c.env, userId).release(userId, a.requestId, null));
-    if (gate.ok) c.executionCtx.waitUntil(gateOf(c.env, a.token.id).cancel(a.requestId, admittedAt));
+    if (gate.ok && limited) c.executionCtx.waitUntil(gateOf(c.env, a.token.id).cancel(a.requestId, admittedAt));
   }
-  if (!gate.ok) {
-    if (gate.reason !== 'rate') throw revoked(gate.reason);
-    throw new ApiError(429, 'rate_limit_exceeded', gate.message, { 'retry-after': String(gate.retryAfter), ...rateHeaders(gate.rate) });
-  }
+  if (!reserve.ok && reserve.reason !== 'user_balance' && reserve.reason !== 'token_cap') throw revoked(reserve.reason);
+  if (!gate.ok) throw new ApiError(429, 'rate_limit_exceeded', gate.message, { 'retry-after': String(gate.retryAfter), ...rateHeaders(gate.rate) });
   if (!reserve.ok) {
     const whose = reserve.reason === 'token_cap' ? "the key's remaining quota" : 'your balance';
     throw new ApiError(402, 'insufficient_quota', `${whose} cannot cover this request (${units} units held before the call)`, rateHeaders(gate.rate));

@@ -3,7 +3,7 @@ import type { AppEnv } from '../app-types';
 import { ApiError } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
 import { channelsSnapshot, tokenByHash } from '../db/snapshots';
-import { gateOf } from '../account/stub';
+import { accountOf } from '../account/stub';
 import { relay } from './handler';
 
 export const relayRoutes = new Hono<AppEnv>();
@@ -21,7 +21,7 @@ relayRoutes.get('/v1/models', async (c) => {
   const hash = await sha256Hex(key);
   const token = await tokenByHash(c.env, hash);
   if (!token) throw new ApiError(401, 'invalid_api_key', 'the API key is not valid');
-  const verdict = await gateOf(c.env, token.id).verify(token.id, hash);
+  const verdict = await accountOf(c.env, token.userId).verifyToken(token.userId, token.id, hash);
   if (verdict === 'deleted') throw new ApiError(401, 'invalid_api_key', 'the API key is not valid');
   if (verdict === 'disabled' || token.status === 'disabled') throw new ApiError(403, 'token_disabled', 'this API key is disabled');
   if (verdict === 'expired') throw new ApiError(403, 'token_expired', 'this API key has expired');

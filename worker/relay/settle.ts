@@ -57,7 +57,8 @@ export function logRow(s: LogSubject, o: Outcome, usage: Usage, counted: boolean
   };
 }
 
-const tracksGate = (a: Admitted) => a.token.tpmLimit !== null || a.token.maxConcurrency !== null || a.limits.tpm !== null;
+/** The gate counts tokens (TPM) and in-flight requests (concurrency) only where they are limited. */
+const tracksGate = (a: Admitted) => a.limits.tpm !== null || a.token.maxConcurrency !== null;
 
 /** Takes the exact charge for a served request and reports its tokens to the gate. */
 export function settleServed(c: Context<AppEnv>, a: Admitted, o: Outcome, usage: Usage, counted: boolean) {

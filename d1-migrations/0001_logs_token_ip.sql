@@ -1,1 +1,0 @@
-CREATE INDEX `logs_token_ip` ON `logs` (`token_id`,`ip`,`id`);
