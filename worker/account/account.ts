@@ -40,6 +40,8 @@ export class Account extends DurableObject<Env> {
   private state: AccountState | undefined;
   private readonly caps = new Map<number, TokenCap>();
   private readonly truths = new Map<number, TokenTruth>();
+  /** (key, IP) pairs already in token_ips, so a busy key does not rewrite them on every flush. */
+  private readonly notedIps = new Set<string>();
   /**
    * Held in memory only: a reservation lives for one request, and writing it to storage twice
    * per request costs more than it protects (an object restart mid-request merely frees it).
@@ -229,6 +231,11 @@ export class Account extends DurableObject<Env> {
     this.reservations.delete(requestId);
   }
 
+  private rememberIps(pairs: string[]): void {
+    if (this.notedIps.size + pairs.length > 10_000) this.notedIps.clear();
+    for (const p of pairs) this.notedIps.add(p);
+  }
+
   private seq = 0;
 
   private async enqueue(writes: Record<string, unknown>, pending: Pending[]): Promise<void> {
@@ -267,13 +274,18 @@ export class Account extends DurableObject<Env> {
     const state = this.state ?? (await this.ctx.storage.get<AccountState>('state'));
     const db = this.env.DB;
     const statements: D1PreparedStatement[] = [];
+    const notedNow: string[] = [];
     for (const p of pending.values()) {
       if (p.kind === 'ledger') {
         statements.push(insertLedger(db, p));
         continue;
       }
       statements.push(insertLog(db, p.row));
-      if (p.row.token_id !== null && p.row.ip) statements.push(noteTokenIp(db, p.row.token_id, p.row.ip, p.row.request_id, p.row.created_at));
+      const pair = p.row.token_id !== null && p.row.ip ? `${p.row.token_id}|${p.row.ip}` : null;
+      if (pair && !this.notedIps.has(pair) && !notedNow.includes(pair)) {
+        statements.push(noteTokenIp(db, p.row.token_id!, p.row.ip!, p.row.request_id, p.row.created_at));
+        notedNow.push(pair);
+      }
     }
     if (state) {
       statements.push(db.prepare('UPDATE users SET quota = ?, used_quota = ?, updated_at = ? WHERE id = ?').bind(state.balance, state.used, Date.now(), state.userId));
@@ -283,6 +295,7 @@ export class Account extends DurableObject<Env> {
       statements.push(db.prepare('UPDATE tokens SET remain_quota = ?, used_quota = ? WHERE id = ?').bind(cap.remain, cap.used, Number(k.slice(4))));
     }
     await db.batch(statements);
+    this.rememberIps(notedNow);
     await this.ctx.storage.delete([...pending.keys()]);
     if (pending.size < FLUSH_BATCH) {
       await this.ctx.storage.delete('dirty');

@@ -3,13 +3,20 @@ import { settingsOf } from '../env';
 import { hashPassword } from '../lib/crypto';
 
 let ensured: Promise<void> | undefined;
+let done = false;
 
 /** Creates the root admin from ADMIN_USERNAME / ADMIN_PASSWORD once, on the first request. */
-export function ensureRootAdmin(env: Env): Promise<void> {
-  ensured ??= createRoot(env).catch((err: unknown) => {
-    ensured = undefined;
-    throw err;
-  });
+export async function ensureRootAdmin(env: Env): Promise<void> {
+  if (done) return;
+  ensured ??= createRoot(env).then(
+    () => {
+      done = true;
+    },
+    (err: unknown) => {
+      ensured = undefined;
+      throw err;
+    },
+  );
   return ensured;
 }
 
