@@ -11,8 +11,8 @@
 // Then loads both with autocannon (same non-streamed chat body, same connections), alternating
 // relay / bare / relay / bare after a warmup, prints a table and writes docs/benchmarks.json.
 //
-// Knobs: BENCH_DURATION (seconds per round, default 10), BENCH_CONNECTIONS (16), BENCH_ROUNDS (2),
-// BENCH_WARMUP (seconds, 3).
+// Knobs: BENCH_DURATION (seconds per round, default 10), BENCH_CONNECTIONS (16), BENCH_ROUNDS (3),
+// BENCH_WARMUP (seconds, 8).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -25,8 +25,8 @@ import { startRelay } from './lib/relay-process.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 8);
 const MODEL = 'gpt-4o-mini';
 const BODY = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 16 });
 
