@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-types';
+import type { Env } from '../env';
 import { notFound } from '../lib/errors';
 import { seal } from '../lib/crypto';
 import { settingsOf } from '../env';
@@ -35,8 +36,8 @@ interface ChannelRow {
 const COLUMNS = `id, name, type, base_url, key_count, models, model_mapping, groups, priority, weight, status, status_reason,
   health_state, consecutive_failures, last_error, latency_ms, created_at, updated_at`;
 
-async function channelView(c: Context<AppEnv>, r: ChannelRow) {
-  const live = await healthOf(c.env, r.id).view(r.id);
+async function channelView(env: Env, r: ChannelRow) {
+  const live = await healthOf(env, r.id).view(r.id);
   return {
     id: r.id,
     name: r.name,
@@ -59,6 +60,14 @@ async function channelView(c: Context<AppEnv>, r: ChannelRow) {
     created_at: new Date(r.created_at).toISOString(),
     updated_at: new Date(r.updated_at).toISOString(),
   };
+}
+
+export type ChannelView = Awaited<ReturnType<typeof channelView>>;
+
+/** Every channel with its status and live health, as `GET /api/channels` and the dashboard show them. */
+export async function listChannels(env: Env): Promise<ChannelView[]> {
+  const { results } = await env.DB.prepare(`SELECT ${COLUMNS} FROM channels ORDER BY priority DESC, id`).all<ChannelRow>();
+  return Promise.all(results.map((r) => channelView(env, r)));
 }
 
 const HttpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
@@ -109,22 +118,21 @@ channelRoutes
           JSON.stringify(b.groups ?? ['default']), b.priority ?? 0, b.weight ?? 1, b.status ?? 'enabled', now, now)
         .first<ChannelRow>();
       await refreshChannels(c.env);
-      return c.json(await channelView(c, row!), 201);
+      return c.json(await channelView(c.env, row!), 201);
     },
   )
   .openapi(
     createRoute({ method: 'get', path: '/api/channels', tags: ['channels'], summary: 'Channels with status and health (admin)', responses: { 200: json(AnyObject), ...errors } }),
     async (c) => {
       requireAdmin(c);
-      const { results } = await c.env.DB.prepare(`SELECT ${COLUMNS} FROM channels ORDER BY priority DESC, id`).all<ChannelRow>();
-      return c.json({ items: await Promise.all(results.map((r) => channelView(c, r))) }, 200);
+      return c.json({ items: await listChannels(c.env) }, 200);
     },
   )
   .openapi(
     createRoute({ method: 'get', path: '/api/channels/{id}', tags: ['channels'], summary: 'One channel (admin)', request: { params: IdParam }, responses: { 200: json(AnyObject), ...errors } }),
     async (c) => {
       requireAdmin(c);
-      return c.json(await channelView(c, await loadRow(c, c.req.valid('param').id)), 200);
+      return c.json(await channelView(c.env, await loadRow(c, c.req.valid('param').id)), 200);
     },
   )
   .openapi(
@@ -157,7 +165,7 @@ channelRoutes
         .run();
       if (resetHealth) await healthOf(c.env, id).reset(id);
       await refreshChannels(c.env);
-      return c.json(await channelView(c, await loadRow(c, id)), 200);
+      return c.json(await channelView(c.env, await loadRow(c, id)), 200);
     },
   )
   .openapi(

@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../app-types';
 import { JOB_NAMES, runJobs } from '../maintenance';
 import { AnyObject, errors, json, router } from './openapi';
 import { adminOnly, requireAdmin, requireSession } from './session';

@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Env } from '../env';
-import type { AppEnv } from '../app-types';
 import { AnyObject, errors, json, jsonBody, router } from './openapi';
 import { requireAdmin, requireSession } from './session';
 

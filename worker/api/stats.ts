@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../app-types';
 import { AnyObject, errors, json, router } from './openapi';
 import { requireSession } from './session';
 import { scopedUserId } from './logs';

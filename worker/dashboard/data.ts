@@ -1,7 +1,7 @@
 /** Read-only D1 queries behind the dashboard pages. `userId` null means every user (operators). */
 import type { Env } from '../env';
-import { healthOf } from '../account/stub';
 import { IP_FIRST_SEEN_COLUMN, IP_FIRST_SEEN_JOIN } from '../db/queries';
+import { listChannels, type ChannelView } from '../api/channels';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -208,71 +208,10 @@ export async function ledgerOf(env: Env, userId: number, limit: number): Promise
   return results;
 }
 
-export interface ChannelView {
-  id: number;
-  name: string;
-  type: string;
-  base_url: string;
-  key_count: number;
-  models: string[];
-  model_mapping: Record<string, string> | null;
-  groups: string[];
-  priority: number;
-  weight: number;
-  status: 'enabled' | 'disabled' | 'auto_disabled';
-  status_reason: string | null;
-  health: { state: 'closed' | 'open' | 'half_open'; consecutive_failures: number; last_error: string | null; latency_ms: number | null };
-}
-
-interface ChannelDbRow {
-  id: number;
-  name: string;
-  type: string;
-  base_url: string;
-  key_count: number;
-  models: string;
-  model_mapping: string | null;
-  groups: string;
-  priority: number;
-  weight: number;
-  status: ChannelView['status'];
-  status_reason: string | null;
-  last_error: string | null;
-  latency_ms: number | null;
-}
+export type { ChannelView };
 
 /** Channels with the live circuit state from each channel's health object (as GET /api/channels shows). */
-export async function channelsWithHealth(env: Env): Promise<ChannelView[]> {
-  const { results } = await env.DB.prepare(
-    `SELECT id, name, type, base_url, key_count, models, model_mapping, groups, priority, weight, status, status_reason, last_error, latency_ms
-       FROM channels ORDER BY priority DESC, id`,
-  ).all<ChannelDbRow>();
-  return Promise.all(
-    results.map(async (r) => {
-      const live = await healthOf(env, r.id).view(r.id);
-      return {
-        id: r.id,
-        name: r.name,
-        type: r.type,
-        base_url: r.base_url,
-        key_count: r.key_count,
-        models: JSON.parse(r.models) as string[],
-        model_mapping: r.model_mapping ? (JSON.parse(r.model_mapping) as Record<string, string> | null) : null,
-        groups: JSON.parse(r.groups) as string[],
-        priority: r.priority,
-        weight: r.weight,
-        status: r.status,
-        status_reason: r.status_reason,
-        health: {
-          state: live.state,
-          consecutive_failures: live.consecutiveFailures,
-          last_error: live.lastError ?? r.last_error,
-          latency_ms: live.latencyMs ?? r.latency_ms,
-        },
-      };
-    }),
-  );
-}
+export const channelsWithHealth = (env: Env): Promise<ChannelView[]> => listChannels(env);
 
 export interface MaintenanceRun {
   id: number;
