@@ -168,6 +168,12 @@ describe('relay: checks in the contract\'s order', () => {
     expect((await call<Err>('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).body.error.code).toBe('token_disabled');
     await call('PATCH', `/api/tokens/${token.id}`, { jwt: user.jwt, body: { status: 'enabled' } });
     expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(200);
+    // disabling the user refuses every key of theirs at once
+    const admin = await rootJwt();
+    await call('PATCH', `/api/users/${user.id}`, { jwt: admin, body: { status: 'disabled' } });
+    expect((await call<Err>('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).body.error.code).toBe('token_disabled');
+    await call('PATCH', `/api/users/${user.id}`, { jwt: admin, body: { status: 'enabled' } });
+    expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(200);
     const rotated = await call<{ key: string }>('POST', `/api/tokens/${token.id}/rotate`, { jwt: user.jwt });
     expect((await call<Err>('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(401);
     expect((await call('POST', '/v1/chat/completions', { key: rotated.body.key, body: chatBody(model) })).status).toBe(200);
@@ -227,6 +233,21 @@ describe('relay: upstreams', () => {
     const row = await logFor(user.jwt, res.headers.get('x-request-id')!);
     expect(row).toMatchObject({ status: 502, quota: 0, attempts: 2 });
     expect(await balance(user.jwt, user.id)).toBe(10_000);
+  });
+
+  it('tells the customer the failure, not the upstream\'s own error text', async () => {
+    const { token, model, channel } = await setupCustomer();
+    await upstreamMode(channel.scenario, 'error', { status: 500, message: 'provider-internal: shard 7 of acme-llm failed' });
+    const res = await call<Err>('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) });
+    expect(res.status).toBe(502);
+    expect(res.body.error.message).toMatch(/HTTP 500/);
+    expect(res.body.error.message).not.toMatch(/acme|shard/);
+    const admin = await rootJwt();
+    const ch = await waitFor(async () => {
+      const v = await call<{ health: { last_error: string | null } }>('GET', `/api/channels/${channel.id}`, { jwt: admin });
+      return v.body.health.last_error ? v.body : undefined;
+    });
+    expect(ch.health.last_error).toMatch(/acme/);
   });
 
   it('passes an upstream 400 back as it came, without retrying or charging', async () => {

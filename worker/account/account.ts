@@ -7,6 +7,8 @@ interface AccountState {
   userId: number;
   balance: number;
   used: number;
+  /** A disabled user's keys are all refused on their next request. */
+  disabled?: boolean;
 }
 
 interface TokenCap {
@@ -57,10 +59,10 @@ export class Account extends DurableObject<Env> {
       if (stored) {
         this.state = stored;
       } else {
-        const row = await this.env.DB.prepare('SELECT quota, used_quota FROM users WHERE id = ?')
+        const row = await this.env.DB.prepare('SELECT quota, used_quota, status FROM users WHERE id = ?')
           .bind(userId)
-          .first<{ quota: number; used_quota: number }>();
-        this.state = { userId, balance: row?.quota ?? 0, used: row?.used_quota ?? 0 };
+          .first<{ quota: number; used_quota: number; status: string }>();
+        this.state = { userId, balance: row?.quota ?? 0, used: row?.used_quota ?? 0, disabled: row?.status === 'disabled' };
         await this.ctx.storage.put('state', this.state);
       }
     });
@@ -105,12 +107,19 @@ export class Account extends DurableObject<Env> {
 
   /** Whether the key may be used: revocation is decided here, not by any snapshot. */
   async verifyToken(userId: number, tokenId: number, keyHash: string): Promise<Revocation | 'ok'> {
-    await this.load(userId);
+    const state = await this.load(userId);
     const truth = await this.truth(userId, tokenId);
     if (truth.status === 'deleted' || truth.keyHash !== keyHash) return 'deleted';
-    if (truth.status === 'disabled') return 'disabled';
+    if (truth.status === 'disabled' || state.disabled) return 'disabled';
     if (truth.status === 'expired' || (truth.expiresAt !== null && truth.expiresAt <= Date.now())) return 'expired';
     return 'ok';
+  }
+
+  /** Called by the management API when an operator disables or re-enables the user. */
+  async setUserStatus(userId: number, status: 'enabled' | 'disabled'): Promise<void> {
+    const state = await this.load(userId);
+    state.disabled = status === 'disabled';
+    await this.ctx.storage.put('state', state);
   }
 
   /** Called by the management API on every change to a key's status, hash or expiry. */

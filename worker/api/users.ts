@@ -142,6 +142,7 @@ userRoutes
       if (body.status !== undefined) (sets.push('status = ?'), values.push(body.status));
       if (body.password !== undefined) (sets.push('password_hash = ?'), values.push(await hashPassword(body.password)));
       await c.env.DB.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).bind(...values, id).run();
+      if (body.status !== undefined) await accountOf(c.env, id).setUserStatus(id, body.status);
       if (body.group !== undefined || body.status !== undefined) await forgetTokens(c.env, await tokenHashesOf(c, id));
       return c.json(await loadUserView(c, id), 200);
     },

@@ -8,7 +8,8 @@ export type AttemptResult =
   | { kind: 'ok'; response: Response; abort: AbortController; latencyMs: number }
   /** The upstream refused the request itself (400/422): handed back as it came, not retried. */
   | { kind: 'client_error'; status: number; body: string; contentType: string; latencyMs: number }
-  | { kind: 'failed'; error: string; keyDead: boolean; retryAfterSeconds: number | null; latencyMs: number };
+  /** `error` is for the operator (channel health); `summary` is all a customer is told. */
+  | { kind: 'failed'; error: string; summary: string; keyDead: boolean; retryAfterSeconds: number | null; latencyMs: number };
 
 const keyCache = new TtlCache<string[]>(1000, 5 * 60_000);
 const rotation = new Map<number, number>();
@@ -71,7 +72,7 @@ export async function attempt(channel: ChannelRecord, call: UpstreamCall, encryp
     }
     return {
       kind: 'failed', keyDead: verdict.keyDead, retryAfterSeconds: retryAfterOf(response), latencyMs,
-      error: `HTTP ${response.status}: ${scrub(body).slice(0, 300)}`,
+      error: `HTTP ${response.status}: ${scrub(body).slice(0, 300)}`, summary: `HTTP ${response.status}`,
     };
   } catch (err) {
     clearTimeout(timer);
@@ -79,6 +80,7 @@ export async function attempt(channel: ChannelRecord, call: UpstreamCall, encryp
     return {
       kind: 'failed', keyDead: false, retryAfterSeconds: null, latencyMs: Date.now() - started,
       error: timedOut ? `no first byte within ${timeoutMs} ms` : `connection failed: ${String(err instanceof Error ? err.message : err).slice(0, 200)}`,
+      summary: timedOut ? 'timeout' : 'connection error',
     };
   }
 }

@@ -110,7 +110,7 @@ async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promis
   const headers = rateHeaders(rate);
   const ordered = orderCandidates(usable);
   let attempts = 0;
-  let lastError = 'no channel could be tried';
+  let lastFailure = '';
   let lastChannel: number | null = null;
   for (const { ch, state } of ordered) {
     if (attempts >= a.settings.RETRY_ATTEMPTS) break;
@@ -129,13 +129,18 @@ async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promis
       settleFailed(c, a, { ...outcome, status: result.status, errorCode: 'upstream_rejected_request' }, true);
       return new Response(result.body, { status: result.status, headers: { 'content-type': result.contentType, ...headers } });
     }
-    lastError = result.error;
+    lastFailure = result.summary;
     if (result.retryAfterSeconds !== null && result.retryAfterSeconds <= 60) {
       restingChannels.set(String(ch.id), Date.now() + result.retryAfterSeconds * 1000, result.retryAfterSeconds * 1000);
     }
   }
-  settleFailed(c, a, { channelId: lastChannel, attempts, status: 502, errorCode: 'upstream_error', startedAt }, true);
-  const failure = new ApiError(502, 'upstream_error', `no upstream answered after ${attempts} attempt(s): ${lastError}`, headers);
+  // Every candidate past its cooldown had its one probe taken by another request: none was tried.
+  const failure =
+    attempts === 0
+      ? new ApiError(503, 'no_available_channel', `every channel for ${a.call.model} is cooling down; try again shortly`, headers)
+      : new ApiError(502, 'upstream_error', `no upstream answered after ${attempts} attempt(s) (last: ${lastFailure}); nothing was charged`, headers);
+  settleFailed(c, a, { channelId: lastChannel, attempts, status: failure.status, errorCode: failure.code, startedAt }, true);
+  // Upstream error texts stay with the operator (channel health); they can name the provider.
   failure.logged = true;
   throw failure;
 }
