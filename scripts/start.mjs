@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkSettings } from './lib/check-settings.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = process.env.PORT || '8787';
@@ -61,6 +62,14 @@ function migrate() {
 
 const created = ensureVars();
 const vars = readVars();
+const extraVars = Object.fromEntries(
+  (process.env.RELAY_VARS || '').split(',').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
+const problem = await checkSettings(root, { ...vars, ...extraVars });
+if (problem) {
+  console.error(`${problem}\n(fix wrangler.toml [vars] or ${path.relative(root, varsFile)}; nothing was started)`);
+  process.exit(1);
+}
 migrate();
 console.log(`\nLLM relay on http://127.0.0.1:${port}`);
 console.log(`  dashboard  http://127.0.0.1:${port}/`);
@@ -71,10 +80,7 @@ console.log(created ? `  secrets    written to ${path.relative(root, varsFile)}\
 const args = ['dev', '--test-scheduled', '--port', port, '--ip', process.env.HOST || '127.0.0.1', '--show-interactive-dev-session=false'];
 if (stateDir) args.push('--persist-to', stateDir);
 if (process.env.RELAY_VARS_FILE) args.push('--env-file', varsFile);
-for (const pair of (process.env.RELAY_VARS || '').split(',').filter(Boolean)) {
-  const i = pair.indexOf('=');
-  args.push('--var', `${pair.slice(0, i)}:${pair.slice(i + 1)}`);
-}
+for (const [key, value] of Object.entries(extraVars)) args.push('--var', `${key}:${value}`);
 const child = spawn(wrangler, args, { cwd: root, env, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -68,9 +68,9 @@ const settingsSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v && v.trim() ? v.trim() : 'root')),
-  ADMIN_PASSWORD: z.string().min(8, 'must be set, at least 8 characters'),
-  JWT_SECRET: z.string().min(32, 'must be set, at least 32 characters'),
-  ENCRYPTION_KEY: z.string().refine(isAes256Key, {
+  ADMIN_PASSWORD: z.string({ error: 'must be set (at least 8 characters)' }).min(8, 'must be at least 8 characters'),
+  JWT_SECRET: z.string({ error: 'must be set (at least 32 characters)' }).min(32, 'must be at least 32 characters'),
+  ENCRYPTION_KEY: z.string({ error: 'must be set: 32 random bytes in base64 (openssl rand -base64 32)' }).refine(isAes256Key, {
     message: 'must be 32 random bytes in base64 (openssl rand -base64 32)',
   }),
 });
