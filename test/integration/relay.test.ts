@@ -355,6 +355,35 @@ describe('relay: streaming', () => {
   });
 });
 
+describe('relay: OpenAI chat on an Anthropic channel', () => {
+  it('converts the request and the answer both ways, streamed and not, billed from Anthropic usage', async () => {
+    const { user, token, model, channel } = await setupCustomer({ channel: { type: 'anthropic' }, price: { model_ratio: 1, completion_ratio: 2 } });
+    const res = await call<{ object: string; choices: { message: { content: string }; finish_reason: string }[]; usage: { prompt_tokens: number } }>('POST', '/v1/chat/completions', {
+      key: token.key, body: chatBody(model, { messages: [{ role: 'system', content: 'Be nice.' }, { role: 'user', content: 'Hi' }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.object).toBe('chat.completion');
+    expect(res.body.choices[0]).toMatchObject({ message: { content: 'Hello from the fake upstream.' }, finish_reason: 'stop' });
+    expect(res.headers.get('x-quota-charged')).toBe('20'); // 10 + 5*2
+    const sent = await upstreamRequests(channel.scenario);
+    expect(sent[0].path).toBe('/v1/messages');
+    expect(sent[0].body).toMatchObject({ system: 'Be nice.', max_tokens: 4096, messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] });
+
+    const streamed = await SELF.fetch(`${BASE}/v1/chat/completions`, {
+      method: 'POST', headers: { authorization: `Bearer ${token.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(chatBody(model, { stream: true, stream_options: { include_usage: true } })),
+    });
+    const text = await streamed.text();
+    const datas = text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6));
+    expect(datas[datas.length - 1]).toBe('[DONE]');
+    const chunks = datas.slice(0, -1).map((d) => JSON.parse(d) as { choices: { delta: { content?: string } }[]; usage?: { completion_tokens: number } });
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Hello from the fake upstream.');
+    expect(chunks[chunks.length - 1].usage?.completion_tokens).toBe(5);
+    const row = await logFor(user.jwt, streamed.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ prompt_tokens: 10, completion_tokens: 5, quota: 20, usage_counted: false });
+  });
+});
+
 describe('relay: Anthropic Messages', () => {
   it('relays /v1/messages to an anthropic channel, streamed and not, billed from its usage', async () => {
     const { user, token, model, channel } = await setupCustomer({ channel: { type: 'anthropic' }, price: { model_ratio: 1, completion_ratio: 5 } });

@@ -43,7 +43,9 @@ describe('channel picking', () => {
 
   it('filters channels by model, group and endpoint type', () => {
     const all = [ch(1), ch(2, { groups: ['vip'] }), ch(3, { models: ['other'] }), ch(4, { type: 'anthropic' })];
-    expect(channelsFor(all, 'chat', 'm', 'default').map((c) => c.id)).toEqual([1]);
+    // chat is served by OpenAI channels as asked and by Anthropic ones converted
+    expect(channelsFor(all, 'chat', 'm', 'default').map((c) => c.id)).toEqual([1, 4]);
+    expect(channelsFor(all, 'completions', 'm', 'default').map((c) => c.id)).toEqual([1]);
     expect(channelsFor(all, 'messages', 'm', 'default').map((c) => c.id)).toEqual([4]);
   });
 

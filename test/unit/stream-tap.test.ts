@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { StreamTap } from '../../worker/relay/stream-tap';
+import { StreamTap, type StreamFormat } from '../../worker/relay/stream-tap';
+import { PassThroughWriter } from '../../worker/relay/convert/pass-through';
+
+const tapFor = (format: StreamFormat, clientWantsUsage: boolean) => new StreamTap(format, new PassThroughWriter(format, clientWantsUsage));
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -15,7 +18,7 @@ const usageChunk = JSON.stringify({ id: 'c', object: 'chat.completion.chunk', ch
 
 describe('StreamTap (OpenAI)', () => {
   it('handles events split across reads and reads usage', () => {
-    const tap = new StreamTap('openai', true);
+    const tap = tapFor('openai', true);
     const body = `data: ${chunk('Hel')}\n\ndata: ${chunk('lo')}\n\ndata: ${usageChunk}\n\ndata: [DONE]\n\n`;
     const pieces = [body.slice(0, 7), body.slice(7, 40), body.slice(40, 41), body.slice(41)];
     const out = run(tap, pieces);
@@ -27,7 +30,7 @@ describe('StreamTap (OpenAI)', () => {
   });
 
   it('drops the usage-only chunk and usage:null fields when the client did not ask', () => {
-    const tap = new StreamTap('openai', false);
+    const tap = tapFor('openai', false);
     const withNull = JSON.stringify({ id: 'c', choices: [{ index: 0, delta: { content: 'x' } }], usage: null });
     const out = run(tap, [`data: ${withNull}\n\n`, `data: ${usageChunk}\n\n`, 'data: [DONE]\n\n']);
     expect(out).not.toContain('usage');
@@ -36,7 +39,7 @@ describe('StreamTap (OpenAI)', () => {
   });
 
   it('passes comments and keeps multi-line data lines', () => {
-    const tap = new StreamTap('openai', false);
+    const tap = tapFor('openai', false);
     const out = run(tap, [': keep-alive\n\n', 'data: {"choices":\ndata: [{"delta":{"content":"a"}}]}\n\n']);
     expect(out).toContain(': keep-alive');
     expect(tap.state.text).toBe('a');
@@ -44,14 +47,14 @@ describe('StreamTap (OpenAI)', () => {
   });
 
   it('flushes an event left without its blank line at the end', () => {
-    const tap = new StreamTap('openai', false);
+    const tap = tapFor('openai', false);
     const out = run(tap, [`data: ${chunk('z')}`]);
     expect(tap.state.text).toBe('z');
     expect(out).toContain('"content":"z"');
   });
 
   it('counts legacy completion text and tool calls as delivered text', () => {
-    const tap = new StreamTap('openai', false);
+    const tap = tapFor('openai', false);
     run(tap, [`data: ${JSON.stringify({ choices: [{ text: 'abc' }] })}\n\n`]);
     expect(tap.state.text).toBe('abc');
   });
@@ -59,7 +62,7 @@ describe('StreamTap (OpenAI)', () => {
 
 describe('StreamTap (Anthropic)', () => {
   it('reads input and output tokens from message_start and message_delta', () => {
-    const tap = new StreamTap('anthropic', false);
+    const tap = tapFor('anthropic', false);
     const events = [
       `event: message_start\ndata: ${JSON.stringify({ type: 'message_start', message: { usage: { input_tokens: 12, cache_read_input_tokens: 4, output_tokens: 1 } } })}\n\n`,
       `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', delta: { type: 'text_delta', text: 'Hi' } })}\n\n`,

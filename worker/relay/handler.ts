@@ -14,6 +14,7 @@ import { providerFor } from './providers';
 import { countPrompt, type ParsedCall } from './request-shape';
 import { logRow, settleFailed, settleServed, type LogSubject, type Outcome } from './settle';
 import { relayStream } from './stream';
+import { routeFor, type UpstreamRoute } from './route';
 import { countText } from './tokenize';
 import { TtlCache } from '../lib/ttl-cache';
 
@@ -117,13 +118,15 @@ async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promis
     if (state === 'probe' && !(await healthOf(c.env, ch.id).acquireProbe(ch.id, cooldownMs))) continue;
     attempts++;
     lastChannel = ch.id;
-    const call = { endpoint: a.endpoint, body: a.call.body, model: upstreamModel(ch, a.call.model), stream: a.call.stream, headers: c.req.raw.headers };
+    const model = upstreamModel(ch, a.call.model);
+    const route = routeFor(a.endpoint, ch, a.call, model);
+    const call = { endpoint: route.endpoint, body: route.body, model, stream: a.call.stream, headers: c.req.raw.headers };
     const result = await attempt(ch, call, a.settings.ENCRYPTION_KEY, a.settings.UPSTREAM_TIMEOUT_MS);
     reportHealth(c, a, ch, result, state !== 'ready');
     const outcome: Outcome = { channelId: ch.id, attempts, status: 200, errorCode: null, startedAt };
     if (result.kind === 'ok') {
-      if (a.call.stream) return relayStream(c, a, ch, result, outcome, promptTokens, headers);
-      return deliverJson(c, a, ch, result, outcome, promptTokens, units, headers);
+      if (a.call.stream) return relayStream(c, a, ch, route, result, outcome, promptTokens, headers);
+      return deliverJson(c, a, ch, route, result, outcome, promptTokens, units, headers);
     }
     if (result.kind === 'client_error') {
       settleFailed(c, a, { ...outcome, status: result.status, errorCode: 'upstream_rejected_request' }, true);
@@ -164,7 +167,7 @@ function reportHealth(c: Context<AppEnv>, a: Admitted, ch: ChannelRecord, r: Att
 }
 
 async function deliverJson(
-  c: Context<AppEnv>, a: Admitted, ch: ChannelRecord, r: Extract<AttemptResult, { kind: 'ok' }>,
+  c: Context<AppEnv>, a: Admitted, ch: ChannelRecord, route: UpstreamRoute, r: Extract<AttemptResult, { kind: 'ok' }>,
   outcome: Outcome, promptTokens: number, reserved: number, headers: Record<string, string>,
 ): Promise<Response> {
   const text = await r.response.text();
@@ -184,7 +187,7 @@ async function deliverJson(
   const { charge, settled } = settleServed(c, a, outcome, usage, reported === null);
   // Within the reservation the charge is certain; beyond it the account may cap it, so ask.
   const charged = charge <= reserved ? charge : (await settled).charged;
-  return new Response(text, {
+  return new Response(route.toClient(json, text), {
     status: r.response.status,
     headers: { 'content-type': r.response.headers.get('content-type') ?? 'application/json', 'x-quota-charged': String(charged), ...headers },
   });

@@ -2,9 +2,9 @@ import type { ChannelRecord } from '../db/snapshots';
 
 export type Endpoint = 'chat' | 'completions' | 'embeddings' | 'messages';
 
-/** Which channel types can serve an endpoint as it is asked. */
+/** Which channel types can serve an endpoint: as it is asked, or converted (see route.ts). */
 const TYPES_FOR: Record<Endpoint, string[]> = {
-  chat: ['openai'],
+  chat: ['openai', 'anthropic'],
   completions: ['openai'],
   embeddings: ['openai'],
   messages: ['anthropic'],

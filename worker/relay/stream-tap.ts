@@ -1,5 +1,6 @@
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import type { Usage } from '../billing/charge';
+import type { SseWriter } from './convert/types';
 
 export type StreamFormat = 'openai' | 'anthropic';
 
@@ -12,9 +13,9 @@ export interface TapState {
 }
 
 /**
- * Reads an upstream SSE stream beside the bytes it passes on. It re-emits each event as it
- * arrives; for an OpenAI stream whose client did not ask for usage, it drops the extra
- * usage-only chunk the relay asked for (and the `usage: null` fields that come with it).
+ * Reads an upstream SSE stream beside the bytes it passes on: usage and the completion text
+ * delivered, in the upstream's format. Each event is parsed once and handed to the writer, which
+ * answers what the client receives (as it came, or converted to the client's format).
  */
 export class StreamTap {
   readonly state: TapState = { usage: null, text: '', done: false, sawError: false };
@@ -25,7 +26,7 @@ export class StreamTap {
 
   constructor(
     private readonly format: StreamFormat,
-    private readonly clientWantsUsage: boolean,
+    private readonly writer: SseWriter,
   ) {
     this.parser = createParser({
       onEvent: (e) => this.onEvent(e),
@@ -39,47 +40,39 @@ export class StreamTap {
     return this.drain();
   }
 
-  /** Flushes any event left without its closing blank line. */
+  /** Flushes any event left without its closing blank line, then the writer's ending. */
   end(): Uint8Array {
     const rest = this.decoder.decode();
     if (rest) this.parser.feed(rest);
     this.parser.feed('\n\n');
+    this.out.push(this.writer.end());
     return this.drain();
   }
 
   private drain(): Uint8Array {
-    if (this.out.length === 0) return new Uint8Array(0);
-    const bytes = this.encoder.encode(this.out.join(''));
+    const text = this.out.join('');
     this.out = [];
-    return bytes;
-  }
-
-  private emit(e: EventSourceMessage, data: string): void {
-    let s = '';
-    if (e.event) s += `event: ${e.event}\n`;
-    if (e.id) s += `id: ${e.id}\n`;
-    for (const line of data.split('\n')) s += `data: ${line}\n`;
-    this.out.push(`${s}\n`);
+    return text ? this.encoder.encode(text) : new Uint8Array(0);
   }
 
   private onEvent(e: EventSourceMessage): void {
+    let json: Record<string, unknown> | undefined;
     if (e.data === '[DONE]') {
       this.state.done = true;
-      this.emit(e, e.data);
-      return;
+    } else {
+      try {
+        const parsed: unknown = JSON.parse(e.data);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
+      } catch {
+        // not JSON: handed on as it came
+      }
+      if (json && this.format === 'openai') this.readOpenAi(json);
+      else if (json) this.readAnthropic(json);
     }
-    let json: Record<string, unknown> | undefined;
-    try {
-      json = JSON.parse(e.data) as Record<string, unknown>;
-    } catch {
-      this.emit(e, e.data);
-      return;
-    }
-    if (this.format === 'openai') this.onOpenAiChunk(e, json);
-    else this.onAnthropicEvent(e, json);
+    this.out.push(this.writer.write(e, json));
   }
 
-  private onOpenAiChunk(e: EventSourceMessage, chunk: Record<string, unknown>): void {
+  private readOpenAi(chunk: Record<string, unknown>): void {
     if (chunk.error) this.state.sawError = true;
     const usage = chunk.usage as Record<string, unknown> | null | undefined;
     if (usage) this.state.usage = openAiUsage(usage);
@@ -90,20 +83,9 @@ export class StreamTap {
       if (delta?.tool_calls) this.state.text += JSON.stringify(delta.tool_calls);
       if (typeof choice.text === 'string') this.state.text += choice.text;
     }
-    if (this.clientWantsUsage) {
-      this.emit(e, e.data);
-      return;
-    }
-    if (usage && choices.length === 0) return; // the usage-only chunk the client did not ask for
-    if ('usage' in chunk && chunk.usage === null) {
-      const { usage: _dropped, ...rest } = chunk;
-      this.emit(e, JSON.stringify(rest));
-      return;
-    }
-    this.emit(e, e.data);
   }
 
-  private onAnthropicEvent(e: EventSourceMessage, ev: Record<string, unknown>): void {
+  private readAnthropic(ev: Record<string, unknown>): void {
     const type = ev.type;
     if (type === 'message_start') {
       const message = ev.message as Record<string, unknown> | undefined;
@@ -121,7 +103,6 @@ export class StreamTap {
     } else if (type === 'error') {
       this.state.sawError = true;
     }
-    this.emit(e, e.data);
   }
 }
 

@@ -7,6 +7,7 @@ import type { AttemptResult } from './forward';
 import { providerFor } from './providers';
 import { settleServed, settleFailed, type Outcome } from './settle';
 import { StreamTap } from './stream-tap';
+import type { UpstreamRoute } from './route';
 import { countText } from './tokenize';
 
 type Ending = 'complete' | 'client_gone' | 'upstream_broken';
@@ -17,10 +18,10 @@ type Ending = 'complete' | 'client_gone' | 'upstream_broken';
  * request) the request is settled after the response, in waitUntil.
  */
 export function relayStream(
-  c: Context<AppEnv>, a: Admitted, ch: ChannelRecord, r: Extract<AttemptResult, { kind: 'ok' }>,
+  c: Context<AppEnv>, a: Admitted, ch: ChannelRecord, route: UpstreamRoute, r: Extract<AttemptResult, { kind: 'ok' }>,
   outcome: Outcome, promptTokens: number, headers: Record<string, string>,
 ): Response {
-  const tap = new StreamTap(providerFor(ch.type).streamFormat, a.call.clientWantsUsage);
+  const tap = new StreamTap(providerFor(ch.type).streamFormat, route.writer());
   const reader = r.response.body!.getReader();
   let resolveEnded!: (e: Ending) => void;
   const ended = new Promise<Ending>((resolve) => (resolveEnded = resolve));

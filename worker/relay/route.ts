@@ -1,0 +1,38 @@
+import type { ChannelRecord } from '../db/snapshots';
+import { PassThroughWriter } from './convert/pass-through';
+import { chatToMessagesRequest, messageToChatResponse, MessagesStreamToChatWriter } from './convert/chat-via-anthropic';
+import type { SseWriter } from './convert/types';
+import type { Endpoint } from './pick';
+import { providerFor } from './providers';
+import type { ParsedCall } from './request-shape';
+
+/** How one attempt reaches a channel: what to ask it, and how its answer reaches the client. */
+export interface UpstreamRoute {
+  endpoint: Endpoint;
+  body: Record<string, unknown>;
+  /** A non-streamed answer (parsed and as text) in the client's format. */
+  toClient(json: Record<string, unknown>, text: string): string;
+  writer(): SseWriter;
+}
+
+/**
+ * A client's endpoint served by a channel of its own format goes through as it is; OpenAI chat on
+ * an Anthropic channel (and Anthropic Messages on an OpenAI channel) is converted both ways.
+ */
+export function routeFor(endpoint: Endpoint, channel: ChannelRecord, call: ParsedCall, upstreamModel: string): UpstreamRoute {
+  if (endpoint === 'chat' && channel.type === 'anthropic') {
+    return {
+      endpoint: 'messages',
+      body: chatToMessagesRequest(call.body, upstreamModel),
+      toClient: (json) => JSON.stringify(messageToChatResponse(json, call.model)),
+      writer: () => new MessagesStreamToChatWriter(call.model, call.clientWantsUsage),
+    };
+  }
+  const format = providerFor(channel.type).streamFormat;
+  return {
+    endpoint,
+    body: call.body,
+    toClient: (_json, text) => text,
+    writer: () => new PassThroughWriter(format, call.clientWantsUsage),
+  };
+}
