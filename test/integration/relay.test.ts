@@ -384,6 +384,37 @@ describe('relay: OpenAI chat on an Anthropic channel', () => {
   });
 });
 
+describe('relay: Anthropic Messages on an OpenAI channel', () => {
+  it('converts the request and the answer both ways, streamed and not, billed from OpenAI usage', async () => {
+    const { user, token, model, channel } = await setupCustomer({ price: { model_ratio: 1, completion_ratio: 3 } });
+    const body = { model, max_tokens: 64, system: 'Be nice.', messages: [{ role: 'user', content: 'Hi' }] };
+    const res = await call<{ type: string; content: { type: string; text: string }[]; stop_reason: string; usage: { input_tokens: number; output_tokens: number } }>('POST', '/v1/messages', {
+      headers: { 'x-api-key': token.key, 'anthropic-version': '2023-06-01' }, body,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ type: 'message', stop_reason: 'end_turn', content: [{ type: 'text', text: 'Hello from the fake upstream.' }], usage: { input_tokens: 10, output_tokens: 5 } });
+    expect(res.headers.get('x-quota-charged')).toBe('25'); // 10 + 5*3
+    const sent = await upstreamRequests(channel.scenario);
+    expect(sent[0].path).toBe('/v1/chat/completions');
+    expect(sent[0].headers.authorization).toMatch(/^Bearer upstream-key-/);
+    expect((sent[0].body?.messages as { role: string }[])[0]).toMatchObject({ role: 'system', content: 'Be nice.' });
+
+    const streamed = await SELF.fetch(`${BASE}/v1/messages`, {
+      method: 'POST', headers: { 'x-api-key': token.key, 'content-type': 'application/json' }, body: JSON.stringify({ ...body, stream: true }),
+    });
+    const text = await streamed.text();
+    const events = text.split('\n').filter((l) => l.startsWith('event: ')).map((l) => l.slice(7));
+    expect(events[0]).toBe('message_start');
+    expect(events.filter((e) => e === 'message_stop')).toHaveLength(1);
+    expect(text).not.toContain('[DONE]');
+    const deltas = text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)) as { type: string; delta?: { text?: string } })
+      .filter((d) => d.type === 'content_block_delta').map((d) => d.delta?.text ?? '').join('');
+    expect(deltas).toBe('Hello from the fake upstream.');
+    const row = await logFor(user.jwt, streamed.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ prompt_tokens: 10, completion_tokens: 5, quota: 25, usage_counted: false });
+  });
+});
+
 describe('relay: Anthropic Messages', () => {
   it('relays /v1/messages to an anthropic channel, streamed and not, billed from its usage', async () => {
     const { user, token, model, channel } = await setupCustomer({ channel: { type: 'anthropic' }, price: { model_ratio: 1, completion_ratio: 5 } });

@@ -46,7 +46,7 @@ describe('channel picking', () => {
     // chat is served by OpenAI channels as asked and by Anthropic ones converted
     expect(channelsFor(all, 'chat', 'm', 'default').map((c) => c.id)).toEqual([1, 4]);
     expect(channelsFor(all, 'completions', 'm', 'default').map((c) => c.id)).toEqual([1]);
-    expect(channelsFor(all, 'messages', 'm', 'default').map((c) => c.id)).toEqual([4]);
+    expect(channelsFor(all, 'messages', 'm', 'default').map((c) => c.id)).toEqual([1, 4]);
   });
 
   it('skips disabled channels and open circuits until their cooldown passes', () => {

@@ -5,7 +5,7 @@ import { AnyObject, TimeInput, errors, json, router, toMs } from './openapi';
 import { currentUser, requireSession } from './session';
 import { IP_FIRST_SEEN_COLUMN, IP_FIRST_SEEN_JOIN } from '../db/queries';
 
-interface LogDbRow {
+export interface LogDbRow {
   id: number;
   created_at: number;
   request_id: string;

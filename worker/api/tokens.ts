@@ -11,7 +11,7 @@ import type { TokenTruth } from '../account/types';
 import { AnyObject, IdParam, errors, json, jsonBody, router } from './openapi';
 import { currentUser, ownUserId, requireSession } from './session';
 
-interface TokenRow {
+export interface TokenRow {
   id: number;
   user_id: number;
   name: string;
@@ -32,7 +32,8 @@ interface TokenRow {
   updated_at: number;
 }
 
-const effectiveStatus = (r: Pick<TokenRow, 'status' | 'expires_at'>) =>
+/** A key past its expiry reads as expired before the expiry job has marked it. */
+export const effectiveStatus = (r: Pick<TokenRow, 'status' | 'expires_at'>) =>
   r.status === 'enabled' && r.expires_at !== null && r.expires_at <= Date.now() ? 'expired' : r.status;
 
 export function tokenView(r: TokenRow) {

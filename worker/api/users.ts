@@ -19,7 +19,7 @@ export interface UserView {
   created_at: string;
 }
 
-interface UserRow {
+export interface UserRow {
   id: number;
   username: string;
   role: 'admin' | 'user';

@@ -2,6 +2,9 @@
 import type { Env } from '../env';
 import { IP_FIRST_SEEN_COLUMN, IP_FIRST_SEEN_JOIN } from '../db/queries';
 import { listChannels, type ChannelView } from '../api/channels';
+import type { TokenRow as ApiTokenRow } from '../api/tokens';
+import type { UserRow } from '../api/users';
+import type { LogDbRow } from '../api/logs';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -72,23 +75,8 @@ export async function requestsPerMinute(env: Env, userId: number | null, minutes
   return Array.from({ length: minutes }, (_, i) => ({ minute: first + i, requests: byMinute.get(first + i) ?? 0 }));
 }
 
-export interface TokenRow {
-  id: number;
-  user_id: number;
-  name: string;
-  key_prefix: string;
-  key_suffix: string;
-  status: 'enabled' | 'disabled' | 'expired';
-  remain_quota: number | null;
-  used_quota: number;
-  expires_at: number | null;
-  models: string | null;
-  allow_ips: string | null;
-  rpm_limit: number | null;
-  tpm_limit: number | null;
-  group: string | null;
-  created_at: number;
-}
+/** The columns the keys page reads (the API's row, without the hash). */
+export type TokenRow = Pick<ApiTokenRow, 'id' | 'user_id' | 'name' | 'key_prefix' | 'key_suffix' | 'status' | 'remain_quota' | 'used_quota' | 'expires_at' | 'models' | 'allow_ips' | 'rpm_limit' | 'tpm_limit' | 'group' | 'created_at'>;
 
 export async function tokensOf(env: Env, userId: number): Promise<TokenRow[]> {
   const { results } = await env.DB.prepare(
@@ -112,27 +100,8 @@ export interface LogFilter {
   limit: number;
 }
 
-export interface LogRow {
-  id: number;
-  created_at: number;
-  user_id: number;
-  username: string | null;
-  token_id: number | null;
-  token_name: string | null;
-  model: string;
-  is_stream: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cached_tokens: number;
-  usage_counted: number;
-  quota: number;
-  capped: number;
-  ip: string | null;
-  status: number;
-  error_code: string | null;
-  latency_ms: number;
-  ip_first_seen: number;
-}
+/** The API's log row with the user's name, as the log tables show it. */
+export type LogRow = Pick<LogDbRow, 'id' | 'created_at' | 'user_id' | 'token_id' | 'token_name' | 'model' | 'is_stream' | 'prompt_tokens' | 'completion_tokens' | 'cached_tokens' | 'usage_counted' | 'quota' | 'capped' | 'ip' | 'status' | 'error_code' | 'latency_ms' | 'ip_first_seen'> & { username: string | null };
 
 /** A page of request logs, newest first, with the key's name and whether the IP is new for the key. */
 export async function logsPage(env: Env, f: LogFilter): Promise<{ items: LogRow[]; next: number | null }> {
@@ -162,16 +131,7 @@ export async function recentModels(env: Env, userId: number | null): Promise<str
   return results.map((r) => r.model);
 }
 
-export interface UserRow {
-  id: number;
-  username: string;
-  role: 'admin' | 'user';
-  group: string;
-  quota: number;
-  used_quota: number;
-  status: 'enabled' | 'disabled';
-  created_at: number;
-}
+export type { UserRow };
 
 export async function userRow(env: Env, id: number): Promise<UserRow | null> {
   return env.DB.prepare('SELECT id, username, role, "group", quota, used_quota, status, created_at FROM users WHERE id = ?').bind(id).first<UserRow>();

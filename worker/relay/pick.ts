@@ -7,7 +7,7 @@ const TYPES_FOR: Record<Endpoint, string[]> = {
   chat: ['openai', 'anthropic'],
   completions: ['openai'],
   embeddings: ['openai'],
-  messages: ['anthropic'],
+  messages: ['anthropic', 'openai'],
 };
 
 /** Every channel set up for the model and group, in any state (the 404 test). */

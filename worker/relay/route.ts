@@ -1,6 +1,7 @@
 import type { ChannelRecord } from '../db/snapshots';
 import { PassThroughWriter } from './convert/pass-through';
 import { chatToMessagesRequest, messageToChatResponse, MessagesStreamToChatWriter } from './convert/chat-via-anthropic';
+import { chatResponseToMessage, ChatStreamToMessagesWriter, messagesToChatRequest } from './convert/messages-via-openai';
 import type { SseWriter } from './convert/types';
 import type { Endpoint } from './pick';
 import { providerFor } from './providers';
@@ -17,7 +18,7 @@ export interface UpstreamRoute {
 
 /**
  * A client's endpoint served by a channel of its own format goes through as it is; OpenAI chat on
- * an Anthropic channel (and Anthropic Messages on an OpenAI channel) is converted both ways.
+ * an Anthropic channel, and Anthropic Messages on an OpenAI channel, are converted both ways.
  */
 export function routeFor(endpoint: Endpoint, channel: ChannelRecord, call: ParsedCall, upstreamModel: string): UpstreamRoute {
   if (endpoint === 'chat' && channel.type === 'anthropic') {
@@ -26,6 +27,14 @@ export function routeFor(endpoint: Endpoint, channel: ChannelRecord, call: Parse
       body: chatToMessagesRequest(call.body, upstreamModel),
       toClient: (json) => JSON.stringify(messageToChatResponse(json, call.model)),
       writer: () => new MessagesStreamToChatWriter(call.model, call.clientWantsUsage),
+    };
+  }
+  if (endpoint === 'messages' && channel.type === 'openai') {
+    return {
+      endpoint: 'chat',
+      body: messagesToChatRequest(call.body, upstreamModel),
+      toClient: (json) => JSON.stringify(chatResponseToMessage(json, call.model)),
+      writer: () => new ChatStreamToMessagesWriter(call.model),
     };
   }
   const format = providerFor(channel.type).streamFormat;

@@ -1,12 +1,12 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { tokensOf, type TokenRow } from '../data';
+import { effectiveStatus } from '../../api/tokens';
 import { Card, Empty, Field, FormDialog, PageHead, StatusBadge, Time } from '../layout';
 import { formatInt, type View } from '../view';
 
 const list = (json: string | null): string[] | null => (json ? (JSON.parse(json) as string[] | null) : null);
 
-const statusOf = (t: TokenRow) => (t.status === 'enabled' && t.expires_at !== null && t.expires_at <= Date.now() ? 'expired' : t.status);
 
 function Tags(props: { items: string[] | null; any: string; max?: number }) {
   if (!props.items || props.items.length === 0) return <span class="muted">{props.any}</span>;
@@ -22,7 +22,7 @@ function Tags(props: { items: string[] | null; any: string; max?: number }) {
 
 function KeyRow(props: { v: View; t: TokenRow }) {
   const { v, t } = props;
-  const status = statusOf(t);
+  const status = effectiveStatus(t);
   const fill = {
     name: t.name,
     remain_quota: t.remain_quota,
