@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Env } from '../env';
 import { AnyObject, errors, json, router } from './openapi';
 import { requireSession } from './session';
 import { scopedUserId } from './logs';
@@ -13,13 +14,57 @@ interface MinuteRow {
   quota: number;
 }
 
-interface UsageRow {
+export interface UsageRow {
   day: string;
   model: string;
   requests: number;
   prompt_tokens: number;
   completion_tokens: number;
   quota: number;
+}
+
+export interface StatsScope {
+  userId: number | null;
+  tokenId?: number | null;
+  model?: string | null;
+}
+
+/** Requests, tokens and charge for every minute of the last `minutes`, zeros included, oldest first. */
+export async function minuteSeries(env: Env, scope: StatsScope, minutes: number): Promise<{ minute: number; requests: number; tokens: number; quota: number }[]> {
+  const last = Math.floor(Date.now() / MINUTE);
+  const first = last - minutes + 1;
+  const { results } = await env.DB.prepare(
+    `SELECT created_at / 60000 AS m, COUNT(*) AS requests, SUM(prompt_tokens + completion_tokens) AS tokens, SUM(quota) AS quota
+       FROM logs WHERE created_at >= ?1 AND (?2 IS NULL OR user_id = ?2) AND (?3 IS NULL OR token_id = ?3)
+      GROUP BY m`,
+  )
+    .bind(first * MINUTE, scope.userId, scope.tokenId ?? null)
+    .all<MinuteRow>();
+  const byMinute = new Map(results.map((r) => [Math.floor(r.m), r]));
+  return Array.from({ length: minutes }, (_, i) => {
+    const r = byMinute.get(first + i);
+    return { minute: first + i, requests: r?.requests ?? 0, tokens: r?.tokens ?? 0, quota: r?.quota ?? 0 };
+  });
+}
+
+/** Daily totals by model over the last `days` UTC days: raw log rows and folded rollups together. */
+export async function dailyUsage(env: Env, scope: StatsScope, days: number): Promise<{ startMs: number; rows: UsageRow[] }> {
+  const startMs = Math.floor(Date.now() / DAY) * DAY - (days - 1) * DAY;
+  const startDay = new Date(startMs).toISOString().slice(0, 10);
+  const { results } = await env.DB.prepare(
+    `SELECT day, model, SUM(requests) AS requests, SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens, SUM(quota) AS quota
+       FROM (
+         SELECT strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS day, model, 1 AS requests, prompt_tokens, completion_tokens, quota
+           FROM logs WHERE created_at >= ?1 AND (?3 IS NULL OR user_id = ?3) AND (?4 IS NULL OR token_id = ?4) AND (?5 IS NULL OR model = ?5)
+         UNION ALL
+         SELECT day, model, requests, prompt_tokens, completion_tokens, quota
+           FROM usage_daily WHERE day >= ?2 AND (?3 IS NULL OR user_id = ?3) AND (?4 IS NULL OR token_id = ?4) AND (?5 IS NULL OR model = ?5)
+       )
+      GROUP BY day, model ORDER BY day, model`,
+  )
+    .bind(startMs, startDay, scope.userId, scope.tokenId ?? null, scope.model ?? null)
+    .all<UsageRow>();
+  return { startMs, rows: results };
 }
 
 export const statsRoutes = router();
@@ -35,21 +80,8 @@ statsRoutes
     async (c) => {
       const q = c.req.valid('query');
       const userId = scopedUserId(c, q.user_id);
-      const last = Math.floor(Date.now() / MINUTE);
-      const first = last - q.minutes + 1;
-      const { results } = await c.env.DB.prepare(
-        `SELECT created_at / 60000 AS m, COUNT(*) AS requests, SUM(prompt_tokens + completion_tokens) AS tokens, SUM(quota) AS quota
-           FROM logs WHERE created_at >= ?1 AND (?2 IS NULL OR user_id = ?2) AND (?3 IS NULL OR token_id = ?3)
-          GROUP BY m`,
-      )
-        .bind(first * MINUTE, userId, q.token_id ?? null)
-        .all<MinuteRow>();
-      const byMinute = new Map(results.map((r) => [r.m, r]));
-      const rows = [];
-      for (let m = first; m <= last; m++) {
-        const r = byMinute.get(m);
-        rows.push({ minute: new Date(m * MINUTE).toISOString(), requests: r?.requests ?? 0, tokens: r?.tokens ?? 0, quota: r?.quota ?? 0 });
-      }
+      const series = await minuteSeries(c.env, { userId, tokenId: q.token_id }, q.minutes);
+      const rows = series.map((r) => ({ ...r, minute: new Date(r.minute * MINUTE).toISOString() }));
       return c.json(rows, 200);
     },
   )
@@ -69,21 +101,7 @@ statsRoutes
     async (c) => {
       const q = c.req.valid('query');
       const userId = scopedUserId(c, q.user_id);
-      const startMs = Math.floor(Date.now() / DAY) * DAY - (q.days - 1) * DAY;
-      const startDay = new Date(startMs).toISOString().slice(0, 10);
-      const { results } = await c.env.DB.prepare(
-        `SELECT day, model, SUM(requests) AS requests, SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens, SUM(quota) AS quota
-           FROM (
-             SELECT strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS day, model, 1 AS requests, prompt_tokens, completion_tokens, quota
-               FROM logs WHERE created_at >= ?1 AND (?3 IS NULL OR user_id = ?3) AND (?4 IS NULL OR token_id = ?4) AND (?5 IS NULL OR model = ?5)
-             UNION ALL
-             SELECT day, model, requests, prompt_tokens, completion_tokens, quota
-               FROM usage_daily WHERE day >= ?2 AND (?3 IS NULL OR user_id = ?3) AND (?4 IS NULL OR token_id = ?4) AND (?5 IS NULL OR model = ?5)
-           )
-          GROUP BY day, model ORDER BY day, model`,
-      )
-        .bind(startMs, startDay, userId, q.token_id ?? null, q.model ?? null)
-        .all<UsageRow>();
-      return c.json(results, 200);
+      const { rows } = await dailyUsage(c.env, { userId, tokenId: q.token_id, model: q.model }, q.days);
+      return c.json(rows, 200);
     },
   );

@@ -5,8 +5,8 @@ import { listChannels, type ChannelView } from '../api/channels';
 import type { TokenRow as ApiTokenRow } from '../api/tokens';
 import type { UserRow } from '../api/users';
 import type { LogDbRow } from '../api/logs';
+import { dailyUsage, minuteSeries, type UsageRow } from '../api/stats';
 
-const MINUTE = 60_000;
 const DAY = 86_400_000;
 
 export const utcDayStart = (ms: number) => Math.floor(ms / DAY) * DAY;
@@ -37,42 +37,17 @@ export async function totalsSince(env: Env, userId: number | null, sinceMs: numb
   return row ?? { requests: 0, tokens: 0, quota: 0 };
 }
 
-export interface DayModelRow {
-  day: string;
-  model: string;
-  requests: number;
-  quota: number;
-}
+export type DayModelRow = Pick<UsageRow, 'day' | 'model' | 'requests' | 'quota'>;
 
 /** Daily totals by model for the last `days` UTC days (the same sums as GET /api/stats/usage). */
 export async function usageByDay(env: Env, userId: number | null, days: number): Promise<{ days: string[]; rows: DayModelRow[] }> {
-  const startMs = utcDayStart(Date.now()) - (days - 1) * DAY;
-  const { results } = await env.DB.prepare(
-    `SELECT day, model, SUM(requests) AS requests, SUM(quota) AS quota FROM (
-       SELECT strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS day, model, 1 AS requests, quota
-         FROM logs WHERE created_at >= ?1 AND (?3 IS NULL OR user_id = ?3)
-       UNION ALL
-       SELECT day, model, requests, quota FROM usage_daily WHERE day >= ?2 AND (?3 IS NULL OR user_id = ?3))
-     GROUP BY day, model ORDER BY day, model`,
-  )
-    .bind(startMs, dayOf(startMs), userId)
-    .all<DayModelRow>();
-  const allDays = Array.from({ length: days }, (_, i) => dayOf(startMs + i * DAY));
-  return { days: allDays, rows: results };
+  const { startMs, rows } = await dailyUsage(env, { userId }, days);
+  return { days: Array.from({ length: days }, (_, i) => dayOf(startMs + i * DAY)), rows };
 }
 
 /** Requests per minute over the last `minutes` minutes, zeros included, oldest first. */
 export async function requestsPerMinute(env: Env, userId: number | null, minutes: number): Promise<{ minute: number; requests: number }[]> {
-  const last = Math.floor(Date.now() / MINUTE);
-  const first = last - minutes + 1;
-  const { results } = await env.DB.prepare(
-    `SELECT created_at / 60000 AS m, COUNT(*) AS requests FROM logs
-      WHERE created_at >= ?1 AND (?2 IS NULL OR user_id = ?2) GROUP BY m`,
-  )
-    .bind(first * MINUTE, userId)
-    .all<{ m: number; requests: number }>();
-  const byMinute = new Map(results.map((r) => [Math.floor(r.m), r.requests]));
-  return Array.from({ length: minutes }, (_, i) => ({ minute: first + i, requests: byMinute.get(first + i) ?? 0 }));
+  return minuteSeries(env, { userId }, minutes);
 }
 
 /** The columns the keys page reads (the API's row, without the hash). */
