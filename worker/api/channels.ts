@@ -6,7 +6,7 @@ import { notFound } from '../lib/errors';
 import { seal } from '../lib/crypto';
 import { settingsOf } from '../env';
 import { healthOf } from '../account/stub';
-import { refreshChannels, type ChannelRecord } from '../db/snapshots';
+import { channelLists, refreshChannels, type ChannelRecord } from '../db/snapshots';
 import { CHANNEL_TYPES } from '../relay/providers';
 import { testChannel } from '../relay/probe';
 import { AnyObject, IdParam, errors, json, jsonBody, router } from './openapi';
@@ -38,15 +38,16 @@ const COLUMNS = `id, name, type, base_url, key_count, models, model_mapping, gro
 
 async function channelView(env: Env, r: ChannelRow) {
   const live = await healthOf(env, r.id).view(r.id);
+  const lists = channelLists(r);
   return {
     id: r.id,
     name: r.name,
     type: r.type,
     base_url: r.base_url,
     key_count: r.key_count,
-    models: JSON.parse(r.models) as string[],
-    model_mapping: r.model_mapping ? (JSON.parse(r.model_mapping) as Record<string, string> | null) : null,
-    groups: JSON.parse(r.groups) as string[],
+    models: lists.models,
+    model_mapping: lists.modelMapping,
+    groups: lists.groups,
     priority: r.priority,
     weight: r.weight,
     status: r.status,

@@ -8,17 +8,6 @@ import { forgetTokens } from '../db/snapshots';
 import { AnyObject, IdParam, errors, json, jsonBody, router } from './openapi';
 import { adminOnly, currentUser, ownUserId, requireAdmin, requireSession } from './session';
 
-export interface UserView {
-  id: number;
-  username: string;
-  role: 'admin' | 'user';
-  group: string;
-  quota: number;
-  used_quota: number;
-  status: 'enabled' | 'disabled';
-  created_at: string;
-}
-
 export interface UserRow {
   id: number;
   username: string;
@@ -29,6 +18,8 @@ export interface UserRow {
   status: 'enabled' | 'disabled';
   created_at: number;
 }
+
+export type UserView = Omit<UserRow, 'created_at'> & { created_at: string };
 
 const USER_COLUMNS = 'id, username, role, "group", quota, used_quota, status, created_at';
 

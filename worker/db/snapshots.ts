@@ -140,6 +140,15 @@ interface ChannelRow {
   opened_at: number | null;
 }
 
+/** The JSON columns of a channel row, parsed. */
+export function channelLists(r: { models: string; model_mapping: string | null; groups: string }) {
+  return {
+    models: JSON.parse(r.models) as string[],
+    modelMapping: r.model_mapping ? (JSON.parse(r.model_mapping) as Record<string, string> | null) : null,
+    groups: JSON.parse(r.groups) as string[],
+  };
+}
+
 async function loadChannelsFromDb(env: Env): Promise<ChannelRecord[]> {
   const { results } = await env.DB.prepare(
     `SELECT id, name, type, base_url, keys_sealed, key_count, models, model_mapping, groups, priority, weight, status,
@@ -153,9 +162,7 @@ async function loadChannelsFromDb(env: Env): Promise<ChannelRecord[]> {
     baseUrl: r.base_url,
     keysSealed: r.keys_sealed,
     keyCount: r.key_count,
-    models: JSON.parse(r.models) as string[],
-    modelMapping: r.model_mapping ? (JSON.parse(r.model_mapping) as Record<string, string> | null) : null,
-    groups: JSON.parse(r.groups) as string[],
+    ...channelLists(r),
     priority: r.priority,
     weight: r.weight,
     status: r.status,
