@@ -12,6 +12,7 @@ export interface Env {
   CHANNEL_HEALTH: DurableObjectNamespace<ChannelHealth>;
   RETRY_ATTEMPTS?: string;
   UPSTREAM_TIMEOUT_MS?: string;
+  STREAM_IDLE_TIMEOUT_MS?: string;
   CHANNEL_FAILURE_THRESHOLD?: string;
   CHANNEL_COOLDOWN_SECONDS?: string;
   DEFAULT_COMPLETION_RESERVE?: string;
@@ -54,6 +55,7 @@ function isTimeZone(tz: string): boolean {
 const settingsSchema = z.object({
   RETRY_ATTEMPTS: intVar(1, 20, 3),
   UPSTREAM_TIMEOUT_MS: intVar(100, 600_000, 30_000),
+  STREAM_IDLE_TIMEOUT_MS: intVar(1000, 3_600_000, 300_000),
   CHANNEL_FAILURE_THRESHOLD: intVar(1, 1000, 3),
   CHANNEL_COOLDOWN_SECONDS: intVar(0, 86_400, 60),
   DEFAULT_COMPLETION_RESERVE: intVar(0, 10_000_000, 1024),

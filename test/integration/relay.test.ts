@@ -355,6 +355,26 @@ describe('relay: streaming', () => {
   });
 });
 
+describe('relay: a stream that goes silent', () => {
+  it('is ended after STREAM_IDLE_TIMEOUT_MS and the upstream cancelled; with no content delivered nothing is charged', async () => {
+    const { user, token, model, channel } = await setupCustomer({ quota: 100_000 });
+    // the opening (empty) chunk, then a pause longer than the 3 s idle limit the tests run with
+    await upstreamMode(channel.scenario, 'slow_stream', { gap_ms: 3500, chunks: 3 });
+    const res = await SELF.fetch(`${BASE}/v1/chat/completions`, {
+      method: 'POST', headers: { authorization: `Bearer ${token.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(chatBody(model, { stream: true })),
+    });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).not.toContain('[DONE]');
+    const aborted = await waitFor(async () => (await upstreamRequests(channel.scenario)).find((r) => r.aborted), 5000);
+    expect(aborted).toBeTruthy();
+    const row = await logFor(user.jwt, res.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ error_code: 'upstream_stream_broken', status: 502, quota: 0 });
+    expect((await call<{ quota: number }>('GET', `/api/users/${user.id}`, { jwt: user.jwt })).body.quota).toBe(100_000);
+  }, 20_000);
+});
+
 describe('relay: OpenAI chat on an Anthropic channel', () => {
   it('converts the request and the answer both ways, streamed and not, billed from Anthropic usage', async () => {
     const { user, token, model, channel } = await setupCustomer({ channel: { type: 'anthropic' }, price: { model_ratio: 1, completion_ratio: 2 } });

@@ -23,6 +23,7 @@ export function relayStream(
 ): Response {
   const tap = new StreamTap(providerFor(ch.type).streamFormat, route.writer());
   const reader = r.response.body!.getReader();
+  const idleMs = a.settings.STREAM_IDLE_TIMEOUT_MS;
   let resolveEnded!: (e: Ending) => void;
   const ended = new Promise<Ending>((resolve) => (resolveEnded = resolve));
 
@@ -32,7 +33,7 @@ export function relayStream(
         try {
           // Keep reading until there is something to send: a partial event yields no bytes yet.
           for (;;) {
-            const { value, done } = await reader.read();
+            const { value, done } = await readWithin(reader, idleMs);
             if (done) {
               const rest = tap.end();
               if (rest.length) controller.enqueue(rest);
@@ -47,6 +48,9 @@ export function relayStream(
             }
           }
         } catch {
+          // A broken or silent upstream: stop paying for it, and end the client's stream.
+          r.abort.abort(new Error('upstream stream broke or went silent'));
+          reader.cancel().catch(() => undefined);
           controller.close();
           resolveEnded('upstream_broken');
         }
@@ -65,6 +69,19 @@ export function relayStream(
     status: 200,
     headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers },
   });
+}
+
+/** The next read, or an error when the upstream sends nothing for `ms`. */
+async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number): Promise<ReadableStreamReadResult<Uint8Array>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const silence = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no bytes from the upstream for ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([reader.read(), silence]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function settleStream(c: Context<AppEnv>, a: Admitted, tap: StreamTap, ending: Ending, outcome: Outcome, promptTokens: number): Promise<unknown> {
