@@ -57,9 +57,23 @@ describe('auth: happy path', () => {
     const u = await createUser(admin);
     const wrong = await call('POST', '/api/auth/password', { jwt: u.jwt, body: { current_password: 'nope-nope', new_password: 'brand-new-pass' } });
     expect(wrong.status).toBe(400);
-    const ok = await call('POST', '/api/auth/password', { jwt: u.jwt, body: { current_password: u.password, new_password: 'brand-new-pass' } });
-    expect(ok.status).toBe(204);
+    await new Promise((r) => setTimeout(r, 1100)); // sessions are dated to the second
+    const ok = await call<{ token: string }>('POST', '/api/auth/password', { jwt: u.jwt, body: { current_password: u.password, new_password: 'brand-new-pass' } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('set-cookie')).toMatch(/relay_session=/);
+    // the session that changed it is renewed; the old one, like every other, has ended
+    expect((await call('GET', '/api/auth/me', { jwt: ok.body.token })).status).toBe(200);
+    expect((await call('GET', '/api/auth/me', { jwt: u.jwt })).status).toBe(401);
     expect((await call('POST', '/api/auth/login', { body: { username: u.username, password: 'brand-new-pass' } })).status).toBe(200);
+  });
+
+  it('ends a user\'s sessions when an admin resets their password', async () => {
+    const admin = await rootJwt();
+    const u = await createUser(admin);
+    expect((await call('GET', '/api/auth/me', { jwt: u.jwt })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1100));
+    await call('PATCH', `/api/users/${u.id}`, { jwt: admin, body: { password: 'reset-by-admin' } });
+    expect((await call('GET', '/api/auth/me', { jwt: u.jwt })).status).toBe(401);
   });
 });
 

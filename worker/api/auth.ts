@@ -5,7 +5,7 @@ import type { AppEnv } from '../app-types';
 import { ApiError } from '../lib/errors';
 import { hashPassword, verifyPassword } from '../lib/crypto';
 import { AnyObject, errors, json, jsonBody, router } from './openapi';
-import { SESSION_COOKIE, SESSION_HOURS, currentUser, requireSession, signSession } from './session';
+import { SESSION_COOKIE, SESSION_HOURS, currentUser, requireSession, signSession, type SessionUser } from './session';
 import { loadUserView } from './users';
 
 const SLOW_AFTER = 3;
@@ -39,6 +39,13 @@ async function noteFailure(c: Context<AppEnv>, keys: string[]): Promise<void> {
 
 const secureCookie = (c: Context<AppEnv>) => new URL(c.req.url).protocol === 'https:';
 
+/** Signs a session and sets it as the HttpOnly, SameSite=Strict cookie (Secure over HTTPS). */
+async function startSession(c: Context<AppEnv>, user: SessionUser): Promise<string> {
+  const token = await signSession(c, user);
+  setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Strict', secure: secureCookie(c), path: '/', maxAge: SESSION_HOURS * 3600 });
+  return token;
+}
+
 export const authRoutes = router()
   .openapi(
     createRoute({
@@ -69,10 +76,7 @@ export const authRoutes = router()
         throw new ApiError(401, 'unauthorized', 'wrong username or password');
       }
       await c.env.DB.prepare('DELETE FROM login_failures WHERE key = ?').bind(keys[0]).run();
-      const token = await signSession(c, { id: row.id, role: row.role, username });
-      setCookie(c, SESSION_COOKIE, token, {
-        httpOnly: true, sameSite: 'Strict', secure: secureCookie(c), path: '/', maxAge: SESSION_HOURS * 3600,
-      });
+      const token = await startSession(c, { id: row.id, role: row.role, username });
       return c.json({ token, user: await loadUserView(c, row.id) }, 200);
     },
   )
@@ -91,7 +95,7 @@ export const authRoutes = router()
     createRoute({
       method: 'post', path: '/api/auth/password', tags: ['auth'], summary: 'Change your own password', middleware: [requireSession] as const,
       request: jsonBody(z.object({ current_password: z.string().min(1), new_password: z.string().min(8).max(128) })),
-      responses: { 204: { description: 'Changed' }, 400: errors[400], 401: errors[401] },
+      responses: { 200: json(AnyObject, 'Changed; other sessions end, and this one is renewed'), 400: errors[400], 401: errors[401] },
     }),
     async (c) => {
       const me = currentUser(c);
@@ -100,8 +104,9 @@ export const authRoutes = router()
       if (!row || !(await verifyPassword(body.current_password, row.password_hash))) {
         throw new ApiError(400, 'invalid_request', 'current_password: does not match');
       }
-      await c.env.DB.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?').bind(await hashPassword(body.new_password), Date.now(), me.id).run();
-      return c.body(null, 204);
+      const now = Date.now();
+      await c.env.DB.prepare('UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?').bind(await hashPassword(body.new_password), now, now, me.id).run();
+      return c.json({ token: await startSession(c, me) }, 200);
     },
   );
 

@@ -25,13 +25,13 @@ export async function signSession(c: Context<AppEnv>, user: SessionUser): Promis
     .sign(secretOf(c));
 }
 
-async function verifySession(c: Context<AppEnv>, token: string): Promise<SessionUser | null> {
+async function verifySession(c: Context<AppEnv>, token: string): Promise<(SessionUser & { issuedAt: number }) | null> {
   try {
     const { payload } = await jwtVerify(token, secretOf(c), { algorithms: ['HS256'] });
     const id = Number(payload.sub);
     const role = payload.role;
     if (!Number.isInteger(id) || (role !== 'admin' && role !== 'user')) return null;
-    return { id, role, username: String(payload.username ?? '') };
+    return { id, role, username: String(payload.username ?? ''), issuedAt: payload.iat ?? 0 };
   } catch {
     return null;
   }
@@ -63,10 +63,12 @@ export async function readSession(c: Context<AppEnv>): Promise<SessionUser | nul
   }
   const session = await verifySession(c, token);
   if (!session) return null;
-  const row = await c.env.DB.prepare('SELECT role, status, username FROM users WHERE id = ?')
+  const row = await c.env.DB.prepare('SELECT role, status, username, password_changed_at FROM users WHERE id = ?')
     .bind(session.id)
-    .first<{ role: 'admin' | 'user'; status: string; username: string }>();
+    .first<{ role: 'admin' | 'user'; status: string; username: string; password_changed_at: number | null }>();
   if (!row || row.status !== 'enabled') return null;
+  // A password change ends every session issued before it.
+  if (row.password_changed_at !== null && session.issuedAt < Math.floor(row.password_changed_at / 1000)) return null;
   return { id: session.id, role: row.role, username: row.username };
 }
 

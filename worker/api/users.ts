@@ -131,7 +131,10 @@ userRoutes
       const values: (string | number)[] = [Date.now()];
       if (body.group !== undefined) (sets.push('"group" = ?'), values.push(body.group));
       if (body.status !== undefined) (sets.push('status = ?'), values.push(body.status));
-      if (body.password !== undefined) (sets.push('password_hash = ?'), values.push(await hashPassword(body.password)));
+      if (body.password !== undefined) {
+        sets.push('password_hash = ?', 'password_changed_at = ?');
+        values.push(await hashPassword(body.password), Date.now());
+      }
       await c.env.DB.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).bind(...values, id).run();
       if (body.status !== undefined) await accountOf(c.env, id).setUserStatus(id, body.status);
       if (body.group !== undefined || body.status !== undefined) await forgetTokens(c.env, await tokenHashesOf(c, id));

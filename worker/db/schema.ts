@@ -6,6 +6,8 @@ export const users = sqliteTable('users', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   username: text('username').notNull().unique(),
   passwordHash: text('password_hash').notNull(),
+  /** Sessions issued before this (seconds of the JWT's iat) are refused. */
+  passwordChangedAt: integer('password_changed_at'),
   role: text('role', { enum: ['admin', 'user'] }).notNull().default('user'),
   group: text('group').notNull().default('default'),
   // Mirror of the account Durable Object's balance; the object is the only writer.
