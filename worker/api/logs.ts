@@ -4,34 +4,14 @@ import type { Context } from 'hono';
 import { AnyObject, TimeInput, errors, json, router, toMs } from './openapi';
 import { currentUser, requireSession } from './session';
 import { IP_FIRST_SEEN_COLUMN, IP_FIRST_SEEN_JOIN } from '../db/queries';
+import type { LogRow } from '../account/types';
 
-export interface LogDbRow {
+/** A log row as D1 answers it: the relay's row with SQLite's 0/1 for booleans, plus the joins. */
+export type LogDbRow = { [K in keyof LogRow]: LogRow[K] extends boolean ? number : LogRow[K] } & {
   id: number;
-  created_at: number;
-  request_id: string;
-  user_id: number;
-  token_id: number | null;
-  channel_id: number | null;
-  model: string;
-  endpoint: string;
-  is_stream: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cached_tokens: number;
-  usage_counted: number;
-  quota: number;
-  capped: number;
-  model_ratio: number | null;
-  completion_ratio: number | null;
-  group_ratio: number | null;
-  ip: string | null;
-  status: number;
-  error_code: string | null;
-  latency_ms: number;
-  attempts: number;
   token_name: string | null;
   ip_first_seen: number;
-}
+};
 
 const logView = (r: LogDbRow) => ({
   ...r,
