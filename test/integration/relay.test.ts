@@ -2,7 +2,7 @@ import { SELF, env } from 'cloudflare:test';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
 import {
-  BASE, call, chatBody, createChannel, createToken, rootJwt, setPricing, setupCustomer, uniq, upstreamMode, upstreamRequests, waitFor,
+  BASE, call, chatBody, createChannel, createToken, createUser, rootJwt, setPricing, setupCustomer, uniq, upstreamMode, upstreamRequests, waitFor,
 } from '../helpers';
 
 type Err = { error: { message: string; type: string; code: string } };
@@ -110,6 +110,32 @@ describe('relay: billing', () => {
 });
 
 describe('relay: request log', () => {
+  it('pages newest first with a cursor and filters by model and IP', async () => {
+    const { user, token, model } = await setupCustomer();
+    const ids: string[] = [];
+    for (const ip of ['192.0.2.1', '192.0.2.2', '192.0.2.1']) {
+      const res = await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model), headers: { 'cf-connecting-ip': ip } });
+      ids.push(res.headers.get('x-request-id')!);
+    }
+    type Page = { items: { request_id: string }[]; next_cursor: string | null };
+    await waitFor(async () => (await call<Page>('GET', '/api/logs', { jwt: user.jwt })).body.items.length === 3);
+    const first = await call<Page>('GET', '/api/logs?limit=2', { jwt: user.jwt });
+    expect(first.body.items.map((r) => r.request_id)).toEqual([ids[2], ids[1]]);
+    expect(first.body.next_cursor).toBeTruthy();
+    const second = await call<Page>('GET', `/api/logs?limit=2&cursor=${first.body.next_cursor}`, { jwt: user.jwt });
+    expect(second.body.items.map((r) => r.request_id)).toEqual([ids[0]]);
+    expect(second.body.next_cursor).toBeNull();
+    const byIp = await call<Page>('GET', '/api/logs?ip=192.0.2.1', { jwt: user.jwt });
+    expect(byIp.body.items.map((r) => r.request_id)).toEqual([ids[2], ids[0]]);
+    expect((await call<Page>(`GET`, `/api/logs?model=${model}x`, { jwt: user.jwt })).body.items).toEqual([]);
+    const future = new Date(Date.now() + 60_000).toISOString();
+    expect((await call<Page>('GET', `/api/logs?from=${encodeURIComponent(future)}`, { jwt: user.jwt })).body.items).toEqual([]);
+    // a customer cannot read another's rows by asking for their user_id
+    const admin = await rootJwt();
+    const other = await createUser(admin);
+    expect((await call<Page>('GET', `/api/logs?user_id=${user.id}`, { jwt: other.jwt })).body.items).toEqual([]);
+  });
+
   it('marks the first request from each IP a key has never used before', async () => {
     const { user, token, model } = await setupCustomer();
     const from = async (ip: string) => {
