@@ -217,9 +217,9 @@ export class Account extends DurableObject<Env> {
     await this.flush();
   }
 
-  async balance(userId: number): Promise<Balance & { tokens: Record<number, TokenCap> }> {
+  async balance(userId: number): Promise<Balance> {
     const state = await this.load(userId);
-    return { quota: state.balance, usedQuota: state.used, tokens: Object.fromEntries(this.caps) };
+    return { quota: state.balance, usedQuota: state.used };
   }
 
   /** The balance after everything this object holds has reached D1 (for reconciliation). */
@@ -229,11 +229,6 @@ export class Account extends DurableObject<Env> {
       // keep flushing until nothing is pending
     }
     return { quota: state.balance, usedQuota: state.used };
-  }
-
-  async tokenCap(userId: number, tokenId: number): Promise<TokenCap> {
-    await this.load(userId);
-    return this.cap(tokenId);
   }
 
   private dropReservation(requestId: string): void {

@@ -59,10 +59,6 @@ export function ceil(a: Decimal): bigint {
   return a.units > 0n && a.units % d !== 0n ? q + 1n : q;
 }
 
-export function toNumber(a: Decimal): number {
-  return Number(a.units) / Number(pow10(a.scale));
-}
-
 export function toString(a: Decimal): string {
   const neg = a.units < 0n;
   const digits = (neg ? -a.units : a.units).toString().padStart(a.scale + 1, '0');

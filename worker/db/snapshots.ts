@@ -76,14 +76,13 @@ interface TokenRow {
   group: string;
 }
 
-export async function loadTokenFromDb(env: Env, where: { hash: string } | { id: number }): Promise<TokenRecord | null> {
-  const clause = 'hash' in where ? 't.key_hash = ?' : 't.id = ?';
+async function loadTokenFromDb(env: Env, hash: string): Promise<TokenRecord | null> {
   const row = await env.DB.prepare(
     `SELECT t.id, t.user_id, t.key_hash, t.status, u.status AS user_status, t.expires_at, t.models, t.allow_ips,
             t.rpm_limit, t.tpm_limit, t.max_concurrency, COALESCE(t."group", u."group") AS "group"
-       FROM tokens t JOIN users u ON u.id = t.user_id WHERE ${clause}`,
+       FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.key_hash = ?`,
   )
-    .bind('hash' in where ? where.hash : where.id)
+    .bind(hash)
     .first<TokenRow>();
   if (!row) return null;
   return {
@@ -112,7 +111,7 @@ export async function tokenByHash(env: Env, hash: string): Promise<TokenRecord |
     tokenMemory.set(hash, value);
     return value;
   }
-  const record = await loadTokenFromDb(env, { hash });
+  const record = await loadTokenFromDb(env, hash);
   tokenMemory.set(hash, record);
   await env.KV.put(tokenKvKey(hash), JSON.stringify(record ?? { missing: true }), { expirationTtl: record ? 86_400 : 60 });
   return record;

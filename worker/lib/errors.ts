@@ -68,7 +68,6 @@ export class ApiError extends Error {
   }
 }
 
-export const badRequest = (message: string) => new ApiError(400, 'invalid_request', message);
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
 export const forbidden = (message = 'forbidden') => new ApiError(403, 'forbidden', message);
 export const conflict = (message: string) => new ApiError(409, 'conflict', message);

@@ -67,7 +67,7 @@ function revoked(reason: 'deleted' | 'disabled' | 'expired'): ApiError {
 const NO_LIMITS: RateInfo = { rpmLimit: null, rpmRemaining: null, tpmLimit: null, tpmRemaining: null, resetSeconds: 60 };
 
 /** Keys with limits of their own or their group's go through their gate; others need not. */
-export const hasLimits = (a: Admitted) => a.limits.rpm !== null || a.limits.tpm !== null || a.token.maxConcurrency !== null;
+const hasLimits = (a: Admitted) => a.limits.rpm !== null || a.limits.tpm !== null || a.token.maxConcurrency !== null;
 
 /**
  * Revocation, reservation and rate limits in one parallel round trip: the user's account object

@@ -9,7 +9,6 @@ export interface TapState {
   /** Completion text delivered so far, for counting when no usage arrives. */
   text: string;
   done: boolean;
-  sawError: boolean;
 }
 
 /**
@@ -18,7 +17,7 @@ export interface TapState {
  * answers what the client receives (as it came, or converted to the client's format).
  */
 export class StreamTap {
-  readonly state: TapState = { usage: null, text: '', done: false, sawError: false };
+  readonly state: TapState = { usage: null, text: '', done: false };
   private readonly parser: EventSourceParser;
   private readonly decoder = new TextDecoder();
   private readonly encoder = new TextEncoder();
@@ -73,7 +72,6 @@ export class StreamTap {
   }
 
   private readOpenAi(chunk: Record<string, unknown>): void {
-    if (chunk.error) this.state.sawError = true;
     const usage = chunk.usage as Record<string, unknown> | null | undefined;
     if (usage) this.state.usage = openAiUsage(usage);
     const choices = Array.isArray(chunk.choices) ? (chunk.choices as Record<string, unknown>[]) : [];
@@ -100,8 +98,6 @@ export class StreamTap {
       if (typeof delta?.partial_json === 'string') this.state.text += delta.partial_json;
     } else if (type === 'message_stop') {
       this.state.done = true;
-    } else if (type === 'error') {
-      this.state.sawError = true;
     }
   }
 }
