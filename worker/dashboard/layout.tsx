@@ -214,6 +214,19 @@ export function Empty(props: { children: Child }) {
   return <div class="empty">{props.children}</div>;
 }
 
+/** A table in its scrolling wrapper, or the page's "nothing yet" note when it has no rows. */
+export function DataTable(props: { v: View; rows: number; head: Child; testid?: string; empty?: Child; children: Child }) {
+  if (props.rows === 0) return <Empty>{props.empty ?? props.v.t('common.empty')}</Empty>;
+  return (
+    <div class="table-wrap">
+      <table data-testid={props.testid}>
+        <thead>{props.head}</thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 /** A modal whose form posts JSON to the API; the opener sets the method, path, mode and values. */
 export function FormDialog(props: {
   id: string;

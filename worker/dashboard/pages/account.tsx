@@ -2,37 +2,32 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { loadUserView } from '../../api/users';
 import { ledgerOf, type LedgerRow } from '../data';
-import { Card, Empty, Field, PageHead, Time } from '../layout';
+import { Card, DataTable, Field, PageHead, Time } from '../layout';
 import type { View } from '../view';
 
 export function LedgerTable(props: { v: View; rows: LedgerRow[] }) {
   const { v } = props;
-  if (!props.rows.length) return <Empty>{v.t('common.empty')}</Empty>;
+  const head = (
+    <tr>
+      <th>{v.t('common.time')}</th>
+      <th class="num">{v.t('account.delta')}</th>
+      <th class="num">{v.t('account.after')}</th>
+      <th>{v.t('account.reason')}</th>
+      <th>{v.t('common.note')}</th>
+    </tr>
+  );
   return (
-    <div class="table-wrap">
-      <table data-testid="ledger-table">
-        <thead>
-          <tr>
-            <th>{v.t('common.time')}</th>
-            <th class="num">{v.t('account.delta')}</th>
-            <th class="num">{v.t('account.after')}</th>
-            <th>{v.t('account.reason')}</th>
-            <th>{v.t('common.note')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((r) => (
-            <tr>
-              <td><Time ms={r.created_at} /></td>
-              <td class="num">{r.delta > 0 ? '+' : ''}{v.money(r.delta)}</td>
-              <td class="num">{v.money(r.balance_after)}</td>
-              <td><span class="tag">{r.reason}</span></td>
-              <td class="muted">{r.note ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable v={v} rows={props.rows.length} testid="ledger-table" head={head}>
+      {props.rows.map((r) => (
+        <tr>
+          <td><Time ms={r.created_at} /></td>
+          <td class="num">{r.delta > 0 ? '+' : ''}{v.money(r.delta)}</td>
+          <td class="num">{v.money(r.balance_after)}</td>
+          <td><span class="tag">{r.reason}</span></td>
+          <td class="muted">{r.note ?? ''}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

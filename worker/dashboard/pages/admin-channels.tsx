@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { CHANNEL_TYPES } from '../../relay/providers';
 import { channelsWithHealth, type ChannelView } from '../data';
-import { Card, Empty, Field, FormDialog, PageHead, StatusBadge } from '../layout';
+import { Card, DataTable, Field, FormDialog, PageHead, StatusBadge } from '../layout';
 import { formatInt, type View } from '../view';
 
 function Health(props: { v: View; ch: ChannelView }) {
@@ -113,26 +113,21 @@ export async function channelsBody(c: Context<AppEnv>, v: View) {
         </button>
       </PageHead>
       <Card flush>
-        {channels.length ? (
-          <div class="table-wrap">
-            <table data-testid="channel-table">
-              <thead>
-                <tr>
-                  <th>{v.t('common.name')}</th>
-                  <th>{v.t('common.models')}</th>
-                  <th class="num">{v.t('channels.priority')} / {v.t('channels.weight')}</th>
-                  <th>{v.t('common.status')}</th>
-                  <th>{v.t('channels.health')}</th>
-                  <th class="num">{v.t('channels.latency')}</th>
-                  <th>{v.t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>{channels.map((ch) => <ChannelRow v={v} ch={ch} />)}</tbody>
-            </table>
-          </div>
-        ) : (
-          <Empty>{v.t('common.empty')}</Empty>
-        )}
+        <DataTable v={v} rows={channels.length} testid="channel-table"
+          head={
+            <tr>
+              <th>{v.t('common.name')}</th>
+              <th>{v.t('common.models')}</th>
+              <th class="num">{v.t('channels.priority')} / {v.t('channels.weight')}</th>
+              <th>{v.t('common.status')}</th>
+              <th>{v.t('channels.health')}</th>
+              <th class="num">{v.t('channels.latency')}</th>
+              <th>{v.t('common.actions')}</th>
+            </tr>
+          }
+        >
+          {channels.map((ch) => <ChannelRow v={v} ch={ch} />)}
+        </DataTable>
       </Card>
       <ChannelForm v={v} />
     </>

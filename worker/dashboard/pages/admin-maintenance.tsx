@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { JOB_NAMES } from '../../maintenance';
 import { maintenanceRuns } from '../data';
-import { Badge, Card, Empty, PageHead, Time } from '../layout';
+import { Badge, Card, DataTable, PageHead, Time } from '../layout';
 import { formatInt, type View } from '../view';
 
 const tone = (outcome: string) => (outcome === 'ok' ? 'green' : outcome === 'partial' ? 'amber' : outcome === 'running' ? 'blue' : 'red');
@@ -25,38 +25,31 @@ export async function maintenanceBody(c: Context<AppEnv>, v: View) {
         </form>
       </Card>
       <Card flush title={v.t('maint.runs')}>
-        {runs.length ? (
-          <div class="table-wrap">
-            <table data-testid="runs-table">
-              <thead>
-                <tr>
-                  <th>{v.t('maint.job')}</th>
-                  <th>{v.t('maint.trigger')}</th>
-                  <th>{v.t('maint.started')}</th>
-                  <th class="num">{v.t('maint.duration')}</th>
-                  <th class="num">{v.t('maint.rows')}</th>
-                  <th>{v.t('maint.outcome')}</th>
-                  <th>{v.t('maint.error')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {runs.map((r) => (
-                  <tr>
-                    <td class="mono">{r.job}</td>
-                    <td class="small">{r.trigger}</td>
-                    <td><Time ms={r.started_at} /></td>
-                    <td class="num">{r.finished_at === null ? '—' : `${formatInt(r.finished_at - r.started_at)} ms`}</td>
-                    <td class="num">{formatInt(r.rows)}</td>
-                    <td><Badge tone={tone(r.outcome)}>{r.outcome}</Badge></td>
-                    <td class="small muted" title={r.error ?? ''}>{r.error ? r.error.slice(0, 80) : ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : (
-          <Empty>{v.t('common.empty')}</Empty>
-        )}
+        <DataTable v={v} rows={runs.length} testid="runs-table"
+          head={
+            <tr>
+              <th>{v.t('maint.job')}</th>
+              <th>{v.t('maint.trigger')}</th>
+              <th>{v.t('maint.started')}</th>
+              <th class="num">{v.t('maint.duration')}</th>
+              <th class="num">{v.t('maint.rows')}</th>
+              <th>{v.t('maint.outcome')}</th>
+              <th>{v.t('maint.error')}</th>
+            </tr>
+          }
+        >
+          {runs.map((r) => (
+            <tr>
+              <td class="mono">{r.job}</td>
+              <td class="small">{r.trigger}</td>
+              <td><Time ms={r.started_at} /></td>
+              <td class="num">{r.finished_at === null ? '—' : `${formatInt(r.finished_at - r.started_at)} ms`}</td>
+              <td class="num">{formatInt(r.rows)}</td>
+              <td><Badge tone={tone(r.outcome)}>{r.outcome}</Badge></td>
+              <td class="small muted" title={r.error ?? ''}>{r.error ? r.error.slice(0, 80) : ''}</td>
+            </tr>
+          ))}
+        </DataTable>
       </Card>
     </>
   );

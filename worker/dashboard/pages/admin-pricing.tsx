@@ -3,7 +3,7 @@ import type { AppEnv } from '../../app-types';
 import type { ModelPrice } from '../../billing/charge';
 import { loadPricingFromDb } from '../../db/snapshots';
 import { pricingHistory } from '../data';
-import { Card, Empty, PageHead, Time } from '../layout';
+import { Card, DataTable, PageHead, Time } from '../layout';
 import type { View } from '../view';
 
 const val = (x: number | null | undefined) => (x === null || x === undefined ? '' : String(x));
@@ -75,24 +75,19 @@ export async function pricingEditorBody(c: Context<AppEnv>, v: View) {
           <template id="group-row-template" data-into="group-rows"><GroupRow v={v} /></template>
         </Card>
         <Card flush title={v.t('editor.history')}>
-          {history.length ? (
-            <div class="table-wrap">
-              <table>
-                <thead><tr><th>{v.t('common.time')}</th><th>{v.t('editor.by')}</th><th>{v.t('editor.change')}</th></tr></thead>
-                <tbody>
-                  {history.map((h) => (
-                    <tr>
-                      <td><Time ms={h.changed_at} /></td>
-                      <td>{h.username ?? (h.changed_by === null ? '—' : `#${h.changed_by}`)}</td>
-                      <td class="mono small" title={h.change}>{h.change.length > 80 ? `${h.change.slice(0, 80)}…` : h.change}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ) : (
-            <Empty>{v.t('common.empty')}</Empty>
-          )}
+          <DataTable v={v} rows={history.length}
+            head={
+              <tr><th>{v.t('common.time')}</th><th>{v.t('editor.by')}</th><th>{v.t('editor.change')}</th></tr>
+            }
+          >
+            {history.map((h) => (
+              <tr>
+                <td><Time ms={h.changed_at} /></td>
+                <td>{h.username ?? (h.changed_by === null ? '—' : `#${h.changed_by}`)}</td>
+                <td class="mono small" title={h.change}>{h.change.length > 80 ? `${h.change.slice(0, 80)}…` : h.change}</td>
+              </tr>
+            ))}
+          </DataTable>
         </Card>
       </div>
     </div>

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { accountOf } from '../../account/stub';
 import { usersPage, type UserRow } from '../data';
-import { Badge, Card, Empty, Field, FormDialog, PageHead, StatusBadge, Time } from '../layout';
+import { Badge, Card, DataTable, Field, FormDialog, PageHead, StatusBadge, Time } from '../layout';
 import { withParam, type View } from '../view';
 
 const PAGE = 50;
@@ -94,27 +94,22 @@ export async function usersBody(c: Context<AppEnv>, v: View) {
         </button>
       </PageHead>
       <Card flush>
-        {users.length ? (
-          <div class="table-wrap">
-            <table data-testid="user-table">
-              <thead>
-                <tr>
-                  <th>{v.t('common.id')}</th>
-                  <th>{v.t('users.username')}</th>
-                  <th>{v.t('common.group')}</th>
-                  <th class="num">{v.t('users.balance')}</th>
-                  <th class="num">{v.t('users.used')}</th>
-                  <th>{v.t('common.status')}</th>
-                  <th>{v.t('account.created')}</th>
-                  <th>{v.t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>{users.map((u) => <UserLine v={v} u={u} />)}</tbody>
-            </table>
-          </div>
-        ) : (
-          <Empty>{v.t('common.empty')}</Empty>
-        )}
+        <DataTable v={v} rows={users.length} testid="user-table"
+          head={
+            <tr>
+              <th>{v.t('common.id')}</th>
+              <th>{v.t('users.username')}</th>
+              <th>{v.t('common.group')}</th>
+              <th class="num">{v.t('users.balance')}</th>
+              <th class="num">{v.t('users.used')}</th>
+              <th>{v.t('common.status')}</th>
+              <th>{v.t('account.created')}</th>
+              <th>{v.t('common.actions')}</th>
+            </tr>
+          }
+        >
+          {users.map((u) => <UserLine v={v} u={u} />)}
+        </DataTable>
         {offset > 0 || rows.length > PAGE ? (
           <div class="pager">
             <span />

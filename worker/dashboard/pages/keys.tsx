@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { tokensOf, type TokenRow } from '../data';
 import { effectiveStatus } from '../../api/tokens';
-import { Card, Empty, Field, FormDialog, PageHead, StatusBadge, Time } from '../layout';
+import { Card, DataTable, Field, FormDialog, PageHead, StatusBadge, Time } from '../layout';
 import { formatInt, type View } from '../view';
 
 const list = (json: string | null): string[] | null => (json ? (JSON.parse(json) as string[] | null) : null);
@@ -147,29 +147,24 @@ export async function keysBody(c: Context<AppEnv>, v: View) {
         </button>
       </PageHead>
       <Card flush>
-        {tokens.length ? (
-          <div class="table-wrap">
-            <table data-testid="key-table">
-              <thead>
-                <tr>
-                  <th>{v.t('common.name')}</th>
-                  <th>{v.t('keys.key')}</th>
-                  <th>{v.t('common.status')}</th>
-                  <th class="num">{v.t('keys.used')}</th>
-                  <th class="num">{v.t('keys.cap')}</th>
-                  <th>{v.t('keys.expires')}</th>
-                  <th>{v.t('common.models')}</th>
-                  <th>{v.t('keys.ips')}</th>
-                  <th>{v.t('keys.limits')}</th>
-                  <th>{v.t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>{tokens.map((t) => <KeyRow v={v} t={t} />)}</tbody>
-            </table>
-          </div>
-        ) : (
-          <Empty>{v.t('common.empty')}</Empty>
-        )}
+        <DataTable v={v} rows={tokens.length} testid="key-table"
+          head={
+            <tr>
+              <th>{v.t('common.name')}</th>
+              <th>{v.t('keys.key')}</th>
+              <th>{v.t('common.status')}</th>
+              <th class="num">{v.t('keys.used')}</th>
+              <th class="num">{v.t('keys.cap')}</th>
+              <th>{v.t('keys.expires')}</th>
+              <th>{v.t('common.models')}</th>
+              <th>{v.t('keys.ips')}</th>
+              <th>{v.t('keys.limits')}</th>
+              <th>{v.t('common.actions')}</th>
+            </tr>
+          }
+        >
+          {tokens.map((t) => <KeyRow v={v} t={t} />)}
+        </DataTable>
       </Card>
       <TokenForm v={v} />
       <KeyDialog v={v} />

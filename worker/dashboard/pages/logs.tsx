@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { logsPage, recentModels, tokensOf, type LogFilter, type LogRow } from '../data';
-import { Badge, Card, Empty, PageHead, Time } from '../layout';
+import { Badge, Card, DataTable, PageHead, Time } from '../layout';
 import { formatInt, withParam, withoutParam, type View } from '../view';
 
 const DAY = 86_400_000;
@@ -9,56 +9,52 @@ const PAGE = 50;
 
 export function LogTable(props: { v: View; rows: LogRow[]; showUser: boolean; compact?: boolean }) {
   const { v, rows } = props;
+  const head = (
+    <tr>
+      <th>{v.t('common.time')}</th>
+      {props.showUser ? <th>{v.t('common.user')}</th> : null}
+      <th>{v.t('logs.key')}</th>
+      <th>{v.t('common.model')}</th>
+      <th class="num">{v.t('logs.tokens')}</th>
+      <th class="num">{v.t('logs.charge')}</th>
+      <th>{v.t('logs.ip')}</th>
+      <th>{v.t('common.status')}</th>
+      <th class="num">{v.t('logs.latency')}</th>
+    </tr>
+  );
   return (
-    <div class="table-wrap">
-      <table data-testid="log-table">
-        <thead>
-          <tr>
-            <th>{v.t('common.time')}</th>
-            {props.showUser ? <th>{v.t('common.user')}</th> : null}
-            <th>{v.t('logs.key')}</th>
-            <th>{v.t('common.model')}</th>
-            <th class="num">{v.t('logs.tokens')}</th>
-            <th class="num">{v.t('logs.charge')}</th>
-            <th>{v.t('logs.ip')}</th>
-            <th>{v.t('common.status')}</th>
-            <th class="num">{v.t('logs.latency')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr data-log-id={r.id}>
-              <td><Time ms={r.created_at} /></td>
-              {props.showUser ? <td>{r.username ?? `#${r.user_id}`}</td> : null}
-              <td>{r.token_name ?? <span class="muted">{r.token_id ? v.t('logs.deletedKey') : '—'}</span>}</td>
-              <td>
-                <span class="mono">{r.model}</span>
-                {r.is_stream ? <> <Badge tone="blue">{v.t('logs.stream')}</Badge></> : null}
-              </td>
-              <td class="num" title={v.t('logs.tokensTitle', { p: r.prompt_tokens, c: r.completion_tokens, cached: r.cached_tokens ? v.t('logs.cached', { k: r.cached_tokens }) : '' })}>
-                {formatInt(r.prompt_tokens + r.completion_tokens)}
-                {props.compact ? null : <div class="cell-sub">{formatInt(r.prompt_tokens)} + {formatInt(r.completion_tokens)}{r.usage_counted ? ` · ${v.t('logs.counted')}` : ''}</div>}
-              </td>
-              <td class="num">
-                {v.money(r.quota)}
-                {r.capped ? <div><Badge tone="amber">{v.t('logs.capped')}</Badge></div> : null}
-              </td>
-              <td class="nowrap" data-testid="log-ip">
-                {r.ip ? <span class="mono">{r.ip}</span> : <span class="muted">—</span>}
-                {r.ip && r.ip_first_seen ? <> <Badge tone="amber" title={v.t('logs.newIpTitle')}>{v.t('logs.newIp')}</Badge></> : null}
-              </td>
-              <td>
-                <Badge tone={r.status >= 200 && r.status < 300 ? 'green' : r.status === 499 ? 'gray' : 'red'} title={r.error_code ?? undefined}>
-                  {r.status}
-                </Badge>
-                {r.error_code && !props.compact ? <div class="cell-sub mono">{r.error_code}</div> : null}
-              </td>
-              <td class="num">{formatInt(r.latency_ms)} ms</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable v={v} rows={rows.length} testid="log-table" head={head}>
+      {rows.map((r) => (
+        <tr data-log-id={r.id}>
+          <td><Time ms={r.created_at} /></td>
+          {props.showUser ? <td>{r.username ?? `#${r.user_id}`}</td> : null}
+          <td>{r.token_name ?? <span class="muted">{r.token_id ? v.t('logs.deletedKey') : '—'}</span>}</td>
+          <td>
+            <span class="mono">{r.model}</span>
+            {r.is_stream ? <> <Badge tone="blue">{v.t('logs.stream')}</Badge></> : null}
+          </td>
+          <td class="num" title={v.t('logs.tokensTitle', { p: r.prompt_tokens, c: r.completion_tokens, cached: r.cached_tokens ? v.t('logs.cached', { k: r.cached_tokens }) : '' })}>
+            {formatInt(r.prompt_tokens + r.completion_tokens)}
+            {props.compact ? null : <div class="cell-sub">{formatInt(r.prompt_tokens)} + {formatInt(r.completion_tokens)}{r.usage_counted ? ` · ${v.t('logs.counted')}` : ''}</div>}
+          </td>
+          <td class="num">
+            {v.money(r.quota)}
+            {r.capped ? <div><Badge tone="amber">{v.t('logs.capped')}</Badge></div> : null}
+          </td>
+          <td class="nowrap" data-testid="log-ip">
+            {r.ip ? <span class="mono">{r.ip}</span> : <span class="muted">—</span>}
+            {r.ip && r.ip_first_seen ? <> <Badge tone="amber" title={v.t('logs.newIpTitle')}>{v.t('logs.newIp')}</Badge></> : null}
+          </td>
+          <td>
+            <Badge tone={r.status >= 200 && r.status < 300 ? 'green' : r.status === 499 ? 'gray' : 'red'} title={r.error_code ?? undefined}>
+              {r.status}
+            </Badge>
+            {r.error_code && !props.compact ? <div class="cell-sub mono">{r.error_code}</div> : null}
+          </td>
+          <td class="num">{formatInt(r.latency_ms)} ms</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -125,7 +121,7 @@ async function logsBody(c: Context<AppEnv>, v: View, admin: boolean) {
             <a class="btn" href={action}>{v.t('common.reset')}</a>
           </div>
         </form>
-        {page.items.length ? <LogTable v={v} rows={page.items} showUser={admin} /> : <Empty>{v.t('common.empty')}</Empty>}
+        <LogTable v={v} rows={page.items} showUser={admin} />
         {filter.cursor || page.next ? (
           <div class="pager">
             <span />

@@ -3,7 +3,7 @@ import type { AppEnv } from '../../app-types';
 import { loadUserView } from '../../api/users';
 import { AreaLine, Legend, PALETTE, StackedBars, type Series } from '../charts';
 import { channelsWithHealth, logsPage, requestsPerMinute, siteBalances, totalsSince, usageByDay, utcDayStart, utcMonthStart } from '../data';
-import { Card, Empty, PageHead, Stat } from '../layout';
+import { Card, PageHead, Stat } from '../layout';
 import { formatInt, type View } from '../view';
 import { LogTable } from './logs';
 
@@ -92,7 +92,7 @@ export async function overviewBody(c: Context<AppEnv>, v: View) {
         </Card>
       </div>
       <Card flush title={v.t('overview.recent')} actions={<a href={site ? '/admin/logs' : '/logs'} class="small">{v.t('overview.seeAll')} →</a>}>
-        {recent.items.length ? <LogTable v={v} rows={recent.items} showUser={site} compact /> : <Empty>{v.t('common.empty')}</Empty>}
+        <LogTable v={v} rows={recent.items} showUser={site} compact />
       </Card>
     </>
   );

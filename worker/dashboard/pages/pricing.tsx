@@ -3,7 +3,7 @@ import type { AppEnv } from '../../app-types';
 import { QUOTA_PER_USD } from '../../billing/charge';
 import { loadPricingFromDb } from '../../db/snapshots';
 import { userRow } from '../data';
-import { Card, Empty, PageHead } from '../layout';
+import { Card, DataTable, PageHead } from '../layout';
 import { formatInt, type View } from '../view';
 
 /** Ratio 1 is $0.002 per 1K tokens, so $2 per million. */
@@ -33,45 +33,38 @@ export async function pricingBody(c: Context<AppEnv>, v: View) {
         </form>
       </PageHead>
       <Card flush>
-        {models.length ? (
-          <div class="table-wrap">
-            <table data-testid="pricing-table">
-              <thead>
-                <tr>
-                  <th>{v.t('common.model')}</th>
-                  <th class="num">{v.t('pricing.input')}</th>
-                  <th class="num">{v.t('pricing.output')}</th>
-                  <th class="num">{v.t('pricing.cachedInput')}</th>
-                  <th class="num">{v.t('pricing.perCall')}</th>
-                  <th>{v.t('pricing.ratios')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {models.map((m) => {
-                  const perCall = m.pricePerCall !== null;
-                  const input = (m.modelRatio ?? 0) * g * USD_PER_M_AT_RATIO_1;
-                  const dash = <span class="muted">—</span>;
-                  return (
-                    <tr data-model={m.model}>
-                      <td><span class="mono">{m.model}</span></td>
-                      <td class="num" data-testid="price-input">{perCall ? dash : v.usd(input)}</td>
-                      <td class="num" data-testid="price-output">{perCall ? dash : v.usd(input * (m.completionRatio ?? 1))}</td>
-                      <td class="num">{perCall ? dash : v.usd(input * (m.cacheRatio ?? 1))}</td>
-                      <td class="num" data-testid="price-call">{perCall ? v.usd((m.pricePerCall ?? 0) * g) : dash}</td>
-                      <td class="small muted nowrap">
-                        {perCall
-                          ? `${v.t('pricing.perCall')} ${ratio(m.pricePerCall ?? 0)} USD`
-                          : `${v.t('pricing.modelRatio')} ${ratio(m.modelRatio ?? 0)} · ${v.t('pricing.completionRatio')} ${ratio(m.completionRatio ?? 1)} · ${v.t('pricing.cacheRatio')} ${ratio(m.cacheRatio ?? 1)}`}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        ) : (
-          <Empty>{v.t('pricing.none')}</Empty>
-        )}
+        <DataTable v={v} rows={models.length} testid="pricing-table" empty={v.t('pricing.none')}
+          head={
+            <tr>
+              <th>{v.t('common.model')}</th>
+              <th class="num">{v.t('pricing.input')}</th>
+              <th class="num">{v.t('pricing.output')}</th>
+              <th class="num">{v.t('pricing.cachedInput')}</th>
+              <th class="num">{v.t('pricing.perCall')}</th>
+              <th>{v.t('pricing.ratios')}</th>
+            </tr>
+          }
+        >
+          {models.map((m) => {
+            const perCall = m.pricePerCall !== null;
+            const input = (m.modelRatio ?? 0) * g * USD_PER_M_AT_RATIO_1;
+            const dash = <span class="muted">—</span>;
+            return (
+              <tr data-model={m.model}>
+                <td><span class="mono">{m.model}</span></td>
+                <td class="num" data-testid="price-input">{perCall ? dash : v.usd(input)}</td>
+                <td class="num" data-testid="price-output">{perCall ? dash : v.usd(input * (m.completionRatio ?? 1))}</td>
+                <td class="num">{perCall ? dash : v.usd(input * (m.cacheRatio ?? 1))}</td>
+                <td class="num" data-testid="price-call">{perCall ? v.usd((m.pricePerCall ?? 0) * g) : dash}</td>
+                <td class="small muted nowrap">
+                  {perCall
+                    ? `${v.t('pricing.perCall')} ${ratio(m.pricePerCall ?? 0)} USD`
+                    : `${v.t('pricing.modelRatio')} ${ratio(m.modelRatio ?? 0)} · ${v.t('pricing.completionRatio')} ${ratio(m.completionRatio ?? 1)} · ${v.t('pricing.cacheRatio')} ${ratio(m.cacheRatio ?? 1)}`}
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
       </Card>
       <p class="small muted">{v.t('pricing.unitNote', { units: formatInt(QUOTA_PER_USD), rateNote })}</p>
     </>
