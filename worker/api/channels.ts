@@ -6,7 +6,7 @@ import { notFound } from '../lib/errors';
 import { seal } from '../lib/crypto';
 import { settingsOf } from '../env';
 import { healthOf } from '../account/stub';
-import { channelLists, refreshChannels, type ChannelRecord } from '../db/snapshots';
+import { channelLists, refreshChannels } from '../db/snapshots';
 import { CHANNEL_TYPES } from '../relay/providers';
 import { testChannel } from '../relay/probe';
 import { AnyObject, IdParam, errors, json, jsonBody, router } from './openapi';
@@ -215,4 +215,3 @@ channelRoutes
     },
   );
 
-export type { ChannelRecord };

@@ -4,6 +4,7 @@ import { ApiError } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
 import { ipAllowed } from '../lib/ip';
 import { settingsOf, type Settings } from '../env';
+import type { Revocation } from '../account/types';
 import { isPriced, type ModelPrice } from '../billing/charge';
 import {
   channelsSnapshot, groupRatio, pricingSnapshot, tokenByHash,
@@ -35,6 +36,30 @@ function apiKeyOf(c: Context<AppEnv>): string | null {
   return c.req.header('x-api-key')?.trim() || null;
 }
 
+/** The answer to a key that may not be used, whichever check (snapshot or account) found it. */
+export function refusal(reason: Revocation): ApiError {
+  if (reason === 'deleted') return new ApiError(401, 'invalid_api_key', 'the API key is not valid');
+  if (reason === 'disabled') return new ApiError(403, 'token_disabled', 'this API key is disabled');
+  return new ApiError(403, 'token_expired', 'this API key has expired');
+}
+
+/** The request's key and its token record (memory, then KV, then D1 on a cold miss), or 401. */
+export async function keyedToken(c: Context<AppEnv>): Promise<{ token: TokenRecord; keyHash: string }> {
+  const key = apiKeyOf(c);
+  if (!key) throw new ApiError(401, 'invalid_api_key', 'no API key: send it as "Authorization: Bearer sk-..." or "x-api-key"');
+  const keyHash = await sha256Hex(key);
+  const token = await tokenByHash(c.env, keyHash);
+  if (!token) throw refusal('deleted');
+  return { token, keyHash };
+}
+
+/** What the snapshot alone already says against the key. */
+export function snapshotRefusal(token: TokenRecord): Revocation | null {
+  if (token.status === 'disabled' || token.userStatus === 'disabled') return 'disabled';
+  if (token.status === 'expired' || (token.expiresAt !== null && token.expiresAt <= Date.now())) return 'expired';
+  return null;
+}
+
 async function readJsonBody(c: Context<AppEnv>, maxBytes: number): Promise<unknown> {
   const declared = Number(c.req.header('content-length') ?? '0');
   if (declared > maxBytes) throw new ApiError(413, 'request_too_large', `request body is over the limit of ${maxBytes} bytes`);
@@ -58,15 +83,11 @@ export async function admit(c: Context<AppEnv>, endpoint: Endpoint, onTokenKnown
   const call = parseCall(endpoint, json);
   if ('error' in call) throw new ApiError(400, 'invalid_request', call.error);
 
-  const key = apiKeyOf(c);
-  if (!key) throw new ApiError(401, 'invalid_api_key', 'no API key: send it as "Authorization: Bearer sk-..." or "x-api-key"');
-  const keyHash = await sha256Hex(key);
-  const [token, channels, pricing] = await Promise.all([tokenByHash(c.env, keyHash), channelsSnapshot(c.env), pricingSnapshot(c.env)]);
-  if (!token) throw new ApiError(401, 'invalid_api_key', 'the API key is not valid');
+  const [{ token, keyHash }, channels, pricing] = await Promise.all([keyedToken(c), channelsSnapshot(c.env), pricingSnapshot(c.env)]);
   onTokenKnown(token, call);
 
-  if (token.status === 'disabled' || token.userStatus === 'disabled') throw new ApiError(403, 'token_disabled', 'this API key is disabled');
-  if (token.status === 'expired' || (token.expiresAt !== null && token.expiresAt <= Date.now())) throw new ApiError(403, 'token_expired', 'this API key has expired');
+  const refused = snapshotRefusal(token);
+  if (refused) throw refusal(refused);
   const ip = c.req.header('cf-connecting-ip') ?? null;
   if (token.allowIps && token.allowIps.length > 0 && !ipAllowed(ip, token.allowIps)) {
     throw new ApiError(403, 'ip_not_allowed', `requests from ${ip ?? 'this address'} are not allowed for this key`);

@@ -1,4 +1,7 @@
-import type { ChannelRecord } from '../db/snapshots';
+import type { Env, Settings } from '../env';
+import { healthOf } from '../account/stub';
+import { noteChannelHealth, type ChannelRecord } from '../db/snapshots';
+import { effectiveCooldownMs } from '../health/types';
 import { unseal } from '../lib/crypto';
 import { TtlCache } from '../lib/ttl-cache';
 import { providerFor } from './providers';
@@ -87,3 +90,17 @@ export async function attempt(channel: ChannelRecord, call: UpstreamCall, encryp
 
 /** Error text may echo a key back; never keep one. */
 export const scrub = (text: string) => text.replace(/(sk|key)-[A-Za-z0-9_-]{8,}/g, '$1-***');
+
+/**
+ * Tells the channel's health object how an attempt went (an upstream 400 about the request says
+ * nothing about the channel), and applies the answer to this isolate's snapshot at once.
+ */
+export async function reportAttempt(env: Env, settings: Settings, ch: ChannelRecord, r: AttemptResult): Promise<void> {
+  if (r.kind === 'client_error') return;
+  const ok = r.kind === 'ok';
+  const view = await healthOf(env, ch.id).report({
+    channelId: ch.id, ok, latencyMs: r.latencyMs, error: ok ? null : r.error, keyDead: !ok && r.keyDead,
+    threshold: settings.CHANNEL_FAILURE_THRESHOLD, cooldownMs: effectiveCooldownMs(settings.CHANNEL_COOLDOWN_SECONDS),
+  });
+  noteChannelHealth(ch.id, { state: view.state, openedAt: view.openedAt }, view.autoDisabled ? 'auto_disabled' : undefined);
+}

@@ -3,12 +3,12 @@ import type { AppEnv } from '../app-types';
 import { ApiError } from '../lib/errors';
 import { reservationFor, type Usage } from '../billing/charge';
 import { accountOf, gateOf, healthOf } from '../account/stub';
-import { noteChannelHealth, type ChannelRecord, type TokenRecord } from '../db/snapshots';
+import type { ChannelRecord, TokenRecord } from '../db/snapshots';
 import type { AdmitResult, RateInfo } from '../gate/types';
 import type { ReserveResult } from '../account/types';
 import { effectiveCooldownMs } from '../health/types';
-import { admit, type Admitted } from './admission';
-import { attempt, type AttemptResult } from './forward';
+import { admit, refusal, type Admitted } from './admission';
+import { attempt, reportAttempt, type AttemptResult } from './forward';
 import { availability, orderCandidates, upstreamModel, type Endpoint } from './pick';
 import { providerFor } from './providers';
 import { countPrompt, type ParsedCall } from './request-shape';
@@ -58,12 +58,6 @@ function rateHeaders(rate: RateInfo): Record<string, string> {
   return h;
 }
 
-function revoked(reason: 'deleted' | 'disabled' | 'expired'): ApiError {
-  if (reason === 'deleted') return new ApiError(401, 'invalid_api_key', 'the API key is not valid');
-  if (reason === 'disabled') return new ApiError(403, 'token_disabled', 'this API key is disabled');
-  return new ApiError(403, 'token_expired', 'this API key has expired');
-}
-
 const NO_LIMITS: RateInfo = { rpmLimit: null, rpmRemaining: null, tpmLimit: null, tpmRemaining: null, resetSeconds: 60 };
 
 /** Keys with limits of their own or their group's go through their gate; others need not. */
@@ -87,7 +81,7 @@ async function gateAndReserve(c: Context<AppEnv>, a: Admitted, units: number): P
     if (reserve.ok) c.executionCtx.waitUntil(accountOf(c.env, userId).release(userId, a.requestId, null));
     if (gate.ok && limited) c.executionCtx.waitUntil(gateOf(c.env, a.token.id).cancel(a.requestId, admittedAt));
   }
-  if (!reserve.ok && reserve.reason !== 'user_balance' && reserve.reason !== 'token_cap') throw revoked(reserve.reason);
+  if (!reserve.ok && reserve.reason !== 'user_balance' && reserve.reason !== 'token_cap') throw refusal(reserve.reason);
   if (!gate.ok) throw new ApiError(429, 'rate_limit_exceeded', gate.message, { 'retry-after': String(gate.retryAfter), ...rateHeaders(gate.rate) });
   if (!reserve.ok) {
     const whose = reserve.reason === 'token_cap' ? "the key's remaining quota" : 'your balance';
@@ -153,17 +147,8 @@ async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promis
  * isolate believes healthy is only sampled (latency); failures and recoveries are always sent.
  */
 function reportHealth(c: Context<AppEnv>, a: Admitted, ch: ChannelRecord, r: AttemptResult, wasProbe: boolean): void {
-  if (r.kind === 'client_error') return;
-  const ok = r.kind === 'ok';
-  if (ok && !wasProbe && ch.health.state === 'closed' && ch.status === 'enabled' && Math.random() > 0.05) return;
-  const report = healthOf(c.env, ch.id)
-    .report({
-      channelId: ch.id, ok, latencyMs: r.latencyMs, error: ok ? null : r.error, keyDead: !ok && r.keyDead,
-      threshold: a.settings.CHANNEL_FAILURE_THRESHOLD, cooldownMs: effectiveCooldownMs(a.settings.CHANNEL_COOLDOWN_SECONDS),
-    })
-    .then((view) => noteChannelHealth(ch.id, { state: view.state, openedAt: view.openedAt }, view.autoDisabled ? 'auto_disabled' : undefined))
-    .catch(() => undefined);
-  c.executionCtx.waitUntil(report);
+  if (r.kind === 'ok' && !wasProbe && ch.health.state === 'closed' && ch.status === 'enabled' && Math.random() > 0.05) return;
+  c.executionCtx.waitUntil(reportAttempt(c.env, a.settings, ch, r).catch(() => undefined));
 }
 
 async function deliverJson(

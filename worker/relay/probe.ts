@@ -1,9 +1,7 @@
 import type { Env } from '../env';
 import { settingsOf } from '../env';
-import { healthOf } from '../account/stub';
-import { noteChannelHealth, type ChannelRecord } from '../db/snapshots';
-import { effectiveCooldownMs } from '../health/types';
-import { attempt } from './forward';
+import type { ChannelRecord } from '../db/snapshots';
+import { attempt, reportAttempt } from './forward';
 import { upstreamModel, type Endpoint } from './pick';
 
 /**
@@ -19,14 +17,7 @@ export async function testChannel(env: Env, channel: ChannelRecord, model?: stri
   if (result.kind === 'ok') await result.response.arrayBuffer();
   const ok = result.kind === 'ok';
   const error = result.kind === 'failed' ? result.error : result.kind === 'client_error' ? `HTTP ${result.status}: ${result.body.slice(0, 300)}` : undefined;
-  if (result.kind !== 'client_error') {
-    const view = await healthOf(env, channel.id).report({
-      channelId: channel.id, ok, latencyMs: result.latencyMs, error: error ?? null, keyDead: result.kind === 'failed' && result.keyDead,
-      threshold: settings.CHANNEL_FAILURE_THRESHOLD, cooldownMs: effectiveCooldownMs(settings.CHANNEL_COOLDOWN_SECONDS),
-    });
-    noteChannelHealth(channel.id, { state: view.state, openedAt: view.openedAt }, view.autoDisabled ? 'auto_disabled' : undefined);
-  }
+  await reportAttempt(env, settings, channel, result);
   return error === undefined ? { ok, latency_ms: result.latencyMs } : { ok, latency_ms: result.latencyMs, error };
 }
 
-export type { Env };

@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-types';
-import { ApiError } from '../lib/errors';
-import { sha256Hex } from '../lib/crypto';
-import { channelsSnapshot, tokenByHash } from '../db/snapshots';
+import { channelsSnapshot } from '../db/snapshots';
 import { accountOf } from '../account/stub';
+import { keyedToken, refusal, snapshotRefusal } from './admission';
 import { relay } from './handler';
 
 export const relayRoutes = new Hono<AppEnv>();
@@ -15,16 +14,10 @@ relayRoutes.post('/v1/messages', (c) => relay(c, 'messages'));
 
 /** The models this key may use: those with a channel for its group, narrowed by the key's list. */
 relayRoutes.get('/v1/models', async (c) => {
-  const auth = c.req.header('authorization');
-  const key = (auth && /^bearer\s+/i.test(auth) ? auth.replace(/^bearer\s+/i, '').trim() : c.req.header('x-api-key')?.trim()) || null;
-  if (!key) throw new ApiError(401, 'invalid_api_key', 'no API key: send it as "Authorization: Bearer sk-..." or "x-api-key"');
-  const hash = await sha256Hex(key);
-  const token = await tokenByHash(c.env, hash);
-  if (!token) throw new ApiError(401, 'invalid_api_key', 'the API key is not valid');
-  const verdict = await accountOf(c.env, token.userId).verifyToken(token.userId, token.id, hash);
-  if (verdict === 'deleted') throw new ApiError(401, 'invalid_api_key', 'the API key is not valid');
-  if (verdict === 'disabled' || token.status === 'disabled') throw new ApiError(403, 'token_disabled', 'this API key is disabled');
-  if (verdict === 'expired') throw new ApiError(403, 'token_expired', 'this API key has expired');
+  const { token, keyHash } = await keyedToken(c);
+  const verdict = await accountOf(c.env, token.userId).verifyToken(token.userId, token.id, keyHash);
+  const refused = verdict === 'ok' ? snapshotRefusal(token) : verdict;
+  if (refused) throw refusal(refused);
   const channels = await channelsSnapshot(c.env);
   const models = new Set<string>();
   for (const ch of channels) if (ch.groups.includes(token.group)) for (const m of ch.models) models.add(m);
