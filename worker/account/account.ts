@@ -214,7 +214,7 @@ export class Account extends DurableObject<Env> {
     cap.remain = remain;
     await this.ctx.storage.put(`cap:${tokenId}`, cap);
     await this.markDirty();
-    await this.flush();
+    await this.flush([tokenId]);
   }
 
   async balance(userId: number): Promise<Balance> {
@@ -270,8 +270,12 @@ export class Account extends DurableObject<Env> {
     }
   }
 
-  /** Writes pending rows and the balance mirror to D1 in one batch. Returns true if rows remain. */
-  private async flush(): Promise<boolean> {
+  /**
+   * Writes pending rows and the balance mirror to D1 in one batch. Returns true if rows remain.
+   * A key's cap is written with the charges that changed it (or when named, after an operator's
+   * change), not every key of the user on every flush.
+   */
+  private async flush(capsChanged: number[] = []): Promise<boolean> {
     const pending = await this.ctx.storage.list<Pending>({ prefix: 'pend:', limit: FLUSH_BATCH });
     const dirty = await this.ctx.storage.get<boolean>('dirty');
     if (pending.size === 0 && !dirty) return false;
@@ -279,9 +283,11 @@ export class Account extends DurableObject<Env> {
     const db = this.env.DB;
     const statements: D1PreparedStatement[] = [];
     const notedNow: string[] = [];
+    const capIds = new Set(capsChanged);
     for (const p of pending.values()) {
       if (p.kind === 'ledger') {
         statements.push(insertLedger(db, p));
+        if (p.tokenId !== null) capIds.add(p.tokenId);
         continue;
       }
       statements.push(insertLog(db, p.row));
@@ -294,9 +300,9 @@ export class Account extends DurableObject<Env> {
     if (state) {
       statements.push(db.prepare('UPDATE users SET quota = ?, used_quota = ?, updated_at = ? WHERE id = ?').bind(state.balance, state.used, Date.now(), state.userId));
     }
-    const caps = await this.ctx.storage.list<TokenCap>({ prefix: 'cap:' });
-    for (const [k, cap] of caps) {
-      statements.push(db.prepare('UPDATE tokens SET remain_quota = ?, used_quota = ? WHERE id = ?').bind(cap.remain, cap.used, Number(k.slice(4))));
+    for (const tokenId of capIds) {
+      const cap = this.caps.get(tokenId) ?? (await this.ctx.storage.get<TokenCap>(`cap:${tokenId}`));
+      if (cap) statements.push(db.prepare('UPDATE tokens SET remain_quota = ?, used_quota = ? WHERE id = ?').bind(cap.remain, cap.used, tokenId));
     }
     await db.batch(statements);
     this.rememberIps(notedNow);
