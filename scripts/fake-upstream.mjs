@@ -19,7 +19,10 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const DEFAULT_CONTENT = 'Hello from the fake upstream.';
 const DEFAULT_PROMPT_TOKENS = 10;
 const DEFAULT_SCENARIO = 'default';
-const MODES = new Set(['ok', 'error', 'reset', 'hang', 'delay', 'no_usage', 'slow_stream', 'fail_then_ok']);
+// cut_stream: streams `cut_after` chunks, then drops the connection without the closing event.
+// error_stream: streams `error_after` chunks (default 0), then an error event, then ends.
+// reset_body: a non-streamed answer whose connection is reset half-way through the body.
+const MODES = new Set(['ok', 'error', 'reset', 'hang', 'delay', 'no_usage', 'slow_stream', 'fail_then_ok', 'cut_stream', 'error_stream', 'reset_body']);
 const RECORDED_HEADERS = ['authorization', 'x-api-key', 'anthropic-version', 'content-type'];
 
 // ---------------------------------------------------------------------------
@@ -227,10 +230,10 @@ function anthropicUsage(u, outputTokens = u.completion) {
 
 function buildPlan(config, seq) {
   const mode = config.mode;
-  const chunks =
-    mode === 'slow_stream'
-      ? Array.from({ length: Number(config.chunks ?? 20) }, () => ' tok')
-      : splitWords(String(config.content ?? DEFAULT_CONTENT));
+  const tokChunks = mode === 'slow_stream' || mode === 'cut_stream' || mode === 'error_stream';
+  const chunks = tokChunks
+    ? Array.from({ length: Number(config.chunks ?? 20) }, () => ' tok')
+    : splitWords(String(config.content ?? DEFAULT_CONTENT));
   const keepalive = config.keepalive ?? ((mode === 'ok' || mode === 'delay') && seq % 2 === 1);
   return {
     chunks,
@@ -238,6 +241,14 @@ function buildPlan(config, seq) {
     usage: mode === 'no_usage' ? null : buildUsage(config.usage, chunks.length),
     gapMs: mode === 'slow_stream' ? Number(config.gap_ms ?? 200) : Number(config.gap_ms ?? 0),
     keepalive,
+    /** Content chunks sent before the stream is cut or errors (null: the whole stream). */
+    cutAfter: mode === 'cut_stream' ? Number(config.cut_after ?? 3) : null,
+    errorAfter: mode === 'error_stream' ? Number(config.error_after ?? 0) : null,
+    resetBody: mode === 'reset_body',
+    /** cut_stream ends the response cleanly by default; `reset: true` drops the connection instead. */
+    cutByReset: config.reset === true,
+    thinking: typeof config.thinking === 'string' ? config.thinking : null,
+    toolArgs: typeof config.tool_args === 'string' ? config.tool_args : null,
   };
 }
 
@@ -248,17 +259,47 @@ function buildPlan(config, seq) {
 const sseData = (payload) => `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`;
 const sseEvent = (payload) => `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`;
 
-/** Writes each event in its own write, pausing `gapMs` (or one event-loop turn) between them. */
-async function writeStream(ctx, events, gapMs) {
+/**
+ * Writes each event in its own write, pausing `gapMs` (or one event-loop turn) between them.
+ * `firstContent` is the index of the first content event: a plan with `cutAfter` drops the
+ * connection after that many content events; one with `errorAfter` sends `errorEvent` there and ends.
+ */
+async function writeStream(ctx, events, plan, firstContent = 0, errorEvent = '', endOfContent = events.length) {
   const { res } = ctx;
+  let list = events;
+  let cut = false;
+  if (plan.cutAfter !== null) {
+    // Cutting after every content chunk keeps whatever follows them, up to the closing events.
+    list = events.slice(0, plan.cutAfter >= plan.chunks.length ? endOfContent : firstContent + plan.cutAfter);
+    cut = true;
+  } else if (plan.errorAfter !== null) {
+    list = [...events.slice(0, firstContent + plan.errorAfter), errorEvent];
+  }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   res.flushHeaders();
-  for (let i = 0; i < events.length; i++) {
-    if (i > 0) await (gapMs > 0 ? wait(gapMs, ctx) : nextTurn());
+  for (let i = 0; i < list.length; i++) {
+    if (i > 0) await (plan.gapMs > 0 ? wait(plan.gapMs, ctx) : nextTurn());
     if (ctx.closed) return;
-    res.write(events[i]);
+    res.write(list[i]);
+  }
+  if (cut && plan.cutByReset) {
+    await nextTurn();
+    ctx.serverReset = true;
+    res.socket?.destroy();
+    return;
   }
   res.end();
+}
+
+/** A JSON answer whose connection is reset after half of its body. */
+function sendHalfThenReset(ctx, payload) {
+  const body = JSON.stringify(payload);
+  ctx.res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  ctx.res.write(body.slice(0, Math.floor(body.length / 2)));
+  setTimeout(() => {
+    ctx.serverReset = true;
+    ctx.res.socket?.destroy();
+  }, 20);
 }
 
 const wantsUsageChunk = (body, plan) => plan.usage !== null && body?.stream_options?.include_usage === true;
@@ -288,6 +329,7 @@ function chatCompletions(ctx, body, plan) {
       ],
     };
     if (plan.usage) completion.usage = openAiUsage(plan.usage);
+    if (plan.resetBody) return sendHalfThenReset(ctx, completion);
     return sendJson(ctx.res, 200, completion);
   }
   const withUsage = wantsUsageChunk(body, plan);
@@ -300,11 +342,14 @@ function chatCompletions(ctx, body, plan) {
   const events = [];
   if (plan.keepalive) events.push(': keep-alive\n\n');
   events.push(chunk(choice({ role: 'assistant', content: '' })));
+  const firstContent = events.length;
   for (const text of plan.chunks) events.push(chunk(choice({ content: text })));
+  const endOfContent = events.length;
   events.push(chunk(choice({}, 'stop')));
   if (withUsage) events.push(chunk([], { usage: openAiUsage(plan.usage) }));
   events.push(sseData('[DONE]'));
-  return writeStream(ctx, events, plan.gapMs);
+  const error = sseData({ error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } });
+  return writeStream(ctx, events, plan, firstContent, error, endOfContent);
 }
 
 function legacyCompletions(ctx, body, plan) {
@@ -326,7 +371,7 @@ function legacyCompletions(ctx, body, plan) {
   events.push(chunk(choice('', 'stop'), null));
   if (withUsage) events.push(chunk([], openAiUsage(plan.usage)));
   events.push(sseData('[DONE]'));
-  return writeStream(ctx, events, plan.gapMs);
+  return writeStream(ctx, events, plan, plan.keepalive ? 1 : 0, sseData({ error: { message: 'server error', type: 'server_error' } }));
 }
 
 function fakeEmbedding(input, index) {
@@ -356,36 +401,62 @@ function models(ctx) {
   });
 }
 
+/** Content blocks of a plan: optional thinking, the text, an optional tool call. */
+function anthropicBlocks(plan) {
+  const blocks = [];
+  if (plan.thinking) blocks.push({ type: 'thinking', thinking: plan.thinking, signature: 'sig-fake' });
+  blocks.push({ type: 'text', text: plan.content });
+  if (plan.toolArgs) blocks.push({ type: 'tool_use', id: nextId('toolu_fake'), name: 'get_weather', input: JSON.parse(plan.toolArgs) });
+  return blocks;
+}
+
 function anthropicMessages(ctx, body, plan) {
   const id = nextId('msg_fake');
   const model = body?.model ?? 'claude-3-5-haiku-latest';
+  const blocks = anthropicBlocks(plan);
   if (body?.stream !== true) {
     const message = {
       id,
       type: 'message',
       role: 'assistant',
       model,
-      content: [{ type: 'text', text: plan.content }],
-      stop_reason: 'end_turn',
+      content: blocks,
+      stop_reason: plan.toolArgs ? 'tool_use' : 'end_turn',
       stop_sequence: null,
     };
     if (plan.usage) message.usage = anthropicUsage(plan.usage);
+    if (plan.resetBody) return sendHalfThenReset(ctx, message);
     return sendJson(ctx.res, 200, message);
   }
   const startMessage = { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null };
   if (plan.usage) startMessage.usage = anthropicUsage(plan.usage, 1);
-  const messageDelta = { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null } };
+  const messageDelta = { type: 'message_delta', delta: { stop_reason: plan.toolArgs ? 'tool_use' : 'end_turn', stop_sequence: null } };
   if (plan.usage) messageDelta.usage = { output_tokens: plan.usage.completion };
-  const events = [
-    { type: 'message_start', message: startMessage },
-    { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-    { type: 'ping' },
-    ...plan.chunks.map((text) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } })),
-    { type: 'content_block_stop', index: 0 },
-    messageDelta,
-    { type: 'message_stop' },
-  ].map(sseEvent);
-  return writeStream(ctx, events, plan.gapMs);
+  const events = [{ type: 'message_start', message: startMessage }];
+  let firstContent = 0;
+  blocks.forEach((block, index) => {
+    if (block.type === 'thinking') {
+      events.push(
+        { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '' } },
+        { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: block.thinking } },
+        { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } },
+      );
+    } else if (block.type === 'text') {
+      events.push({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } }, { type: 'ping' });
+      firstContent = events.length;
+      for (const text of plan.chunks) events.push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } });
+    } else {
+      events.push(
+        { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } },
+        { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: plan.toolArgs } },
+      );
+    }
+    events.push({ type: 'content_block_stop', index });
+  });
+  const endOfContent = events.length;
+  events.push(messageDelta, { type: 'message_stop' });
+  const error = sseEvent({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
+  return writeStream(ctx, events.map(sseEvent), plan, firstContent, error, endOfContent);
 }
 
 const ROUTES = {

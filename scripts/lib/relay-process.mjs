@@ -10,24 +10,28 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * @param {{ port?: number, vars?: Record<string,string>, quiet?: boolean }} [opts]
- * @returns {Promise<{ url: string, port: number, admin: { username: string, password: string }, stop(): Promise<void>, output(): string }>}
+ * `reuse` starts a relay on the state and secrets an earlier one left (after `kill()`), as a
+ * restarted runtime would find them.
+ * @param {{ port?: number, vars?: Record<string,string>, quiet?: boolean, reuse?: { dir: string, admin: { username: string, password: string } } }} [opts]
+ * @returns {Promise<{ url: string, port: number, dir: string, admin: { username: string, password: string }, stop(): Promise<void>, kill(): Promise<void>, output(): string }>}
  */
 export async function startRelay(opts = {}) {
   const port = opts.port ?? 8790 + Math.floor(Math.random() * 800);
-  const dir = mkdtempSync(path.join(tmpdir(), 'relay-'));
-  const admin = { username: 'root', password: `pw-${randomBytes(9).toString('hex')}` };
+  const dir = opts.reuse?.dir ?? mkdtempSync(path.join(tmpdir(), 'relay-'));
+  const admin = opts.reuse?.admin ?? { username: 'root', password: `pw-${randomBytes(9).toString('hex')}` };
   const varsFile = path.join(dir, 'dev.vars');
-  writeFileSync(
-    varsFile,
-    [
-      `ADMIN_USERNAME=${admin.username}`,
-      `ADMIN_PASSWORD=${admin.password}`,
-      `JWT_SECRET=${randomBytes(32).toString('hex')}`,
-      `ENCRYPTION_KEY=${randomBytes(32).toString('base64')}`,
-      '',
-    ].join('\n'),
-  );
+  if (!opts.reuse) {
+    writeFileSync(
+      varsFile,
+      [
+        `ADMIN_USERNAME=${admin.username}`,
+        `ADMIN_PASSWORD=${admin.password}`,
+        `JWT_SECRET=${randomBytes(32).toString('hex')}`,
+        `ENCRYPTION_KEY=${randomBytes(32).toString('base64')}`,
+        '',
+      ].join('\n'),
+    );
+  }
   const extra = Object.entries(opts.vars ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
   const child = spawn(process.execPath, [path.join(root, 'scripts', 'start.mjs')], {
     cwd: root,
@@ -45,6 +49,17 @@ export async function startRelay(opts = {}) {
     if (process.env.RELAY_DEBUG) process.stderr.write(d);
   });
   const url = `http://127.0.0.1:${port}`;
+  /** The runtime dies at once, mid-whatever, leaving its state for a restart. */
+  const kill = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await exited;
+  };
   const stop = async () => {
     if (child.exitCode === null) {
       try {
@@ -84,5 +99,5 @@ export async function startRelay(opts = {}) {
     }
     await new Promise((r) => setTimeout(r, 300));
   }
-  return { url, port, admin, stop, output: () => log };
+  return { url, port, dir, admin, stop, kill, output: () => log };
 }

@@ -1,0 +1,96 @@
+/**
+ * Runs the bodies generated from an inbound format's schema against the relay: every refusal is
+ * the contract's 400 naming the field, and nothing answers 5xx. A body the schema refuses is
+ * refused before any channel is chosen, so it is sent once; one the schema accepts goes through
+ * every channel type, converters included.
+ */
+import { SELF } from 'cloudflare:test';
+import { expect } from 'vitest';
+import type { z } from 'zod';
+import { malformedBodies, type MalformedBody } from './malformed';
+import { BASE, setupCustomer } from '../helpers';
+
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+export const seeds = (model: string) => ({
+  chat: {
+    model,
+    messages: [
+      { role: 'system', content: 'Be terse.' },
+      { role: 'user', content: [{ type: 'text', text: 'Weather?' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}`, detail: 'low' } }] },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: '{"temp_c":21}' },
+    ],
+    tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+    tool_choice: 'auto',
+    max_completion_tokens: 50,
+    temperature: 0.5,
+    n: 1,
+    stop: ['END'],
+  },
+  completions: { model, prompt: ['Say hi', 'Say bye'], max_tokens: 20, n: 1, temperature: 0.3 },
+  embeddings: { model, input: ['a', 'b'], encoding_format: 'float' },
+  messages: {
+    model,
+    max_tokens: 64,
+    system: [{ type: 'text', text: 'Be terse.' }],
+    messages: [
+      { role: 'user', content: [{ type: 'text', text: 'Read this.' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } }, { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'Some text.' } }] },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'lookup', input: { q: 'x' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'found' }] }] },
+    ],
+    tools: [{ name: 'lookup', input_schema: { type: 'object', properties: { q: { type: 'string' } } } }],
+    tool_choice: { type: 'auto' },
+    temperature: 0.5,
+    stop_sequences: ['END'],
+  },
+});
+
+
+interface Answer {
+  name: string;
+  status: number;
+  text: string;
+}
+
+async function postAll(path: string, key: string, bodies: MalformedBody[]): Promise<Answer[]> {
+  const out: Answer[] = [];
+  // a few at a time: the point is every body, not load
+  for (let i = 0; i < bodies.length; i += 8) {
+    const answers = await Promise.all(
+      bodies.slice(i, i + 8).map(async (b) => {
+        const res = await SELF.fetch(`${BASE}${path}`, {
+          method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(b.body),
+        });
+        return { name: b.name, status: res.status, text: await res.text() };
+      }),
+    );
+    out.push(...answers);
+  }
+  return out;
+}
+
+const noServerErrors = (answers: Answer[]) => answers.filter((a) => a.status >= 500).map((a) => `${a.name} -> ${a.status} ${a.text.slice(0, 200)}`);
+
+export async function checkMalformed(path: string, schema: z.ZodType, seed: keyof ReturnType<typeof seeds>, channelTypes: readonly string[]): Promise<void> {
+  const customers = await Promise.all(channelTypes.map((type) => setupCustomer({ quota: 100_000_000, channel: { type } })));
+  const bodies = malformedBodies(schema, [seeds(customers[0].model)[seed]]);
+  expect(bodies.length).toBeGreaterThan(30);
+  const refused = bodies.filter((b) => !schema.safeParse(b.body).success);
+  const accepted = bodies.filter((b) => schema.safeParse(b.body).success);
+  const answers = await postAll(path, customers[0].token.key, refused);
+  expect(noServerErrors(answers)).toEqual([]);
+  for (const a of answers) {
+    expect(a.status, a.name).toBe(400);
+    expect((JSON.parse(a.text) as { error: { code: string; message: string } }).error.code).toBe('invalid_request');
+  }
+  for (const customer of customers) {
+    const withModel = accepted.map((b) => ({ ...b, body: retarget(b.body, customers[0].model, customer.model) }));
+    expect(noServerErrors(await postAll(path, customer.token.key, withModel))).toEqual([]);
+  }
+}
+
+/** The same body for another customer's model. */
+function retarget(body: unknown, from: string, to: string): unknown {
+  return body && typeof body === 'object' && !Array.isArray(body) && (body as { model?: unknown }).model === from ? { ...body, model: to } : body;
+}
