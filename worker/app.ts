@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './app-types';
 import { ApiError } from './lib/errors';
 import { newRequestId } from './lib/util';
+import { limitBody } from './lib/body-limit';
 import { SettingsError, settingsOf } from './env';
 import { ensureRootAdmin } from './api/bootstrap';
 import { authRoutes } from './api/auth';
@@ -18,6 +19,9 @@ import { optionRoutes } from './api/options';
 import { renderDocs } from './api/docs';
 import { relayRoutes } from './relay/routes';
 import { dashboardRoutes } from './dashboard/routes';
+
+const API_MAX_BODY_BYTES = 1024 * 1024;
+const isRelayPath = (path: string) => path.startsWith('/v1/') || path.startsWith('/v1beta/');
 
 function renderError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ApiError) return err.toResponse();
@@ -52,6 +56,8 @@ export function buildApp(): OpenAPIHono<AppEnv> {
     }
   });
 
+  // A body over its limit is refused before it is parsed: MAX_BODY_BYTES for the relay, 1 MiB elsewhere.
+  app.use('*', limitBody((c) => (isRelayPath(c.req.path) ? settingsOf(c.env).MAX_BODY_BYTES : API_MAX_BODY_BYTES)));
   app.route('/', relayRoutes);
   app.route('/', authRoutes);
   app.route('/', userRoutes);

@@ -58,14 +58,15 @@ describe('channel health', () => {
     const { admin, token, model, channel: dead } = await setupCustomer({ channel: { priority: 10 } });
     await createChannel(admin, { models: [model], priority: 0 });
     await upstreamMode(dead.scenario, 'error', { status: 401, message: 'Incorrect API key provided', code: 'invalid_api_key' });
-    expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(200);
+    // the failure threshold (3 in tests) of dead-key answers in a row disables it
+    for (let i = 0; i < 3; i++) expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(200);
     const disabled = await waitFor(async () => {
       const v = await channel(admin, dead.id);
       return v.status === 'auto_disabled' ? v : undefined;
     });
     expect(disabled.health.last_error).toMatch(/401/);
     await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) });
-    expect(await upstreamRequests(dead.scenario)).toHaveLength(1);
+    expect(await upstreamRequests(dead.scenario)).toHaveLength(3);
 
     // still dead: the probe leaves it disabled
     await call('POST', '/api/maintenance/run', { jwt: admin, body: { jobs: ['probes'] } });
@@ -84,7 +85,7 @@ describe('channel health', () => {
     const admin = await rootJwt();
     const { token, model, channel: dead } = await setupCustomer();
     await upstreamMode(dead.scenario, 'error', { status: 401, message: 'invalid_api_key' });
-    await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) });
+    for (let i = 0; i < 3; i++) await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) });
     await waitFor(async () => (await channel(admin, dead.id)).status === 'auto_disabled');
     await upstreamMode(dead.scenario, 'ok');
     await call('PATCH', `/api/channels/${dead.id}`, { jwt: admin, body: { status: 'enabled' } });

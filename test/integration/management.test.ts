@@ -12,7 +12,7 @@ describe('users', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ username, group: 'vip', quota: 5000, used_quota: 0, status: 'enabled' });
     const ledger = await env.DB.prepare('SELECT delta, reason FROM ledger WHERE user_id = ?').bind(res.body.id).all();
-    expect(ledger.results).toEqual([{ delta: 5000, reason: 'topup' }]);
+    expect(ledger.results).toEqual([{ delta: 5000, reason: 'initial' }]);
   });
 
   it('tops up and adjusts through the account, never below zero', async () => {
@@ -213,7 +213,7 @@ describe('pricing', () => {
     expect(pub.status).toBe(200);
     expect(pub.body.quota_per_usd).toBe(500000);
     expect(pub.body.groups.vip).toBe(0.8);
-    expect(pub.body.models.find((m) => m.model === model)).toEqual({ model, model_ratio: 2.5, completion_ratio: 4, cache_ratio: 0.1, price_per_call: null });
+    expect(pub.body.models.find((m) => m.model === model)).toEqual({ model, model_ratio: 2.5, completion_ratio: 4, cache_ratio: 0.1, price_per_call: null, max_output_tokens: null });
     const history = await call<{ items: { change: unknown }[] }>('GET', '/api/pricing/history', { jwt: admin });
     expect(history.body.items.length).toBeGreaterThanOrEqual(2);
     const u = await createUser(admin);

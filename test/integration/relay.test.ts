@@ -64,18 +64,17 @@ describe('relay: billing', () => {
   });
 
   it('refuses a request the balance or the key cap cannot cover, and charges nothing', async () => {
-    const poor = await setupCustomer({ quota: 100, price: { model_ratio: 1 } });
+    // the prompt (about 11 tokens) and the least allowance (16) do not fit in 20 units
+    const poor = await setupCustomer({ quota: 20, price: { model_ratio: 1 } });
     const res = await call<Err>('POST', '/v1/chat/completions', { key: poor.token.key, body: chatBody(poor.model) });
     expect(res.status).toBe(402);
     expect(res.body.error.code).toBe('insufficient_quota');
-    expect(await balance(poor.user.jwt, poor.user.id)).toBe(100);
-    // a small max_tokens fits
-    const fits = await call('POST', '/v1/chat/completions', { key: poor.token.key, body: chatBody(poor.model, { max_tokens: 20 }) });
-    expect(fits.status).toBe(200);
+    expect(await balance(poor.user.jwt, poor.user.id)).toBe(20);
 
-    const capped = await setupCustomer({ quota: 1_000_000, token: { remain_quota: 50 } });
+    const capped = await setupCustomer({ quota: 1_000_000, token: { remain_quota: 20 } });
     const refused = await call<Err>('POST', '/v1/chat/completions', { key: capped.token.key, body: chatBody(capped.model) });
     expect(refused.status).toBe(402);
+    await call('PATCH', `/api/tokens/${capped.token.id}`, { jwt: capped.user.jwt, body: { remain_quota: 50 } });
     const ok = await call('POST', '/v1/chat/completions', { key: capped.token.key, body: chatBody(capped.model, { max_tokens: 10 }) });
     expect(ok.status).toBe(200);
     const tok = await waitFor(async () => {
@@ -413,7 +412,7 @@ describe('relay: OpenAI chat on an Anthropic channel', () => {
     expect(res.headers.get('x-quota-charged')).toBe('20'); // 10 + 5*2
     const sent = await upstreamRequests(channel.scenario);
     expect(sent[0].path).toBe('/v1/messages');
-    expect(sent[0].body).toMatchObject({ system: 'Be nice.', max_tokens: 4096, messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] });
+    expect(sent[0].body).toMatchObject({ system: 'Be nice.', max_tokens: 1024, messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] });
 
     const streamed = await SELF.fetch(`${BASE}/v1/chat/completions`, {
       method: 'POST', headers: { authorization: `Bearer ${token.key}`, 'content-type': 'application/json' },

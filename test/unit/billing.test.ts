@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { chargeFor, reservationFor, type ModelPrice } from '../../worker/billing/charge';
+import { holdUnits, largestAllowance, type HoldPlan } from '../../worker/billing/hold';
 import { add, ceil, dec, mul, toString } from '../../worker/billing/decimal';
 
-const price = (p: Partial<ModelPrice>): ModelPrice => ({ model: 'm', modelRatio: null, completionRatio: null, cacheRatio: null, pricePerCall: null, ...p });
+const price = (p: Partial<ModelPrice>): ModelPrice => ({ model: 'm', modelRatio: null, completionRatio: null, cacheRatio: null, pricePerCall: null, maxOutputTokens: null, ...p });
 const usage = (promptTokens: number, completionTokens: number, cachedTokens = 0) => ({ promptTokens, completionTokens, cachedTokens });
 
 describe('decimal', () => {
@@ -61,5 +62,45 @@ describe('chargeFor', () => {
   it('reserves the prompt plus the completion allowance at full price', () => {
     expect(reservationFor(price({ modelRatio: 2, completionRatio: 3 }), 10, 100, 1)).toBe(620);
     expect(reservationFor(price({ pricePerCall: 0.01 }), 10, 100, 1)).toBe(5000);
+  });
+});
+
+describe('largestAllowance', () => {
+  const plan = (p: Partial<HoldPlan> = {}): HoldPlan => ({
+    price: price({ modelRatio: 1, completionRatio: 2 }), groupRatio: 1, promptTokens: 100, choices: 1, wanted: 1000, min: 16, ...p,
+  });
+
+  it('answers the wanted allowance when it fits', () => {
+    expect(largestAllowance(plan(), 100 + 2000)).toBe(1000);
+  });
+
+  it('answers the largest allowance the units cover, exactly', () => {
+    // 100 + 2C <= 500 -> C = 200; 501 still gives 200
+    expect(largestAllowance(plan(), 500)).toBe(200);
+    expect(largestAllowance(plan(), 501)).toBe(200);
+    expect(holdUnits(plan(), 200)).toBe(500);
+    // two choices each get half
+    expect(largestAllowance(plan({ choices: 2 }), 500)).toBe(100);
+  });
+
+  it('refuses below the least allowance, and a prompt that alone does not fit', () => {
+    expect(largestAllowance(plan(), 100 + 2 * 15)).toBeNull();
+    expect(largestAllowance(plan(), 100 + 2 * 16)).toBe(16);
+    expect(largestAllowance(plan(), 50)).toBeNull();
+  });
+
+  it('keeps a smaller wanted allowance than the minimum when it fits', () => {
+    expect(largestAllowance(plan({ wanted: 5 }), 200)).toBe(5);
+    expect(largestAllowance(plan({ wanted: 5 }), 105)).toBeNull();
+  });
+
+  it('a per-call price fits or does not, whatever the allowance', () => {
+    const perCall = plan({ price: price({ pricePerCall: 0.002 }) });
+    expect(largestAllowance(perCall, 1000)).toBe(1000);
+    expect(largestAllowance(perCall, 999)).toBeNull();
+  });
+
+  it('embeddings hold the prompt only', () => {
+    expect(largestAllowance(plan({ wanted: 0, min: 0 }), 100)).toBe(0);
   });
 });

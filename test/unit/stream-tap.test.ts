@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamTap, type StreamFormat } from '../../worker/relay/stream-tap';
+import { StreamTap, deliveredParts, type StreamFormat } from '../../worker/relay/stream-tap';
 import { PassThroughWriter } from '../../worker/relay/convert/pass-through';
 
 const tapFor = (format: StreamFormat, clientWantsUsage: boolean) => new StreamTap(format, new PassThroughWriter(format, clientWantsUsage));
@@ -14,6 +14,7 @@ function run(tap: StreamTap, pieces: string[]): string {
 }
 
 const chunk = (content: string) => JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content } }] });
+const text = (tap: StreamTap) => deliveredParts(tap.state).join('|');
 const usageChunk = JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 7, completion_tokens: 2, prompt_tokens_details: { cached_tokens: 3 } } });
 
 describe('StreamTap (OpenAI)', () => {
@@ -22,9 +23,10 @@ describe('StreamTap (OpenAI)', () => {
     const body = `data: ${chunk('Hel')}\n\ndata: ${chunk('lo')}\n\ndata: ${usageChunk}\n\ndata: [DONE]\n\n`;
     const pieces = [body.slice(0, 7), body.slice(7, 40), body.slice(40, 41), body.slice(41)];
     const out = run(tap, pieces);
-    expect(tap.state.text).toBe('Hello');
+    expect(text(tap)).toBe('Hello');
     expect(tap.state.usage).toEqual({ promptTokens: 7, completionTokens: 2, cachedTokens: 3 });
-    expect(tap.state.done).toBe(true);
+    expect(tap.state.closed).toBe(true);
+    expect(tap.state.errored).toBe(false);
     expect(out).toContain('"usage"');
     expect(out.trim().endsWith('data: [DONE]')).toBe(true);
   });
@@ -42,21 +44,47 @@ describe('StreamTap (OpenAI)', () => {
     const tap = tapFor('openai', false);
     const out = run(tap, [': keep-alive\n\n', 'data: {"choices":\ndata: [{"delta":{"content":"a"}}]}\n\n']);
     expect(out).toContain(': keep-alive');
-    expect(tap.state.text).toBe('a');
+    expect(text(tap)).toBe('a');
     expect(out).toContain('data: {"choices":\ndata: [{"delta":{"content":"a"}}]}');
   });
 
   it('flushes an event left without its blank line at the end', () => {
     const tap = tapFor('openai', false);
     const out = run(tap, [`data: ${chunk('z')}`]);
-    expect(tap.state.text).toBe('z');
+    expect(text(tap)).toBe('z');
     expect(out).toContain('"content":"z"');
   });
 
-  it('counts legacy completion text and tool calls as delivered text', () => {
+  it('counts legacy completion text as delivered', () => {
     const tap = tapFor('openai', false);
     run(tap, [`data: ${JSON.stringify({ choices: [{ text: 'abc' }] })}\n\n`]);
-    expect(tap.state.text).toBe('abc');
+    expect(text(tap)).toBe('abc');
+  });
+
+  it('counts reasoning and tool calls part by part: names and arguments, none of the JSON around them', () => {
+    const tap = tapFor('openai', false);
+    const delta = (d: Record<string, unknown>) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: d }] })}\n\n`;
+    run(tap, [
+      delta({ reasoning_content: 'Think' }),
+      delta({ reasoning_content: 'ing.' }),
+      delta({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+      delta({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
+      delta({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }),
+      delta({ tool_calls: [{ index: 1, id: 'call_2', type: 'function', function: { name: 'get_time', arguments: '{}' } }] }),
+    ]);
+    expect(deliveredParts(tap.state)).toEqual(['Thinking.', 'get_weather', '{"city":"Paris"}', 'get_time', '{}']);
+    expect(tap.state.closed).toBe(false);
+  });
+
+  it('notes an error event, and a stream that ends without [DONE] is answered with an error event', () => {
+    const tap = tapFor('openai', false);
+    const out = run(tap, [`data: ${chunk('partial')}\n\n`]);
+    expect(tap.state.closed).toBe(false);
+    expect(out).toContain('"error"');
+    const erred = tapFor('openai', false);
+    run(erred, [`data: ${JSON.stringify({ error: { message: 'boom', type: 'server_error' } })}\n\n`]);
+    expect(erred.state.errored).toBe(true);
+    expect(deliveredParts(erred.state)).toEqual([]);
   });
 });
 
@@ -71,7 +99,27 @@ describe('StreamTap (Anthropic)', () => {
     ];
     const out = run(tap, events);
     expect(tap.state.usage).toEqual({ promptTokens: 16, completionTokens: 9, cachedTokens: 4 });
-    expect(tap.state.text).toBe('Hi');
+    expect(text(tap)).toBe('Hi');
+    expect(tap.state.closed).toBe(true);
     expect(out).toContain('event: message_stop');
+  });
+
+  it('counts thinking, text and a tool call\'s name and arguments; the start\'s usage is not final', () => {
+    const tap = tapFor('anthropic', false);
+    const ev = (e: Record<string, unknown>) => `event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`;
+    const out = run(tap, [
+      ev({ type: 'message_start', message: { usage: { input_tokens: 5, output_tokens: 1 } } }),
+      ev({ type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '' } }),
+      ev({ type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Hmm.' } }),
+      ev({ type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'c2lnbmF0dXJl' } }),
+      ev({ type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } }),
+      ev({ type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Sure' } }),
+      ev({ type: 'content_block_start', index: 2, content_block: { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} } }),
+      ev({ type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '{"city":"Oslo"}' } }),
+    ]);
+    expect(deliveredParts(tap.state)).toEqual(['Hmm.', 'Sure', 'get_weather', '{"city":"Oslo"}']);
+    expect(tap.state.closed).toBe(false);
+    expect(tap.state.usage?.completionTokens).toBe(1);
+    expect(out).toContain('event: error');
   });
 });

@@ -1,7 +1,13 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
-import { noteTokenIp } from '../db/queries';
-import type { Balance, LedgerReason, LogRow, ReserveResult, Revocation, SettleInput, SettleResult, TokenTruth } from './types';
+import { largestAllowance, holdUnits } from '../billing/hold';
+import { dbOf } from '../db/client';
+import { balanceSeed, tokenCapSeed, tokenTruthSeed } from '../db/accounts';
+import { ledgerSum } from '../db/ledger';
+import { flushPlan, pendingKey, type Pending, type TokenCap } from './pending';
+import type {
+  Audit, Balance, CreditInput, CreditResult, LedgerReason, LogRow, ReserveInput, ReserveResult, Revocation, SettleInput, SettleResult, TokenTruth,
+} from './types';
 
 interface AccountState {
   userId: number;
@@ -11,62 +17,85 @@ interface AccountState {
   disabled?: boolean;
 }
 
-interface TokenCap {
-  /** null: the token has no cap of its own. */
-  remain: number | null;
-  used: number;
-}
-
 interface Reservation {
   tokenId: number | null;
   units: number;
   at: number;
 }
 
-type Pending =
-  | { kind: 'log'; row: LogRow }
-  | { kind: 'ledger'; userId: number; tokenId: number | null; delta: number; balanceAfter: number; reason: LedgerReason; note: string | null; requestId: string | null; at: number };
+/** A settled request, kept a while so a retried settle charges nothing twice. */
+type Settled = SettleResult;
+
+/** A credit made under an idempotency key (Idempotency-Key, order number, code). */
+interface CreditMark extends Balance {
+  at: number;
+  expiresAt: number | null;
+}
 
 const FLUSH_DELAY_MS = 500;
 const FLUSH_BATCH = 200;
+/** Batches one alarm writes before it hands over to the next alarm. */
+const FLUSHES_PER_ALARM = 5;
+const MAX_RETRY_MS = 60_000;
 /** A reservation older than this is from a request that died without settling. */
 const RESERVATION_TTL_MS = 15 * 60_000;
+/** How long a settle is remembered: a retry comes within seconds. */
+const SETTLED_TTL_MS = 10 * 60_000;
+const RECENT_SETTLES = 50_000;
+const SWEEP_EVERY_MS = 30_000;
+const SWEEP_LIMIT = 8192;
 
 /**
  * One per user: the live balance, its tokens' own caps, and reservations. Every balance change
  * passes through here, so concurrent requests cannot overspend. Ledger and log rows are kept in
- * this object's storage and flushed to D1 in batches by an alarm; D1's balance columns mirror
- * the object's state and have no other writer.
+ * this object's storage and flushed to D1 in batches by an alarm, one flush at a time; D1's
+ * balance columns mirror the object's state and have no other writer.
  */
 export class Account extends DurableObject<Env> {
   private state: AccountState | undefined;
+  private seq = 0;
+  /** The sum of queued ledger deltas not yet known to be in D1: balance = D1's ledger sum + this. */
+  private unflushedDelta = 0;
   private readonly caps = new Map<number, TokenCap>();
   private readonly truths = new Map<number, TokenTruth>();
-  /** (key, IP) pairs already in token_ips, so a busy key does not rewrite them on every flush. */
+  /** (key, IP) pairs already in token_ips. */
   private readonly notedIps = new Set<string>();
-  /**
-   * Held in memory only: a reservation lives for one request, and writing it to storage twice
-   * per request costs more than it protects (an object restart mid-request merely frees it).
-   */
+  /** Held in memory: a reservation lives for one request; a restart merely frees it early. */
   private readonly reservations = new Map<string, Reservation>();
-  private alarmPending: boolean | undefined;
+  /** Settles and keyed credits in progress: a concurrent repeat waits for the first. */
+  private readonly inFlight = new Map<string, Promise<SettleResult | CreditResult>>();
+  /** Flushes and audits run one at a time, in order. */
+  private exclusiveTail: Promise<unknown> = Promise.resolve();
+  private alarmAt: number | null = null;
+  private failedFlushes = 0;
+  private lastSweep = 0;
+  private readonly startedAt = Date.now();
+  /** Settles this instance made, newest last; older ones are in storage (see settleOnce). */
+  private readonly recentSettles = new Map<string, Settled>();
+  private creditCursor: string | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    void ctx.blockConcurrencyWhile(async () => {
+      this.state = await ctx.storage.get<AccountState>('state');
+      this.seq = (await ctx.storage.get<number>('seq')) ?? 0;
+      this.alarmAt = await ctx.storage.getAlarm();
+      const queued = await ctx.storage.list<Pending>({ prefix: 'pend:' });
+      for (const p of queued.values()) if (p.kind === 'ledger') this.unflushedDelta += p.entry.delta;
+    });
+  }
+
+  private get db() {
+    return dbOf(this.env.DB);
+  }
 
   private async load(userId: number): Promise<AccountState> {
     if (this.state) return this.state;
-    await this.ctx.blockConcurrencyWhile(async () => {
-      if (this.state) return;
-      const stored = await this.ctx.storage.get<AccountState>('state');
-      if (stored) {
-        this.state = stored;
-      } else {
-        const row = await this.env.DB.prepare('SELECT quota, used_quota, status FROM users WHERE id = ?')
-          .bind(userId)
-          .first<{ quota: number; used_quota: number; status: string }>();
-        this.state = { userId, balance: row?.quota ?? 0, used: row?.used_quota ?? 0, disabled: row?.status === 'disabled' };
-        await this.ctx.storage.put('state', this.state);
-      }
-    });
-    return this.state!;
+    const seed = await balanceSeed(this.db, userId);
+    // Another call may have loaded it while D1 answered: keep the first copy.
+    this.state ??= { userId, balance: seed?.quota ?? 0, used: seed?.usedQuota ?? 0, disabled: seed?.status === 'disabled' };
+    await this.ctx.storage.put('state', this.state);
+    return this.state;
   }
 
   private async cap(tokenId: number): Promise<TokenCap> {
@@ -74,14 +103,9 @@ export class Account extends DurableObject<Env> {
     if (known) return known;
     let cap = await this.ctx.storage.get<TokenCap>(`cap:${tokenId}`);
     if (!cap) {
-      const row = await this.env.DB.prepare('SELECT remain_quota, used_quota FROM tokens WHERE id = ?')
-        .bind(tokenId)
-        .first<{ remain_quota: number | null; used_quota: number }>();
-      // Another call may have loaded it while D1 answered; keep the first copy.
-      const raced = this.caps.get(tokenId);
-      if (raced) return raced;
-      cap = { remain: row?.remain_quota ?? null, used: row?.used_quota ?? 0 };
-      await this.ctx.storage.put(`cap:${tokenId}`, cap);
+      const seed = await tokenCapSeed(this.db, tokenId);
+      cap = { remain: seed?.remainQuota ?? null, used: seed?.usedQuota ?? 0 };
+      if (!this.caps.has(tokenId)) await this.ctx.storage.put(`cap:${tokenId}`, cap);
     }
     const raced = this.caps.get(tokenId);
     if (raced) return raced;
@@ -94,10 +118,8 @@ export class Account extends DurableObject<Env> {
     if (known) return known;
     let truth = await this.ctx.storage.get<TokenTruth>(`truth:${tokenId}`);
     if (!truth) {
-      const row = await this.env.DB.prepare('SELECT status, key_hash, expires_at FROM tokens WHERE id = ? AND user_id = ?')
-        .bind(tokenId, userId)
-        .first<{ status: TokenTruth['status']; key_hash: string; expires_at: number | null }>();
-      truth = row ? { status: row.status, keyHash: row.key_hash, expiresAt: row.expires_at } : { status: 'deleted', keyHash: null, expiresAt: null };
+      const seed = await tokenTruthSeed(this.db, userId, tokenId);
+      truth = seed ? { status: seed.status, keyHash: seed.keyHash, expiresAt: seed.expiresAt } : { status: 'deleted', keyHash: null, expiresAt: null };
     }
     const raced = this.truths.get(tokenId);
     if (raced) return raced;
@@ -133,34 +155,48 @@ export class Account extends DurableObject<Env> {
     const now = Date.now();
     let sum = 0;
     for (const [id, r] of this.reservations) {
-      if (now - r.at > RESERVATION_TTL_MS) {
-        this.reservations.delete(id);
-        continue;
-      }
-      if (filter(r)) sum += r.units;
+      if (now - r.at > RESERVATION_TTL_MS) this.reservations.delete(id);
+      else if (filter(r)) sum += r.units;
     }
     return sum;
   }
 
-  async reserve(userId: number, tokenId: number, keyHash: string, requestId: string, units: number): Promise<ReserveResult> {
+  /**
+   * Holds what the request can cost at most: its prompt and the largest completion allowance, up
+   * to the one wanted, that the balance and the key's cap still cover beside every other hold.
+   */
+  async reserve(userId: number, input: ReserveInput): Promise<ReserveResult> {
     const state = await this.load(userId);
-    const verdict = await this.verifyToken(userId, tokenId, keyHash);
+    const verdict = await this.verifyToken(userId, input.tokenId, input.keyHash);
     if (verdict !== 'ok') return { ok: false, reason: verdict };
-    const cap = await this.cap(tokenId);
-    if (state.balance - this.held(() => true) < units || state.balance <= 0) return { ok: false, reason: 'user_balance' };
-    if (cap.remain !== null) {
-      const heldForToken = this.held((r) => r.tokenId === tokenId);
-      if (cap.remain - heldForToken < units || cap.remain <= 0) return { ok: false, reason: 'token_cap' };
-    }
-    this.reservations.set(requestId, { tokenId, units, at: Date.now() });
-    return { ok: true };
+    const cap = await this.cap(input.tokenId);
+    const forUser = state.balance - this.held(() => true);
+    const forToken = cap.remain === null ? Number.POSITIVE_INFINITY : cap.remain - this.held((r) => r.tokenId === input.tokenId);
+    const available = Math.min(forUser, forToken);
+    const allowance = available > 0 ? largestAllowance(input.plan, available) : null;
+    if (allowance === null) return { ok: false, reason: forToken < forUser ? 'token_cap' : 'user_balance' };
+    const units = holdUnits(input.plan, allowance);
+    this.reservations.set(input.requestId, { tokenId: input.tokenId, units, at: Date.now() });
+    return { ok: true, units, allowance };
   }
 
-  /** Takes the exact charge, never more than the account (and the token's cap) still holds. */
-  async settle(userId: number, input: SettleInput): Promise<SettleResult> {
+  /** Takes the exact charge, never more than the account (and the token's cap) still holds; once per request id. */
+  settle(userId: number, input: SettleInput): Promise<SettleResult> {
+    return this.once(`settle:${input.requestId}`, () => this.settleOnce(userId, input));
+  }
+
+  private async settleOnce(userId: number, input: SettleInput): Promise<SettleResult> {
     const state = await this.load(userId);
-    this.dropReservation(input.requestId);
+    const marker = settledKey(input);
+    const known = this.recentSettles.get(marker);
+    if (known) return known;
+    // Only an instance younger than the marker's life can miss a settle made by the one before it.
+    if (Date.now() - this.startedAt < SETTLED_TTL_MS) {
+      const done = await this.ctx.storage.get<Settled>(marker);
+      if (done) return done;
+    }
     const cap = input.tokenId === null ? null : await this.cap(input.tokenId);
+    this.reservations.delete(input.requestId);
     let charge = Math.max(0, Math.floor(input.charge));
     let capped = false;
     const limit = Math.min(state.balance, cap && cap.remain !== null ? cap.remain : Number.POSITIVE_INFINITY);
@@ -168,53 +204,74 @@ export class Account extends DurableObject<Env> {
       charge = Math.max(0, limit);
       capped = true;
     }
+    // From here to the write nothing awaits: the balance and its queued rows change together.
     state.balance -= charge;
     state.used += charge;
-    const writes: Record<string, unknown> = { state };
+    const result: Settled = { charged: charge, capped };
+    const writes: Record<string, unknown> = { state, [marker]: result };
+    this.rememberSettle(marker, result);
     if (cap && input.tokenId !== null) {
       if (cap.remain !== null) cap.remain -= charge;
       cap.used += charge;
       writes[`cap:${input.tokenId}`] = cap;
     }
     const log: LogRow = { ...input.log, quota: charge, capped };
-    const pending: Pending[] = [{ kind: 'log', row: log }];
-    if (charge > 0) {
-      pending.push({
-        kind: 'ledger', userId, tokenId: input.tokenId, delta: -charge, balanceAfter: state.balance,
-        reason: 'charge', note: null, requestId: input.requestId, at: log.created_at,
-      });
+    const rows: Pending[] = [{ kind: 'log', row: log }];
+    if (charge > 0) rows.push(this.ledgerRow(userId, input.tokenId, -charge, 'charge', null, input.requestId, null, log.created_at));
+    await this.enqueue(writes, rows);
+    return result;
+  }
+
+  private rememberSettle(marker: string, result: Settled): void {
+    if (this.recentSettles.size >= RECENT_SETTLES) {
+      const oldest = this.recentSettles.keys().next().value;
+      if (oldest !== undefined) this.recentSettles.delete(oldest);
     }
-    await this.enqueue(writes, pending);
-    return { charged: charge, capped };
+    this.recentSettles.set(marker, result);
   }
 
   /** A failed request: the reservation goes back, and the log row records it at no charge. */
   async release(userId: number, requestId: string, log: LogRow | null): Promise<void> {
     await this.load(userId);
-    this.dropReservation(requestId);
+    this.reservations.delete(requestId);
     if (log) await this.enqueue({}, [{ kind: 'log', row: { ...log, quota: 0, capped: false } }]);
   }
 
-  /** Top-ups and adjustments. A change that would take the balance below zero is refused. */
-  async credit(userId: number, delta: number, reason: LedgerReason, note: string | null): Promise<Balance | { error: string }> {
+  /** Top-ups, codes and adjustments, once per idempotency key. A change that would take the balance below zero is refused. */
+  credit(userId: number, input: CreditInput): Promise<CreditResult> {
+    if (!input.idempotencyKey) return this.creditOnce(userId, input);
+    return this.once(`credit:${input.idempotencyKey}`, () => this.creditOnce(userId, input));
+  }
+
+  private async creditOnce(userId: number, input: CreditInput): Promise<CreditResult> {
     const state = await this.load(userId);
-    if (!Number.isSafeInteger(delta)) return { error: 'delta must be a whole number of units' };
-    if (state.balance + delta < 0) return { error: `the balance is ${state.balance}; a change of ${delta} would take it below zero` };
+    const markKey = input.idempotencyKey ? `cred:${input.idempotencyKey}` : null;
+    if (markKey) {
+      const mark = await this.ctx.storage.get<CreditMark>(markKey);
+      if (mark && (mark.expiresAt === null || mark.expiresAt > Date.now())) return { ok: true, replayed: true, quota: mark.quota, usedQuota: mark.usedQuota };
+    }
+    const { delta } = input;
+    if (!Number.isSafeInteger(delta) || delta === 0) return { ok: false, error: 'delta must be a whole, non-zero number of units' };
+    if (state.balance + delta < 0) return { ok: false, error: `the balance is ${state.balance}; a change of ${delta} would take it below zero` };
     state.balance += delta;
-    await this.enqueue({ state }, [
-      { kind: 'ledger', userId, tokenId: null, delta, balanceAfter: state.balance, reason, note, requestId: null, at: Date.now() },
-    ]);
-    await this.flush();
-    return { quota: state.balance, usedQuota: state.used };
+    const now = Date.now();
+    const writes: Record<string, unknown> = { state };
+    if (markKey) {
+      const expiresAt = input.keyTtlMs === undefined ? null : now + input.keyTtlMs;
+      writes[markKey] = { quota: state.balance, usedQuota: state.used, at: now, expiresAt } satisfies CreditMark;
+    }
+    await this.enqueue(writes, [this.ledgerRow(userId, null, delta, input.reason, input.note, null, input.orderNo ?? null, now)]);
+    // The ledger shows the credit at once where D1 answers; otherwise the alarm retries.
+    await this.flush().catch(() => undefined);
+    return { ok: true, replayed: false, quota: state.balance, usedQuota: state.used };
   }
 
   async setTokenCap(userId: number, tokenId: number, remain: number | null): Promise<void> {
     await this.load(userId);
     const cap = await this.cap(tokenId);
     cap.remain = remain;
-    await this.ctx.storage.put(`cap:${tokenId}`, cap);
-    await this.markDirty();
-    await this.flush([tokenId]);
+    await this.enqueue({ [`cap:${tokenId}`]: cap }, [{ kind: 'cap', tokenId }]);
+    await this.flush().catch(() => undefined);
   }
 
   async balance(userId: number): Promise<Balance> {
@@ -222,116 +279,129 @@ export class Account extends DurableObject<Env> {
     return { quota: state.balance, usedQuota: state.used };
   }
 
-  /** The balance after everything this object holds has reached D1 (for reconciliation). */
-  async settledBalance(userId: number): Promise<Balance> {
-    const state = await this.load(userId);
-    while (await this.flush()) {
-      // keep flushing until nothing is pending
-    }
-    return { quota: state.balance, usedQuota: state.used };
-  }
-
-  private dropReservation(requestId: string): void {
-    this.reservations.delete(requestId);
-  }
-
-  private rememberIps(pairs: string[]): void {
-    if (this.notedIps.size + pairs.length > 10_000) this.notedIps.clear();
-    for (const p of pairs) this.notedIps.add(p);
-  }
-
-  private seq = 0;
-
-  private async enqueue(writes: Record<string, unknown>, pending: Pending[]): Promise<void> {
-    if (this.seq === 0) this.seq = (await this.ctx.storage.get<number>('seq')) ?? 0;
-    const entries: Record<string, unknown> = { ...writes, dirty: true };
-    for (const p of pending) entries[`pend:${String(++this.seq).padStart(12, '0')}`] = p;
-    entries.seq = this.seq;
-    await this.ctx.storage.put(entries);
-    await this.scheduleFlush();
-  }
-
-  private async markDirty(): Promise<void> {
-    await this.ctx.storage.put('dirty', true);
-  }
-
-  private async scheduleFlush(): Promise<void> {
-    if (this.alarmPending) return;
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
-    this.alarmPending = true;
-  }
-
-  override async alarm(): Promise<void> {
-    this.alarmPending = false;
-    const more = await this.flush();
-    if (more) {
-      await this.ctx.storage.setAlarm(Date.now() + 50);
-      this.alarmPending = true;
-    }
+  /**
+   * The balance against the ledger in one consistent view: with flushes held back, D1's ledger
+   * sum plus the rows still queued here must equal the balance, however busy the account is.
+   */
+  async audit(userId: number): Promise<Audit> {
+    await this.load(userId);
+    return this.exclusive(async () => {
+      try {
+        while (await this.flushOnce()) {
+          // drain what D1 will take, so the view rests on D1 as far as it can
+        }
+      } catch (err) {
+        return { ok: false, error: `flush failed: ${String(err instanceof Error ? err.message : err).slice(0, 200)}` };
+      }
+      const inD1 = await ledgerSum(this.db, userId);
+      // Read together, in one turn: every change moves the balance and the queued sum at once.
+      return { ok: true, balance: this.state!.balance, ledgerInD1: inD1, pending: this.unflushedDelta };
+    });
   }
 
   /**
-   * Writes pending rows and the balance mirror to D1 in one batch. Returns true if rows remain.
-   * A key's cap is written with the charges that changed it (or when named, after an operator's
-   * change), not every key of the user on every flush.
+   * A ledger row for a change just made to the balance, counted as not yet flushed. Called in the
+   * same turn as the change, so the balance and the queued sum never disagree.
    */
-  private async flush(capsChanged: number[] = []): Promise<boolean> {
-    const pending = await this.ctx.storage.list<Pending>({ prefix: 'pend:', limit: FLUSH_BATCH });
-    const dirty = await this.ctx.storage.get<boolean>('dirty');
-    if (pending.size === 0 && !dirty) return false;
-    const state = this.state ?? (await this.ctx.storage.get<AccountState>('state'));
-    const db = this.env.DB;
-    const statements: D1PreparedStatement[] = [];
-    const notedNow: string[] = [];
-    const capIds = new Set(capsChanged);
-    for (const p of pending.values()) {
-      if (p.kind === 'ledger') {
-        statements.push(insertLedger(db, p));
-        if (p.tokenId !== null) capIds.add(p.tokenId);
-        continue;
+  private ledgerRow(userId: number, tokenId: number | null, delta: number, reason: LedgerReason, note: string | null, requestId: string | null, orderNo: string | null, at: number): Pending {
+    this.unflushedDelta += delta;
+    // The uid is fixed now; D1 ignores a repeat of it.
+    const entry = { uid: crypto.randomUUID(), userId, tokenId, delta, balanceAfter: this.state!.balance, reason, note, requestId, orderNo, createdAt: at };
+    return { kind: 'ledger', entry };
+  }
+
+  /** Queues rows with the state they changed, in one storage write, and makes sure a flush follows. */
+  private enqueue(writes: Record<string, unknown>, rows: Pending[]): Promise<void> {
+    const entries: Record<string, unknown> = { ...writes };
+    for (const row of rows) entries[pendingKey(++this.seq)] = row;
+    entries.seq = this.seq;
+    const written = this.ctx.storage.put(entries);
+    return written.then(() => this.scheduleAlarm(FLUSH_DELAY_MS));
+  }
+
+  private async scheduleAlarm(delayMs: number): Promise<void> {
+    const at = Date.now() + delayMs;
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
+  }
+
+  /** Runs `fn` once per key at a time: a concurrent repeat gets the first call's answer. */
+  private once<T extends SettleResult | CreditResult>(key: string, fn: () => Promise<T>): Promise<T> {
+    const running = this.inFlight.get(key);
+    if (running) return running as Promise<T>;
+    const p = fn().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, p);
+    return p;
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.exclusiveTail.then(fn, fn);
+    this.exclusiveTail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** One batch to D1, never two at once. Answers true when more rows wait. */
+  private flush(): Promise<boolean> {
+    return this.exclusive(() => this.flushOnce());
+  }
+
+  private async flushOnce(): Promise<boolean> {
+    const queued = await this.ctx.storage.list<Pending>({ prefix: 'pend:', limit: FLUSH_BATCH });
+    if (queued.size === 0 || !this.state) return false;
+    const rows = [...queued.values()];
+    for (const p of rows) if (p.kind === 'cap' && !this.caps.has(p.tokenId)) await this.cap(p.tokenId);
+    const plan = flushPlan(this.env.DB, rows, this.state, (id) => this.caps.get(id), this.notedIps, Date.now());
+    await this.env.DB.batch(plan.statements);
+    if (this.notedIps.size + plan.notedIps.length > 10_000) this.notedIps.clear();
+    for (const pair of plan.notedIps) this.notedIps.add(pair);
+    // Should this fail, the rows are sent again; D1 ignores their repeats.
+    await this.deleteKeys([...queued.keys()]);
+    this.unflushedDelta -= plan.ledgerDelta;
+    return queued.size === FLUSH_BATCH;
+  }
+
+  override async alarm(): Promise<void> {
+    this.alarmAt = null;
+    try {
+      let more = false;
+      for (let i = 0; i < FLUSHES_PER_ALARM && (more = await this.flush()); i++) {
+        // keep writing while full batches come back
       }
-      statements.push(insertLog(db, p.row));
-      const pair = p.row.token_id !== null && p.row.ip ? `${p.row.token_id}|${p.row.ip}` : null;
-      if (pair && !this.notedIps.has(pair) && !notedNow.includes(pair)) {
-        statements.push(noteTokenIp(db, p.row.token_id!, p.row.ip!, p.row.request_id, p.row.created_at));
-        notedNow.push(pair);
-      }
+      this.failedFlushes = 0;
+      if (more) await this.scheduleAlarm(50);
+    } catch (err) {
+      // D1 refused the batch: nothing of it was written. Try again with a growing pause.
+      this.failedFlushes += 1;
+      console.error(`account flush failed (${this.failedFlushes}):`, err instanceof Error ? err.message : err);
+      await this.scheduleAlarm(Math.min(MAX_RETRY_MS, 500 * 2 ** this.failedFlushes));
     }
-    if (state) {
-      statements.push(db.prepare('UPDATE users SET quota = ?, used_quota = ?, updated_at = ? WHERE id = ?').bind(state.balance, state.used, Date.now(), state.userId));
-    }
-    for (const tokenId of capIds) {
-      const cap = this.caps.get(tokenId) ?? (await this.ctx.storage.get<TokenCap>(`cap:${tokenId}`));
-      if (cap) statements.push(db.prepare('UPDATE tokens SET remain_quota = ?, used_quota = ? WHERE id = ?').bind(cap.remain, cap.used, tokenId));
-    }
-    await db.batch(statements);
-    this.rememberIps(notedNow);
-    await this.ctx.storage.delete([...pending.keys()]);
-    if (pending.size < FLUSH_BATCH) {
-      await this.ctx.storage.delete('dirty');
-      return false;
-    }
-    return true;
+    await this.sweep();
+  }
+
+  /** Forgets settle marks and credit marks past their time, a bounded amount per sweep. */
+  private async sweep(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = now;
+    // Settle marks are keyed by minute, so the stale ones are one range.
+    const staleSettles = await this.ctx.storage.list({ start: 'done:', end: `done:${minuteOf(now - SETTLED_TTL_MS)}`, limit: SWEEP_LIMIT });
+    const stale = [...staleSettles.keys()];
+    const credits = await this.ctx.storage.list<CreditMark>({ prefix: 'cred:', startAfter: this.creditCursor, limit: 256 });
+    for (const [key, mark] of credits) if (mark.expiresAt !== null && mark.expiresAt <= now) stale.push(key);
+    this.creditCursor = credits.size === 256 ? [...credits.keys()].pop() : undefined;
+    await this.deleteKeys(stale);
+    // More left over: sweep again at the next alarm rather than in a minute.
+    if (staleSettles.size === SWEEP_LIMIT) this.lastSweep = 0;
+  }
+
+  /** Storage deletes take at most 128 keys a call. */
+  private async deleteKeys(keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 128) await this.ctx.storage.delete(keys.slice(i, i + 128));
   }
 }
 
-function insertLog(db: D1Database, r: LogRow): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT OR IGNORE INTO logs (created_at, request_id, user_id, token_id, channel_id, model, endpoint, is_stream,
-        prompt_tokens, completion_tokens, cached_tokens, usage_counted, quota, capped, model_ratio, completion_ratio,
-        group_ratio, ip, status, error_code, latency_ms, attempts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .bind(
-      r.created_at, r.request_id, r.user_id, r.token_id, r.channel_id, r.model, r.endpoint, r.is_stream ? 1 : 0,
-      r.prompt_tokens, r.completion_tokens, r.cached_tokens, r.usage_counted ? 1 : 0, r.quota, r.capped ? 1 : 0,
-      r.model_ratio, r.completion_ratio, r.group_ratio, r.ip, r.status, r.error_code, r.latency_ms, r.attempts,
-    );
-}
+const minuteOf = (ms: number) => String(Math.floor(ms / 60_000)).padStart(10, '0');
 
-function insertLedger(db: D1Database, p: Extract<Pending, { kind: 'ledger' }>): D1PreparedStatement {
-  return db
-    .prepare('INSERT INTO ledger (user_id, token_id, delta, balance_after, reason, note, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .bind(p.userId, p.tokenId, p.delta, p.balanceAfter, p.reason, p.note, p.requestId, p.at);
-}
+/** A settle's mark, by the minute its log row was made: the same for every retry of it. */
+const settledKey = (input: SettleInput) => `done:${minuteOf(input.log.created_at)}:${input.requestId}`;

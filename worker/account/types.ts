@@ -1,3 +1,8 @@
+import type { HoldPlan } from '../billing/hold';
+import type { LedgerReason } from '../db/ledger';
+
+export type { LedgerReason };
+
 /** A request log row as the contract names its fields (snake_case is what D1 and the API use). */
 export interface LogRow {
   created_at: number;
@@ -26,7 +31,15 @@ export interface LogRow {
 
 export type Revocation = 'deleted' | 'disabled' | 'expired';
 
-export type ReserveResult = { ok: true } | { ok: false; reason: 'user_balance' | 'token_cap' | Revocation };
+export interface ReserveInput {
+  tokenId: number;
+  keyHash: string;
+  requestId: string;
+  plan: HoldPlan;
+}
+
+/** A hold taken: `allowance` completion tokens per choice, the most the account could cover up to what was wanted. */
+export type ReserveResult = { ok: true; units: number; allowance: number } | { ok: false; reason: 'user_balance' | 'token_cap' | Revocation };
 
 /** What the management API last said about a key: the last word on whether it may be used. */
 export interface TokenTruth {
@@ -52,4 +65,18 @@ export interface Balance {
   usedQuota: number;
 }
 
-export type LedgerReason = 'charge' | 'topup' | 'adjust' | 'refund';
+export interface CreditInput {
+  delta: number;
+  reason: LedgerReason;
+  note: string | null;
+  /** The credit happens once per key: a repeat answers what the first did. */
+  idempotencyKey?: string;
+  /** How long the key is remembered; forever when left out (order numbers, codes). */
+  keyTtlMs?: number;
+  orderNo?: string | null;
+}
+
+export type CreditResult = (Balance & { ok: true; replayed: boolean }) | { ok: false; error: string };
+
+/** The balance against the ledger, read in one consistent view (for reconciliation). */
+export type Audit = { ok: true; balance: number; ledgerInD1: number; pending: number } | { ok: false; error: string };

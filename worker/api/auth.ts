@@ -5,36 +5,28 @@ import type { AppEnv } from '../app-types';
 import { ApiError } from '../lib/errors';
 import { hashPassword, verifyPassword } from '../lib/crypto';
 import { AnyObject, errors, json, jsonBody, router } from './openapi';
-import { SESSION_COOKIE, SESSION_HOURS, currentUser, requireSession, signSession, type SessionUser } from './session';
+import { SESSION_COOKIE, SESSION_HOURS, currentUser, requireSession, sessionTokenOf, signSession, verifySession, type SessionUser } from './session';
+import { dbOf } from '../db/client';
+import { countAttempts, forgiveAttempt, isKnownLoginIp, rememberLoginIp, revokeSession, userForLogin } from '../db/logins';
 import { loadUserView } from './users';
 
+/** Attempts in a window after which each further one is slowed down. */
 const SLOW_AFTER = 3;
+/** Attempts in a window past which the key is refused until the window ends. */
 const LOCK_AFTER = 8;
 const WINDOW_MS = 15 * 60_000;
 
 const LoginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).openapi('Login');
 
-async function failureCount(c: Context<AppEnv>, key: string): Promise<{ failures: number; lockedUntil: number | null }> {
-  const row = await c.env.DB.prepare('SELECT failures, first_at, locked_until FROM login_failures WHERE key = ?')
-    .bind(key)
-    .first<{ failures: number; first_at: number; locked_until: number | null }>();
-  if (!row || Date.now() - row.first_at > WINDOW_MS) return { failures: 0, lockedUntil: null };
-  return { failures: row.failures, lockedUntil: row.locked_until };
-}
-
-async function noteFailure(c: Context<AppEnv>, keys: string[]): Promise<void> {
-  const now = Date.now();
-  await c.env.DB.batch(
-    keys.map((key) =>
-      c.env.DB.prepare(
-        `INSERT INTO login_failures (key, failures, first_at, locked_until) VALUES (?1, 1, ?2, NULL)
-         ON CONFLICT(key) DO UPDATE SET
-           failures = CASE WHEN ?2 - first_at > ?3 THEN 1 ELSE failures + 1 END,
-           first_at = CASE WHEN ?2 - first_at > ?3 THEN ?2 ELSE first_at END,
-           locked_until = CASE WHEN ?2 - first_at <= ?3 AND failures + 1 >= ?4 THEN ?2 + ?3 ELSE locked_until END`,
-      ).bind(key, now, WINDOW_MS, LOCK_AFTER),
-    ),
-  );
+/**
+ * The keys an attempt counts against: the caller's IP, the username from that IP, and the
+ * username alone, except from an IP the user has logged in from before, so that guesses
+ * spread over many addresses cannot lock the owner out of their usual one.
+ */
+async function attemptKeys(c: Context<AppEnv>, username: string, ip: string): Promise<{ ipKey: string; userKeys: string[] }> {
+  const name = username.toLowerCase();
+  const known = ip !== 'unknown' && (await isKnownLoginIp(dbOf(c.env.DB), username, ip));
+  return { ipKey: `ip:${ip}`, userKeys: [`user-ip:${name}|${ip}`, ...(known ? [] : [`user:${name}`])] };
 }
 
 const secureCookie = (c: Context<AppEnv>) => new URL(c.req.url).protocol === 'https:';
@@ -56,33 +48,31 @@ export const authRoutes = router()
     async (c) => {
       const { username, password } = c.req.valid('json');
       const ip = c.req.header('cf-connecting-ip') ?? 'unknown';
-      const keys = [`user:${username.toLowerCase()}`, `ip:${ip}`];
-      const counts = await Promise.all(keys.map((k) => failureCount(c, k)));
+      const db = dbOf(c.env.DB);
       const now = Date.now();
-      const locked = counts.find((x) => x.lockedUntil !== null && x.lockedUntil > now);
-      if (locked?.lockedUntil) {
-        const retry = Math.ceil((locked.lockedUntil - now) / 1000);
+      const { ipKey, userKeys } = await attemptKeys(c, username, ip);
+      // Every attempt is counted before the password is checked: parallel guesses cannot race it.
+      const counts = await countAttempts(db, [ipKey, ...userKeys], now, WINDOW_MS);
+      const worst = counts.reduce((a, b) => (b.attempts > a.attempts ? b : a), { key: '', attempts: 0, firstAt: now });
+      if (worst.attempts > LOCK_AFTER) {
+        const retry = Math.max(1, Math.ceil((worst.firstAt + WINDOW_MS - now) / 1000));
         throw new ApiError(429, 'too_many_attempts', 'too many failed logins; try again later', { 'retry-after': String(retry) });
       }
-      const worst = Math.max(...counts.map((x) => x.failures));
-      if (worst >= SLOW_AFTER) await new Promise((r) => setTimeout(r, Math.min(2000, 250 * (worst - SLOW_AFTER + 1))));
-      const row = await c.env.DB.prepare("SELECT id, password_hash, role, status FROM users WHERE username = ?")
-        .bind(username)
-        .first<{ id: number; password_hash: string; role: 'admin' | 'user'; status: string }>();
+      if (worst.attempts > SLOW_AFTER) await new Promise((r) => setTimeout(r, Math.min(2000, 250 * (worst.attempts - SLOW_AFTER))));
+      const row = await userForLogin(db, username);
       // Verify against a dummy hash for unknown users so timing does not reveal which names exist.
-      const ok = row ? await verifyPassword(password, row.password_hash) : await verifyPassword(password, await dummyHash());
-      if (!row || !ok || row.status !== 'enabled') {
-        await noteFailure(c, keys);
-        throw new ApiError(401, 'unauthorized', 'wrong username or password');
-      }
-      await c.env.DB.prepare('DELETE FROM login_failures WHERE key = ?').bind(keys[0]).run();
+      const ok = row ? await verifyPassword(password, row.passwordHash) : await verifyPassword(password, await dummyHash());
+      if (!row || !ok || row.status !== 'enabled') throw new ApiError(401, 'unauthorized', 'wrong username or password');
+      await forgiveAttempt(db, ipKey, userKeys);
+      if (ip !== 'unknown') await rememberLoginIp(db, row.id, ip, now);
       const token = await startSession(c, { id: row.id, role: row.role, username });
       return c.json({ token, user: await loadUserView(c, row.id) }, 200);
     },
   )
   .openapi(
-    createRoute({ method: 'post', path: '/api/auth/logout', tags: ['auth'], summary: 'Clear the session cookie', responses: { 204: { description: 'Logged out' } } }),
-    (c) => {
+    createRoute({ method: 'post', path: '/api/auth/logout', tags: ['auth'], summary: 'End the session (bearer token or cookie) on the server, and clear the cookie', responses: { 204: { description: 'Logged out' } } }),
+    async (c) => {
+      await endSession(c);
       deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secureCookie(c), httpOnly: true, sameSite: 'Strict' });
       return c.body(null, 204);
     },
@@ -109,6 +99,13 @@ export const authRoutes = router()
       return c.json({ token: await startSession(c, me) }, 200);
     },
   );
+
+/** Ends the request's session on the server: its id is refused from now until it would have expired. */
+export async function endSession(c: Context<AppEnv>): Promise<void> {
+  const token = sessionTokenOf(c);
+  const session = token ? await verifySession(c, token) : null;
+  if (session?.sid) await revokeSession(dbOf(c.env.DB), session.sid, session.expiresAt);
+}
 
 let dummy: Promise<string> | undefined;
 const dummyHash = () => (dummy ??= hashPassword('not-a-real-password'));

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-types';
 import type { Context } from 'hono';
 import { QUOTA_PER_USD } from '../billing/charge';
+import { outputLimitOf } from '../billing/output-limits';
 import { loadPricingFromDb, refreshPricing, type PricingSnapshot } from '../db/snapshots';
 import { AnyObject, errors, json, jsonBody, router } from './openapi';
 import { adminOnly, requireAdmin, requireSession } from './session';
@@ -11,7 +12,7 @@ const ModelName = z.string().trim().min(1).max(256);
 const GroupName = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'use 1-32 letters, digits, _ or -');
 
 const ModelPriceInput = z
-  .object({ model_ratio: Ratio, completion_ratio: Ratio, cache_ratio: Ratio, price_per_call: Ratio })
+  .object({ model_ratio: Ratio, completion_ratio: Ratio, cache_ratio: Ratio, price_per_call: Ratio, max_output_tokens: z.number().int().positive().max(10_000_000).nullable() })
   .partial()
   .strict();
 
@@ -38,11 +39,15 @@ export function pricingView(p: PricingSnapshot) {
       completion_ratio: m.completionRatio,
       cache_ratio: m.cacheRatio,
       price_per_call: m.pricePerCall,
+      // The operator's limit, else the shipped one for a known model (null: the default reserve applies).
+      max_output_tokens: outputLimitOf(m),
     })),
   };
 }
 
-const priceColumns = { model_ratio: 'model_ratio', completion_ratio: 'completion_ratio', cache_ratio: 'cache_ratio', price_per_call: 'price_per_call' } as const;
+const priceColumns = {
+  model_ratio: 'model_ratio', completion_ratio: 'completion_ratio', cache_ratio: 'cache_ratio', price_per_call: 'price_per_call', max_output_tokens: 'max_output_tokens',
+} as const;
 
 function modelStatements(c: Context<AppEnv>, models: NonNullable<z.infer<typeof PutPricing>['models']>, now: number): D1PreparedStatement[] {
   const db = c.env.DB;
@@ -52,10 +57,10 @@ function modelStatements(c: Context<AppEnv>, models: NonNullable<z.infer<typeof 
     const updates = names.map((n) => `${priceColumns[n]} = excluded.${priceColumns[n]}`).concat('updated_at = excluded.updated_at');
     return db
       .prepare(
-        `INSERT INTO model_prices (model, model_ratio, completion_ratio, cache_ratio, price_per_call, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO model_prices (model, model_ratio, completion_ratio, cache_ratio, price_per_call, max_output_tokens, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(model) DO UPDATE SET ${updates.join(', ')}`,
       )
-      .bind(model, fields.model_ratio ?? null, fields.completion_ratio ?? null, fields.cache_ratio ?? null, fields.price_per_call ?? null, now);
+      .bind(model, fields.model_ratio ?? null, fields.completion_ratio ?? null, fields.cache_ratio ?? null, fields.price_per_call ?? null, fields.max_output_tokens ?? null, now);
   });
 }
 

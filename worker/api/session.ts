@@ -3,6 +3,9 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { ApiError } from '../lib/errors';
 import { settingsOf } from '../env';
+import { randomAlphanumeric } from '../lib/crypto';
+import { dbOf } from '../db/client';
+import { sessionUser } from '../db/logins';
 import type { AppEnv } from '../app-types';
 
 export const SESSION_COOKIE = 'relay_session';
@@ -16,25 +19,38 @@ export interface SessionUser {
 
 const secretOf = (c: Context<AppEnv>) => new TextEncoder().encode(settingsOf(c.env).JWT_SECRET);
 
+/** Signs a session; its id (`jti`) lets a logout end it on the server. */
 export async function signSession(c: Context<AppEnv>, user: SessionUser): Promise<string> {
   return new SignJWT({ role: user.role, username: user.username })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(String(user.id))
+    .setJti(randomAlphanumeric(24))
     .setIssuedAt()
     .setExpirationTime(`${SESSION_HOURS}h`)
     .sign(secretOf(c));
 }
 
-async function verifySession(c: Context<AppEnv>, token: string): Promise<(SessionUser & { issuedAt: number }) | null> {
+export interface VerifiedSession extends SessionUser {
+  issuedAt: number;
+  expiresAt: number;
+  sid: string | null;
+}
+
+export async function verifySession(c: Context<AppEnv>, token: string): Promise<VerifiedSession | null> {
   try {
     const { payload } = await jwtVerify(token, secretOf(c), { algorithms: ['HS256'] });
     const id = Number(payload.sub);
     const role = payload.role;
     if (!Number.isInteger(id) || (role !== 'admin' && role !== 'user')) return null;
-    return { id, role, username: String(payload.username ?? ''), issuedAt: payload.iat ?? 0 };
+    return { id, role, username: String(payload.username ?? ''), issuedAt: payload.iat ?? 0, expiresAt: (payload.exp ?? 0) * 1000, sid: payload.jti ?? null };
   } catch {
     return null;
   }
+}
+
+/** The session token a request carries: a bearer JWT (not an sk- key), else the cookie. */
+export function sessionTokenOf(c: Context<AppEnv>): string | undefined {
+  return bearerOf(c) ?? getCookie(c, SESSION_COOKIE);
 }
 
 function bearerOf(c: Context<AppEnv>): string | undefined {
@@ -63,12 +79,10 @@ export async function readSession(c: Context<AppEnv>): Promise<SessionUser | nul
   }
   const session = await verifySession(c, token);
   if (!session) return null;
-  const row = await c.env.DB.prepare('SELECT role, status, username, password_changed_at FROM users WHERE id = ?')
-    .bind(session.id)
-    .first<{ role: 'admin' | 'user'; status: string; username: string; password_changed_at: number | null }>();
-  if (!row || row.status !== 'enabled') return null;
+  const row = await sessionUser(dbOf(c.env.DB), session.id, session.sid);
+  if (!row || row.status !== 'enabled' || row.revoked) return null;
   // A password change ends every session issued before it.
-  if (row.password_changed_at !== null && session.issuedAt < Math.floor(row.password_changed_at / 1000)) return null;
+  if (row.passwordChangedAt !== null && session.issuedAt < Math.floor(row.passwordChangedAt / 1000)) return null;
   return { id: session.id, role: row.role, username: row.username };
 }
 

@@ -6,7 +6,7 @@ import { newApiKey, sha256Hex } from '../lib/crypto';
 import { isIpOrCidr } from '../lib/ip';
 import { isoOrNull } from '../lib/util';
 import { accountOf } from '../account/stub';
-import { forgetTokens } from '../db/snapshots';
+import { forgetTokens, pricingSnapshot } from '../db/snapshots';
 import type { TokenTruth } from '../account/types';
 import { AnyObject, IdParam, errors, json, jsonBody, router } from './openapi';
 import { currentUser, ownUserId, requireSession } from './session';
@@ -28,6 +28,7 @@ export interface TokenRow {
   tpm_limit: number | null;
   max_concurrency: number | null;
   group: string | null;
+  disabled_by: 'user' | 'admin' | null;
   created_at: number;
   updated_at: number;
 }
@@ -52,6 +53,7 @@ export function tokenView(r: TokenRow) {
     tpm_limit: r.tpm_limit,
     max_concurrency: r.max_concurrency,
     group: r.group,
+    disabled_by: r.disabled_by,
     created_at: new Date(r.created_at).toISOString(),
     updated_at: new Date(r.updated_at).toISOString(),
   };
@@ -59,7 +61,10 @@ export function tokenView(r: TokenRow) {
 
 const ExpiresAt = z.union([z.iso.datetime({ offset: true }), z.null()]);
 const Models = z.array(z.string().min(1).max(128)).max(500).nullable();
-const AllowIps = z.array(z.string().refine(isIpOrCidr, 'each entry must be an IPv4/IPv6 address or CIDR')).max(200).nullable();
+const AllowIps = z
+  .array(z.string().refine(isIpOrCidr, 'each entry must be an IPv4/IPv6 address or CIDR (an IPv4-mapped range needs /96 or longer)'))
+  .max(200)
+  .nullable();
 const Limit = z.number().int().positive().max(1_000_000_000).nullable();
 
 const TokenFields = z.object({
@@ -93,6 +98,22 @@ function checkGroupChoice(c: Context<AppEnv>, group: string | null | undefined):
   }
 }
 
+/** A customer may lower their key's rate limits below their group's, never raise them above. */
+async function checkLimitChoice(c: Context<AppEnv>, userId: number, tokenGroup: string | null, limits: { rpm_limit?: number | null; tpm_limit?: number | null }): Promise<void> {
+  if (currentUser(c).role === 'admin') return;
+  const asked = (['rpm_limit', 'tpm_limit'] as const).filter((k) => limits[k] !== undefined && limits[k] !== null);
+  if (asked.length === 0) return;
+  const group = tokenGroup ?? (await c.env.DB.prepare('SELECT "group" FROM users WHERE id = ?').bind(userId).first<{ group: string }>())?.group ?? 'default';
+  const groupLimits = (await pricingSnapshot(c.env)).groups[group];
+  for (const k of asked) {
+    const ceiling = k === 'rpm_limit' ? groupLimits?.rpmLimit : groupLimits?.tpmLimit;
+    const value = limits[k];
+    if (ceiling !== null && ceiling !== undefined && value !== null && value !== undefined && value > ceiling) {
+      throw new ApiError(403, 'forbidden', `${k}: your group allows at most ${ceiling}; a key may only lower it`);
+    }
+  }
+}
+
 async function loadOwnToken(c: Context<AppEnv>, id: number): Promise<TokenRow> {
   const row = await c.env.DB.prepare('SELECT * FROM tokens WHERE id = ?').bind(id).first<TokenRow>();
   const me = currentUser(c);
@@ -121,6 +142,7 @@ tokenRoutes
       const body = c.req.valid('json');
       const userId = ownUserId(c, body.user_id);
       checkGroupChoice(c, body.group);
+      await checkLimitChoice(c, userId, body.group ?? null, body);
       const owner = await c.env.DB.prepare('SELECT id FROM users WHERE id = ?').bind(userId).first();
       if (!owner) throw new ApiError(400, 'invalid_request', 'user_id: no such user');
       const key = newApiKey();
@@ -168,9 +190,18 @@ tokenRoutes
       const body = c.req.valid('json');
       checkGroupChoice(c, body.group);
       const row = await loadOwnToken(c, id);
+      const me = currentUser(c);
+      await checkLimitChoice(c, row.user_id, row.group, body);
+      if (body.status === 'enabled' && row.disabled_by === 'admin' && me.role !== 'admin') {
+        throw new ApiError(403, 'forbidden', 'status: an administrator disabled this key; ask them to enable it');
+      }
       const columns: Record<string, string | number | null> = {};
       if (body.name !== undefined) columns.name = body.name;
-      if (body.status !== undefined) columns.status = body.status;
+      if (body.status !== undefined) {
+        columns.status = body.status;
+        // An administrator's disable stays theirs, even if the customer disables the key again.
+        columns.disabled_by = body.status === 'enabled' ? null : row.disabled_by === 'admin' ? 'admin' : me.role;
+      }
       if (body.expires_at !== undefined) {
         columns.expires_at = parseExpiry(body.expires_at) ?? null;
         if (row.status === 'expired' && body.status === undefined) columns.status = 'enabled';

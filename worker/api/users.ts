@@ -5,8 +5,10 @@ import { ApiError, conflict, notFound } from '../lib/errors';
 import { hashPassword } from '../lib/crypto';
 import { accountOf } from '../account/stub';
 import { forgetTokens } from '../db/snapshots';
+import { dbOf } from '../db/client';
+import { ledgerPage } from '../db/ledger';
 import { AnyObject, IdParam, errors, json, jsonBody, router } from './openapi';
-import { adminOnly, currentUser, ownUserId, requireAdmin, requireSession } from './session';
+import { adminOnly, currentUser, requireAdmin, requireSession } from './session';
 
 export interface UserRow {
   id: number;
@@ -50,6 +52,9 @@ const PatchUser = z
   .partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'give at least one of group, status, password' });
 
+/** How long a quota change's Idempotency-Key is remembered. */
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
+
 const QuotaBody = z.object({ delta: z.number().int().refine((n) => n !== 0, 'must not be zero'), note: z.string().max(500).optional() });
 
 async function tokenHashesOf(c: Context<AppEnv>, userId: number): Promise<string[]> {
@@ -81,7 +86,7 @@ userRoutes
       if (body.quota > 0) {
         statements.push(
           db.prepare(`INSERT INTO ledger (user_id, token_id, delta, balance_after, reason, note, request_id, created_at)
-                      SELECT id, NULL, ?, ?, 'topup', ?, NULL, ? FROM users WHERE username = ?`)
+                      SELECT id, NULL, ?, ?, 'initial', ?, NULL, ? FROM users WHERE username = ?`)
             .bind(body.quota, body.quota, `initial quota by admin ${admin.id}`, now, body.username),
         );
       }
@@ -149,24 +154,37 @@ userRoutes
       const { delta, note } = c.req.valid('json');
       const exists = await c.env.DB.prepare('SELECT id FROM users WHERE id = ?').bind(id).first();
       if (!exists) throw notFound('user');
-      const result = await accountOf(c.env, id).credit(id, delta, delta > 0 ? 'topup' : 'adjust', note ?? `by admin ${admin.id}`);
-      if ('error' in result) throw new ApiError(400, 'invalid_request', `delta: ${result.error}`);
-      return c.json(await loadUserView(c, id), 200);
+      const idempotencyKey = c.req.header('idempotency-key')?.slice(0, 200);
+      const result = await accountOf(c.env, id).credit(id, {
+        delta, reason: 'adjust', note: note ?? `by admin ${admin.id}`,
+        ...(idempotencyKey ? { idempotencyKey: `adjust:${idempotencyKey}`, keyTtlMs: IDEMPOTENCY_TTL_MS } : {}),
+      });
+      if (!result.ok) throw new ApiError(400, 'invalid_request', `delta: ${result.error}`);
+      // A repeat answers as the first did: the balance that credit left.
+      const view = await loadUserView(c, id);
+      return c.json({ ...view, quota: result.quota, used_quota: result.usedQuota }, 200);
     },
   )
   .openapi(
     createRoute({
-      method: 'get', path: '/api/users/{id}/ledger', tags: ['users'], summary: 'Balance changes of a user, newest first',
-      request: { params: IdParam, query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
+      method: 'get', path: '/api/users/{id}/ledger', tags: ['users'], summary: 'Balance changes of a user, newest first; one row for every change',
+      request: {
+        params: IdParam,
+        query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.coerce.number().int().positive().optional() }),
+      },
       responses: { 200: json(AnyObject), ...errors },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const userId = ownUserId(c, id);
-      const { limit } = c.req.valid('query');
-      const { results } = await c.env.DB.prepare('SELECT id, delta, balance_after, reason, note, request_id, created_at FROM ledger WHERE user_id = ? ORDER BY id DESC LIMIT ?')
-        .bind(userId, limit)
-        .all();
-      return c.json({ items: results }, 200);
+      const me = currentUser(c);
+      if (me.role !== 'admin' && me.id !== id) throw notFound('user');
+      const { limit, cursor } = c.req.valid('query');
+      const rows = await ledgerPage(dbOf(c.env.DB), id, limit + 1, cursor ?? null);
+      const page = rows.slice(0, limit);
+      const items = page.map((r) => ({
+        id: r.id, created_at: new Date(r.createdAt).toISOString(), delta: r.delta, balance_after: r.balanceAfter, reason: r.reason,
+        note: r.note, request_id: r.requestId, order_no: r.orderNo,
+      }));
+      return c.json({ items, next_cursor: rows.length > limit ? String(page[page.length - 1].id) : null }, 200);
     },
   );

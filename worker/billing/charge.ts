@@ -9,6 +9,8 @@ export interface ModelPrice {
   completionRatio: number | null;
   cacheRatio: number | null;
   pricePerCall: number | null;
+  /** The operator's completion limit for the model (the shipped table's applies where this is null). */
+  maxOutputTokens: number | null;
 }
 
 export interface Usage {

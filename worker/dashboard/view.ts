@@ -112,6 +112,16 @@ export function withoutParam(url: URL, name: string): string {
 
 /** Only same-site paths are followed after login. */
 export function safeNext(next: string | undefined | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return '/';
-  return next;
+  // Browsers drop tabs and newlines from URLs and read a backslash as a slash, so "/\t/evil" is
+  // "//evil", another site. Only a plain path of this site, resolved as the browser would, passes.
+  if (!next || !next.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(next)) return '/';
+  const base = 'http://this.site';
+  let url: URL;
+  try {
+    url = new URL(next, base);
+  } catch {
+    return '/';
+  }
+  if (url.origin !== base || url.pathname.startsWith('//')) return '/';
+  return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -37,6 +37,8 @@ export const tokens = sqliteTable(
     tpmLimit: integer('tpm_limit'),
     maxConcurrency: integer('max_concurrency'),
     group: text('group'),
+    /** Who disabled the key: a customer may re-enable only a key they disabled themselves. */
+    disabledBy: text('disabled_by', { enum: ['user', 'admin'] }),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -73,6 +75,8 @@ export const modelPrices = sqliteTable('model_prices', {
   completionRatio: real('completion_ratio'),
   cacheRatio: real('cache_ratio'),
   pricePerCall: real('price_per_call'),
+  /** The operator's completion limit for the model; else the shipped table's, else the default reserve. */
+  maxOutputTokens: integer('max_output_tokens'),
   updatedAt: integer('updated_at').notNull(),
 });
 
@@ -91,20 +95,25 @@ export const pricingHistory = sqliteTable('pricing_history', {
   change: text('change', { mode: 'json' }).notNull(),
 });
 
+export const LEDGER_REASONS = ['initial', 'charge', 'topup', 'redeem', 'adjust', 'refund'] as const;
+
 export const ledger = sqliteTable(
   'ledger',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Fixed when the account object queues the row: a flush that runs twice writes it once. */
+    uid: text('uid'),
     userId: integer('user_id').notNull(),
     tokenId: integer('token_id'),
     delta: integer('delta').notNull(),
     balanceAfter: integer('balance_after').notNull(),
-    reason: text('reason', { enum: ['charge', 'topup', 'adjust', 'refund'] }).notNull(),
+    reason: text('reason', { enum: LEDGER_REASONS }).notNull(),
     note: text('note'),
     requestId: text('request_id'),
+    orderNo: text('order_no'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('ledger_user').on(t.userId, t.id)],
+  (t) => [index('ledger_user').on(t.userId, t.id), uniqueIndex('ledger_uid').on(t.uid)],
 );
 
 export const logs = sqliteTable(
@@ -200,11 +209,29 @@ export const events = sqliteTable(
   (t) => [index('events_created').on(t.createdAt)],
 );
 
+/** Login attempts per key (a username, an IP, or a username from one IP) in the current window. */
 export const loginFailures = sqliteTable('login_failures', {
   key: text('key').primaryKey(),
   failures: integer('failures').notNull(),
   firstAt: integer('first_at').notNull(),
   lockedUntil: integer('locked_until'),
+});
+
+/** IPs a user has logged in from: a lock on their username does not reach them there. */
+export const loginIps = sqliteTable(
+  'login_ips',
+  {
+    userId: integer('user_id').notNull(),
+    ip: text('ip').notNull(),
+    lastAt: integer('last_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.ip] })],
+);
+
+/** Sessions ended before their expiry (logout); kept until the JWT would have expired anyway. */
+export const revokedSessions = sqliteTable('revoked_sessions', {
+  sid: text('sid').primaryKey(),
+  expiresAt: integer('expires_at').notNull(),
 });
 
 export const options = sqliteTable('options', {

@@ -53,7 +53,9 @@ export interface PricingSnapshot {
 
 const TOKEN_TTL_MS = 10_000;
 const SNAPSHOT_TTL_MS = 3_000;
-const tokenMemory = new TtlCache<TokenRecord | null>(10_000, TOKEN_TTL_MS);
+const tokenMemory = new TtlCache<TokenRecord>(10_000, TOKEN_TTL_MS);
+/** Unknown keys, kept apart so a flood of made-up keys cannot evict the real ones. */
+const unknownKeys = new TtlCache<true>(10_000, TOKEN_TTL_MS);
 let channelMemory: { value: ChannelRecord[]; expires: number } | undefined;
 let pricingMemory: { value: PricingSnapshot; expires: number } | undefined;
 
@@ -105,20 +107,28 @@ async function loadTokenFromDb(env: Env, hash: string): Promise<TokenRecord | nu
 export async function tokenByHash(env: Env, hash: string): Promise<TokenRecord | null> {
   const remembered = tokenMemory.get(hash);
   if (remembered !== undefined) return remembered;
-  const cached = await env.KV.get<TokenRecord | { missing: true }>(tokenKvKey(hash), 'json');
+  if (unknownKeys.get(hash)) return null;
+  const cached = await env.KV.get<TokenRecord>(tokenKvKey(hash), 'json');
   if (cached) {
-    const value = 'missing' in cached ? null : cached;
-    tokenMemory.set(hash, value);
-    return value;
+    tokenMemory.set(hash, cached);
+    return cached;
   }
   const record = await loadTokenFromDb(env, hash);
+  if (!record) {
+    unknownKeys.set(hash, true);
+    return null;
+  }
   tokenMemory.set(hash, record);
-  await env.KV.put(tokenKvKey(hash), JSON.stringify(record ?? { missing: true }), { expirationTtl: record ? 86_400 : 60 });
+  // Only known keys are written to KV: a flood of made-up keys must not become a flood of KV writes.
+  await env.KV.put(tokenKvKey(hash), JSON.stringify(record), { expirationTtl: 86_400 });
   return record;
 }
 
 export async function forgetTokens(env: Env, hashes: string[]): Promise<void> {
-  for (const h of hashes) tokenMemory.delete(h);
+  for (const h of hashes) {
+    tokenMemory.delete(h);
+    unknownKeys.delete(h);
+  }
   await Promise.all(hashes.map((h) => env.KV.delete(tokenKvKey(h))));
 }
 
@@ -202,6 +212,7 @@ interface PriceRow {
   completion_ratio: number | null;
   cache_ratio: number | null;
   price_per_call: number | null;
+  max_output_tokens: number | null;
 }
 
 interface GroupRow {
@@ -213,7 +224,7 @@ interface GroupRow {
 
 export async function loadPricingFromDb(env: Env): Promise<PricingSnapshot> {
   const [prices, groupRows] = await env.DB.batch<PriceRow | GroupRow>([
-    env.DB.prepare('SELECT model, model_ratio, completion_ratio, cache_ratio, price_per_call FROM model_prices ORDER BY model'),
+    env.DB.prepare('SELECT model, model_ratio, completion_ratio, cache_ratio, price_per_call, max_output_tokens FROM model_prices ORDER BY model'),
     env.DB.prepare('SELECT name, ratio, rpm_limit, tpm_limit FROM groups ORDER BY name'),
   ]);
   const models: Record<string, ModelPrice> = {};
@@ -224,6 +235,7 @@ export async function loadPricingFromDb(env: Env): Promise<PricingSnapshot> {
       completionRatio: r.completion_ratio,
       cacheRatio: r.cache_ratio,
       pricePerCall: r.price_per_call,
+      maxOutputTokens: r.max_output_tokens,
     };
   }
   const groupsOut: Record<string, GroupRecord> = {};

@@ -7,6 +7,8 @@ import type { HealthReport, HealthView } from './types';
 interface HealthState extends HealthView {
   channelId: number;
   probeLeaseUntil: number | null;
+  /** Consecutive answers saying the key is dead; one alone never disables the channel. */
+  deadStreak?: number;
 }
 
 const PROBE_LEASE_MS = 60_000;
@@ -52,7 +54,10 @@ export class ChannelHealth extends DurableObject<Env> {
         h.probeLeaseUntil = null;
       }
     }
-    const disableNow = !r.ok && r.keyDead && !h.autoDisabled;
+    // A dead key disables the channel once the failure threshold of such answers says so in a row:
+    // one 401 (a provider's blip, a mis-routed request) is not enough.
+    h.deadStreak = r.ok ? 0 : r.keyDead ? (h.deadStreak ?? 0) + 1 : (h.deadStreak ?? 0);
+    const disableNow = !r.ok && r.keyDead && h.deadStreak >= r.threshold && !h.autoDisabled;
     const enableNow = r.ok && h.autoDisabled;
     if (disableNow) h.autoDisabled = true;
     if (enableNow) h.autoDisabled = false;
@@ -79,7 +84,7 @@ export class ChannelHealth extends DurableObject<Env> {
   /** The operator re-enabled the channel or changed it: start from a clean, closed circuit. */
   async reset(channelId: number): Promise<void> {
     const h = await this.load(channelId);
-    Object.assign(h, { state: 'closed', openedAt: null, consecutiveFailures: 0, autoDisabled: false, probeLeaseUntil: null });
+    Object.assign(h, { state: 'closed', openedAt: null, consecutiveFailures: 0, autoDisabled: false, probeLeaseUntil: null, deadStreak: 0 });
     await this.ctx.storage.put('health', h);
   }
 

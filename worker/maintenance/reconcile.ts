@@ -6,9 +6,10 @@ const CHUNK = 200;
 const CURSOR_KEY = 'maintenance.reconcile.cursor';
 
 /**
- * Checks every balance against its ledger. The account object is the balance's only writer and
- * flushes ledger rows with the balance mirror in one batch, so the live balance must equal the
- * ledger's sum. A mismatch is recorded as an event for the operator, never silently "fixed".
+ * Checks every balance against its ledger. The account object is the balance's only writer; it
+ * reads its balance, D1's ledger sum and the rows it has not flushed yet in one consistent view,
+ * so a busy account never reports a false mismatch. A mismatch is recorded as an event for the
+ * operator, never silently "fixed".
  */
 export const reconcile: Job = {
   name: 'reconcile',
@@ -26,10 +27,10 @@ export const reconcile: Job = {
         break;
       }
       for (const u of results) {
-        // The live balance, after the object has flushed what it holds.
-        const live = await accountOf(env, u.id).settledBalance(u.id);
-        const ledger = await env.DB.prepare('SELECT COALESCE(SUM(delta), 0) AS s FROM ledger WHERE user_id = ?').bind(u.id).first<{ s: number }>();
-        if (live.quota !== (ledger?.s ?? 0)) mismatches.push({ user_id: u.id, balance: live.quota, ledger: ledger?.s ?? 0 });
+        const audit = await accountOf(env, u.id).audit(u.id);
+        if (!audit.ok) continue; // D1 refused the flush; the next run looks again
+        const ledger = audit.ledgerInD1 + audit.pending;
+        if (audit.balance !== ledger) mismatches.push({ user_id: u.id, balance: audit.balance, ledger });
       }
       rows += results.length;
       cursor = results[results.length - 1].id;

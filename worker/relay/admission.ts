@@ -60,11 +60,9 @@ export function snapshotRefusal(token: TokenRecord): Revocation | null {
   return null;
 }
 
-async function readJsonBody(c: Context<AppEnv>, maxBytes: number): Promise<unknown> {
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > maxBytes) throw new ApiError(413, 'request_too_large', `request body is over the limit of ${maxBytes} bytes`);
+/** The body as JSON; its size was checked as it came in (relayRoutes' body limit). */
+async function readJsonBody(c: Context<AppEnv>): Promise<unknown> {
   const buf = await c.req.arrayBuffer();
-  if (buf.byteLength > maxBytes) throw new ApiError(413, 'request_too_large', `request body is over the limit of ${maxBytes} bytes`);
   try {
     return JSON.parse(new TextDecoder().decode(buf));
   } catch {
@@ -79,7 +77,7 @@ async function readJsonBody(c: Context<AppEnv>, maxBytes: number): Promise<unkno
  */
 export async function admit(c: Context<AppEnv>, endpoint: Endpoint, onTokenKnown: (t: TokenRecord, call: ParsedCall) => void): Promise<Admitted> {
   const settings = settingsOf(c.env);
-  const json = await readJsonBody(c, settings.MAX_BODY_BYTES);
+  const json = await readJsonBody(c);
   const call = parseCall(endpoint, json);
   if ('error' in call) throw new ApiError(400, 'invalid_request', call.error);
 

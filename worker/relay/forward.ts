@@ -3,16 +3,22 @@ import { healthOf } from '../account/stub';
 import { noteChannelHealth, type ChannelRecord } from '../db/snapshots';
 import { effectiveCooldownMs } from '../health/types';
 import { unseal } from '../lib/crypto';
+import { readTextWithin } from '../lib/read-within';
+import { scrub } from '../lib/scrub';
 import { TtlCache } from '../lib/ttl-cache';
 import { providerFor } from './providers';
 import type { UpstreamCall } from './providers/types';
 
 export type AttemptResult =
-  | { kind: 'ok'; response: Response; abort: AbortController; latencyMs: number }
-  /** The upstream refused the request itself (400/422): handed back as it came, not retried. */
-  | { kind: 'client_error'; status: number; body: string; contentType: string; latencyMs: number }
-  /** `error` is for the operator (channel health); `summary` is all a customer is told. */
-  | { kind: 'failed'; error: string; summary: string; keyDead: boolean; retryAfterSeconds: number | null; latencyMs: number };
+  /** A success. A non-streamed answer has been read whole (`text`); a stream is left to the caller. */
+  | { kind: 'ok'; response: Response; text: string | null; abort: AbortController; latencyMs: number }
+  /** The upstream refused the request itself (400/422): handed back, not retried, not counted. */
+  | { kind: 'client_error'; status: number; body: string; latencyMs: number }
+  /**
+   * `error` is for the operator (channel health); `summary` is all a customer is told. `counts`
+   * says whether the failure speaks about the channel (and so counts against its health).
+   */
+  | { kind: 'failed'; error: string; summary: string; counts: boolean; keyDead: boolean; retryAfterSeconds: number | null; latencyMs: number };
 
 const keyCache = new TtlCache<string[]>(1000, 5 * 60_000);
 const rotation = new Map<number, number>();
@@ -36,15 +42,38 @@ export async function nextKey(channel: ChannelRecord, encryptionKey: string): Pr
   return keys[n % keys.length];
 }
 
-const KEY_DEAD = /invalid[_ ]api[_ ]key|incorrect api key|invalid x-api-key|insufficient_quota|billing|credit balance|quota exceeded|account (is )?(deactivated|suspended|disabled)|permission_denied|authentication_error/i;
+const KEY_DEAD = /invalid[_ ]api[_ ]key|incorrect api key|invalid x-api-key|api key not valid|insufficient_quota|billing|credit balance|quota exceeded|account (is )?(deactivated|suspended|disabled)|permission_denied|authentication_error/i;
+const ABOUT_KEY = /api[_ -]?key|\bkey\b|account|organi[sz]ation|authenticat|permission|billing|credit|quota/i;
+const ABOUT_QUOTA = /insufficient_quota|quota|billing|credit balance|exceeded your current/i;
 
-/** What an upstream error status means for failover and for the channel's health. */
-export function classifyUpstreamError(status: number, body: string): { passBack: boolean; keyDead: boolean } {
-  if (status === 400 || status === 422) return { passBack: !KEY_DEAD.test(body), keyDead: KEY_DEAD.test(body) };
-  if (status === 401 || status === 402) return { passBack: false, keyDead: true };
-  if (status === 403) return { passBack: false, keyDead: KEY_DEAD.test(body) || /key/i.test(body) };
-  if (status === 429) return { passBack: false, keyDead: /insufficient_quota|billing/i.test(body) };
-  return { passBack: false, keyDead: false };
+export interface UpstreamVerdict {
+  /** Hand the answer back to the client: it is about the request, not the channel. */
+  passBack: boolean;
+  /** The failure speaks about the channel and counts against its health. */
+  counts: boolean;
+  /** The channel's key looks dead (auto-disabled once the failure threshold is reached). */
+  keyDead: boolean;
+}
+
+/**
+ * What an upstream error status means. Only answers that speak about the channel count against
+ * its health: 401, 402, a 403 about the key, a 429 about quota, 5xx (and, in `attempt`, timeouts
+ * and resets). A 400 or 422 is about the request whatever its text says; anything else fails over
+ * to another channel without counting.
+ */
+export function classifyUpstreamError(status: number, body: string): UpstreamVerdict {
+  if (status === 400 || status === 422) return { passBack: true, counts: false, keyDead: false };
+  if (status === 401 || status === 402) return { passBack: false, counts: true, keyDead: true };
+  if (status === 403) {
+    const aboutKey = ABOUT_KEY.test(body);
+    return { passBack: false, counts: aboutKey, keyDead: aboutKey && KEY_DEAD.test(body) };
+  }
+  if (status === 429) {
+    const quota = ABOUT_QUOTA.test(body);
+    return { passBack: false, counts: quota, keyDead: quota };
+  }
+  if (status >= 500) return { passBack: false, counts: true, keyDead: false };
+  return { passBack: false, counts: false, keyDead: false };
 }
 
 function retryAfterOf(res: Response): number | null {
@@ -56,47 +85,60 @@ function retryAfterOf(res: Response): number | null {
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
-/** One try against one channel, bounded by the time to the upstream's first byte. */
-export async function attempt(channel: ChannelRecord, call: UpstreamCall, encryptionKey: string, timeoutMs: number): Promise<AttemptResult> {
+export interface AttemptLimits {
+  /** Time to the upstream's first byte. */
+  firstByteMs: number;
+  /** Longest silence while a non-streamed body is read. */
+  idleMs: number;
+}
+
+/**
+ * One try against one channel. A non-streamed answer is read whole inside the attempt, so a
+ * reset or a silence half-way through the body fails the attempt like a refused connection.
+ */
+export async function attempt(channel: ChannelRecord, call: UpstreamCall, encryptionKey: string, limits: AttemptLimits): Promise<AttemptResult> {
   const started = Date.now();
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error('upstream timeout')), timeoutMs);
+  const timer = setTimeout(() => abort.abort(new Error('upstream timeout')), limits.firstByteMs);
+  let gotHeaders = false;
   try {
     const key = await nextKey(channel, encryptionKey);
     const { url, init } = providerFor(channel.type).request(channel.baseUrl, key, call);
     const response = await fetch(url, { ...init, signal: abort.signal });
     clearTimeout(timer);
+    gotHeaders = true;
     const latencyMs = Date.now() - started;
-    if (response.ok) return { kind: 'ok', response, abort, latencyMs };
-    const body = (await response.text()).slice(0, 64 * 1024);
-    const verdict = classifyUpstreamError(response.status, body);
-    if (verdict.passBack) {
-      return { kind: 'client_error', status: response.status, body, contentType: response.headers.get('content-type') ?? 'application/json', latencyMs };
+    if (response.ok) {
+      const text = call.stream ? null : await readTextWithin(response.body, limits.idleMs);
+      return { kind: 'ok', response, text, abort, latencyMs };
     }
+    const body = (await readTextWithin(response.body, limits.idleMs)).slice(0, 64 * 1024);
+    const verdict = classifyUpstreamError(response.status, body);
+    if (verdict.passBack) return { kind: 'client_error', status: response.status, body, latencyMs };
     return {
-      kind: 'failed', keyDead: verdict.keyDead, retryAfterSeconds: retryAfterOf(response), latencyMs,
+      kind: 'failed', counts: verdict.counts, keyDead: verdict.keyDead, retryAfterSeconds: retryAfterOf(response), latencyMs,
       error: `HTTP ${response.status}: ${scrub(body).slice(0, 300)}`, summary: `HTTP ${response.status}`,
     };
   } catch (err) {
     clearTimeout(timer);
-    const timedOut = abort.signal.aborted;
+    abort.abort(new Error('attempt failed'));
+    const timedOut = !gotHeaders && abort.signal.reason instanceof Error && abort.signal.reason.message === 'upstream timeout';
+    const reason = String(err instanceof Error ? err.message : err).slice(0, 200);
     return {
-      kind: 'failed', keyDead: false, retryAfterSeconds: null, latencyMs: Date.now() - started,
-      error: timedOut ? `no first byte within ${timeoutMs} ms` : `connection failed: ${String(err instanceof Error ? err.message : err).slice(0, 200)}`,
+      kind: 'failed', counts: true, keyDead: false, retryAfterSeconds: null, latencyMs: Date.now() - started,
+      error: timedOut ? `no first byte within ${limits.firstByteMs} ms` : gotHeaders ? `the body broke off: ${reason}` : `connection failed: ${reason}`,
       summary: timedOut ? 'timeout' : 'connection error',
     };
   }
 }
 
-/** Error text may echo a key back; never keep one. */
-export const scrub = (text: string) => text.replace(/(sk|key)-[A-Za-z0-9_-]{8,}/g, '$1-***');
-
 /**
- * Tells the channel's health object how an attempt went (an upstream 400 about the request says
- * nothing about the channel), and applies the answer to this isolate's snapshot at once.
+ * Tells the channel's health object how an attempt went, and applies the answer to this
+ * isolate's snapshot at once. An answer about the request, or a failure that says nothing about
+ * the channel (a plain rate limit, a 404), is not reported.
  */
 export async function reportAttempt(env: Env, settings: Settings, ch: ChannelRecord, r: AttemptResult): Promise<void> {
-  if (r.kind === 'client_error') return;
+  if (r.kind === 'client_error' || (r.kind === 'failed' && !r.counts)) return;
   const ok = r.kind === 'ok';
   const view = await healthOf(env, ch.id).report({
     channelId: ch.id, ok, latencyMs: r.latencyMs, error: ok ? null : r.error, keyDead: !ok && r.keyDead,

@@ -1,17 +1,20 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-types';
 import { ApiError } from '../lib/errors';
-import { reservationFor, type Usage } from '../billing/charge';
+import type { Usage } from '../billing/charge';
+import { MIN_COMPLETION_TOKENS, type HoldPlan } from '../billing/hold';
+import { outputLimitOf } from '../billing/output-limits';
 import { accountOf, gateOf, healthOf } from '../account/stub';
 import type { ChannelRecord, TokenRecord } from '../db/snapshots';
 import type { AdmitResult, RateInfo } from '../gate/types';
 import type { ReserveResult } from '../account/types';
 import { effectiveCooldownMs } from '../health/types';
 import { admit, refusal, type Admitted } from './admission';
+import { clientErrorResponse } from './client-error';
 import { attempt, reportAttempt, type AttemptResult } from './forward';
-import { availability, orderCandidates, upstreamModel, type Endpoint } from './pick';
+import { availability, orderCandidates, upstreamModel, type Availability, type Endpoint } from './pick';
 import { providerFor } from './providers';
-import { countPrompt, type ParsedCall } from './request-shape';
+import { countPrompt, withCompletionLimit, type ParsedCall } from './request-shape';
 import { logRow, settleFailed, settleServed, type LogSubject, type Outcome } from './settle';
 import { relayStream } from './stream';
 import { routeFor, type UpstreamRoute } from './route';
@@ -64,10 +67,20 @@ const NO_LIMITS: RateInfo = { rpmLimit: null, rpmRemaining: null, tpmLimit: null
 const hasLimits = (a: Admitted) => a.limits.rpm !== null || a.limits.tpm !== null || a.token.maxConcurrency !== null;
 
 /**
+ * What the request may cost at most: its whole prompt, and per choice the completion limit it
+ * sets, else the model's output limit, else DEFAULT_COMPLETION_RESERVE.
+ */
+function holdPlan(a: Admitted, promptTokens: number): HoldPlan {
+  const completes = a.endpoint !== 'embeddings';
+  const wanted = completes ? (a.call.maxCompletion ?? outputLimitOf(a.price) ?? a.settings.DEFAULT_COMPLETION_RESERVE) : 0;
+  return { price: a.price, groupRatio: a.groupRatio, promptTokens, choices: a.call.choices, wanted, min: completes ? MIN_COMPLETION_TOKENS : 0 };
+}
+
+/**
  * Revocation, reservation and rate limits in one parallel round trip: the user's account object
  * (the last word on the key, and the balance) and, for a limited key, the key's gate.
  */
-async function gateAndReserve(c: Context<AppEnv>, a: Admitted, units: number): Promise<RateInfo> {
+async function gateAndReserve(c: Context<AppEnv>, a: Admitted, plan: HoldPlan): Promise<{ rate: RateInfo; allowance: number; held: number }> {
   const admittedAt = Date.now();
   const userId = a.token.userId;
   const limited = hasLimits(a);
@@ -75,7 +88,7 @@ async function gateAndReserve(c: Context<AppEnv>, a: Admitted, units: number): P
     limited
       ? gateOf(c.env, a.token.id).admit({ tokenId: a.token.id, requestId: a.requestId, rpmLimit: a.limits.rpm, tpmLimit: a.limits.tpm, maxConcurrency: a.token.maxConcurrency })
       : Promise.resolve<AdmitResult>({ ok: true, rate: NO_LIMITS }),
-    accountOf(c.env, userId).reserve(userId, a.token.id, a.keyHash, a.requestId, units),
+    accountOf(c.env, userId).reserve(userId, { tokenId: a.token.id, keyHash: a.keyHash, requestId: a.requestId, plan }),
   ]);
   if (!gate.ok || !reserve.ok) {
     if (reserve.ok) c.executionCtx.waitUntil(accountOf(c.env, userId).release(userId, a.requestId, null));
@@ -85,15 +98,18 @@ async function gateAndReserve(c: Context<AppEnv>, a: Admitted, units: number): P
   if (!gate.ok) throw new ApiError(429, 'rate_limit_exceeded', gate.message, { 'retry-after': String(gate.retryAfter), ...rateHeaders(gate.rate) });
   if (!reserve.ok) {
     const whose = reserve.reason === 'token_cap' ? "the key's remaining quota" : 'your balance';
-    throw new ApiError(402, 'insufficient_quota', `${whose} cannot cover this request (${units} units held before the call)`, rateHeaders(gate.rate));
+    throw new ApiError(402, 'insufficient_quota', `${whose} cannot cover this request: its prompt and at least ${Math.min(plan.wanted, plan.min)} completion tokens`, rateHeaders(gate.rate));
   }
-  return gate.rate;
+  return { rate: gate.rate, allowance: reserve.allowance, held: reserve.units };
+}
+
+interface Candidate {
+  ch: ChannelRecord;
+  state: Availability;
 }
 
 async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promise<Response> {
   const promptTokens = countPrompt(a.endpoint, a.call);
-  const allowance = a.endpoint === 'embeddings' ? 0 : (a.call.maxCompletion ?? a.settings.DEFAULT_COMPLETION_RESERVE) * a.call.choices;
-  const units = reservationFor(a.price, promptTokens, allowance, a.groupRatio);
   const cooldownMs = effectiveCooldownMs(a.settings.CHANNEL_COOLDOWN_SECONDS);
   const now = Date.now();
   const usable = a.candidates
@@ -101,9 +117,33 @@ async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promis
     .filter((x) => x.state !== 'unavailable');
   if (usable.length === 0) throw new ApiError(503, 'no_available_channel', `every channel for ${a.call.model} is disabled or cooling down; try again shortly`);
 
-  const rate = await gateAndReserve(c, a, units);
-  const headers = rateHeaders(rate);
-  const ordered = orderCandidates(usable);
+  const plan = holdPlan(a, promptTokens);
+  const { rate, allowance, held } = await gateAndReserve(c, a, plan);
+  // Never ask the upstream for more completion tokens than were held.
+  const limited = a.endpoint !== 'embeddings' && (a.call.maxCompletion === null || allowance < a.call.maxCompletion);
+  const call: ParsedCall = limited ? { ...a.call, body: withCompletionLimit(a.endpoint, a.call, allowance) } : a.call;
+  try {
+    return await tryChannels(c, a, call, orderCandidates(usable), { promptTokens, held }, rateHeaders(rate), startedAt);
+  } catch (err) {
+    // Whatever failed after the hold was taken gives it back (a row already written is kept once).
+    if (!(err instanceof ApiError && err.logged)) {
+      settleFailed(c, a, { channelId: null, attempts: 0, status: err instanceof ApiError ? err.status : 500, errorCode: 'internal_error', startedAt }, true);
+    }
+    throw err;
+  }
+}
+
+/** What the hold was computed from and came to. */
+interface Held {
+  promptTokens: number;
+  held: number;
+}
+
+async function tryChannels(
+  c: Context<AppEnv>, a: Admitted, call: ParsedCall, ordered: Candidate[], hold: Held, headers: Record<string, string>, startedAt: number,
+): Promise<Response> {
+  const cooldownMs = effectiveCooldownMs(a.settings.CHANNEL_COOLDOWN_SECONDS);
+  const limits = { firstByteMs: a.settings.UPSTREAM_TIMEOUT_MS, idleMs: a.settings.STREAM_IDLE_TIMEOUT_MS };
   let attempts = 0;
   let lastFailure = '';
   let lastChannel: number | null = null;
@@ -112,19 +152,18 @@ async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promis
     if (state === 'probe' && !(await healthOf(c.env, ch.id).acquireProbe(ch.id, cooldownMs))) continue;
     attempts++;
     lastChannel = ch.id;
-    const model = upstreamModel(ch, a.call.model);
-    const route = routeFor(a.endpoint, ch, a.call, model);
-    const call = { endpoint: route.endpoint, body: route.body, model, stream: a.call.stream, headers: c.req.raw.headers };
-    const result = await attempt(ch, call, a.settings.ENCRYPTION_KEY, a.settings.UPSTREAM_TIMEOUT_MS);
+    const model = upstreamModel(ch, call.model);
+    const route = routeFor(a.endpoint, ch, call, model);
+    const result = await attempt(ch, { endpoint: route.endpoint, body: route.body, model, stream: call.stream, headers: c.req.raw.headers }, a.settings.ENCRYPTION_KEY, limits);
     reportHealth(c, a, ch, result, state !== 'ready');
     const outcome: Outcome = { channelId: ch.id, attempts, status: 200, errorCode: null, startedAt };
     if (result.kind === 'ok') {
-      if (a.call.stream) return relayStream(c, a, ch, route, result, outcome, promptTokens, headers);
-      return deliverJson(c, a, ch, route, result, outcome, promptTokens, units, headers);
+      if (call.stream) return relayStream(c, a, ch, route, result, outcome, hold.promptTokens, headers);
+      return deliverJson(c, a, ch, route, result, outcome, hold, headers);
     }
     if (result.kind === 'client_error') {
       settleFailed(c, a, { ...outcome, status: result.status, errorCode: 'upstream_rejected_request' }, true);
-      return new Response(result.body, { status: result.status, headers: { 'content-type': result.contentType, ...headers } });
+      return clientErrorResponse(a.endpoint, result.status, result.body, headers);
     }
     lastFailure = result.summary;
     if (result.retryAfterSeconds !== null && result.retryAfterSeconds <= 60) {
@@ -153,25 +192,26 @@ function reportHealth(c: Context<AppEnv>, a: Admitted, ch: ChannelRecord, r: Att
 
 async function deliverJson(
   c: Context<AppEnv>, a: Admitted, ch: ChannelRecord, route: UpstreamRoute, r: Extract<AttemptResult, { kind: 'ok' }>,
-  outcome: Outcome, promptTokens: number, reserved: number, headers: Record<string, string>,
+  outcome: Outcome, hold: Held, headers: Record<string, string>,
 ): Promise<Response> {
-  const text = await r.response.text();
+  const text = r.text ?? '';
   let json: Record<string, unknown> = {};
   try {
-    json = JSON.parse(text) as Record<string, unknown>;
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
   } catch {
     // an unparsable success is still passed on; usage is counted below
   }
   const provider = providerFor(ch.type);
   const reported = provider.usageOf(json);
   const usage: Usage = reported ?? {
-    promptTokens,
-    completionTokens: a.endpoint === 'embeddings' ? 0 : countText(a.call.model, provider.completionText(json)),
+    promptTokens: hold.promptTokens,
+    completionTokens: a.endpoint === 'embeddings' ? 0 : provider.completionParts(json).reduce((sum, part) => sum + countText(a.call.model, part), 0),
     cachedTokens: 0,
   };
   const { charge, settled } = settleServed(c, a, outcome, usage, reported === null);
-  // Within the reservation the charge is certain; beyond it the account may cap it, so ask.
-  const charged = charge <= reserved ? charge : (await settled).charged;
+  // Within the hold the charge is certain; beyond it the account may cap it, so ask.
+  const charged = charge <= hold.held ? charge : (await settled).charged;
   return new Response(route.toClient(json, text), {
     status: r.response.status,
     headers: { 'content-type': r.response.headers.get('content-type') ?? 'application/json', 'x-quota-charged': String(charged), ...headers },

@@ -13,8 +13,7 @@ export async function testChannel(env: Env, channel: ChannelRecord, model?: stri
   const asked = model ?? channel.models[0];
   const endpoint: Endpoint = channel.type === 'anthropic' ? 'messages' : 'chat';
   const body = { model: asked, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] };
-  const result = await attempt(channel, { endpoint, body, model: upstreamModel(channel, asked), stream: false, headers: new Headers() }, settings.ENCRYPTION_KEY, settings.UPSTREAM_TIMEOUT_MS);
-  if (result.kind === 'ok') await result.response.arrayBuffer();
+  const result = await attempt(channel, { endpoint, body, model: upstreamModel(channel, asked), stream: false, headers: new Headers() }, settings.ENCRYPTION_KEY, { firstByteMs: settings.UPSTREAM_TIMEOUT_MS, idleMs: settings.UPSTREAM_TIMEOUT_MS });
   const ok = result.kind === 'ok';
   const error = result.kind === 'failed' ? result.error : result.kind === 'client_error' ? `HTTP ${result.status}: ${result.body.slice(0, 300)}` : undefined;
   await reportAttempt(env, settings, channel, result);

@@ -1,37 +1,6 @@
-import { z } from 'zod';
 import type { Endpoint } from './pick';
-import { countChatPrompt, countInputs, countText, contentText } from './tokenize';
-
-const Model = z.string().min(1).max(256);
-const MaxTokens = z.number().int().positive().optional().nullable();
-
-const shapes: Record<Endpoint, z.ZodType<Record<string, unknown>>> = {
-  chat: z.looseObject({
-    model: Model,
-    messages: z.array(z.looseObject({ role: z.string() })).min(1),
-    stream: z.boolean().optional().nullable(),
-    max_tokens: MaxTokens,
-    max_completion_tokens: MaxTokens,
-    n: z.number().int().positive().max(128).optional().nullable(),
-  }),
-  completions: z.looseObject({
-    model: Model,
-    prompt: z.union([z.string(), z.array(z.string()), z.array(z.number()), z.array(z.array(z.number()))]),
-    stream: z.boolean().optional().nullable(),
-    max_tokens: MaxTokens,
-    n: z.number().int().positive().max(128).optional().nullable(),
-  }),
-  embeddings: z.looseObject({
-    model: Model,
-    input: z.union([z.string(), z.array(z.string()).min(1), z.array(z.number()).min(1), z.array(z.array(z.number())).min(1)]),
-  }),
-  messages: z.looseObject({
-    model: Model,
-    messages: z.array(z.looseObject({ role: z.string() })).min(1),
-    max_tokens: z.number().int().positive(),
-    stream: z.boolean().optional().nullable(),
-  }),
-};
+import { countPromptTokens } from './prompt-tokens';
+import { inboundSchemas } from './schemas';
 
 export interface ParsedCall {
   body: Record<string, unknown>;
@@ -45,12 +14,12 @@ export interface ParsedCall {
 
 /** Validates the body against the endpoint's shape; answers the field at fault. */
 export function parseCall(endpoint: Endpoint, json: unknown): ParsedCall | { error: string } {
-  const result = shapes[endpoint].safeParse(json);
+  const result = inboundSchemas[endpoint].safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
     return { error: `${issue.path.join('.') || 'body'}: ${issue.message}` };
   }
-  const body = result.data;
+  const body: Record<string, unknown> = result.data;
   const streamOptions = body.stream_options as Record<string, unknown> | undefined;
   const max = (body.max_completion_tokens ?? body.max_tokens) as number | null | undefined;
   return {
@@ -63,18 +32,34 @@ export function parseCall(endpoint: Endpoint, json: unknown): ParsedCall | { err
   };
 }
 
-/** Prompt tokens as the model family's tokenizer counts them. */
+/** Prompt tokens over every part of the input, as the hold counts them. */
 export function countPrompt(endpoint: Endpoint, call: ParsedCall): number {
+  return countPromptTokens(endpoint, call.model, call.body);
+}
+
+/** Models that take `max_completion_tokens` only (OpenAI's reasoning families). */
+const COMPLETION_TOKENS_ONLY = /^(o\d|gpt-5)/i;
+
+/**
+ * The body with its completion limit set to `limit`, in the field its format uses: the one the
+ * client used, else `max_tokens` (or `max_completion_tokens` for models that take only that).
+ */
+export function withCompletionLimit(endpoint: Endpoint, call: ParsedCall, limit: number): Record<string, unknown> {
   const b = call.body;
   switch (endpoint) {
-    case 'chat':
-      return countChatPrompt(call.model, b.messages as unknown[], [b.tools, b.functions]);
-    case 'completions':
     case 'embeddings':
-      return countInputs(call.model, endpoint === 'completions' ? b.prompt : b.input);
+      return b;
+    case 'chat': {
+      const field = b.max_completion_tokens != null || (b.max_tokens == null && COMPLETION_TOKENS_ONLY.test(call.model)) ? 'max_completion_tokens' : 'max_tokens';
+      return { ...b, [field]: limit };
+    }
+    case 'completions':
+      return { ...b, max_tokens: limit };
     case 'messages': {
-      const system = typeof b.system === 'string' ? b.system : contentText(b.system);
-      return countText(call.model, system) + countChatPrompt(call.model, b.messages as unknown[], [b.tools]);
+      // Anthropic wants a thinking budget below max_tokens; a lowered limit takes the budget down with it.
+      const thinking = b.thinking as { type?: string; budget_tokens?: number } | undefined;
+      const budget = thinking?.type === 'enabled' && typeof thinking.budget_tokens === 'number' && thinking.budget_tokens >= limit ? Math.max(1024, limit - 1) : null;
+      return budget === null ? { ...b, max_tokens: limit } : { ...b, max_tokens: limit, thinking: { ...thinking, budget_tokens: budget } };
     }
   }
 }

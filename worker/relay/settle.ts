@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-types';
 import { chargeFor, type ModelPrice, type Usage } from '../billing/charge';
 import { accountOf, gateOf } from '../account/stub';
-import type { LogRow } from '../account/types';
+import type { LogRow, SettleInput, SettleResult } from '../account/types';
 import type { Admitted } from './admission';
 
 export interface Outcome {
@@ -60,11 +60,28 @@ export function logRow(s: LogSubject, o: Outcome, usage: Usage, counted: boolean
 /** The gate counts tokens (TPM) and in-flight requests (concurrency) only where they are limited. */
 const tracksGate = (a: Admitted) => a.limits.tpm !== null || a.token.maxConcurrency !== null;
 
+const SETTLE_TRIES = 3;
+
+/**
+ * The account object settles each request id once, so a settle whose answer was lost (the
+ * object restarted, the call timed out) is simply sent again.
+ */
+async function settleWithRetry(c: Context<AppEnv>, userId: number, input: SettleInput): Promise<SettleResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await accountOf(c.env, userId).settle(userId, input);
+    } catch (err) {
+      if (attempt >= SETTLE_TRIES) throw err;
+      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+    }
+  }
+}
+
 /** Takes the exact charge for a served request and reports its tokens to the gate. */
 export function settleServed(c: Context<AppEnv>, a: Admitted, o: Outcome, usage: Usage, counted: boolean) {
   const charge = chargeFor(a.price, usage, a.groupRatio);
   const userId = a.token.userId;
-  const settled = accountOf(c.env, userId).settle(userId, { requestId: a.requestId, tokenId: a.token.id, charge, log: logRow(subjectOf(a), o, usage, counted) });
+  const settled = settleWithRetry(c, userId, { requestId: a.requestId, tokenId: a.token.id, charge, log: logRow(subjectOf(a), o, usage, counted) });
   if (tracksGate(a)) c.executionCtx.waitUntil(gateOf(c.env, a.token.id).finish(a.requestId, usage.promptTokens + usage.completionTokens));
   c.executionCtx.waitUntil(settled);
   return { charge, settled };

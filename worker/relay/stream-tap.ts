@@ -4,20 +4,34 @@ import type { SseWriter } from './convert/types';
 
 export type StreamFormat = 'openai' | 'anthropic';
 
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const objs = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
+
 export interface TapState {
+  /** The latest usage the upstream reported; final only once the stream closed properly. */
   usage: Usage | null;
-  /** Completion text delivered so far, for counting when no usage arrives. */
-  text: string;
-  done: boolean;
+  /**
+   * What reached the client, by part (text, reasoning, each tool call's name and arguments), so
+   * each part is counted on its own and none of the JSON around it is.
+   */
+  delivered: Map<string, string>;
+  /** The upstream's closing event arrived (`[DONE]`, `message_stop`). */
+  closed: boolean;
+  /** The upstream sent an error event. */
+  errored: boolean;
 }
 
+/** Completion text delivered so far, part by part. */
+export const deliveredParts = (state: TapState): string[] => [...state.delivered.values()].filter((t) => t.length > 0);
+
 /**
- * Reads an upstream SSE stream beside the bytes it passes on: usage and the completion text
- * delivered, in the upstream's format. Each event is parsed once and handed to the writer, which
- * answers what the client receives (as it came, or converted to the client's format).
+ * Reads an upstream SSE stream beside the bytes it passes on: usage, how the stream ended, and
+ * the completion delivered, in the upstream's format. Each event is parsed once and handed to the
+ * writer, which answers what the client receives (as it came, or converted to the client's format).
  */
 export class StreamTap {
-  readonly state: TapState = { usage: null, text: '', done: false };
+  readonly state: TapState = { usage: null, delivered: new Map(), closed: false, errored: false };
   private readonly parser: EventSourceParser;
   private readonly decoder = new TextDecoder();
   private readonly encoder = new TextEncoder();
@@ -39,12 +53,17 @@ export class StreamTap {
     return this.drain();
   }
 
-  /** Flushes any event left without its closing blank line, then the writer's ending. */
-  end(): Uint8Array {
+  /**
+   * The upstream's bytes ended (or broke off). Flushes any event left without its closing blank
+   * line, then the writer's ending: its closing events when the upstream closed properly, or an
+   * error event in the client's format when it did not.
+   */
+  end(brokenOff: string | null = null): Uint8Array {
     const rest = this.decoder.decode();
     if (rest) this.parser.feed(rest);
     this.parser.feed('\n\n');
-    this.out.push(this.writer.end());
+    const proper = this.state.closed || this.state.errored;
+    this.out.push(proper && brokenOff === null ? this.writer.end() : this.writer.abort(brokenOff ?? 'the upstream ended the stream early'));
     return this.drain();
   }
 
@@ -55,57 +74,81 @@ export class StreamTap {
   }
 
   private onEvent(e: EventSourceMessage): void {
-    let json: Record<string, unknown> | undefined;
+    let json: Obj | undefined;
     if (e.data === '[DONE]') {
-      this.state.done = true;
+      this.state.closed = true;
     } else {
       try {
         const parsed: unknown = JSON.parse(e.data);
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
+        if (isObj(parsed)) json = parsed;
       } catch {
         // not JSON: handed on as it came
       }
       if (json && this.format === 'openai') this.readOpenAi(json);
-      else if (json) this.readAnthropic(json);
+      else if (json) this.readAnthropic(e.event, json);
     }
     this.out.push(this.writer.write(e, json));
   }
 
-  private readOpenAi(chunk: Record<string, unknown>): void {
-    const usage = chunk.usage as Record<string, unknown> | null | undefined;
-    if (usage) this.state.usage = openAiUsage(usage);
-    const choices = Array.isArray(chunk.choices) ? (chunk.choices as Record<string, unknown>[]) : [];
-    for (const choice of choices) {
-      const delta = choice.delta as Record<string, unknown> | undefined;
-      if (delta && typeof delta.content === 'string') this.state.text += delta.content;
-      if (delta?.tool_calls) this.state.text += JSON.stringify(delta.tool_calls);
-      if (typeof choice.text === 'string') this.state.text += choice.text;
+  private add(part: string, text: unknown): void {
+    if (typeof text !== 'string' || text === '') return;
+    this.state.delivered.set(part, (this.state.delivered.get(part) ?? '') + text);
+  }
+
+  private readOpenAi(chunk: Obj): void {
+    if (isObj(chunk.error)) this.state.errored = true;
+    if (isObj(chunk.usage)) this.state.usage = openAiUsage(chunk.usage);
+    for (const choice of objs(chunk.choices)) {
+      const n = typeof choice.index === 'number' ? choice.index : 0;
+      const delta = isObj(choice.delta) ? choice.delta : {};
+      this.add(`${n}:text`, delta.content);
+      this.add(`${n}:text`, choice.text);
+      this.add(`${n}:refusal`, delta.refusal);
+      this.add(`${n}:reasoning`, delta.reasoning_content);
+      this.add(`${n}:reasoning`, delta.reasoning);
+      for (const call of objs(delta.tool_calls)) {
+        const fn = isObj(call.function) ? call.function : {};
+        const i = typeof call.index === 'number' ? call.index : 0;
+        this.add(`${n}:tool${i}:name`, fn.name);
+        this.add(`${n}:tool${i}:args`, fn.arguments);
+      }
+      if (isObj(delta.function_call)) {
+        this.add(`${n}:fn:name`, delta.function_call.name);
+        this.add(`${n}:fn:args`, delta.function_call.arguments);
+      }
     }
   }
 
-  private readAnthropic(ev: Record<string, unknown>): void {
-    const type = ev.type;
+  private readAnthropic(event: string | undefined, ev: Obj): void {
+    const type = ev.type ?? event;
+    const i = typeof ev.index === 'number' ? ev.index : 0;
     if (type === 'message_start') {
-      const message = ev.message as Record<string, unknown> | undefined;
-      const u = message?.usage as Record<string, unknown> | undefined;
-      if (u) this.state.usage = anthropicUsage(u, this.state.usage);
+      const message = isObj(ev.message) ? ev.message : {};
+      if (isObj(message.usage)) this.state.usage = anthropicUsage(message.usage, this.state.usage);
     } else if (type === 'message_delta') {
-      const u = ev.usage as Record<string, unknown> | undefined;
-      if (u) this.state.usage = anthropicUsage(u, this.state.usage);
+      if (isObj(ev.usage)) this.state.usage = anthropicUsage(ev.usage, this.state.usage);
+    } else if (type === 'content_block_start') {
+      const block = isObj(ev.content_block) ? ev.content_block : {};
+      this.add(`${i}:name`, block.name);
+      this.add(`${i}:text`, block.text);
+      this.add(`${i}:text`, block.thinking);
     } else if (type === 'content_block_delta') {
-      const delta = ev.delta as Record<string, unknown> | undefined;
-      if (typeof delta?.text === 'string') this.state.text += delta.text;
-      if (typeof delta?.partial_json === 'string') this.state.text += delta.partial_json;
+      const delta = isObj(ev.delta) ? ev.delta : {};
+      this.add(`${i}:text`, delta.text);
+      this.add(`${i}:text`, delta.thinking);
+      this.add(`${i}:args`, delta.partial_json);
     } else if (type === 'message_stop') {
-      this.state.done = true;
+      this.state.closed = true;
+    } else if (type === 'error') {
+      this.state.errored = true;
     }
   }
 }
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
 
-export function openAiUsage(u: Record<string, unknown>): Usage {
-  const details = u.prompt_tokens_details as Record<string, unknown> | undefined;
+export function openAiUsage(u: Obj): Usage {
+  const details = isObj(u.prompt_tokens_details) ? u.prompt_tokens_details : undefined;
   return { promptTokens: num(u.prompt_tokens), completionTokens: num(u.completion_tokens), cachedTokens: num(details?.cached_tokens) };
 }
 
@@ -113,7 +156,7 @@ export function openAiUsage(u: Record<string, unknown>): Usage {
  * Anthropic reports input_tokens without the cached part; the contract's P includes cached
  * tokens (K), so P = input + cache_read + cache_creation, K = cache_read.
  */
-export function anthropicUsage(u: Record<string, unknown>, prior: Usage | null): Usage {
+export function anthropicUsage(u: Obj, prior: Usage | null): Usage {
   const hasInput = 'input_tokens' in u;
   const cacheRead = num(u.cache_read_input_tokens);
   const cacheWrite = num(u.cache_creation_input_tokens);

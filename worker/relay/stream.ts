@@ -2,11 +2,12 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-types';
 import type { Usage } from '../billing/charge';
 import type { ChannelRecord } from '../db/snapshots';
+import { readWithin } from '../lib/read-within';
 import type { Admitted } from './admission';
 import type { AttemptResult } from './forward';
 import { providerFor } from './providers';
 import { settleServed, settleFailed, type Outcome } from './settle';
-import { StreamTap } from './stream-tap';
+import { StreamTap, deliveredParts, type TapState } from './stream-tap';
 import type { UpstreamRoute } from './route';
 import { countText } from './tokenize';
 
@@ -48,9 +49,11 @@ export function relayStream(
             }
           }
         } catch {
-          // A broken or silent upstream: stop paying for it, and end the client's stream.
+          // A broken or silent upstream: stop paying for it, and tell the client in its format.
           r.abort.abort(new Error('upstream stream broke or went silent'));
           reader.cancel().catch(() => undefined);
+          const rest = tap.end('the upstream stream broke off');
+          if (rest.length) controller.enqueue(rest);
           controller.close();
           resolveEnded('upstream_broken');
         }
@@ -64,42 +67,36 @@ export function relayStream(
     { highWaterMark: 0 },
   );
 
-  c.executionCtx.waitUntil(ended.then((ending) => settleStream(c, a, tap, ending, outcome, promptTokens)));
+  c.executionCtx.waitUntil(ended.then((ending) => settleStream(c, a, tap.state, ending, outcome, promptTokens)));
   return new Response(body, {
     status: 200,
     headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers },
   });
 }
 
-/** The next read, or an error when the upstream sends nothing for `ms`. */
-async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number): Promise<ReadableStreamReadResult<Uint8Array>> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const silence = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no bytes from the upstream for ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([reader.read(), silence]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** Completion tokens delivered: each part counted on its own, none of the JSON around it. */
+const countDelivered = (model: string, state: TapState) => deliveredParts(state).reduce((sum, part) => sum + countText(model, part), 0);
 
-function settleStream(c: Context<AppEnv>, a: Admitted, tap: StreamTap, ending: Ending, outcome: Outcome, promptTokens: number): Promise<unknown> {
-  const reported = tap.state.usage;
-  const complete = ending === 'complete' && reported !== null;
-  if (ending === 'upstream_broken' && tap.state.text === '') {
-    settleFailed(c, a, { ...outcome, status: 502, errorCode: 'upstream_stream_broken' }, true);
+/**
+ * A stream that closed properly is billed from the usage it reported (or counted, if none). One
+ * that ended otherwise (the client left, the upstream broke off, ended without its closing event
+ * or with an error) is billed for the prompt and what was delivered: usage announced at the start
+ * is not its final count. A stream that delivered nothing before it broke or erred charges nothing.
+ */
+function settleStream(c: Context<AppEnv>, a: Admitted, state: TapState, ending: Ending, outcome: Outcome, promptTokens: number): Promise<unknown> {
+  const closedProperly = ending === 'complete' && state.closed && !state.errored;
+  const delivered = deliveredParts(state).length > 0;
+  if (!closedProperly && !delivered && ending !== 'client_gone') {
+    const errorCode = state.errored ? 'upstream_stream_error' : 'upstream_stream_broken';
+    settleFailed(c, a, { ...outcome, status: 502, errorCode }, true);
     return Promise.resolve();
   }
-  // Without a full report, bill the prompt and the completion text that reached the client.
-  const usage: Usage = complete
+  const reported = state.usage;
+  const usage: Usage = closedProperly && reported
     ? reported
-    : {
-        promptTokens: reported?.promptTokens || promptTokens,
-        completionTokens: countText(a.call.model, tap.state.text),
-        cachedTokens: reported?.cachedTokens ?? 0,
-      };
-  const errorCode = ending === 'client_gone' ? 'client_closed' : ending === 'upstream_broken' ? 'upstream_stream_broken' : null;
-  const { settled } = settleServed(c, a, { ...outcome, errorCode }, usage, !complete);
+    : { promptTokens: reported?.promptTokens || promptTokens, completionTokens: countDelivered(a.call.model, state), cachedTokens: reported?.cachedTokens ?? 0 };
+  const counted = !(closedProperly && reported);
+  const errorCode = closedProperly ? null : ending === 'client_gone' ? 'client_closed' : state.errored ? 'upstream_stream_error' : 'upstream_stream_broken';
+  const { settled } = settleServed(c, a, { ...outcome, errorCode }, usage, counted);
   return settled;
 }

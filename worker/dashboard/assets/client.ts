@@ -360,7 +360,8 @@ export const CLIENT_JS = String.raw`(function () {
           model_ratio: num(row.querySelector('[name=model_ratio]')),
           completion_ratio: num(row.querySelector('[name=completion_ratio]')),
           cache_ratio: num(row.querySelector('[name=cache_ratio]')),
-          price_per_call: num(row.querySelector('[name=price_per_call]'))
+          price_per_call: num(row.querySelector('[name=price_per_call]')),
+          max_output_tokens: num(row.querySelector('[name=max_output_tokens]'))
         };
       });
       Array.prototype.forEach.call(root.querySelectorAll('tr[data-group-row]'), function (row) {

@@ -2,14 +2,16 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import type { ModelPrice } from '../../billing/charge';
 import { loadPricingFromDb } from '../../db/snapshots';
+import { shippedOutputLimit } from '../../billing/output-limits';
+import { settingsOf } from '../../env';
 import { pricingHistory } from '../data';
 import { Card, DataTable, PageHead, Time } from '../layout';
 import type { View } from '../view';
 
 const val = (x: number | null | undefined) => (x === null || x === undefined ? '' : String(x));
 
-function ModelRow(props: { v: View; m?: ModelPrice }) {
-  const { v, m } = props;
+function ModelRow(props: { v: View; m?: ModelPrice; defaultReserve: number }) {
+  const { v, m, defaultReserve } = props;
   return (
     <tr data-model-row>
       <td><input name="model" value={m?.model ?? ''} placeholder="gpt-4o-mini" class="mono" aria-label={v.t('common.model')} /></td>
@@ -17,6 +19,10 @@ function ModelRow(props: { v: View; m?: ModelPrice }) {
       <td><input name="completion_ratio" value={val(m?.completionRatio)} inputmode="decimal" placeholder="1" data-label={`${m?.model ?? ''} ${v.t('pricing.completionRatio')}`} /></td>
       <td><input name="cache_ratio" value={val(m?.cacheRatio)} inputmode="decimal" placeholder="1" data-label={`${m?.model ?? ''} ${v.t('pricing.cacheRatio')}`} /></td>
       <td><input name="price_per_call" value={val(m?.pricePerCall)} inputmode="decimal" placeholder="—" data-label={`${m?.model ?? ''} ${v.t('pricing.perCall')}`} /></td>
+      <td>
+        <input name="max_output_tokens" value={val(m?.maxOutputTokens)} inputmode="numeric" placeholder={val(m ? shippedOutputLimit(m.model) : null) || String(defaultReserve)}
+          title={v.t('editor.maxOutputHint')} data-label={`${m?.model ?? ''} ${v.t('editor.maxOutput')}`} />
+      </td>
       <td class="num small nowrap" data-preview>—</td>
       <td class="right"><button type="button" class="btn btn-sm btn-danger" data-remove-row>{v.t('common.remove')}</button></td>
     </tr>
@@ -37,6 +43,7 @@ function GroupRow(props: { v: View; name?: string; ratio?: number }) {
 export async function pricingEditorBody(c: Context<AppEnv>, v: View) {
   const [pricing, history] = await Promise.all([loadPricingFromDb(c.env), pricingHistory(c.env, 10)]);
   const models = Object.values(pricing.models);
+  const defaultReserve = settingsOf(c.env).DEFAULT_COMPLETION_RESERVE;
   const groups = Object.entries(pricing.groups);
   const original = JSON.stringify({ models: models.map((m) => m.model), groups: groups.map(([name]) => name) });
   return (
@@ -55,14 +62,15 @@ export async function pricingEditorBody(c: Context<AppEnv>, v: View) {
                 <th>{v.t('editor.completionRatio')}</th>
                 <th>{v.t('editor.cacheRatio')}</th>
                 <th>{v.t('editor.perCallUsd')}</th>
+                <th>{v.t('editor.maxOutput')}</th>
                 <th class="num">{v.t('editor.preview')}</th>
                 <th />
               </tr>
             </thead>
-            <tbody id="model-rows">{models.map((m) => <ModelRow v={v} m={m} />)}</tbody>
+            <tbody id="model-rows">{models.map((m) => <ModelRow v={v} m={m} defaultReserve={defaultReserve} />)}</tbody>
           </table>
         </div>
-        <template id="model-row-template" data-into="model-rows"><ModelRow v={v} /></template>
+        <template id="model-row-template" data-into="model-rows"><ModelRow v={v} defaultReserve={defaultReserve} /></template>
       </Card>
       <div class="grid cols-2">
         <Card flush title={v.t('editor.groups')} actions={<button type="button" class="btn btn-sm" data-add-row="group-row-template">+ {v.t('editor.addGroup')}</button>}>

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie } from 'hono/cookie';
 import type { AppEnv } from '../../app-types';
 import { ApiError } from '../../lib/errors';
-import { authRoutes } from '../../api/auth';
+import { authRoutes, endSession } from '../../api/auth';
 import { SESSION_COOKIE, readSession } from '../../api/session';
 import { Bare, Field } from '../layout';
 import { send } from '../render';
@@ -82,8 +82,9 @@ loginRoutes.post('/login', async (c) => {
   return redirect;
 });
 
-loginRoutes.post('/logout', (c) => {
+loginRoutes.post('/logout', async (c) => {
   if (!fromThisSite(c)) return c.text('forbidden', 403);
+  await endSession(c);
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: new URL(c.req.url).protocol === 'https:', httpOnly: true, sameSite: 'Strict' });
   return c.redirect('/login', 303);
 });

@@ -5,7 +5,7 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import { anthropicUsage } from '../stream-tap';
 import type { Usage } from '../../billing/charge';
-import { sse, type SseWriter } from './types';
+import { openAiStreamError, sse, type SseWriter } from './types';
 
 type Obj = Record<string, unknown>;
 type Block = Obj;
@@ -245,5 +245,11 @@ export class MessagesStreamToChatWriter implements SseWriter {
 
   end(): string {
     return this.close();
+  }
+
+  abort(message: string): string {
+    if (this.done) return '';
+    this.done = true;
+    return openAiStreamError(message);
   }
 }

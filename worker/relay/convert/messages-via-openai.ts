@@ -1,5 +1,5 @@
 import type { EventSourceMessage } from 'eventsource-parser';
-import { sse, type SseWriter } from './types';
+import { anthropicStreamError, sse, type SseWriter } from './types';
 
 /*
  * Anthropic Messages API clients served by an OpenAI chat.completions upstream.
@@ -327,6 +327,12 @@ export class ChatStreamToMessagesWriter implements SseWriter {
 
   end(): string {
     return this.finished ? '' : this.finish();
+  }
+
+  abort(message: string): string {
+    if (this.finished) return '';
+    this.finished = true;
+    return anthropicStreamError(message);
   }
 
   private emit(obj: Obj): string {

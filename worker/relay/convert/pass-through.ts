@@ -1,6 +1,6 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { StreamFormat } from '../stream-tap';
-import { sse, type SseWriter } from './types';
+import { anthropicStreamError, openAiStreamError, sse, type SseWriter } from './types';
 
 /**
  * The client speaks the upstream's format: events go on as they came, except that an OpenAI
@@ -27,5 +27,9 @@ export class PassThroughWriter implements SseWriter {
 
   end(): string {
     return '';
+  }
+
+  abort(message: string): string {
+    return this.format === 'anthropic' ? anthropicStreamError(message) : openAiStreamError(message);
   }
 }

@@ -8,9 +8,19 @@ import type { EventSourceMessage } from 'eventsource-parser';
 export interface SseWriter {
   /** One upstream event, with its data parsed where it was JSON; answers SSE text (may be ''). */
   write(event: EventSourceMessage, json: Record<string, unknown> | undefined): string;
-  /** The upstream stream ended: whatever the client's format still needs (e.g. `data: [DONE]`). */
+  /** The upstream stream ended properly: whatever the client's format still needs (e.g. `data: [DONE]`). */
   end(): string;
+  /** The upstream stream broke off or ended without its closing event: an error event in the client's format. */
+  abort(message: string): string;
 }
+
+/** An error event as an OpenAI-format client reads it (the SDKs raise it as an API error). */
+export const openAiStreamError = (message: string) =>
+  sse(JSON.stringify({ error: { message, type: 'upstream_error', code: 'upstream_error' } }));
+
+/** An error event as an Anthropic-format client reads it. */
+export const anthropicStreamError = (message: string) =>
+  sse(JSON.stringify({ type: 'error', error: { type: 'api_error', message } }), 'error');
 
 /** `event: <name>` (when named) and `data:` lines, then the blank line. */
 export function sse(data: string, event?: string): string {

@@ -23,8 +23,13 @@ export const anthropic: Provider = {
     const u = json.usage as Record<string, unknown> | undefined;
     return u ? anthropicUsage(u, null) : null;
   },
-  completionText(json) {
+  completionParts(json) {
     const content = Array.isArray(json.content) ? (json.content as Record<string, unknown>[]) : [];
-    return content.map((b) => (typeof b.text === 'string' ? b.text : b.input ? JSON.stringify(b.input) : '')).join('');
+    const parts: string[] = [];
+    for (const b of content) {
+      for (const v of [b.text, b.thinking, b.name]) if (typeof v === 'string' && v) parts.push(v);
+      if (b.input && typeof b.input === 'object') parts.push(JSON.stringify(b.input));
+    }
+    return parts;
   },
 };

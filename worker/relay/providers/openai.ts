@@ -24,15 +24,23 @@ export const openai: Provider = {
     const u = json.usage as Record<string, unknown> | undefined;
     return u ? openAiUsage(u) : null;
   },
-  completionText(json) {
+  completionParts(json) {
+    const parts: string[] = [];
+    const add = (v: unknown) => typeof v === 'string' && v && parts.push(v);
     const choices = Array.isArray(json.choices) ? (json.choices as Record<string, unknown>[]) : [];
-    let text = '';
     for (const c of choices) {
-      const message = c.message as Record<string, unknown> | undefined;
-      if (typeof message?.content === 'string') text += message.content;
-      if (message?.tool_calls) text += JSON.stringify(message.tool_calls);
-      if (typeof c.text === 'string') text += c.text;
+      const message = (c.message ?? {}) as Record<string, unknown>;
+      add(message.content);
+      add(message.reasoning_content);
+      add(message.reasoning);
+      add(message.refusal);
+      add(c.text);
+      for (const call of Array.isArray(message.tool_calls) ? (message.tool_calls as Record<string, unknown>[]) : []) {
+        const fn = (call.function ?? {}) as Record<string, unknown>;
+        add(fn.name);
+        add(fn.arguments);
+      }
     }
-    return text;
+    return parts;
   },
 };

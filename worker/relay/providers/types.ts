@@ -17,8 +17,11 @@ export interface Provider {
   streamFormat: StreamFormat;
   request(baseUrl: string, key: string, call: UpstreamCall): { url: string; init: RequestInit };
   usageOf(json: Record<string, unknown>): Usage | null;
-  /** Completion text of a non-streamed answer, for counting when usage is missing. */
-  completionText(json: Record<string, unknown>): string;
+  /**
+   * The completion of a non-streamed answer, part by part (text, reasoning, each tool call's name
+   * and arguments), for counting when usage is missing; none of the JSON around them.
+   */
+  completionParts(json: Record<string, unknown>): string[];
 }
 
 const PATHS: Record<Endpoint, string> = {
