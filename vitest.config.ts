@@ -13,6 +13,8 @@ export default defineConfig({
           ...testBindings,
           TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'd1-migrations')),
           UPSTREAM_URL: inject('upstreamUrl'),
+          STRIPE_API_BASE: inject('paymentsUrl'),
+          EPAY_GATEWAY: `${inject('paymentsUrl')}/epay`,
         },
       },
     })),

@@ -14,6 +14,7 @@ declare global {
 declare module 'vitest' {
   export interface ProvidedContext {
     upstreamUrl: string;
+    paymentsUrl: string;
   }
 }
 

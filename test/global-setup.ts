@@ -1,11 +1,21 @@
 import type { TestProject } from 'vitest/node';
 // @ts-expect-error: plain ESM script without types
 import { startFakeUpstream } from '../scripts/fake-upstream.mjs';
+// @ts-expect-error: plain ESM script without types
+import { startFakePayments } from '../scripts/fake-payments.mjs';
 
+interface Closable {
+  url: string;
+  close(): Promise<void>;
+}
 
-/** Runs in Node: one fake upstream provider for the whole run, reached by workerd over loopback. */
+/** Runs in Node: one fake upstream provider and one pair of fake payment gateways for the whole run, reached by workerd over loopback. */
 export default async function setup(project: TestProject) {
-  const upstream: { url: string; close(): Promise<void> } = await startFakeUpstream({ port: 0 });
+  const upstream: Closable = await startFakeUpstream({ port: 0 });
+  const payments: Closable & { stripeApiBase: string; epayGateway: string } = await startFakePayments({ port: 0 });
   project.provide('upstreamUrl', upstream.url);
-  return async () => upstream.close();
+  project.provide('paymentsUrl', payments.url);
+  return async () => {
+    await Promise.all([upstream.close(), payments.close()]);
+  };
 }

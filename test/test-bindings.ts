@@ -10,4 +10,10 @@ export const testBindings = {
   CHANNEL_COOLDOWN_SECONDS: '1',
   CHANNEL_FAILURE_THRESHOLD: '3',
   RETRY_ATTEMPTS: '3',
+  // The fake gateways' secrets (scripts/fake-payments.mjs); their URLs come from the global setup.
+  PUBLIC_BASE_URL: 'http://relay.test',
+  STRIPE_SECRET_KEY: 'sk_test_fake_relay',
+  STRIPE_WEBHOOK_SECRET: 'whsec_fake_relay_secret',
+  EPAY_PID: '1001',
+  EPAY_KEY: 'epay-merchant-key-for-tests',
 };

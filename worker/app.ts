@@ -11,12 +11,16 @@ import { authRoutes } from './api/auth';
 import { userRoutes } from './api/users';
 import { tokenRoutes } from './api/tokens';
 import { channelRoutes } from './api/channels';
+import { eventRoutes } from './api/events';
+import { topupRoutes } from './api/topup';
+import { paymentRoutes } from './api/payments';
+import { redemptionRoutes } from './api/redemptions';
 import { pricingRoutes } from './api/pricing';
 import { logRoutes } from './api/logs';
 import { statsRoutes } from './api/stats';
 import { maintenanceRoutes } from './api/maintenance';
 import { optionRoutes } from './api/options';
-import { renderDocs } from './api/docs';
+import { Scalar } from '@scalar/hono-api-reference';
 import { relayRoutes } from './relay/routes';
 import { dashboardRoutes } from './dashboard/routes';
 
@@ -63,6 +67,10 @@ export function buildApp(): OpenAPIHono<AppEnv> {
   app.route('/', userRoutes);
   app.route('/', tokenRoutes);
   app.route('/', channelRoutes);
+  app.route('/', eventRoutes);
+  app.route('/', topupRoutes);
+  app.route('/', paymentRoutes);
+  app.route('/', redemptionRoutes);
   app.route('/', pricingRoutes);
   app.route('/', logRoutes);
   app.route('/', statsRoutes);
@@ -71,7 +79,8 @@ export function buildApp(): OpenAPIHono<AppEnv> {
 
   const info = { title: 'LLM Relay management API', version: '1.0.0' };
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info });
-  app.get('/api/docs', (c) => c.html(renderDocs(app.getOpenAPI31Document({ openapi: '3.1.0', info }) as Parameters<typeof renderDocs>[0])));
+  // Scalar renders the document in the browser (its script comes from its CDN).
+  app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: `${info.title} API` }));
 
   app.route('/', dashboardRoutes);
 

@@ -23,6 +23,13 @@ export interface Env {
   ADMIN_PASSWORD?: string;
   JWT_SECRET?: string;
   ENCRYPTION_KEY?: string;
+  PUBLIC_BASE_URL?: string;
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
+  STRIPE_API_BASE?: string;
+  EPAY_GATEWAY?: string;
+  EPAY_PID?: string;
+  EPAY_KEY?: string;
 }
 
 const intVar = (min: number, max: number, fallback: number) =>
@@ -52,6 +59,14 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
+/** Unset or blank is undefined. */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() ? v.trim() : undefined));
+
+const optionalUrl = optionalText.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), { message: 'must be an http(s) URL' }).transform((v) => v?.replace(/\/+$/, ''));
+
 const settingsSchema = z.object({
   RETRY_ATTEMPTS: intVar(1, 20, 3),
   UPSTREAM_TIMEOUT_MS: intVar(100, 600_000, 30_000),
@@ -75,6 +90,16 @@ const settingsSchema = z.object({
   ENCRYPTION_KEY: z.string({ error: 'must be set: 32 random bytes in base64 (openssl rand -base64 32)' }).refine(isAes256Key, {
     message: 'must be 32 random bytes in base64 (openssl rand -base64 32)',
   }),
+  /** Where gateways send customers back and notices to; else the request's own origin. */
+  PUBLIC_BASE_URL: optionalUrl,
+  /** Stripe is on when both are set. */
+  STRIPE_SECRET_KEY: optionalText,
+  STRIPE_WEBHOOK_SECRET: optionalText,
+  STRIPE_API_BASE: optionalUrl.transform((v) => v ?? 'https://api.stripe.com'),
+  /** The Epay aggregator is on when all three are set. */
+  EPAY_GATEWAY: optionalUrl,
+  EPAY_PID: optionalText,
+  EPAY_KEY: optionalText,
 });
 
 function isAes256Key(v: string): boolean {

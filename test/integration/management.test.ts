@@ -256,7 +256,27 @@ describe('docs', () => {
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/tokens', '/api/channels/{id}/test', '/api/pricing', '/api/logs']));
     const page = await call<string>('GET', '/api/docs');
     expect(page.status).toBe(200);
-    expect(page.body).toContain('/api/tokens/{id}/rotate');
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.body).toContain('/api/openapi.json'); // the renderer reads the document above
+  });
+
+  it('declares a typed JSON answer for every operation it documents', async () => {
+    type Operation = { responses?: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }> };
+    const doc = await call<{ paths: Record<string, Record<string, Operation>> }>('GET', '/api/openapi.json');
+    const untyped: string[] = [];
+    let operations = 0;
+    for (const [path, ops] of Object.entries(doc.body.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        operations++;
+        const ok = Object.entries(op.responses ?? {}).find(([code]) => code.startsWith('2'));
+        if (ok?.[0] === '204') continue;
+        const schema = ok?.[1].content?.['application/json']?.schema;
+        const typed = schema && (schema.$ref !== undefined || schema.type !== undefined || schema.anyOf !== undefined || schema.allOf !== undefined);
+        if (!typed || (schema.type === 'object' && !schema.properties && !schema.additionalProperties)) untyped.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    expect(untyped).toEqual([]);
+    expect(operations).toBeGreaterThanOrEqual(40);
   });
 });
 

@@ -30,6 +30,7 @@ type Settled = SettleResult;
 interface CreditMark extends Balance {
   at: number;
   expiresAt: number | null;
+  by?: string;
 }
 
 const FLUSH_DELAY_MS = 500;
@@ -248,7 +249,7 @@ export class Account extends DurableObject<Env> {
     const markKey = input.idempotencyKey ? `cred:${input.idempotencyKey}` : null;
     if (markKey) {
       const mark = await this.ctx.storage.get<CreditMark>(markKey);
-      if (mark && (mark.expiresAt === null || mark.expiresAt > Date.now())) return { ok: true, replayed: true, quota: mark.quota, usedQuota: mark.usedQuota };
+      if (mark && (mark.expiresAt === null || mark.expiresAt > Date.now())) return { ok: true, replayed: true, quota: mark.quota, usedQuota: mark.usedQuota, by: mark.by ?? null };
     }
     const { delta } = input;
     if (!Number.isSafeInteger(delta) || delta === 0) return { ok: false, error: 'delta must be a whole, non-zero number of units' };
@@ -258,12 +259,12 @@ export class Account extends DurableObject<Env> {
     const writes: Record<string, unknown> = { state };
     if (markKey) {
       const expiresAt = input.keyTtlMs === undefined ? null : now + input.keyTtlMs;
-      writes[markKey] = { quota: state.balance, usedQuota: state.used, at: now, expiresAt } satisfies CreditMark;
+      writes[markKey] = { quota: state.balance, usedQuota: state.used, at: now, expiresAt, by: input.by } satisfies CreditMark;
     }
     await this.enqueue(writes, [this.ledgerRow(userId, null, delta, input.reason, input.note, null, input.orderNo ?? null, now)]);
     // The ledger shows the credit at once where D1 answers; otherwise the alarm retries.
     await this.flush().catch(() => undefined);
-    return { ok: true, replayed: false, quota: state.balance, usedQuota: state.used };
+    return { ok: true, replayed: false, quota: state.balance, usedQuota: state.used, by: input.by ?? null };
   }
 
   async setTokenCap(userId: number, tokenId: number, remain: number | null): Promise<void> {

@@ -74,9 +74,12 @@ export interface CreditInput {
   /** How long the key is remembered; forever when left out (order numbers, codes). */
   keyTtlMs?: number;
   orderNo?: string | null;
+  /** Who made the credit (kept with the key): a repeat learns who made the first. */
+  by?: string;
 }
 
-export type CreditResult = (Balance & { ok: true; replayed: boolean }) | { ok: false; error: string };
+/** `replayed`: the key was credited before, by `by`; nothing changed now. */
+export type CreditResult = (Balance & { ok: true; replayed: boolean; by: string | null }) | { ok: false; error: string };
 
 /** The balance against the ledger, read in one consistent view (for reconciliation). */
 export type Audit = { ok: true; balance: number; ledgerInD1: number; pending: number } | { ok: false; error: string };

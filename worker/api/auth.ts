@@ -4,10 +4,12 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-types';
 import { ApiError } from '../lib/errors';
 import { hashPassword, verifyPassword } from '../lib/crypto';
-import { AnyObject, errors, json, jsonBody, router } from './openapi';
+import { ErrorSchema, errors, json, jsonBody, router } from './openapi';
+import { UserView } from './users';
 import { SESSION_COOKIE, SESSION_HOURS, currentUser, requireSession, sessionTokenOf, signSession, verifySession, type SessionUser } from './session';
 import { dbOf } from '../db/client';
 import { countAttempts, forgiveAttempt, isKnownLoginIp, rememberLoginIp, revokeSession, userForLogin } from '../db/logins';
+import { passwordHashOf, updateUser } from '../db/users';
 import { loadUserView } from './users';
 
 /** Attempts in a window after which each further one is slowed down. */
@@ -15,6 +17,9 @@ const SLOW_AFTER = 3;
 /** Attempts in a window past which the key is refused until the window ends. */
 const LOCK_AFTER = 8;
 const WINDOW_MS = 15 * 60_000;
+
+const LoginAnswer = z.object({ token: z.string().openapi({ description: 'A session JWT: send it as Authorization: Bearer' }), user: UserView }).openapi('LoginAnswer');
+const RenewedSession = z.object({ token: z.string() }).openapi('RenewedSession');
 
 const LoginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).openapi('Login');
 
@@ -43,7 +48,7 @@ export const authRoutes = router()
     createRoute({
       method: 'post', path: '/api/auth/login', tags: ['auth'], summary: 'Log in; answers a JWT and sets the session cookie',
       request: jsonBody(LoginBody),
-      responses: { 200: json(AnyObject), 400: errors[400], 401: errors[401], 429: json(AnyObject, 'Too many failed attempts') },
+      responses: { 200: json(LoginAnswer), 400: errors[400], 401: errors[401], 429: json(ErrorSchema, 'Too many attempts; Retry-After says when to try again') },
     }),
     async (c) => {
       const { username, password } = c.req.valid('json');
@@ -78,24 +83,24 @@ export const authRoutes = router()
     },
   )
   .openapi(
-    createRoute({ method: 'get', path: '/api/auth/me', tags: ['auth'], summary: 'The logged-in user', middleware: [requireSession] as const, responses: { 200: json(AnyObject), 401: errors[401] } }),
+    createRoute({ method: 'get', path: '/api/auth/me', tags: ['auth'], summary: 'The logged-in user', middleware: [requireSession] as const, responses: { 200: json(UserView), 401: errors[401] } }),
     async (c) => c.json(await loadUserView(c, currentUser(c).id), 200),
   )
   .openapi(
     createRoute({
       method: 'post', path: '/api/auth/password', tags: ['auth'], summary: 'Change your own password', middleware: [requireSession] as const,
       request: jsonBody(z.object({ current_password: z.string().min(1), new_password: z.string().min(8).max(128) })),
-      responses: { 200: json(AnyObject, 'Changed; other sessions end, and this one is renewed'), 400: errors[400], 401: errors[401] },
+      responses: { 200: json(RenewedSession, 'Changed; other sessions end, and this one is renewed'), 400: errors[400], 401: errors[401] },
     }),
     async (c) => {
       const me = currentUser(c);
       const body = c.req.valid('json');
-      const row = await c.env.DB.prepare('SELECT password_hash FROM users WHERE id = ?').bind(me.id).first<{ password_hash: string }>();
-      if (!row || !(await verifyPassword(body.current_password, row.password_hash))) {
+      const db = dbOf(c.env.DB);
+      const hash = await passwordHashOf(db, me.id);
+      if (!hash || !(await verifyPassword(body.current_password, hash))) {
         throw new ApiError(400, 'invalid_request', 'current_password: does not match');
       }
-      const now = Date.now();
-      await c.env.DB.prepare('UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?').bind(await hashPassword(body.new_password), now, now, me.id).run();
+      await updateUser(db, me.id, { passwordHash: await hashPassword(body.new_password) }, Date.now());
       return c.json({ token: await startSession(c, me) }, 200);
     },
   );

@@ -1,6 +1,8 @@
 import type { Env } from '../env';
 import { settingsOf } from '../env';
 import { hashPassword } from '../lib/crypto';
+import { dbOf } from '../db/client';
+import { ensureAdmin, userIdByName } from '../db/users';
 
 let ensured: Promise<void> | undefined;
 let done = false;
@@ -22,13 +24,7 @@ export async function ensureRootAdmin(env: Env): Promise<void> {
 
 async function createRoot(env: Env): Promise<void> {
   const { ADMIN_USERNAME, ADMIN_PASSWORD } = settingsOf(env);
-  const existing = await env.DB.prepare('SELECT id FROM users WHERE username = ?').bind(ADMIN_USERNAME).first();
-  if (existing) return;
-  const now = Date.now();
-  await env.DB.prepare(
-    `INSERT OR IGNORE INTO users (username, password_hash, role, "group", quota, used_quota, status, created_at, updated_at)
-     VALUES (?, ?, 'admin', 'default', 0, 0, 'enabled', ?, ?)`,
-  )
-    .bind(ADMIN_USERNAME, await hashPassword(ADMIN_PASSWORD), now, now)
-    .run();
+  const db = dbOf(env.DB);
+  if ((await userIdByName(db, ADMIN_USERNAME)) !== null) return;
+  await ensureAdmin(db, ADMIN_USERNAME, await hashPassword(ADMIN_PASSWORD), Date.now());
 }

@@ -6,164 +6,150 @@ import { notFound } from '../lib/errors';
 import { seal } from '../lib/crypto';
 import { settingsOf } from '../env';
 import { healthOf } from '../account/stub';
-import { channelLists, refreshChannels } from '../db/snapshots';
+import { refreshChannels } from '../db/snapshots';
+import { dbOf } from '../db/client';
+import { allChannels, channelById, deleteChannel, insertChannel, updateChannel, type ChannelChange, type ChannelRow } from '../db/channels';
 import { CHANNEL_TYPES } from '../relay/providers';
 import { testChannel } from '../relay/probe';
-import { AnyObject, IdParam, errors, json, jsonBody, router } from './openapi';
+import { IdParam, errors, json, jsonBody, router } from './openapi';
+import { GroupName, Iso, ModelName, isoOf, listOf } from './fields';
 import { adminOnly, requireAdmin, requireSession } from './session';
 
-interface ChannelRow {
-  id: number;
-  name: string;
-  type: string;
-  base_url: string;
-  key_count: number;
-  models: string;
-  model_mapping: string | null;
-  groups: string;
-  priority: number;
-  weight: number;
-  status: 'enabled' | 'disabled' | 'auto_disabled';
-  status_reason: string | null;
-  health_state: 'closed' | 'open' | 'half_open';
-  consecutive_failures: number;
-  last_error: string | null;
-  latency_ms: number | null;
-  created_at: number;
-  updated_at: number;
-}
+export const ChannelView = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    type: z.string(),
+    base_url: z.string(),
+    /** How many upstream keys the channel holds; the keys themselves are never shown. */
+    key_count: z.number().int(),
+    models: z.array(z.string()),
+    model_mapping: z.record(z.string(), z.string()).nullable(),
+    groups: z.array(z.string()),
+    priority: z.number().int(),
+    weight: z.number().int(),
+    status: z.enum(['enabled', 'disabled', 'auto_disabled']),
+    status_reason: z.string().nullable(),
+    health: z.object({
+      state: z.enum(['closed', 'open', 'half_open']),
+      consecutive_failures: z.number().int(),
+      last_error: z.string().nullable(),
+      latency_ms: z.number().nullable(),
+    }),
+    created_at: Iso,
+    updated_at: Iso,
+  })
+  .openapi('Channel');
+export type ChannelView = z.infer<typeof ChannelView>;
 
-const COLUMNS = `id, name, type, base_url, key_count, models, model_mapping, groups, priority, weight, status, status_reason,
-  health_state, consecutive_failures, last_error, latency_ms, created_at, updated_at`;
+export const ChannelTest = z.object({ ok: z.boolean(), latency_ms: z.number(), error: z.string().optional() }).openapi('ChannelTest');
 
-async function channelView(env: Env, r: ChannelRow) {
+/** A channel with the live circuit from its health object. */
+async function channelView(env: Env, r: ChannelRow): Promise<ChannelView> {
   const live = await healthOf(env, r.id).view(r.id);
-  const lists = channelLists(r);
   return {
-    id: r.id,
-    name: r.name,
-    type: r.type,
-    base_url: r.base_url,
-    key_count: r.key_count,
-    models: lists.models,
-    model_mapping: lists.modelMapping,
-    groups: lists.groups,
-    priority: r.priority,
-    weight: r.weight,
-    status: r.status,
-    status_reason: r.status_reason,
-    health: {
-      state: live.state,
-      consecutive_failures: live.consecutiveFailures,
-      last_error: live.lastError ?? r.last_error,
-      latency_ms: live.latencyMs ?? r.latency_ms,
-    },
-    created_at: new Date(r.created_at).toISOString(),
-    updated_at: new Date(r.updated_at).toISOString(),
+    id: r.id, name: r.name, type: r.type, base_url: r.baseUrl, key_count: r.keyCount, models: r.models, model_mapping: r.modelMapping ?? null,
+    groups: r.groups, priority: r.priority, weight: r.weight, status: r.status, status_reason: r.statusReason,
+    health: { state: live.state, consecutive_failures: live.consecutiveFailures, last_error: live.lastError ?? r.lastError, latency_ms: live.latencyMs ?? r.latencyMs },
+    created_at: isoOf(r.createdAt), updated_at: isoOf(r.updatedAt),
   };
 }
 
-export type ChannelView = Awaited<ReturnType<typeof channelView>>;
-
 /** Every channel with its status and live health, as `GET /api/channels` and the dashboard show them. */
 export async function listChannels(env: Env): Promise<ChannelView[]> {
-  const { results } = await env.DB.prepare(`SELECT ${COLUMNS} FROM channels ORDER BY priority DESC, id`).all<ChannelRow>();
-  return Promise.all(results.map((r) => channelView(env, r)));
+  const rows = await allChannels(dbOf(env.DB));
+  return Promise.all(rows.map((r) => channelView(env, r)));
 }
 
 const HttpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
-const Name = z.string().trim().min(1).max(128);
-const ModelName = z.string().trim().min(1).max(256);
 
-const ChannelFields = z.object({
-  name: Name,
+const ChannelFields = {
+  name: z.string().trim().min(1).max(128),
   type: z.enum(CHANNEL_TYPES),
   base_url: HttpUrl,
   keys: z.array(z.string().trim().min(1).max(4096)).min(1, 'give at least one key').max(1000),
   models: z.array(ModelName).min(1, 'give at least one model').max(2000),
   model_mapping: z.record(ModelName, ModelName).nullable(),
-  groups: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/)).min(1).max(100),
+  groups: z.array(GroupName).min(1).max(100),
   priority: z.number().int().min(-1_000_000).max(1_000_000),
   weight: z.number().int().min(0).max(1_000_000),
   status: z.enum(['enabled', 'disabled']),
-});
+};
 
-const CreateChannel = ChannelFields.partial({ model_mapping: true, groups: true, priority: true, weight: true, status: true });
-const PatchChannel = ChannelFields.partial().refine((v) => Object.keys(v).length > 0, { message: 'give at least one field to change' });
+const CreateChannel = z.object(ChannelFields).partial({ model_mapping: true, groups: true, priority: true, weight: true, status: true });
+const PatchChannel = z
+  .object(ChannelFields)
+  .partial()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one field to change' });
 
 async function loadRow(c: Context<AppEnv>, id: number): Promise<ChannelRow> {
-  const row = await c.env.DB.prepare(`SELECT ${COLUMNS} FROM channels WHERE id = ?`).bind(id).first<ChannelRow>();
+  const row = await channelById(dbOf(c.env.DB), id);
   if (!row) throw notFound('channel');
   return row;
+}
+
+const sealKeys = (c: Context<AppEnv>, keys: string[]) => seal(JSON.stringify(keys), settingsOf(c.env).ENCRYPTION_KEY);
+
+async function channelChange(c: Context<AppEnv>, b: z.infer<typeof PatchChannel>): Promise<{ change: ChannelChange; resetHealth: boolean }> {
+  const change: ChannelChange = {};
+  if (b.name !== undefined) change.name = b.name;
+  if (b.type !== undefined) change.type = b.type;
+  if (b.base_url !== undefined) change.baseUrl = b.base_url;
+  if (b.keys !== undefined) Object.assign(change, { keysSealed: await sealKeys(c, b.keys), keyCount: b.keys.length });
+  if (b.models !== undefined) change.models = b.models;
+  if (b.model_mapping !== undefined) change.modelMapping = b.model_mapping;
+  if (b.groups !== undefined) change.groups = b.groups;
+  if (b.priority !== undefined) change.priority = b.priority;
+  if (b.weight !== undefined) change.weight = b.weight;
+  // The operator's word clears an automatic disable and the circuit with it.
+  const resetHealth = b.status !== undefined || b.keys !== undefined;
+  if (b.status !== undefined) Object.assign(change, { status: b.status, statusReason: null });
+  if (resetHealth) Object.assign(change, { healthState: 'closed', openedAt: null, consecutiveFailures: 0 });
+  return { change, resetHealth };
 }
 
 export const channelRoutes = router();
 channelRoutes.use('/api/channels', requireSession, adminOnly);
 channelRoutes.use('/api/channels/*', requireSession, adminOnly);
-channelRoutes.use('/api/events', requireSession, adminOnly);
 
 channelRoutes
   .openapi(
-    createRoute({ method: 'post', path: '/api/channels', tags: ['channels'], summary: 'Add an upstream channel (admin); keys are sealed and never echoed', request: jsonBody(CreateChannel), responses: { 201: json(AnyObject), ...errors } }),
+    createRoute({ method: 'post', path: '/api/channels', tags: ['channels'], summary: 'Add an upstream channel (admin); keys are sealed and never echoed', request: jsonBody(CreateChannel), responses: { 201: json(ChannelView), ...errors } }),
     async (c) => {
       requireAdmin(c);
       const b = c.req.valid('json');
       const now = Date.now();
-      const sealed = await seal(JSON.stringify(b.keys), settingsOf(c.env).ENCRYPTION_KEY);
-      const row = await c.env.DB.prepare(
-        `INSERT INTO channels (name, type, base_url, keys_sealed, key_count, models, model_mapping, groups, priority, weight, status,
-           health_state, consecutive_failures, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'closed', 0, ?, ?) RETURNING ${COLUMNS}`,
-      )
-        .bind(b.name, b.type, b.base_url, sealed, b.keys.length, JSON.stringify(b.models), b.model_mapping ? JSON.stringify(b.model_mapping) : null,
-          JSON.stringify(b.groups ?? ['default']), b.priority ?? 0, b.weight ?? 1, b.status ?? 'enabled', now, now)
-        .first<ChannelRow>();
+      const row = await insertChannel(dbOf(c.env.DB), {
+        name: b.name, type: b.type, baseUrl: b.base_url, keysSealed: await sealKeys(c, b.keys), keyCount: b.keys.length, models: b.models,
+        modelMapping: b.model_mapping ?? null, groups: b.groups ?? ['default'], priority: b.priority ?? 0, weight: b.weight ?? 1, status: b.status ?? 'enabled',
+        healthState: 'closed', consecutiveFailures: 0, createdAt: now, updatedAt: now,
+      });
       await refreshChannels(c.env);
-      return c.json(await channelView(c.env, row!), 201);
+      return c.json(await channelView(c.env, row), 201);
     },
   )
   .openapi(
-    createRoute({ method: 'get', path: '/api/channels', tags: ['channels'], summary: 'Channels with status and health (admin)', responses: { 200: json(AnyObject), ...errors } }),
+    createRoute({ method: 'get', path: '/api/channels', tags: ['channels'], summary: 'Channels with status and health (admin)', responses: { 200: json(listOf(ChannelView)), ...errors } }),
     async (c) => {
       requireAdmin(c);
       return c.json({ items: await listChannels(c.env) }, 200);
     },
   )
   .openapi(
-    createRoute({ method: 'get', path: '/api/channels/{id}', tags: ['channels'], summary: 'One channel (admin)', request: { params: IdParam }, responses: { 200: json(AnyObject), ...errors } }),
+    createRoute({ method: 'get', path: '/api/channels/{id}', tags: ['channels'], summary: 'One channel (admin)', request: { params: IdParam }, responses: { 200: json(ChannelView), ...errors } }),
     async (c) => {
       requireAdmin(c);
       return c.json(await channelView(c.env, await loadRow(c, c.req.valid('param').id)), 200);
     },
   )
   .openapi(
-    createRoute({ method: 'patch', path: '/api/channels/{id}', tags: ['channels'], summary: 'Change a channel (admin)', request: { params: IdParam, ...jsonBody(PatchChannel) }, responses: { 200: json(AnyObject), ...errors } }),
+    createRoute({ method: 'patch', path: '/api/channels/{id}', tags: ['channels'], summary: 'Change a channel (admin)', request: { params: IdParam, ...jsonBody(PatchChannel) }, responses: { 200: json(ChannelView), ...errors } }),
     async (c) => {
       requireAdmin(c);
       const { id } = c.req.valid('param');
-      const b = c.req.valid('json');
       await loadRow(c, id);
-      const cols: Record<string, string | number | null> = {};
-      if (b.name !== undefined) cols.name = b.name;
-      if (b.type !== undefined) cols.type = b.type;
-      if (b.base_url !== undefined) cols.base_url = b.base_url;
-      if (b.keys !== undefined) {
-        cols.keys_sealed = await seal(JSON.stringify(b.keys), settingsOf(c.env).ENCRYPTION_KEY);
-        cols.key_count = b.keys.length;
-      }
-      if (b.models !== undefined) cols.models = JSON.stringify(b.models);
-      if (b.model_mapping !== undefined) cols.model_mapping = b.model_mapping ? JSON.stringify(b.model_mapping) : null;
-      if (b.groups !== undefined) cols.groups = JSON.stringify(b.groups);
-      if (b.priority !== undefined) cols.priority = b.priority;
-      if (b.weight !== undefined) cols.weight = b.weight;
-      // The operator's word clears an automatic disable and the circuit with it.
-      const resetHealth = b.status !== undefined || b.keys !== undefined;
-      if (b.status !== undefined) Object.assign(cols, { status: b.status, status_reason: null });
-      if (resetHealth) Object.assign(cols, { health_state: 'closed', opened_at: null, consecutive_failures: 0 });
-      const names = Object.keys(cols);
-      await c.env.DB.prepare(`UPDATE channels SET ${names.map((n) => `${n} = ?`).join(', ')}, updated_at = ? WHERE id = ?`)
-        .bind(...Object.values(cols), Date.now(), id)
-        .run();
+      const { change, resetHealth } = await channelChange(c, c.req.valid('json'));
+      await updateChannel(dbOf(c.env.DB), id, change, Date.now());
       if (resetHealth) await healthOf(c.env, id).reset(id);
       await refreshChannels(c.env);
       return c.json(await channelView(c.env, await loadRow(c, id)), 200);
@@ -175,7 +161,7 @@ channelRoutes
       requireAdmin(c);
       const { id } = c.req.valid('param');
       await loadRow(c, id);
-      await c.env.DB.prepare('DELETE FROM channels WHERE id = ?').bind(id).run();
+      await deleteChannel(dbOf(c.env.DB), id);
       await refreshChannels(c.env);
       return c.body(null, 204);
     },
@@ -184,7 +170,7 @@ channelRoutes
     createRoute({
       method: 'post', path: '/api/channels/{id}/test', tags: ['channels'], summary: 'Make a real call through the channel (admin)',
       request: { params: IdParam, body: { content: { 'application/json': { schema: z.object({ model: ModelName.optional() }) } }, required: false } },
-      responses: { 200: json(AnyObject), ...errors },
+      responses: { 200: json(ChannelTest), ...errors },
     }),
     async (c) => {
       requireAdmin(c);
@@ -200,18 +186,4 @@ channelRoutes
       if (!channel) throw notFound('channel');
       return c.json(await testChannel(c.env, channel, model), 200);
     },
-  )
-  .openapi(
-    createRoute({
-      method: 'get', path: '/api/events', tags: ['channels'], summary: 'Operator events: circuit changes, auto-disables, reconciliation findings (admin)',
-      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), subject: z.string().max(64).optional() }) },
-      responses: { 200: json(AnyObject), ...errors },
-    }),
-    async (c) => {
-      requireAdmin(c);
-      const { limit, subject } = c.req.valid('query');
-      const { results } = await c.env.DB.prepare('SELECT * FROM events WHERE (?1 IS NULL OR subject = ?1) ORDER BY id DESC LIMIT ?2').bind(subject ?? null, limit).all();
-      return c.json({ items: results }, 200);
-    },
   );
-

@@ -1,25 +1,52 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-types';
 import type { Context } from 'hono';
-import { AnyObject, TimeInput, errors, json, router, toMs } from './openapi';
+import { dbOf } from '../db/client';
+import { logsPage, type LogEntry } from '../db/logs';
+import { errors, json, router, TimeInput, toMs } from './openapi';
+import { Cursor, Iso, Limit, isoOf, pageOf } from './fields';
 import { currentUser, requireSession } from './session';
-import { IP_FIRST_SEEN_COLUMN, IP_FIRST_SEEN_JOIN } from '../db/queries';
-import type { LogRow } from '../account/types';
 
-/** A log row as D1 answers it: the relay's row with SQLite's 0/1 for booleans, plus the joins. */
-export type LogDbRow = { [K in keyof LogRow]: LogRow[K] extends boolean ? number : LogRow[K] } & {
-  id: number;
-  token_name: string | null;
-  ip_first_seen: number;
-};
+export const LogView = z
+  .object({
+    id: z.number().int(),
+    created_at: Iso,
+    request_id: z.string(),
+    user_id: z.number().int(),
+    token_id: z.number().int().nullable(),
+    token_name: z.string().nullable(),
+    channel_id: z.number().int().nullable(),
+    model: z.string(),
+    endpoint: z.string(),
+    is_stream: z.boolean(),
+    prompt_tokens: z.number().int(),
+    completion_tokens: z.number().int(),
+    cached_tokens: z.number().int(),
+    /** The tokens were counted by the relay (the upstream reported none, or the stream ended early). */
+    usage_counted: z.boolean(),
+    quota: z.number().int(),
+    /** The charge was capped at what the account still held. */
+    capped: z.boolean(),
+    model_ratio: z.number().nullable(),
+    completion_ratio: z.number().nullable(),
+    group_ratio: z.number().nullable(),
+    ip: z.string().nullable(),
+    /** This row is the key's first request from this IP. */
+    ip_first_seen: z.boolean(),
+    status: z.number().int(),
+    error_code: z.string().nullable(),
+    latency_ms: z.number().int(),
+    attempts: z.number().int(),
+  })
+  .openapi('LogRow');
+export type LogView = z.infer<typeof LogView>;
 
-const logView = (r: LogDbRow) => ({
-  ...r,
-  created_at: new Date(r.created_at).toISOString(),
-  is_stream: r.is_stream === 1,
-  usage_counted: r.usage_counted === 1,
-  capped: r.capped === 1,
-  ip_first_seen: r.ip_first_seen === 1,
+export const logView = (r: LogEntry): LogView => ({
+  id: r.id, created_at: isoOf(r.createdAt), request_id: r.requestId, user_id: r.userId, token_id: r.tokenId, token_name: r.tokenName,
+  channel_id: r.channelId, model: r.model, endpoint: r.endpoint, is_stream: r.isStream, prompt_tokens: r.promptTokens,
+  completion_tokens: r.completionTokens, cached_tokens: r.cachedTokens, usage_counted: r.usageCounted, quota: r.quota, capped: r.capped,
+  model_ratio: r.modelRatio, completion_ratio: r.completionRatio, group_ratio: r.groupRatio, ip: r.ip, ip_first_seen: r.ipFirstSeen,
+  status: r.status, error_code: r.errorCode, latency_ms: r.latencyMs, attempts: r.attempts,
 });
 
 /** A customer's view is always their own: the filter is forced to their id. */
@@ -36,8 +63,8 @@ const LogQuery = z.object({
   status: z.coerce.number().int().optional(),
   from: TimeInput.optional(),
   to: TimeInput.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.coerce.number().int().positive().optional(),
+  limit: Limit(500, 50),
+  cursor: Cursor,
 });
 
 export const logRoutes = router();
@@ -45,22 +72,16 @@ logRoutes.use('/api/logs', requireSession);
 logRoutes.use('/api/logs/*', requireSession);
 
 logRoutes.openapi(
-  createRoute({ method: 'get', path: '/api/logs', tags: ['logs'], summary: 'Request logs, newest first; cursor pagination', request: { query: LogQuery }, responses: { 200: json(AnyObject), ...errors } }),
+  createRoute({
+    method: 'get', path: '/api/logs', tags: ['logs'], summary: 'Request logs, newest first; `from` and `to` are inclusive; cursor pagination',
+    request: { query: LogQuery }, responses: { 200: json(pageOf(LogView)), ...errors },
+  }),
   async (c) => {
     const q = c.req.valid('query');
-    const userId = scopedUserId(c, q.user_id);
-    const { results } = await c.env.DB.prepare(
-      `SELECT l.*, t.name AS token_name, ${IP_FIRST_SEEN_COLUMN}
-         FROM logs l LEFT JOIN tokens t ON t.id = l.token_id ${IP_FIRST_SEEN_JOIN}
-        WHERE (?1 IS NULL OR l.user_id = ?1) AND (?2 IS NULL OR l.token_id = ?2) AND (?3 IS NULL OR l.model = ?3)
-          AND (?4 IS NULL OR l.ip = ?4) AND (?5 IS NULL OR l.created_at >= ?5) AND (?6 IS NULL OR l.created_at <= ?6)
-          AND (?7 IS NULL OR l.id < ?7) AND (?8 IS NULL OR l.status = ?8)
-        ORDER BY l.id DESC LIMIT ?9`,
-    )
-      .bind(userId, q.token_id ?? null, q.model ?? null, q.ip ?? null, q.from !== undefined ? toMs(q.from) : null, q.to !== undefined ? toMs(q.to) : null, q.cursor ?? null, q.status ?? null, q.limit + 1)
-      .all<LogDbRow>();
-    const page = results.slice(0, q.limit);
-    const next = results.length > q.limit ? String(page[page.length - 1].id) : null;
-    return c.json({ items: page.map(logView), next_cursor: next }, 200);
+    const { items, next } = await logsPage(dbOf(c.env.DB), {
+      userId: scopedUserId(c, q.user_id), tokenId: q.token_id, model: q.model, ip: q.ip, status: q.status,
+      fromMs: q.from !== undefined ? toMs(q.from) : undefined, toMs: q.to !== undefined ? toMs(q.to) : undefined, cursor: q.cursor, limit: q.limit,
+    });
+    return c.json({ items: items.map(logView), next_cursor: next === null ? null : String(next) }, 200);
   },
 );

@@ -1,6 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { JOB_NAMES, runJobs } from '../maintenance';
-import { AnyObject, errors, json, router } from './openapi';
+import { dbOf } from '../db/client';
+import { recentRuns } from '../db/runs';
+import { errors, json, router } from './openapi';
+import { Iso, Limit, isoOf, isoOrNull, listOf } from './fields';
 import { adminOnly, requireAdmin, requireSession } from './session';
 
 const RunBody = z
@@ -11,6 +14,19 @@ const RunBody = z
   })
   .strict();
 
+const Outcome = z.enum(['running', 'ok', 'partial', 'error']);
+
+export const RunReportView = z
+  .object({ job: z.string(), run_id: z.number().int(), rows: z.number().int(), more: z.boolean(), outcome: Outcome, error: z.string().optional(), details: z.record(z.string(), z.unknown()).optional() })
+  .openapi('RunReport');
+
+export const RunView = z
+  .object({
+    id: z.number().int(), job: z.string(), trigger: z.string(), started_at: Iso, finished_at: Iso.nullable(), rows: z.number().int(),
+    outcome: Outcome, error: z.string().nullable(), details: z.unknown().nullable(),
+  })
+  .openapi('MaintenanceRun');
+
 export const maintenanceRoutes = router();
 maintenanceRoutes.use('/api/maintenance/*', requireSession, adminOnly);
 
@@ -19,7 +35,7 @@ maintenanceRoutes
     createRoute({
       method: 'post', path: '/api/maintenance/run', tags: ['maintenance'], summary: 'Run maintenance jobs now (admin): all, or those named',
       request: { body: { content: { 'application/json': { schema: RunBody } }, required: false } },
-      responses: { 200: json(AnyObject), ...errors },
+      responses: { 200: json(z.object({ runs: z.array(RunReportView) })), ...errors },
     }),
     async (c) => {
       requireAdmin(c);
@@ -37,19 +53,16 @@ maintenanceRoutes
   .openapi(
     createRoute({
       method: 'get', path: '/api/maintenance/runs', tags: ['maintenance'], summary: 'Past runs, newest first (admin)',
-      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
-      responses: { 200: json(AnyObject), ...errors },
+      request: { query: z.object({ limit: Limit(500, 100) }) },
+      responses: { 200: json(listOf(RunView)), ...errors },
     }),
     async (c) => {
       requireAdmin(c);
-      const { results } = await c.env.DB.prepare('SELECT * FROM maintenance_runs ORDER BY id DESC LIMIT ?').bind(c.req.valid('query').limit).all<{ details: string | null; started_at: number; finished_at: number | null }>();
-      return c.json({
-        items: results.map((r) => ({
-          ...r,
-          started_at: new Date(r.started_at).toISOString(),
-          finished_at: r.finished_at === null ? null : new Date(r.finished_at).toISOString(),
-          details: r.details ? (JSON.parse(r.details) as unknown) : null,
-        })),
-      }, 200);
+      const rows = await recentRuns(dbOf(c.env.DB), c.req.valid('query').limit);
+      const items = rows.map((r) => ({
+        id: r.id, job: r.job, trigger: r.trigger, started_at: isoOf(r.startedAt), finished_at: isoOrNull(r.finishedAt), rows: r.rows,
+        outcome: r.outcome, error: r.error, details: r.details ?? null,
+      }));
+      return c.json({ items }, 200);
     },
   );

@@ -19,7 +19,6 @@ export const ErrorSchema = z
   .object({ error: z.object({ message: z.string(), type: z.string(), code: z.string() }) })
   .openapi('Error');
 
-export const AnyObject = z.looseObject({});
 
 export function json<T extends z.ZodType>(schema: T, description = 'OK') {
   return { description, content: { 'application/json': { schema } } };

@@ -1,49 +1,98 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Env } from '../env';
-import { AnyObject, errors, json, jsonBody, router } from './openapi';
+import { errors, json, jsonBody, router } from './openapi';
+import { dbOf, runBatch } from '../db/client';
+import { allOptions, setOption } from '../db/options';
+import { GroupName } from './fields';
 import { requireAdmin, requireSession } from './session';
 
+const Fraction = z.number().min(0).max(0.95);
+const Money = z.number().positive().max(1e9);
+
+const TopupOptions = z.object({
+  /** The currency orders are priced in. */
+  currency: z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code'),
+  /** How much of `currency` one US dollar of balance costs. */
+  price_per_usd: Money,
+  min_amount: Money,
+  tiers: z.array(z.object({ min_amount: Money, discount: Fraction })).max(20),
+  enterprise: z.object({
+    group: GroupName,
+    min_total_topup: Money,
+    min_daily_spend: Money,
+    window_days: z.number().int().min(1).max(365),
+    discount: Fraction,
+  }),
+  /** Unpaid orders expire after this long (in the maintenance window). */
+  order_expiry_minutes: z.number().int().min(5).max(7 * 24 * 60),
+});
+export type TopupOptions = z.infer<typeof TopupOptions>;
+
+export const OptionsView = z
+  .object({
+    site_name: z.string(),
+    /** Yuan per US dollar, for showing amounts in CNY. */
+    usd_to_cny: z.number(),
+    /** The currency shown to someone who has not picked one. */
+    default_currency: z.enum(['USD', 'CNY']),
+    topup: TopupOptions,
+  })
+  .openapi('Options');
+
 /** Operator settings kept in the D1 `options` table, one JSON value per key. */
-export interface SiteOptions {
-  site_name: string;
-  /** Yuan per US dollar, for showing amounts in CNY. */
-  usd_to_cny: number;
-  /** The currency shown to someone who has not picked one. */
-  default_currency: 'USD' | 'CNY';
-}
+export type SiteOptions = z.infer<typeof OptionsView>;
 
-export const DEFAULT_OPTIONS: SiteOptions = { site_name: 'LLM Relay', usd_to_cny: 7.2, default_currency: 'USD' };
+export const DEFAULT_OPTIONS: SiteOptions = {
+  site_name: 'LLM Relay',
+  usd_to_cny: 7.2,
+  default_currency: 'USD',
+  topup: {
+    currency: 'CNY',
+    price_per_usd: 7.3,
+    min_amount: 10,
+    tiers: [{ min_amount: 500, discount: 0.03 }, { min_amount: 1000, discount: 0.05 }],
+    enterprise: { group: 'enterprise', min_total_topup: 3000, min_daily_spend: 100, window_days: 30, discount: 0.08 },
+    order_expiry_minutes: 120,
+  },
+};
 
+const TopupChange = TopupOptions.extend({ enterprise: TopupOptions.shape.enterprise.partial().strict() }).partial().strict();
+type TopupChange = z.infer<typeof TopupChange>;
+
+/** A change: any top-level field; `topup` and its `enterprise` merge field by field. */
 const OptionsInput = z
   .object({
     site_name: z.string().trim().min(1).max(64),
     usd_to_cny: z.number().positive().max(1000),
     default_currency: z.enum(['USD', 'CNY']),
+    topup: TopupChange,
   })
   .partial()
   .strict()
-  .refine((v) => Object.keys(v).length > 0, { message: 'give at least one of site_name, usd_to_cny, default_currency' });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one of site_name, usd_to_cny, default_currency, topup' });
 
-const OptionsView = z.object({ site_name: z.string(), usd_to_cny: z.number(), default_currency: z.enum(['USD', 'CNY']) });
-const partialView = OptionsView.partial();
+/** A stored value if it has the schema's shape, else the default. */
+function storedOr<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : fallback;
+}
+
+/** A partial top-up setting over a whole one (enterprise merged field by field). */
+function mergeTopup(base: TopupOptions, change: TopupChange): TopupOptions {
+  const merged = { ...base, ...change, enterprise: { ...base.enterprise, ...change.enterprise } };
+  return { ...merged, tiers: [...merged.tiers].sort((a, b) => a.min_amount - b.min_amount) };
+}
 
 /** The operator's settings merged over the defaults; a stored value of the wrong shape is ignored. */
 export async function loadOptions(env: Env): Promise<SiteOptions> {
-  const { results } = await env.DB.prepare('SELECT key, value FROM options').all<{ key: string; value: string }>();
-  const raw: Record<string, unknown> = {};
-  for (const r of results) {
-    try {
-      raw[r.key] = JSON.parse(r.value) as unknown;
-    } catch {
-      // not JSON: ignore
-    }
-  }
-  const stored: Partial<SiteOptions> = {};
-  for (const key of Object.keys(DEFAULT_OPTIONS) as (keyof SiteOptions)[]) {
-    const one = partialView.safeParse({ [key]: raw[key] });
-    if (one.success && one.data[key] !== undefined) Object.assign(stored, { [key]: one.data[key] });
-  }
-  return { ...DEFAULT_OPTIONS, ...stored };
+  const raw = await allOptions(dbOf(env.DB));
+  const d = DEFAULT_OPTIONS;
+  return {
+    site_name: storedOr(OptionsView.shape.site_name, raw.site_name, d.site_name),
+    usd_to_cny: storedOr(OptionsView.shape.usd_to_cny, raw.usd_to_cny, d.usd_to_cny),
+    default_currency: storedOr(OptionsView.shape.default_currency, raw.default_currency, d.default_currency),
+    topup: mergeTopup(d.topup, storedOr(TopupChange, raw.topup, {})),
+  };
 }
 
 export const optionRoutes = router();
@@ -51,22 +100,22 @@ optionRoutes.use('/api/options', requireSession);
 
 optionRoutes
   .openapi(
-    createRoute({ method: 'get', path: '/api/options', tags: ['options'], summary: 'Site settings: name, USD to CNY rate, default currency', responses: { 200: json(AnyObject), ...errors } }),
+    createRoute({ method: 'get', path: '/api/options', tags: ['options'], summary: 'Site settings: name, USD to CNY rate, default currency, top-up', responses: { 200: json(OptionsView), ...errors } }),
     async (c) => c.json(await loadOptions(c.env), 200),
   )
   .openapi(
-    createRoute({ method: 'put', path: '/api/options', tags: ['options'], summary: 'Change site settings (admin); answers all of them', request: jsonBody(OptionsInput), responses: { 200: json(AnyObject), ...errors } }),
+    createRoute({
+      method: 'put', path: '/api/options', tags: ['options'], summary: 'Change site settings (admin); `topup` merges with what is set; answers all of them',
+      request: jsonBody(OptionsInput), responses: { 200: json(OptionsView), ...errors },
+    }),
     async (c) => {
       requireAdmin(c);
       const body = c.req.valid('json');
       const now = Date.now();
-      const statements = Object.entries(body)
-        .filter(([, v]) => v !== undefined)
-        .map(([key, value]) =>
-          c.env.DB.prepare('INSERT INTO options (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
-            .bind(key, JSON.stringify(value), now),
-        );
-      await c.env.DB.batch(statements);
+      const db = dbOf(c.env.DB);
+      const current = await loadOptions(c.env);
+      const values: Partial<SiteOptions> = { ...body, topup: body.topup ? mergeTopup(current.topup, body.topup) : undefined };
+      await runBatch(db, Object.entries(values).filter(([, v]) => v !== undefined).map(([key, value]) => setOption(db, key, value, now)));
       return c.json(await loadOptions(c.env), 200);
     },
   );

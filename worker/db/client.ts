@@ -27,3 +27,12 @@ export async function runBatch(db: Db, statements: Statement[]): Promise<void> {
   const [first, ...rest] = statements;
   await db.batch([first, ...rest]);
 }
+
+/** Whether an error (or what it wraps: drizzle wraps D1's) is a UNIQUE constraint failure. */
+export function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    if (e instanceof Error && e.message.includes('UNIQUE constraint failed')) return true;
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return false;
+}

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { ledger } from './schema';
 
@@ -22,5 +22,14 @@ export async function ledgerPage(db: Db, userId: number, limit: number, cursor: 
 /** The sum of a user's ledger deltas in D1. */
 export async function ledgerSum(db: Db, userId: number): Promise<number> {
   const [row] = await db.select({ sum: sql<number>`COALESCE(SUM(${ledger.delta}), 0)` }).from(ledger).where(eq(ledger.userId, userId));
+  return row?.sum ?? 0;
+}
+
+/** Units a user was charged since `since` (their spending). */
+export async function chargedSince(db: Db, userId: number, since: number): Promise<number> {
+  const [row] = await db
+    .select({ sum: sql<number>`COALESCE(-SUM(${ledger.delta}), 0)` })
+    .from(ledger)
+    .where(and(eq(ledger.userId, userId), eq(ledger.reason, 'charge'), gte(ledger.createdAt, since)));
   return row?.sum ?? 0;
 }

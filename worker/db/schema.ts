@@ -239,3 +239,55 @@ export const options = sqliteTable('options', {
   value: text('value').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/**
+ * Top-up orders. Amounts are decimal strings in the order's currency (exact, at most two places);
+ * `credit` is the units the order buys. An order is credited once, by its number, through the
+ * user's account object; `completed_by` says whether the gateway's notice or an operator did it.
+ */
+export const orders = sqliteTable(
+  'orders',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orderNo: text('order_no').notNull(),
+    userId: integer('user_id').notNull(),
+    amount: text('amount').notNull(),
+    payAmount: text('pay_amount').notNull(),
+    currency: text('currency').notNull(),
+    /** The discount applied, as a decimal fraction ("0.05"). */
+    discount: text('discount').notNull(),
+    credit: integer('credit').notNull(),
+    method: text('method', { enum: ['stripe', 'epay'] }).notNull(),
+    payType: text('pay_type'),
+    status: text('status', { enum: ['pending', 'paid', 'expired', 'failed'] }).notNull(),
+    payUrl: text('pay_url'),
+    providerRef: text('provider_ref'),
+    completedBy: text('completed_by', { enum: ['provider', 'manual'] }),
+    /** The operator who completed it by hand, and why. */
+    completedByUser: integer('completed_by_user'),
+    note: text('note'),
+    createdAt: integer('created_at').notNull(),
+    paidAt: integer('paid_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('orders_no').on(t.orderNo), index('orders_user').on(t.userId, t.id), index('orders_status').on(t.status, t.createdAt)],
+);
+
+/** Redemption codes: stored as SHA-256, shown once when made; a code credits once. */
+export const redemptionCodes = sqliteTable(
+  'redemption_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    codeHash: text('code_hash').notNull(),
+    /** The first characters, to tell codes apart in lists. */
+    codePrefix: text('code_prefix').notNull(),
+    name: text('name'),
+    quota: integer('quota').notNull(),
+    createdBy: integer('created_by'),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at'),
+    usedBy: integer('used_by'),
+    usedAt: integer('used_at'),
+  },
+  (t) => [uniqueIndex('redemption_codes_hash').on(t.codeHash)],
+);

@@ -5,6 +5,10 @@
 import type { Env } from '../env';
 import type { ModelPrice } from '../billing/charge';
 import { TtlCache } from '../lib/ttl-cache';
+import { dbOf } from './client';
+import { allChannels } from './channels';
+import { allPrices } from './pricing';
+import { tokenRecordByHash } from './tokens';
 
 export interface TokenRecord {
   id: number;
@@ -63,44 +67,9 @@ const tokenKvKey = (hash: string) => `tok:${hash}`;
 const CHANNELS_KEY = 'snap:channels';
 const PRICING_KEY = 'snap:pricing';
 
-interface TokenRow {
-  id: number;
-  user_id: number;
-  key_hash: string;
-  status: TokenRecord['status'];
-  user_status: TokenRecord['userStatus'];
-  expires_at: number | null;
-  models: string | null;
-  allow_ips: string | null;
-  rpm_limit: number | null;
-  tpm_limit: number | null;
-  max_concurrency: number | null;
-  group: string;
-}
-
 async function loadTokenFromDb(env: Env, hash: string): Promise<TokenRecord | null> {
-  const row = await env.DB.prepare(
-    `SELECT t.id, t.user_id, t.key_hash, t.status, u.status AS user_status, t.expires_at, t.models, t.allow_ips,
-            t.rpm_limit, t.tpm_limit, t.max_concurrency, COALESCE(t."group", u."group") AS "group"
-       FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.key_hash = ?`,
-  )
-    .bind(hash)
-    .first<TokenRow>();
-  if (!row) return null;
-  return {
-    id: row.id,
-    userId: row.user_id,
-    keyHash: row.key_hash,
-    status: row.status,
-    userStatus: row.user_status,
-    expiresAt: row.expires_at,
-    models: row.models ? (JSON.parse(row.models) as string[] | null) : null,
-    allowIps: row.allow_ips ? (JSON.parse(row.allow_ips) as string[] | null) : null,
-    rpmLimit: row.rpm_limit,
-    tpmLimit: row.tpm_limit,
-    maxConcurrency: row.max_concurrency,
-    group: row.group,
-  };
+  const row = await tokenRecordByHash(dbOf(env.DB), hash);
+  return row ? { ...row, models: row.models ?? null, allowIps: row.allowIps ?? null } : null;
 }
 
 /** The token for a key hash, or null for an unknown key. D1 is read only on a cold miss. */
@@ -132,50 +101,12 @@ export async function forgetTokens(env: Env, hashes: string[]): Promise<void> {
   await Promise.all(hashes.map((h) => env.KV.delete(tokenKvKey(h))));
 }
 
-interface ChannelRow {
-  id: number;
-  name: string;
-  type: string;
-  base_url: string;
-  keys_sealed: string;
-  key_count: number;
-  models: string;
-  model_mapping: string | null;
-  groups: string;
-  priority: number;
-  weight: number;
-  status: ChannelRecord['status'];
-  health_state: CircuitState;
-  opened_at: number | null;
-}
-
-/** The JSON columns of a channel row, parsed. */
-export function channelLists(r: { models: string; model_mapping: string | null; groups: string }) {
-  return {
-    models: JSON.parse(r.models) as string[],
-    modelMapping: r.model_mapping ? (JSON.parse(r.model_mapping) as Record<string, string> | null) : null,
-    groups: JSON.parse(r.groups) as string[],
-  };
-}
-
 async function loadChannelsFromDb(env: Env): Promise<ChannelRecord[]> {
-  const { results } = await env.DB.prepare(
-    `SELECT id, name, type, base_url, keys_sealed, key_count, models, model_mapping, groups, priority, weight, status,
-            health_state, opened_at
-       FROM channels ORDER BY priority DESC, id`,
-  ).all<ChannelRow>();
-  return results.map((r) => ({
-    id: r.id,
-    name: r.name,
-    type: r.type,
-    baseUrl: r.base_url,
-    keysSealed: r.keys_sealed,
-    keyCount: r.key_count,
-    ...channelLists(r),
-    priority: r.priority,
-    weight: r.weight,
-    status: r.status,
-    health: { state: r.health_state, openedAt: r.opened_at },
+  const rows = await allChannels(dbOf(env.DB));
+  return rows.map((r) => ({
+    id: r.id, name: r.name, type: r.type, baseUrl: r.baseUrl, keysSealed: r.keysSealed, keyCount: r.keyCount, models: r.models,
+    modelMapping: r.modelMapping ?? null, groups: r.groups, priority: r.priority, weight: r.weight, status: r.status,
+    health: { state: r.healthState, openedAt: r.openedAt },
   }));
 }
 
@@ -206,42 +137,17 @@ export function noteChannelHealth(channelId: number, health: ChannelRecord['heal
   if (status) channel.status = status;
 }
 
-interface PriceRow {
-  model: string;
-  model_ratio: number | null;
-  completion_ratio: number | null;
-  cache_ratio: number | null;
-  price_per_call: number | null;
-  max_output_tokens: number | null;
-}
-
-interface GroupRow {
-  name: string;
-  ratio: number;
-  rpm_limit: number | null;
-  tpm_limit: number | null;
-}
-
 export async function loadPricingFromDb(env: Env): Promise<PricingSnapshot> {
-  const [prices, groupRows] = await env.DB.batch<PriceRow | GroupRow>([
-    env.DB.prepare('SELECT model, model_ratio, completion_ratio, cache_ratio, price_per_call, max_output_tokens FROM model_prices ORDER BY model'),
-    env.DB.prepare('SELECT name, ratio, rpm_limit, tpm_limit FROM groups ORDER BY name'),
-  ]);
+  const { models: priceRows, groups: groupRows } = await allPrices(dbOf(env.DB));
   const models: Record<string, ModelPrice> = {};
-  for (const r of prices.results as PriceRow[]) {
+  for (const r of priceRows) {
     models[r.model] = {
-      model: r.model,
-      modelRatio: r.model_ratio,
-      completionRatio: r.completion_ratio,
-      cacheRatio: r.cache_ratio,
-      pricePerCall: r.price_per_call,
-      maxOutputTokens: r.max_output_tokens,
+      model: r.model, modelRatio: r.modelRatio, completionRatio: r.completionRatio, cacheRatio: r.cacheRatio,
+      pricePerCall: r.pricePerCall, maxOutputTokens: r.maxOutputTokens,
     };
   }
   const groupsOut: Record<string, GroupRecord> = {};
-  for (const g of groupRows.results as GroupRow[]) {
-    groupsOut[g.name] = { ratio: g.ratio, rpmLimit: g.rpm_limit, tpmLimit: g.tpm_limit };
-  }
+  for (const g of groupRows) groupsOut[g.name] = { ratio: g.ratio, rpmLimit: g.rpmLimit, tpmLimit: g.tpmLimit };
   return { models, groups: groupsOut };
 }
 

@@ -2,6 +2,8 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
 import { refreshChannels } from '../db/snapshots';
 import { recordEvent } from '../db/events';
+import { dbOf, runBatch, type Statement } from '../db/client';
+import { mirrorHealth } from '../db/channels';
 import type { HealthReport, HealthView } from './types';
 
 interface HealthState extends HealthView {
@@ -89,24 +91,17 @@ export class ChannelHealth extends DurableObject<Env> {
   }
 
   private async publish(h: HealthState, before: string, disabled: boolean, enabled: boolean): Promise<void> {
-    const db = this.env.DB;
+    const db = dbOf(this.env.DB);
     const now = Date.now();
-    const statements = [
-      db
-        .prepare(
-          `UPDATE channels SET health_state = ?, opened_at = ?, consecutive_failures = ?, last_error = ?, latency_ms = ?, updated_at = ?,
-             status = CASE WHEN ? THEN 'auto_disabled' WHEN ? AND status = 'auto_disabled' THEN 'enabled' ELSE status END,
-             status_reason = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE status_reason END
-           WHERE id = ?`,
-        )
-        .bind(h.state, h.openedAt, h.consecutiveFailures, h.lastError, h.latencyMs, now, disabled ? 1 : 0, enabled ? 1 : 0, disabled ? 1 : 0, h.lastError, enabled ? 1 : 0, h.channelId),
-    ];
-    if (before !== h.state) statements.push(recordEvent(db, `circuit_${h.state}`, `channel:${h.channelId}`, `circuit ${before} -> ${h.state}`, { error: h.lastError }));
-    if (disabled) statements.push(recordEvent(db, 'channel_auto_disabled', `channel:${h.channelId}`, `auto-disabled: ${h.lastError}`, null));
-    if (enabled) statements.push(recordEvent(db, 'channel_auto_enabled', `channel:${h.channelId}`, 're-enabled after a successful call', null));
-    await db.batch(statements);
+    const subject = `channel:${h.channelId}`;
+    const statements: Statement[] = [mirrorHealth(db, h.channelId, { ...h, disabled, enabled }, now)];
+    if (before !== h.state) statements.push(recordEvent(db, `circuit_${h.state}`, subject, `circuit ${before} -> ${h.state}`, { error: h.lastError }, now));
+    if (disabled) statements.push(recordEvent(db, 'channel_auto_disabled', subject, `auto-disabled: ${h.lastError}`, null, now));
+    if (enabled) statements.push(recordEvent(db, 'channel_auto_enabled', subject, 're-enabled after a successful call', null, now));
+    await runBatch(db, statements);
     await refreshChannels(this.env);
   }
+
 }
 
 function toView(h: HealthState): HealthView {

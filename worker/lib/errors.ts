@@ -19,6 +19,11 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'too_many_attempts'
+  | 'payment_method_unavailable'
+  | 'invalid_code'
+  | 'code_used'
+  | 'signup_closed'
+  | 'email_unverified'
   | 'internal_error';
 
 const typeOf: Partial<Record<ErrorCode, string>> = {

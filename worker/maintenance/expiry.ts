@@ -1,6 +1,8 @@
 import { forgetTokens } from '../db/snapshots';
 import { accountOf } from '../account/stub';
 import type { Job } from './types';
+import { dbOf } from '../db/client';
+import { expireDueTokens } from '../db/tokens';
 
 const CHUNK = 200;
 
@@ -10,14 +12,10 @@ export const expiry: Job = {
   async run({ env, now, budget }) {
     let rows = 0;
     for (let chunk = 0; chunk < budget; chunk++) {
-      const { results } = await env.DB.prepare(
-        "UPDATE tokens SET status = 'expired', updated_at = ?1 WHERE id IN (SELECT id FROM tokens WHERE status = 'enabled' AND expires_at IS NOT NULL AND expires_at <= ?1 LIMIT ?2) RETURNING id, user_id, key_hash, expires_at",
-      )
-        .bind(now, CHUNK)
-        .all<{ id: number; user_id: number; key_hash: string; expires_at: number }>();
+      const results = await expireDueTokens(dbOf(env.DB), now, CHUNK);
       if (results.length === 0) return { rows, more: false };
-      await Promise.all(results.map((t) => accountOf(env, t.user_id).syncToken(t.user_id, t.id, { status: 'expired', keyHash: t.key_hash, expiresAt: t.expires_at })));
-      await forgetTokens(env, results.map((t) => t.key_hash));
+      await Promise.all(results.map((t) => accountOf(env, t.userId).syncToken(t.userId, t.id, { status: 'expired', keyHash: t.keyHash, expiresAt: t.expiresAt })));
+      await forgetTokens(env, results.map((t) => t.keyHash));
       rows += results.length;
     }
     return { rows, more: true };

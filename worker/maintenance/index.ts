@@ -2,13 +2,17 @@ import type { Env } from '../env';
 import { settingsOf } from '../env';
 import { expiry } from './expiry';
 import { optimize } from './optimize';
+import { orders } from './orders';
+import { promotions } from './promotions';
 import { probes } from './probes';
 import { reconcile } from './reconcile';
 import { retention } from './retention';
 import type { Job, JobResult } from './types';
+import { dbOf } from '../db/client';
+import { finishRun, startRun } from '../db/runs';
 
 /** Every job, in the order a full run takes them. Adding a job is one file and one line here. */
-export const JOBS: Job[] = [expiry, retention, reconcile, probes, optimize];
+export const JOBS: Job[] = [expiry, orders, retention, reconcile, promotions, probes, optimize];
 export const JOB_NAMES = JOBS.map((j) => j.name) as [string, ...string[]];
 
 export interface RunReport extends JobResult {
@@ -21,13 +25,11 @@ export interface RunReport extends JobResult {
 /** Runs the named jobs one after another, recording each run with its outcome. */
 export async function runJobs(env: Env, names: string[], trigger: string, options: { budget: number; retentionDays?: number }): Promise<RunReport[]> {
   const settings = settingsOf(env);
+  const db = dbOf(env.DB);
   const reports: RunReport[] = [];
   for (const job of JOBS.filter((j) => names.includes(j.name))) {
     const startedAt = Date.now();
-    const run = await env.DB.prepare("INSERT INTO maintenance_runs (job, trigger, started_at, rows, outcome) VALUES (?, ?, ?, 0, 'running') RETURNING id")
-      .bind(job.name, trigger, startedAt)
-      .first<{ id: number }>();
-    const runId = run!.id;
+    const runId = await startRun(db, job.name, trigger, startedAt);
     let report: RunReport;
     try {
       const result = await job.run({ env, settings, now: startedAt, budget: options.budget, retentionDays: options.retentionDays });
@@ -35,9 +37,7 @@ export async function runJobs(env: Env, names: string[], trigger: string, option
     } catch (err) {
       report = { job: job.name, run_id: runId, rows: 0, more: true, outcome: 'error', error: String(err instanceof Error ? err.message : err).slice(0, 500) };
     }
-    await env.DB.prepare('UPDATE maintenance_runs SET finished_at = ?, rows = ?, outcome = ?, error = ?, details = ? WHERE id = ?')
-      .bind(Date.now(), report.rows, report.outcome, report.error ?? null, report.details ? JSON.stringify(report.details) : null, runId)
-      .run();
+    await finishRun(db, runId, { rows: report.rows, outcome: report.outcome, error: report.error ?? null, details: report.details ?? null }, Date.now());
     reports.push(report);
   }
   return reports;

@@ -1,6 +1,8 @@
 import type { Job } from './types';
 import { dbOf } from '../db/client';
 import { pruneLogins } from '../db/logins';
+import { pruneEvents } from '../db/events';
+import { optimizeDatabase, pruneRuns } from '../db/runs';
 
 const DAY_MS = 86_400_000;
 const KEEP_EVENTS_DAYS = 180;
@@ -10,13 +12,10 @@ const KEEP_RUNS_DAYS = 90;
 export const optimize: Job = {
   name: 'optimize',
   async run({ env, now }) {
-    const pruned = await pruneLogins(dbOf(env.DB), now, DAY_MS);
-    const results = await env.DB.batch([
-      env.DB.prepare('DELETE FROM events WHERE created_at < ?').bind(now - KEEP_EVENTS_DAYS * DAY_MS),
-      env.DB.prepare("DELETE FROM maintenance_runs WHERE started_at < ? AND outcome != 'running'").bind(now - KEEP_RUNS_DAYS * DAY_MS),
-    ]);
-    await env.DB.prepare('PRAGMA optimize').run();
-    const rows = pruned + results.reduce((sum, r) => sum + (r.meta.changes ?? 0), 0);
-    return { rows, more: false };
+    const db = dbOf(env.DB);
+    const pruned = await pruneLogins(db, now, DAY_MS);
+    const [events, runs] = await db.batch([pruneEvents(db, now - KEEP_EVENTS_DAYS * DAY_MS), pruneRuns(db, now - KEEP_RUNS_DAYS * DAY_MS)]);
+    await optimizeDatabase(db);
+    return { rows: pruned + (events.meta.changes ?? 0) + (runs.meta.changes ?? 0), more: false };
   },
 };

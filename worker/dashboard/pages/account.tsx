@@ -20,9 +20,9 @@ export function LedgerTable(props: { v: View; rows: LedgerRow[] }) {
     <DataTable v={v} rows={props.rows.length} testid="ledger-table" head={head}>
       {props.rows.map((r) => (
         <tr>
-          <td><Time ms={r.created_at} /></td>
+          <td><Time ms={r.createdAt} /></td>
           <td class="num">{r.delta > 0 ? '+' : ''}{v.money(r.delta)}</td>
-          <td class="num">{v.money(r.balance_after)}</td>
+          <td class="num">{v.money(r.balanceAfter)}</td>
           <td><span class="tag">{r.reason}</span></td>
           <td class="muted">{r.note ?? ''}</td>
         </tr>

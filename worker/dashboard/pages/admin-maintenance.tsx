@@ -42,8 +42,8 @@ export async function maintenanceBody(c: Context<AppEnv>, v: View) {
             <tr>
               <td class="mono">{r.job}</td>
               <td class="small">{r.trigger}</td>
-              <td><Time ms={r.started_at} /></td>
-              <td class="num">{r.finished_at === null ? '—' : `${formatInt(r.finished_at - r.started_at)} ms`}</td>
+              <td><Time ms={r.startedAt} /></td>
+              <td class="num">{r.finishedAt === null ? '—' : `${formatInt(r.finishedAt - r.startedAt)} ms`}</td>
               <td class="num">{formatInt(r.rows)}</td>
               <td><Badge tone={tone(r.outcome)}>{r.outcome}</Badge></td>
               <td class="small muted" title={r.error ?? ''}>{r.error ? r.error.slice(0, 80) : ''}</td>

@@ -88,13 +88,16 @@ export async function pricingEditorBody(c: Context<AppEnv>, v: View) {
               <tr><th>{v.t('common.time')}</th><th>{v.t('editor.by')}</th><th>{v.t('editor.change')}</th></tr>
             }
           >
-            {history.map((h) => (
+            {history.map((h) => {
+              const change = JSON.stringify(h.change);
+              return (
               <tr>
-                <td><Time ms={h.changed_at} /></td>
-                <td>{h.username ?? (h.changed_by === null ? '—' : `#${h.changed_by}`)}</td>
-                <td class="mono small" title={h.change}>{h.change.length > 80 ? `${h.change.slice(0, 80)}…` : h.change}</td>
+                <td><Time ms={h.changedAt} /></td>
+                <td>{h.username ?? (h.changedBy === null ? '—' : `#${h.changedBy}`)}</td>
+                <td class="mono small" title={change}>{change.length > 80 ? `${change.slice(0, 80)}…` : change}</td>
               </tr>
-            ))}
+              );
+            })}
           </DataTable>
         </Card>
       </div>

@@ -18,9 +18,9 @@ function UserLine(props: { v: View; u: UserRow }) {
       </td>
       <td><span class="tag mono">{u.group}</span></td>
       <td class="num" data-testid="user-balance">{v.money(u.quota)}</td>
-      <td class="num">{v.money(u.used_quota)}</td>
+      <td class="num">{v.money(u.usedQuota)}</td>
       <td><StatusBadge v={v} status={u.status} /></td>
-      <td><Time ms={u.created_at} dateOnly /></td>
+      <td><Time ms={u.createdAt} dateOnly /></td>
       <td>
         <div class="actions">
           <button class="btn btn-sm" data-open="quota-form" data-form-path={`/api/users/${u.id}/quota`} data-title={v.t('users.adjustTitle', { name: u.username })} data-testid="adjust-balance">

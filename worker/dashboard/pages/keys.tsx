@@ -5,7 +5,6 @@ import { effectiveStatus } from '../../api/tokens';
 import { Card, DataTable, Field, FormDialog, PageHead, StatusBadge, Time } from '../layout';
 import { formatInt, type View } from '../view';
 
-const list = (json: string | null): string[] | null => (json ? (JSON.parse(json) as string[] | null) : null);
 
 
 function Tags(props: { items: string[] | null; any: string; max?: number }) {
@@ -25,27 +24,27 @@ function KeyRow(props: { v: View; t: TokenRow }) {
   const status = effectiveStatus(t);
   const fill = {
     name: t.name,
-    remain_quota: t.remain_quota,
-    expires_at: t.expires_at === null ? null : new Date(t.expires_at).toISOString(),
-    models: list(t.models),
-    allow_ips: list(t.allow_ips),
-    rpm_limit: t.rpm_limit,
-    tpm_limit: t.tpm_limit,
+    remain_quota: t.remainQuota,
+    expires_at: t.expiresAt === null ? null : new Date(t.expiresAt).toISOString(),
+    models: t.models,
+    allow_ips: t.allowIps,
+    rpm_limit: t.rpmLimit,
+    tpm_limit: t.tpmLimit,
   };
-  const limits = [t.rpm_limit ? v.t('keys.rpmShort', { n: formatInt(t.rpm_limit) }) : null, t.tpm_limit ? v.t('keys.tpmShort', { n: formatInt(t.tpm_limit) }) : null].filter(Boolean);
+  const limits = [t.rpmLimit ? v.t('keys.rpmShort', { n: formatInt(t.rpmLimit) }) : null, t.tpmLimit ? v.t('keys.tpmShort', { n: formatInt(t.tpmLimit) }) : null].filter(Boolean);
   return (
     <tr data-token-id={t.id} data-token-name={t.name}>
       <td>
         <div><strong>{t.name}</strong></div>
-        <div class="cell-sub"><Time ms={t.created_at} dateOnly /></div>
+        <div class="cell-sub"><Time ms={t.createdAt} dateOnly /></div>
       </td>
-      <td><code data-testid="masked-key">{`${t.key_prefix}...${t.key_suffix}`}</code></td>
+      <td><code data-testid="masked-key">{`${t.keyPrefix}...${t.keySuffix}`}</code></td>
       <td><StatusBadge v={v} status={status} /></td>
-      <td class="num">{v.money(t.used_quota)}</td>
-      <td class="num">{t.remain_quota === null ? <span class="muted">{v.t('common.unlimited')}</span> : v.money(t.remain_quota)}</td>
-      <td><Time ms={t.expires_at} empty={v.t('common.never')} /></td>
-      <td><Tags items={list(t.models)} any={v.t('common.all')} /></td>
-      <td><Tags items={list(t.allow_ips)} any={v.t('common.any')} max={2} /></td>
+      <td class="num">{v.money(t.usedQuota)}</td>
+      <td class="num">{t.remainQuota === null ? <span class="muted">{v.t('common.unlimited')}</span> : v.money(t.remainQuota)}</td>
+      <td><Time ms={t.expiresAt} empty={v.t('common.never')} /></td>
+      <td><Tags items={t.models} any={v.t('common.all')} /></td>
+      <td><Tags items={t.allowIps} any={v.t('common.any')} max={2} /></td>
       <td class="nowrap">{limits.length ? limits.join(' · ') : <span class="muted">{v.t('common.unlimited')}</span>}</td>
       <td>
         <div class="actions">

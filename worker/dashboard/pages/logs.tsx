@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
-import { logsPage, recentModels, tokensOf, type LogFilter, type LogRow } from '../data';
+import { logsPage, recentModels, tokensOf, userIdByName, type LogFilter, type LogRow } from '../data';
 import { Badge, Card, DataTable, PageHead, Time } from '../layout';
 import { formatInt, withParam, withoutParam, type View } from '../view';
 
@@ -26,16 +26,16 @@ export function LogTable(props: { v: View; rows: LogRow[]; showUser: boolean; co
     <DataTable v={v} rows={rows.length} testid="log-table" head={head}>
       {rows.map((r) => (
         <tr data-log-id={r.id}>
-          <td><Time ms={r.created_at} /></td>
-          {props.showUser ? <td>{r.username ?? `#${r.user_id}`}</td> : null}
-          <td>{r.token_name ?? <span class="muted">{r.token_id ? v.t('logs.deletedKey') : '—'}</span>}</td>
+          <td><Time ms={r.createdAt} /></td>
+          {props.showUser ? <td>{r.username ?? `#${r.userId}`}</td> : null}
+          <td>{r.tokenName ?? <span class="muted">{r.tokenId ? v.t('logs.deletedKey') : '—'}</span>}</td>
           <td>
             <span class="mono">{r.model}</span>
-            {r.is_stream ? <> <Badge tone="blue">{v.t('logs.stream')}</Badge></> : null}
+            {r.isStream ? <> <Badge tone="blue">{v.t('logs.stream')}</Badge></> : null}
           </td>
-          <td class="num" title={v.t('logs.tokensTitle', { p: r.prompt_tokens, c: r.completion_tokens, cached: r.cached_tokens ? v.t('logs.cached', { k: r.cached_tokens }) : '' })}>
-            {formatInt(r.prompt_tokens + r.completion_tokens)}
-            {props.compact ? null : <div class="cell-sub">{formatInt(r.prompt_tokens)} + {formatInt(r.completion_tokens)}{r.usage_counted ? ` · ${v.t('logs.counted')}` : ''}</div>}
+          <td class="num" title={v.t('logs.tokensTitle', { p: r.promptTokens, c: r.completionTokens, cached: r.cachedTokens ? v.t('logs.cached', { k: r.cachedTokens }) : '' })}>
+            {formatInt(r.promptTokens + r.completionTokens)}
+            {props.compact ? null : <div class="cell-sub">{formatInt(r.promptTokens)} + {formatInt(r.completionTokens)}{r.usageCounted ? ` · ${v.t('logs.counted')}` : ''}</div>}
           </td>
           <td class="num">
             {v.money(r.quota)}
@@ -43,15 +43,15 @@ export function LogTable(props: { v: View; rows: LogRow[]; showUser: boolean; co
           </td>
           <td class="nowrap" data-testid="log-ip">
             {r.ip ? <span class="mono">{r.ip}</span> : <span class="muted">—</span>}
-            {r.ip && r.ip_first_seen ? <> <Badge tone="amber" title={v.t('logs.newIpTitle')}>{v.t('logs.newIp')}</Badge></> : null}
+            {r.ip && r.ipFirstSeen ? <> <Badge tone="amber" title={v.t('logs.newIpTitle')}>{v.t('logs.newIp')}</Badge></> : null}
           </td>
           <td>
-            <Badge tone={r.status >= 200 && r.status < 300 ? 'green' : r.status === 499 ? 'gray' : 'red'} title={r.error_code ?? undefined}>
+            <Badge tone={r.status >= 200 && r.status < 300 ? 'green' : r.status === 499 ? 'gray' : 'red'} title={r.errorCode ?? undefined}>
               {r.status}
             </Badge>
-            {r.error_code && !props.compact ? <div class="cell-sub mono">{r.error_code}</div> : null}
+            {r.errorCode && !props.compact ? <div class="cell-sub mono">{r.errorCode}</div> : null}
           </td>
-          <td class="num">{formatInt(r.latency_ms)} ms</td>
+          <td class="num">{formatInt(r.latencyMs)} ms</td>
         </tr>
       ))}
     </DataTable>
@@ -70,10 +70,7 @@ async function logsBody(c: Context<AppEnv>, v: View, admin: boolean) {
     userText = clean(q.user, 64) ?? '';
     userId = null;
     if (userText) {
-      const row = /^\d+$/.test(userText)
-        ? { id: Number(userText) }
-        : await c.env.DB.prepare('SELECT id FROM users WHERE username = ?').bind(userText).first<{ id: number }>();
-      userId = row?.id ?? -1;
+      userId = (/^\d+$/.test(userText) ? Number(userText) : await userIdByName(c.env, userText)) ?? -1;
     }
   }
   const filter: LogFilter = {
@@ -82,7 +79,7 @@ async function logsBody(c: Context<AppEnv>, v: View, admin: boolean) {
     model: clean(q.model, 256),
     ip: clean(q.ip, 64),
     fromMs: isDate(q.from) ? Date.parse(`${q.from}T00:00:00Z`) : undefined,
-    toMs: isDate(q.to) ? Date.parse(`${q.to}T00:00:00Z`) + DAY : undefined,
+    toMs: isDate(q.to) ? Date.parse(`${q.to}T00:00:00Z`) + DAY - 1 : undefined,
     cursor: positiveInt(q.cursor),
     limit: PAGE,
   };

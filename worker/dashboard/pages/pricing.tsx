@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { QUOTA_PER_USD } from '../../billing/charge';
 import { loadPricingFromDb } from '../../db/snapshots';
-import { userRow } from '../data';
+import { userGroupOf } from '../data';
 import { Card, DataTable, PageHead } from '../layout';
 import { formatInt, type View } from '../view';
 
@@ -14,7 +14,7 @@ const ratio = (x: number) => String(Number(x.toPrecision(12)));
 /** Public: every priced model for the viewer's group (or the group asked for), with its ratios. */
 export async function pricingBody(c: Context<AppEnv>, v: View) {
   const pricing = await loadPricingFromDb(c.env);
-  const own = v.session ? (await userRow(c.env, v.session.id))?.group : undefined;
+  const own = v.session ? (await userGroupOf(c.env, v.session.id)) ?? undefined : undefined;
   const asked = c.req.query('group');
   const groupNames = [...new Set(['default', ...Object.keys(pricing.groups), ...(own ? [own] : [])])].sort();
   const group = asked && groupNames.includes(asked) ? asked : (own ?? 'default');

@@ -1,0 +1,68 @@
+/** Drives the fake gateways (scripts/fake-payments.mjs) from tests that run inside workerd. */
+import { SELF, env } from 'cloudflare:test';
+import { inject } from 'vitest';
+import { BASE, call } from '../helpers';
+import type { OrderView } from '../../worker/api/topup';
+
+export const paymentsUrl = () => inject('paymentsUrl');
+
+async function control<T>(path: string, body: unknown): Promise<T> {
+  const res = await fetch(`${paymentsUrl()}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`fake payments ${path}: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<T>;
+}
+
+export interface SignedEvent {
+  payload: string;
+  signature: string;
+}
+
+/** Pays the order's Checkout Session at the fake Stripe; answers the signed `checkout.session.completed` event. */
+export const stripePay = (orderNo: string, opts: { amount_total?: number; timestamp?: number; secret?: string } = {}) =>
+  control<SignedEvent>('/__stripe/pay', { order_no: orderNo, ...opts });
+
+/** Any payload, signed as Stripe signs it. */
+export const stripeSign = (payload: string, opts: { timestamp?: number; secret?: string } = {}) =>
+  control<{ signature: string }>('/__stripe/sign', { payload, ...opts }).then((r) => r.signature);
+
+export const deliverStripe = (event: SignedEvent) =>
+  call<{ received: boolean }>('POST', '/api/payments/stripe/webhook', { raw: event.payload, headers: { 'stripe-signature': event.signature } });
+
+/** Opens the order's pay_url at the fake Epay: the gateway checks the merchant's signature there. */
+export async function openEpayPage(payUrl: string): Promise<{ status: number; text: string }> {
+  const res = await fetch(payUrl);
+  return { status: res.status, text: await res.text() };
+}
+
+/** A signed Epay notice for a submitted order; `overrides` change fields before signing (`__key` signs with another key). */
+export const epayNotice = (orderNo: string, overrides: Record<string, string> = {}, paid = true) =>
+  control<{ params: Record<string, string> }>('/__epay/notice', { out_trade_no: orderNo, overrides, paid }).then((r) => r.params);
+
+/** Sends a notice to the relay as the gateway does (GET with the parameters in the query). */
+export async function deliverEpay(params: Record<string, string>): Promise<{ status: number; text: string }> {
+  const res = await SELF.fetch(`${BASE}/api/payments/epay/notify?${new URLSearchParams(params).toString()}`);
+  return { status: res.status, text: await res.text() };
+}
+
+export async function newOrder(jwt: string, body: { amount: number | string; method: 'stripe' | 'epay'; pay_type?: string }): Promise<OrderView> {
+  const res = await call<OrderView>('POST', '/api/topup', { jwt, body });
+  if (res.status !== 201) throw new Error(`POST /api/topup: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+export interface LedgerLine {
+  delta: number;
+  reason: string;
+  order_no: string | null;
+}
+
+/** The ledger's rows for a user, read straight from D1. */
+export async function ledgerOf(userId: number): Promise<LedgerLine[]> {
+  const { results } = await env.DB.prepare('SELECT delta, reason, order_no FROM ledger WHERE user_id = ? ORDER BY id').bind(userId).all<LedgerLine>();
+  return results;
+}
+
+export async function eventsOf(kind: string): Promise<{ kind: string; message: string }[]> {
+  const { results } = await env.DB.prepare('SELECT kind, message FROM events WHERE kind = ? ORDER BY id').bind(kind).all<{ kind: string; message: string }>();
+  return results;
+}
