@@ -329,8 +329,9 @@ export class Account extends DurableObject<Env> {
 
   /** Runs `fn` once per key at a time: a concurrent repeat gets the first call's answer. */
   private once<T extends SettleResult | CreditResult>(key: string, fn: () => Promise<T>): Promise<T> {
-    const running = this.inFlight.get(key);
-    if (running) return running as Promise<T>;
+    const running = this.inFlight.get(key) as Promise<T> | undefined;
+    // A caller that only waited for the first made no change of its own: a credit says so.
+    if (running) return running.then((r) => ('replayed' in r ? { ...r, replayed: true } : r));
     const p = fn().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, p);
     return p;
