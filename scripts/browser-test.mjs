@@ -12,9 +12,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRelay } from './lib/relay-process.mjs';
 import { startFakeUpstream } from './fake-upstream.mjs';
+import { FAKE_EPAY, FAKE_STRIPE, startFakePayments } from './fake-payments.mjs';
 import { createRunner, launchBrowser, newSession } from '../test/browser/harness.mjs';
 import { seed } from '../test/browser/seed.mjs';
 import { defineScenarios } from '../test/browser/scenarios.mjs';
+import { defineTopupScenarios } from '../test/browser/payments.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'test-results', 'browser');
@@ -39,7 +41,18 @@ async function main() {
   try {
     const upstream = await startFakeUpstream({ port: 0 });
     cleanups.push(() => upstream.close());
-    const relay = await startRelay({ quiet: true });
+    const payments = await startFakePayments({ port: 0 });
+    cleanups.push(() => payments.close());
+    const port = 8790 + Math.floor(Math.random() * 800);
+    const relay = await startRelay({
+      quiet: true,
+      port,
+      vars: {
+        PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+        STRIPE_API_BASE: payments.stripeApiBase, STRIPE_SECRET_KEY: FAKE_STRIPE.secretKey, STRIPE_WEBHOOK_SECRET: FAKE_STRIPE.webhookSecret,
+        EPAY_GATEWAY: payments.epayGateway, EPAY_PID: FAKE_EPAY.pid, EPAY_KEY: FAKE_EPAY.key,
+      },
+    });
     cleanups.push(() => relay.stop());
     console.log(`relay on ${relay.url}, fake upstream on ${upstream.url}`);
 
@@ -51,10 +64,13 @@ async function main() {
     const anon = await newSession(browser, relay.url, 'anonymous');
     const customer = await newSession(browser, relay.url, 'customer');
     const operator = await newSession(browser, relay.url, 'operator');
+    const payer = await newSession(browser, relay.url, 'payer');
+    const cashier = await newSession(browser, relay.url, 'cashier');
 
     const runner = createRunner(outDir);
     const shotPath = (name) => path.join(outDir, `extra-${name}.png`);
     defineScenarios(runner, { base: relay.url, adminCreds: relay.admin, seeded, anon, customer, operator, docsShot, shotPath });
+    defineTopupScenarios(runner, { base: relay.url, adminCreds: relay.admin, payer, cashier, shotPath });
     console.log('browser scenarios:');
     const { passed, failed } = await runner.run();
     if (failed && process.env.RELAY_DEBUG) console.log(relay.output().slice(-4000));

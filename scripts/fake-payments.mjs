@@ -213,6 +213,7 @@ export async function startFakePayments({ port = 0 } = {}) {
     const url = new URL(req.url, 'http://x');
     requests.push({ method: req.method, path: url.pathname });
     try {
+      if (url.pathname === '/favicon.ico') return send(res, 204, '');
       if (url.pathname.startsWith('/__')) return await handleControl(req, res, url);
       if (url.pathname.startsWith('/v1/')) return await handleStripe(req, res, url);
       if (url.pathname.startsWith('/epay/')) return await handleEpay(req, res, url);

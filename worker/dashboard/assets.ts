@@ -1,7 +1,11 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-types';
 import { CSS } from './assets/style';
-import { CLIENT_JS } from './assets/client';
+import { CLIENT_JS as MAIN_JS } from './assets/client';
+import { TOPUP_JS } from './assets/topup-client';
+
+/** One script for every page: the main part, then the top-up pages' part that builds on it. */
+const CLIENT_JS = `${MAIN_JS}\n${TOPUP_JS}`;
 
 const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#6366f1"/><stop offset="1" stop-color="#0ea5e9"/></linearGradient></defs><rect width="32" height="32" rx="8" fill="url(#g)"/><path d="M9 21l5-10 4 7 2-3 3 6" fill="none" stroke="#fff" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
 

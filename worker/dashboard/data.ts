@@ -14,6 +14,8 @@ import { pricingChanges, type PricingChange } from '../db/pricing';
 import { listChannels, type ChannelView } from '../api/channels';
 import { dailyUsage, minuteSeries } from '../api/stats';
 import type { DayModelTotals } from '../db/stats';
+import { orderByNo, ordersPage, type OrderFilter, type OrderRow } from '../db/orders';
+import { codesPage, type CodeRow } from '../db/redemptions';
 
 const DAY = 86_400_000;
 
@@ -65,3 +67,12 @@ export const channelsWithHealth = (env: Env): Promise<ChannelView[]> => listChan
 export const maintenanceRuns = (env: Env, limit: number): Promise<MaintenanceRun[]> => recentRuns(dbOf(env.DB), limit);
 
 export const pricingHistory = (env: Env, limit: number): Promise<PricingChange[]> => pricingChanges(dbOf(env.DB), limit);
+
+export type { CodeRow, OrderFilter, OrderRow };
+
+/** Orders, newest first: one user's (or everyone's, for null), as GET /api/topup/orders. */
+export const ordersOf = (env: Env, f: OrderFilter): Promise<{ items: OrderRow[]; next: number | null }> => ordersPage(dbOf(env.DB), f);
+
+export const orderOf = (env: Env, orderNo: string): Promise<OrderRow | null> => orderByNo(dbOf(env.DB), orderNo);
+
+export const redemptionCodes = (env: Env, cursor: number | undefined, limit: number): Promise<{ items: CodeRow[]; next: number | null }> => codesPage(dbOf(env.DB), cursor, limit);

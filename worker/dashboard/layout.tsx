@@ -57,6 +57,7 @@ const CUSTOMER_NAV: [string, MessageKey][] = [
   ['/keys', 'nav.keys'],
   ['/logs', 'nav.logs'],
   ['/pricing', 'nav.pricing'],
+  ['/topup', 'nav.topup'],
   ['/account', 'nav.account'],
 ];
 
@@ -64,6 +65,8 @@ const OPERATOR_NAV: [string, MessageKey][] = [
   ['/admin/channels', 'nav.channels'],
   ['/admin/users', 'nav.users'],
   ['/admin/pricing', 'nav.pricingEditor'],
+  ['/admin/orders', 'nav.orders'],
+  ['/admin/codes', 'nav.codes'],
   ['/admin/logs', 'nav.allLogs'],
   ['/admin/maintenance', 'nav.maintenance'],
   ['/admin/settings', 'nav.settings'],
@@ -235,7 +238,7 @@ export function FormDialog(props: {
   method: string;
   path: string;
   mode?: 'create' | 'edit';
-  then?: 'reload' | 'showkey' | 'message';
+  then?: 'reload' | 'showkey' | 'message' | 'showcodes';
   ok?: string;
   submit?: string;
   children: Child;

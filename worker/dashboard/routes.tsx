@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { availableMethods } from '../payments/orders';
 import type { AppEnv } from '../app-types';
 import { readSession } from '../api/session';
 import { assetRoutes } from './assets';
@@ -14,6 +15,9 @@ import { usersBody } from './pages/admin-users';
 import { pricingEditorBody } from './pages/admin-pricing';
 import { maintenanceBody } from './pages/admin-maintenance';
 import { settingsBody } from './pages/admin-settings';
+import { topupBody, topupReturnBody } from './pages/topup';
+import { ordersBody } from './pages/admin-orders';
+import { codesBody } from './pages/admin-codes';
 
 /**
  * The dashboard: server-rendered pages at `/`. Every page checks the session and role on the
@@ -30,12 +34,16 @@ dashboardRoutes.get('/', async (c) => ((await readSession(c)) ? overview(c) : re
 dashboardRoutes.get('/keys', page('user', (v) => v.t('keys.title'), keysBody));
 dashboardRoutes.get('/logs', page('user', (v) => v.t('logs.title'), customerLogsBody));
 dashboardRoutes.get('/pricing', page('public', (v) => v.t('pricing.title'), pricingBody));
+dashboardRoutes.get('/topup', page('user', (v) => v.t('topup.title'), topupBody));
+dashboardRoutes.get('/topup/return', page('user', (v) => v.t('topup.returnTitle'), topupReturnBody));
 dashboardRoutes.get('/account', page('user', (v) => v.t('account.title'), accountBody));
 
 dashboardRoutes.get('/admin', (c) => c.redirect('/admin/channels', 303));
 dashboardRoutes.get('/admin/channels', page('admin', (v) => v.t('channels.title'), channelsBody));
 dashboardRoutes.get('/admin/users', page('admin', (v) => v.t('users.title'), usersBody));
 dashboardRoutes.get('/admin/pricing', page('admin', (v) => v.t('editor.title'), pricingEditorBody));
+dashboardRoutes.get('/admin/orders', page('admin', (v) => v.t('orders.title'), ordersBody));
+dashboardRoutes.get('/admin/codes', page('admin', (v) => v.t('codes.title'), codesBody));
 dashboardRoutes.get('/admin/logs', page('admin', (v) => v.t('logs.allTitle'), adminLogsBody));
 dashboardRoutes.get('/admin/maintenance', page('admin', (v) => v.t('maint.title'), maintenanceBody));
-dashboardRoutes.get('/admin/settings', page('admin', (v) => v.t('settings.title'), (_c, v) => settingsBody(v)));
+dashboardRoutes.get('/admin/settings', page('admin', (v) => v.t('settings.title'), (c, v) => settingsBody(v, availableMethods(c.env))));

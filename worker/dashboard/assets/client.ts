@@ -219,7 +219,10 @@ export const CLIENT_JS = String.raw`(function () {
     return out;
   }
 
+  // Answers other scripts handle (the top-up page's), by the form's data-then.
+  var handlers = {};
   function after(then, result, form) {
+    if (handlers[then]) return handlers[then](result, form);
     if (then === 'showkey' && result && result.key) return showKey(result.key);
     if (then === 'message') {
       if (form) form.reset();
@@ -381,5 +384,6 @@ export const CLIENT_JS = String.raw`(function () {
       .then(function () { btn.disabled = false; });
   }
   Array.prototype.forEach.call(document.querySelectorAll('tr[data-model-row]'), preview);
+  window.relayUi = { api: api, toast: toast, fill: fill, STR: STR, usdText: usdText, QUOTA_PER_USD: QUOTA_PER_USD, handlers: handlers };
 })();
 `;

@@ -37,6 +37,9 @@ export async function accountBody(c: Context<AppEnv>, v: View) {
   return (
     <>
       <PageHead title={v.t('account.title')} sub={v.t('account.subtitle')} />
+      {me.group === v.options.topup.enterprise.group ? (
+        <Card class="notice"><p data-testid="enterprise-note">{v.t('account.enterprise', { off: `${(v.options.topup.enterprise.discount * 100).toFixed(1).replace(/\.0$/, '')}%` })}</p></Card>
+      ) : null}
       <div class="grid cols-2">
         <Card title={v.t('account.profile')}>
           <dl class="kv">

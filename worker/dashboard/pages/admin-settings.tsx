@@ -1,7 +1,7 @@
 import type { View } from '../view';
 import { Card, Field, PageHead } from '../layout';
 
-export function settingsBody(v: View) {
+export function settingsBody(v: View, methods: string[]) {
   const o = v.options;
   return (
     <>
@@ -21,6 +21,16 @@ export function settingsBody(v: View) {
                 <option value="USD" selected={o.default_currency === 'USD'}>USD ($)</option>
                 <option value="CNY" selected={o.default_currency === 'CNY'}>CNY (¥)</option>
               </select>
+            </Field>
+            <button class="btn btn-primary" type="submit">{v.t('common.save')}</button>
+          </form>
+        </Card>
+        <Card title={v.t('settings.topup')}>
+          <form data-api data-method="PUT" data-path="/api/options" data-then="reload" data-testid="topup-settings">
+            <p class="form-error" role="alert"></p>
+            <p class="hint">{v.t('settings.topupMethods', { methods: methods.length ? methods.join(', ') : v.t('common.none') })}</p>
+            <Field label={v.t('settings.topup')} hint={v.t('settings.topupHint')}>
+              <textarea name="topup" class="mono" rows={14} data-type="json" data-label={v.t('settings.topup')}>{JSON.stringify(o.topup, null, 2)}</textarea>
             </Field>
             <button class="btn btn-primary" type="submit">{v.t('common.save')}</button>
           </form>
