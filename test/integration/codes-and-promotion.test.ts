@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { call, chatBody, createUser, rootJwt, setupCustomer, waitFor } from '../helpers';
-import { deliverEpay, epayNotice, eventsOf, ledgerOf, newOrder, openEpayPage } from '../support/payments';
+import { deliverEpay, epayNotice, eventsOf, ledgerOf, newOrder, openEpayPage, expectLedgerInvariant } from '../support/payments';
 
 const balanceOf = async (admin: string, id: number) => (await call<{ quota: number }>('GET', `/api/users/${id}`, { jwt: admin })).body.quota;
 const groupOf = async (admin: string, id: number) => (await call<{ group: string }>('GET', `/api/users/${id}`, { jwt: admin })).body.group;
@@ -127,5 +127,11 @@ describe('top-up pages', () => {
     expect(ops.body).toContain(`data-order-no="${order.order_no}"`);
     expect((await call<string>('GET', '/admin/orders', { jwt: user.jwt })).status).toBe(403);
     expect((await call<string>('GET', '/admin/codes', { jwt: admin })).status).toBe(200);
+  });
+});
+
+describe('after all of it', () => {
+  it('every balance equals the sum of its ledger rows', async () => {
+    await expectLedgerInvariant(await rootJwt());
   });
 });

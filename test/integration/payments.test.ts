@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { call, createUser, rootJwt } from '../helpers';
-import { deliverEpay, deliverStripe, epayNotice, eventsOf, ledgerOf, newOrder, openEpayPage, stripePay, stripeSign } from '../support/payments';
+import { deliverEpay, deliverStripe, epayNotice, eventsOf, ledgerOf, newOrder, openEpayPage, stripePay, stripeSign, expectLedgerInvariant } from '../support/payments';
 import type { OrderView } from '../../worker/api/topup';
 
 const balanceOf = async (admin: string, id: number) => (await call<{ quota: number }>('GET', `/api/users/${id}`, { jwt: admin })).body.quota;
@@ -179,5 +179,11 @@ describe('late deposits, by hand', () => {
     const other = await createUser(admin, { quota: 0 });
     expect((await call('GET', `/api/topup/orders/${order.order_no}`, { jwt: other.jwt })).status).toBe(404);
     expect((await call('POST', `/api/topup/orders/${order.order_no}/complete`, { jwt: user.jwt, body: { note: 'me' } })).status).toBe(403);
+  });
+});
+
+describe('after all of it', () => {
+  it('every balance equals the sum of its ledger rows', async () => {
+    await expectLedgerInvariant(await rootJwt());
   });
 });

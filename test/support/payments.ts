@@ -66,3 +66,29 @@ export async function eventsOf(kind: string): Promise<{ kind: string; message: s
   const { results } = await env.DB.prepare('SELECT kind, message FROM events WHERE kind = ? ORDER BY id').bind(kind).all<{ kind: string; message: string }>();
   return results;
 }
+
+/**
+ * The ledger invariant, for every user: the live balance equals the sum of the ledger's deltas.
+ * Waits for buffered rows to reach D1, then asks the reconcile job too (a mismatch is an event).
+ */
+export async function expectLedgerInvariant(admin: string): Promise<void> {
+  const { results: users } = await env.DB.prepare("SELECT id FROM users WHERE role = 'user'").all<{ id: number }>();
+  const mismatched = async () => {
+    const wrong: string[] = [];
+    for (const { id } of users) {
+      const live = (await call<{ quota: number }>('GET', `/api/users/${id}`, { jwt: admin })).body.quota;
+      const row = await env.DB.prepare('SELECT COALESCE(SUM(delta), 0) AS sum FROM ledger WHERE user_id = ?').bind(id).first<{ sum: number }>();
+      if (live !== row?.sum) wrong.push(`user ${id}: balance ${live}, ledger ${row?.sum}`);
+    }
+    return wrong;
+  };
+  let wrong = await mismatched();
+  for (let i = 0; i < 50 && wrong.length; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    wrong = await mismatched();
+  }
+  if (wrong.length) throw new Error(`ledger invariant broken:\n${wrong.join('\n')}`);
+  const before = (await eventsOf('balance_mismatch')).length;
+  await call('POST', '/api/maintenance/run', { jwt: admin, body: { jobs: ['reconcile'] } });
+  if ((await eventsOf('balance_mismatch')).length !== before) throw new Error('reconcile found a balance that disagrees with its ledger');
+}

@@ -120,4 +120,8 @@ form[data-mode=edit] .only-create,form[data-mode=create] .only-edit{display:none
 .ed td{padding:6px 8px}
 .right{text-align:right}
 footer{max-width:1240px;margin:0 auto;padding:0 24px 28px;color:var(--muted);font-size:12px}
+.order-no{font-size:22px;letter-spacing:.06em;font-weight:600;padding:4px 10px;border-radius:6px;background:var(--soft,rgba(99,102,241,.08))}
+.order-no-wrap{display:inline-flex;align-items:center;gap:8px}
+.quick-picks{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px}
+.quote{margin:10px 0 14px}
 `;

@@ -31,6 +31,13 @@ export const TOPUP_JS = String.raw`(function () {
         .catch(function (e) { if (mine === asked) { show(null); if (err) err.textContent = e.message; } });
     };
     quoteForm.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(ask, 250); });
+    quoteForm.addEventListener('click', function (ev) {
+      var pick = ev.target.closest && ev.target.closest('[data-quick-amount]');
+      if (!pick) return;
+      ev.preventDefault();
+      quoteForm.elements.amount.value = pick.getAttribute('data-quick-amount');
+      ask();
+    });
     ask();
   }
   ui.handlers.pay = function (order) {

@@ -317,7 +317,7 @@ export const en = {
   'topup.amountCol': 'Amount',
   'topup.paidAt': 'Paid',
   'topup.lateTitle': 'Paid, but the balance has not arrived?',
-  'topup.lateBody': 'Deposits usually arrive within minutes. If you paid for an order below and it still shows pending, send this order number to support: it will be credited by hand, once.',
+  'topup.lateBody': 'Deposits usually arrive within minutes. If you paid for an order below and it still shows pending, contact support with your payment screenshot and this order number: it will be credited by hand, once.',
   'topup.returnTitle': 'Payment',
   'topup.returnMissing': 'No such order.',
   'topup.waiting': 'Waiting for the payment to be confirmed; this page updates by itself.',

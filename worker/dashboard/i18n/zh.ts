@@ -319,7 +319,7 @@ export const zh: Record<MessageKey, string> = {
   'topup.amountCol': '金额',
   'topup.paidAt': '到账时间',
   'topup.lateTitle': '已付款但余额未到账？',
-  'topup.lateBody': '充值通常几分钟内到账。若您已为下方订单付款但仍显示待支付，请将订单号发给客服，我们会人工处理，只入账一次。',
+  'topup.lateBody': '充值通常几分钟内到账。若您已为下方订单付款但仍显示待支付，请将付款截图和订单号发给客服，我们会人工处理，只入账一次。',
   'topup.returnTitle': '支付结果',
   'topup.returnMissing': '找不到该订单。',
   'topup.waiting': '正在等待支付确认，本页会自动刷新。',

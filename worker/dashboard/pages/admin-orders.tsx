@@ -18,6 +18,7 @@ function OrderActions(props: { v: View; o: OrderRow }) {
   }
   return (
     <div class="actions">
+      {o.providerRef ? <span class="cell-sub mono" title={v.t('orders.ref')}>{o.providerRef.slice(0, 24)}</span> : null}
       <button class="btn btn-sm" data-call={`/api/topup/orders/${o.orderNo}/check`} data-method="POST" data-ok={v.t('orders.checked')} data-testid="order-check">{v.t('orders.check')}</button>
       <button class="btn btn-sm" data-open="complete-form" data-form-path={`/api/topup/orders/${o.orderNo}/complete`} data-form-method="POST"
         data-title={v.t('orders.completeTitle', { no: o.orderNo })} data-testid="order-complete">{v.t('orders.complete')}</button>

@@ -21,6 +21,11 @@ function PayForm(props: { v: View; methods: string[]; enterprise: boolean }) {
       <p class="form-error" role="alert"></p>
       <Field label={v.t('topup.amount', { currency: t.currency })} hint={v.t('topup.min', { amount: orderMoney(String(t.min_amount), t.currency) })}>
         <input name="amount" required inputmode="decimal" data-type="number" data-label={v.t('topup.amountLabel')} value={String(Math.max(t.min_amount, 100))} />
+        <span class="quick-picks">
+          {[t.min_amount, ...t.tiers.map((tier) => tier.min_amount)].map((amount) => (
+            <button type="button" class="btn btn-sm" data-quick-amount={String(amount)} data-testid="quick-amount">{orderMoney(String(amount), t.currency)}</button>
+          ))}
+        </span>
       </Field>
       <Field label={v.t('topup.methodLabel')}>
         <select name="method" data-testid="topup-method">
