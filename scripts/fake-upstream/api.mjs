@@ -1,0 +1,72 @@
+// API request flow: record -> validate -> apply scenario mode.
+
+import { anthropicMessages } from './anthropic.mjs';
+import { parseJson, readBody, sendError, wait } from './http.mjs';
+import { chatCompletions, embeddings, legacyCompletions, models } from './openai.mjs';
+import { buildPlan } from './plan.mjs';
+import { DEFAULT_SCENARIO, recordRequest } from './scenarios.mjs';
+
+const ROUTES = {
+  'POST /v1/chat/completions': chatCompletions,
+  'POST /v1/completions': legacyCompletions,
+  'POST /v1/embeddings': embeddings,
+  'GET /v1/models': models,
+  'POST /v1/messages': anthropicMessages,
+};
+const ROUTE_PATHS = new Set(Object.keys(ROUTES).map((k) => k.split(' ')[1]));
+
+function splitScenario(pathname) {
+  const m = /^\/s\/([^/]+)(\/.*)?$/.exec(pathname);
+  if (!m) return { scenarioId: DEFAULT_SCENARIO, apiPath: pathname };
+  return { scenarioId: decodeURIComponent(m[1]), apiPath: m[2] ?? '/' };
+}
+
+export async function handleApi(ctx, store, pathname) {
+  const { req, res } = ctx;
+  const { scenarioId, apiPath } = splitScenario(pathname);
+  const normalized = apiPath.length > 1 ? apiPath.replace(/\/+$/, '') : apiPath;
+  const flavour = normalized === '/v1/messages' ? 'anthropic' : 'openai';
+  const scenario = store.get(scenarioId);
+
+  const text = await readBody(req);
+  const parsed = parseJson(text);
+  const record = recordRequest(scenario, req, apiPath, parsed.ok ? parsed.value : null);
+  const markAborted = () => {
+    if (!res.writableEnded && !ctx.serverReset) record.aborted = true;
+  };
+  if (ctx.closed) markAborted();
+  else res.on('close', markAborted);
+
+  const handler = ROUTES[`${req.method} ${normalized}`];
+  if (!handler) {
+    const status = ROUTE_PATHS.has(normalized) ? 405 : 404;
+    return sendError(res, flavour, { status, message: `No route for ${req.method} ${apiPath}` });
+  }
+  if (req.method === 'POST' && (!parsed.ok || parsed.empty)) {
+    return sendError(res, flavour, { status: 400, message: 'Request body is not valid JSON', type: 'invalid_request_error' });
+  }
+
+  const config = scenario.config;
+  const seq = ++scenario.apiCount;
+  await applyMode(ctx, { config, seq, flavour, handler, body: parsed.value });
+}
+
+async function applyMode(ctx, { config, seq, flavour, handler, body }) {
+  const { req, res } = ctx;
+  const firstByteMs = Number(config.first_byte_ms ?? (config.mode === 'delay' ? 1000 : 0));
+  if (config.mode === 'reset') {
+    ctx.serverReset = true;
+    req.socket.destroy();
+    return;
+  }
+  if (config.mode === 'hang') return; // answered never; the socket is destroyed on close()
+  if (firstByteMs > 0) {
+    await wait(firstByteMs, ctx);
+    if (ctx.closed) return;
+  }
+  if (config.mode === 'error') return sendError(res, flavour, config);
+  if (config.mode === 'fail_then_ok' && seq <= Number(config.failures ?? 3)) {
+    return sendError(res, flavour, { ...config, status: config.status ?? 500 });
+  }
+  await handler(ctx, body, buildPlan(config, seq));
+}
