@@ -2,8 +2,8 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { html } from 'hono/html';
 import type { AppEnv } from '../app-types';
-import { Page } from './layout';
-import { viewFor, type Need, type View } from './view';
+import { Page } from './components';
+import { viewFor, type Need, type SignedInView, type View } from './view';
 
 /** Pages run only the site's own script and cannot be framed; nothing is cached. */
 export const CSP = [
@@ -27,10 +27,13 @@ export function send(c: Context<AppEnv>, node: Child, status: 200 | 403 | 404 = 
   return c.html(html`<!doctype html>${node}`, status);
 }
 
-export type PageHandler = (c: Context<AppEnv>, v: View) => Promise<Child> | Child;
+export type PublicPage = (c: Context<AppEnv>, v: View) => Promise<Child> | Child;
+export type SignedInPage = (c: Context<AppEnv>, v: SignedInView) => Promise<Child> | Child;
 
-/** Wraps a page: the role is checked on the server before anything is read. */
-export function page(need: Need, title: (v: View) => string, body: PageHandler) {
+/** Wraps a page: the role is checked on the server before anything is read; a signed-in page gets its session. */
+export function page(need: 'public', title: (v: View) => string, body: PublicPage): (c: Context<AppEnv>) => Promise<Response>;
+export function page(need: 'user' | 'admin', title: (v: View) => string, body: SignedInPage): (c: Context<AppEnv>) => Promise<Response>;
+export function page(need: Need, title: (v: View) => string, body: PublicPage | SignedInPage) {
   return async (c: Context<AppEnv>) => {
     const gate = await viewFor(c, need);
     if (gate.kind === 'login') {
@@ -51,7 +54,7 @@ export function page(need: Need, title: (v: View) => string, body: PageHandler) 
       );
     }
     const { v } = gate;
-    const content = await body(c, v);
+    const content = v.session ? await (body as SignedInPage)(c, { ...v, session: v.session }) : await (body as PublicPage)(c, v);
     return send(c, <Page v={v} title={title(v)}>{content}</Page>);
   };
 }

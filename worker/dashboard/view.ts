@@ -24,6 +24,9 @@ export interface View {
   usd: (dollars: number) => string;
 }
 
+/** The view of a page that needs a login: its session is there. */
+export type SignedInView = View & { session: SessionUser };
+
 const YEAR = 365 * 86_400;
 
 function pickLang(c: Context<AppEnv>): Lang {

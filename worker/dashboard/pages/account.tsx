@@ -2,8 +2,8 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { loadUserView } from '../../api/users';
 import { ledgerOf, type LedgerRow } from '../data';
-import { Card, DataTable, Field, PageHead, Time } from '../layout';
-import type { View } from '../view';
+import { Card, DataTable, Field, PageHead, Time } from '../components';
+import type { SignedInView, View } from '../view';
 
 export function LedgerTable(props: { v: View; rows: LedgerRow[] }) {
   const { v } = props;
@@ -31,8 +31,8 @@ export function LedgerTable(props: { v: View; rows: LedgerRow[] }) {
   );
 }
 
-export async function accountBody(c: Context<AppEnv>, v: View) {
-  const s = v.session!;
+export async function accountBody(c: Context<AppEnv>, v: SignedInView) {
+  const s = v.session;
   const [me, ledger] = await Promise.all([loadUserView(c, s.id), ledgerOf(c.env, s.id, 20)]);
   return (
     <>

@@ -2,8 +2,8 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { CHANNEL_TYPES } from '../../relay/providers';
 import { channelsWithHealth, type ChannelView } from '../data';
-import { Card, DataTable, Field, FormDialog, PageHead, StatusBadge } from '../layout';
-import { formatInt, type View } from '../view';
+import { Card, DataTable, Field, FormDialog, PageHead, StatusBadge } from '../components';
+import { formatInt, type View, type SignedInView } from '../view';
 
 function Health(props: { v: View; ch: ChannelView }) {
   const { v, ch } = props;
@@ -103,7 +103,7 @@ function ChannelForm(props: { v: View }) {
   );
 }
 
-export async function channelsBody(c: Context<AppEnv>, v: View) {
+export async function channelsBody(c: Context<AppEnv>, v: SignedInView) {
   const channels = await channelsWithHealth(c.env);
   return (
     <>

@@ -2,10 +2,10 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { redemptionCodes } from '../data';
-import { Card, DataTable, Field, FormDialog, PageHead, Time } from '../layout';
-import { withParam, type View } from '../view';
+import { Card, DataTable, Field, FormDialog, PageHead, Time } from '../components';
+import { withParam, type View, type SignedInView } from '../view';
 
-export async function codesBody(c: Context<AppEnv>, v: View) {
+export async function codesBody(c: Context<AppEnv>, v: SignedInView) {
   const cursorText = c.req.query('cursor') ?? '';
   const page = await redemptionCodes(c.env, /^\d{1,12}$/.test(cursorText) ? Number(cursorText) : undefined, 100);
   return (

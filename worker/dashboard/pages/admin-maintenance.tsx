@@ -2,12 +2,12 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { JOB_NAMES } from '../../maintenance';
 import { maintenanceRuns } from '../data';
-import { Badge, Card, DataTable, PageHead, Time } from '../layout';
-import { formatInt, type View } from '../view';
+import { Badge, Card, DataTable, PageHead, Time } from '../components';
+import { formatInt, type View, type SignedInView } from '../view';
 
 const tone = (outcome: string) => (outcome === 'ok' ? 'green' : outcome === 'partial' ? 'amber' : outcome === 'running' ? 'blue' : 'red');
 
-export async function maintenanceBody(c: Context<AppEnv>, v: View) {
+export async function maintenanceBody(c: Context<AppEnv>, v: SignedInView) {
   const runs = await maintenanceRuns(c.env, 50);
   return (
     <>

@@ -3,8 +3,8 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { normalizeOrderNo } from '../../payments/order-no';
 import { ordersOf, userIdByName, type OrderFilter, type OrderRow } from '../data';
-import { Card, DataTable, Field, FormDialog, PageHead } from '../layout';
-import { withParam, type View } from '../view';
+import { Card, DataTable, Field, FormDialog, PageHead } from '../components';
+import { withParam, type View, type SignedInView } from '../view';
 import { OrderCells } from './topup-parts';
 
 const STATUSES: OrderRow['status'][] = ['pending', 'paid', 'expired', 'failed'];
@@ -26,7 +26,7 @@ function OrderActions(props: { v: View; o: OrderRow }) {
   );
 }
 
-export async function ordersBody(c: Context<AppEnv>, v: View) {
+export async function ordersBody(c: Context<AppEnv>, v: SignedInView) {
   const q = c.req.query();
   const userText = (q.user ?? '').trim().slice(0, 64);
   const userId = userText ? ((/^\d+$/.test(userText) ? Number(userText) : await userIdByName(c.env, userText)) ?? -1) : null;

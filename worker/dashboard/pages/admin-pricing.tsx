@@ -5,8 +5,8 @@ import { loadPricingFromDb } from '../../db/snapshots';
 import { shippedOutputLimit } from '../../billing/output-limits';
 import { settingsOf } from '../../env';
 import { pricingHistory } from '../data';
-import { Card, DataTable, PageHead, Time } from '../layout';
-import type { View } from '../view';
+import { Card, DataTable, PageHead, Time } from '../components';
+import type { SignedInView, View } from '../view';
 
 const val = (x: number | null | undefined) => (x === null || x === undefined ? '' : String(x));
 
@@ -40,7 +40,7 @@ function GroupRow(props: { v: View; name?: string; ratio?: number }) {
   );
 }
 
-export async function pricingEditorBody(c: Context<AppEnv>, v: View) {
+export async function pricingEditorBody(c: Context<AppEnv>, v: SignedInView) {
   const [pricing, history] = await Promise.all([loadPricingFromDb(c.env), pricingHistory(c.env, 10)]);
   const models = Object.values(pricing.models);
   const defaultReserve = settingsOf(c.env).DEFAULT_COMPLETION_RESERVE;

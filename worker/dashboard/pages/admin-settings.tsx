@@ -1,5 +1,5 @@
 import type { View } from '../view';
-import { Card, Field, PageHead } from '../layout';
+import { Card, Field, PageHead } from '../components';
 
 export function settingsBody(v: View, methods: string[]) {
   const o = v.options;

@@ -2,8 +2,8 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { accountOf } from '../../account/stub';
 import { usersPage, type UserRow } from '../data';
-import { Badge, Card, DataTable, Field, FormDialog, PageHead, StatusBadge, Time } from '../layout';
-import { withParam, type View } from '../view';
+import { Badge, Card, DataTable, Field, FormDialog, PageHead, StatusBadge, Time } from '../components';
+import { withParam, type View, type SignedInView } from '../view';
 
 const PAGE = 50;
 
@@ -75,7 +75,7 @@ function Dialogs(props: { v: View }) {
   );
 }
 
-export async function usersBody(c: Context<AppEnv>, v: View) {
+export async function usersBody(c: Context<AppEnv>, v: SignedInView) {
   const q = c.req.query('q')?.trim().slice(0, 64) || undefined;
   const offset = Math.max(0, Number.parseInt(c.req.query('offset') ?? '0', 10) || 0);
   const rows = await usersPage(c.env, q, PAGE + 1, offset);

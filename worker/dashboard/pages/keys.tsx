@@ -2,8 +2,8 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { tokensOf, type TokenRow } from '../data';
 import { effectiveStatus } from '../../api/tokens';
-import { Card, DataTable, Field, FormDialog, PageHead, StatusBadge, Time } from '../layout';
-import { formatInt, type View } from '../view';
+import { Card, DataTable, Field, FormDialog, PageHead, StatusBadge, Time } from '../components';
+import { formatInt, type View, type SignedInView } from '../view';
 
 
 
@@ -136,8 +136,8 @@ function KeyDialog(props: { v: View }) {
   );
 }
 
-export async function keysBody(c: Context<AppEnv>, v: View) {
-  const tokens = await tokensOf(c.env, v.session!.id);
+export async function keysBody(c: Context<AppEnv>, v: SignedInView) {
+  const tokens = await tokensOf(c.env, v.session.id);
   return (
     <>
       <PageHead title={v.t('keys.title')} sub={v.t('keys.subtitle', { base: `${v.url.origin}/v1` })}>

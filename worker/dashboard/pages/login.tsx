@@ -4,7 +4,7 @@ import type { AppEnv } from '../../app-types';
 import { ApiError } from '../../lib/errors';
 import { authRoutes, endSession } from '../../api/auth';
 import { SESSION_COOKIE, readSession } from '../../api/session';
-import { Bare, Field } from '../layout';
+import { Bare, Field } from '../components';
 import { send } from '../render';
 import { buildView, safeNext, type View } from '../view';
 

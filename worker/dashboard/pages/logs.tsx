@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { logsPage, recentModels, tokensOf, userIdByName, type LogFilter, type LogRow } from '../data';
-import { Badge, Card, DataTable, PageHead, Time } from '../layout';
-import { formatInt, withParam, withoutParam, type View } from '../view';
+import { Badge, Card, DataTable, PageHead, Time } from '../components';
+import { formatInt, withParam, withoutParam, type View, type SignedInView } from '../view';
 
 const DAY = 86_400_000;
 const PAGE = 50;
@@ -62,9 +62,9 @@ const isDate = (s: string | undefined): s is string => !!s && /^\d{4}-\d{2}-\d{2
 const positiveInt = (s: string | undefined) => (s && /^\d{1,12}$/.test(s) && Number(s) > 0 ? Number(s) : undefined);
 const clean = (s: string | undefined, max: number) => (s && s.trim() ? s.trim().slice(0, max) : undefined);
 
-async function logsBody(c: Context<AppEnv>, v: View, admin: boolean) {
+async function logsBody(c: Context<AppEnv>, v: SignedInView, admin: boolean) {
   const q = c.req.query();
-  let userId: number | null = v.session!.id;
+  let userId: number | null = v.session.id;
   let userText = '';
   if (admin) {
     userText = clean(q.user, 64) ?? '';
@@ -86,7 +86,7 @@ async function logsBody(c: Context<AppEnv>, v: View, admin: boolean) {
   const [page, models, tokens] = await Promise.all([
     logsPage(c.env, filter),
     recentModels(c.env, userId === -1 ? null : userId),
-    admin ? Promise.resolve([]) : tokensOf(c.env, v.session!.id),
+    admin ? Promise.resolve([]) : tokensOf(c.env, v.session.id),
   ]);
   const action = admin ? '/admin/logs' : '/logs';
   return (
@@ -133,5 +133,5 @@ async function logsBody(c: Context<AppEnv>, v: View, admin: boolean) {
   );
 }
 
-export const customerLogsBody = (c: Context<AppEnv>, v: View) => logsBody(c, v, false);
-export const adminLogsBody = (c: Context<AppEnv>, v: View) => logsBody(c, v, true);
+export const customerLogsBody = (c: Context<AppEnv>, v: SignedInView) => logsBody(c, v, false);
+export const adminLogsBody = (c: Context<AppEnv>, v: SignedInView) => logsBody(c, v, true);

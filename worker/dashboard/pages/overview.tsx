@@ -3,8 +3,8 @@ import type { AppEnv } from '../../app-types';
 import { loadUserView } from '../../api/users';
 import { AreaLine, Legend, PALETTE, StackedBars, type Series } from '../charts';
 import { channelsWithHealth, logsPage, requestsPerMinute, siteBalances, totalsSince, usageByDay, utcDayStart, utcMonthStart } from '../data';
-import { Card, PageHead, Stat } from '../layout';
-import { formatInt, type View } from '../view';
+import { Card, PageHead, Stat } from '../components';
+import { formatInt, type View, type SignedInView } from '../view';
 import { LogTable } from './logs';
 
 const TOP_MODELS = 6;
@@ -27,8 +27,8 @@ function usageSeries(v: View, days: string[], rows: { day: string; model: string
   return series;
 }
 
-export async function overviewBody(c: Context<AppEnv>, v: View) {
-  const s = v.session!;
+export async function overviewBody(c: Context<AppEnv>, v: SignedInView) {
+  const s = v.session;
   const site = s.role === 'admin';
   const scope = site ? null : s.id;
   const now = Date.now();

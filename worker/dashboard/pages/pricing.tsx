@@ -3,7 +3,7 @@ import type { AppEnv } from '../../app-types';
 import { QUOTA_PER_USD } from '../../billing/charge';
 import { loadPricingFromDb } from '../../db/snapshots';
 import { userGroupOf } from '../data';
-import { Card, DataTable, PageHead } from '../layout';
+import { Card, DataTable, PageHead } from '../components';
 import { formatInt, type View } from '../view';
 
 /** Ratio 1 is $0.002 per 1K tokens, so $2 per million. */

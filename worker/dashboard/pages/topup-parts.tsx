@@ -1,6 +1,6 @@
 /** Pieces the customer's and the operator's order pages share. */
 import type { OrderRow } from '../data';
-import { Badge, Time } from '../layout';
+import { Badge, Time } from '../components';
 import type { View } from '../view';
 
 const SYMBOLS: Record<string, string> = { CNY: '¥', USD: '$', EUR: '€', GBP: '£', JPY: '¥' };

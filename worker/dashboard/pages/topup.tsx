@@ -4,8 +4,8 @@ import type { AppEnv } from '../../app-types';
 import { availableMethods } from '../../payments/orders';
 import { normalizeOrderNo } from '../../payments/order-no';
 import { orderOf, ordersOf, userGroupOf, type OrderRow } from '../data';
-import { Card, DataTable, Field, PageHead } from '../layout';
-import type { View } from '../view';
+import { Card, DataTable, Field, PageHead } from '../components';
+import type { SignedInView, View } from '../view';
 import { OrderCells, OrderNumber, OrderStatus, orderMoney } from './topup-parts';
 
 /** A pending order older than this may be a late deposit: the page says what to do. */
@@ -69,8 +69,8 @@ function LateNotice(props: { v: View; late: OrderRow[] }) {
   );
 }
 
-export async function topupBody(c: Context<AppEnv>, v: View) {
-  const s = v.session!;
+export async function topupBody(c: Context<AppEnv>, v: SignedInView) {
+  const s = v.session;
   const [orders, group] = await Promise.all([ordersOf(c.env, { userId: s.id, limit: 50 }), userGroupOf(c.env, s.id)]);
   const enterprise = group === v.options.topup.enterprise.group;
   const now = Date.now();
@@ -110,8 +110,8 @@ export async function topupBody(c: Context<AppEnv>, v: View) {
 }
 
 /** Where the gateway sends the customer back: the order's state, refreshed until the payment is in. */
-export async function topupReturnBody(c: Context<AppEnv>, v: View) {
-  const s = v.session!;
+export async function topupReturnBody(c: Context<AppEnv>, v: SignedInView) {
+  const s = v.session;
   const raw = c.req.query('order_no') ?? '';
   const order = raw ? await orderOf(c.env, normalizeOrderNo(raw)) : null;
   if (!order || (order.userId !== s.id && s.role !== 'admin')) {
