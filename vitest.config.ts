@@ -2,6 +2,11 @@ import path from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 import { testBindings } from './test/test-bindings.ts';
+// @ts-expect-error: plain ESM script without types
+import { buildClient } from './scripts/build-client.mjs';
+
+// The Worker is configured with [assets] in public/, which must exist before it starts.
+await buildClient({ quiet: true });
 
 export default defineConfig({
   plugins: [

@@ -2,10 +2,10 @@ import type { Child } from 'hono/jsx';
 import type { View } from './view';
 import { withParam } from './view';
 import type { MessageKey } from './i18n';
-import { ASSET_VERSION } from './assets';
+import type { ClientConfig, ClientStrings } from './client/shared';
 
 /** Strings the page script needs, in the page's language. */
-function clientStrings(v: View) {
+function clientStrings(v: View): ClientStrings {
   const { t } = v;
   return {
     copied: t('keys.copied'),
@@ -29,9 +29,9 @@ function Head(props: { v: View; title: string }) {
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <meta name="referrer" content="same-origin" />
       <title>{`${props.title} · ${props.v.options.site_name}`}</title>
-      <link rel="icon" href={`/assets/favicon.svg?v=${ASSET_VERSION}`} type="image/svg+xml" />
-      <link rel="stylesheet" href={`/assets/app.css?v=${ASSET_VERSION}`} />
-      <script src={`/assets/app.js?v=${ASSET_VERSION}`} defer></script>
+      <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
+      <link rel="stylesheet" href="/assets/app.css" />
+      <script src="/assets/app.js" defer></script>
     </head>
   );
 }
@@ -118,7 +118,7 @@ function TopBar(props: { v: View }) {
 
 function bodyData(v: View) {
   return {
-    'data-cfg': JSON.stringify({ lang: v.lang, currency: v.currency, rate: v.rate }),
+    'data-cfg': JSON.stringify({ lang: v.lang, currency: v.currency, rate: v.rate } satisfies ClientConfig),
     'data-str': JSON.stringify(clientStrings(v)),
   };
 }

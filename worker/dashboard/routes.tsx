@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { availableMethods } from '../payments/orders';
 import type { AppEnv } from '../app-types';
 import { readSession } from '../api/session';
-import { assetRoutes } from './assets';
 import { page } from './render';
 import { loginRoutes, renderLogin } from './pages/login';
 import { overviewBody } from './pages/overview';
@@ -25,7 +24,6 @@ import { codesBody } from './pages/admin-codes';
  */
 export const dashboardRoutes = new Hono<AppEnv>();
 
-dashboardRoutes.route('/', assetRoutes);
 dashboardRoutes.route('/', loginRoutes);
 
 const overview = page('user', (v) => v.t('overview.title'), overviewBody);
