@@ -5,46 +5,13 @@ import { dbOf } from '../db/client';
 import { balanceSeed, tokenCapSeed, tokenTruthSeed } from '../db/accounts';
 import { ledgerSum } from '../db/ledger';
 import { flushPlan, pendingKey, type Pending, type TokenCap } from './pending';
+import {
+  FLUSH_BATCH, FLUSH_DELAY_MS, FLUSHES_PER_ALARM, MAX_RETRY_MS, RECENT_SETTLES, RESERVATION_TTL_MS, SETTLED_TTL_MS, SWEEP_EVERY_MS, SWEEP_LIMIT,
+  minuteOf, settledKey, type AccountState, type CreditMark, type Reservation, type Settled,
+} from './state';
 import type {
   Audit, Balance, CreditInput, CreditResult, LedgerReason, LogRow, ReserveInput, ReserveResult, Revocation, SettleInput, SettleResult, TokenTruth,
 } from './types';
-
-interface AccountState {
-  userId: number;
-  balance: number;
-  used: number;
-  /** A disabled user's keys are all refused on their next request. */
-  disabled?: boolean;
-}
-
-interface Reservation {
-  tokenId: number | null;
-  units: number;
-  at: number;
-}
-
-/** A settled request, kept a while so a retried settle charges nothing twice. */
-type Settled = SettleResult;
-
-/** A credit made under an idempotency key (Idempotency-Key, order number, code). */
-interface CreditMark extends Balance {
-  at: number;
-  expiresAt: number | null;
-  by?: string;
-}
-
-const FLUSH_DELAY_MS = 500;
-const FLUSH_BATCH = 200;
-/** Batches one alarm writes before it hands over to the next alarm. */
-const FLUSHES_PER_ALARM = 5;
-const MAX_RETRY_MS = 60_000;
-/** A reservation older than this is from a request that died without settling. */
-const RESERVATION_TTL_MS = 15 * 60_000;
-/** How long a settle is remembered: a retry comes within seconds. */
-const SETTLED_TTL_MS = 10 * 60_000;
-const RECENT_SETTLES = 50_000;
-const SWEEP_EVERY_MS = 30_000;
-const SWEEP_LIMIT = 8192;
 
 /**
  * One per user: the live balance, its tokens' own caps, and reservations. Every balance change
@@ -402,8 +369,3 @@ export class Account extends DurableObject<Env> {
     for (let i = 0; i < keys.length; i += 128) await this.ctx.storage.delete(keys.slice(i, i + 128));
   }
 }
-
-const minuteOf = (ms: number) => String(Math.floor(ms / 60_000)).padStart(10, '0');
-
-/** A settle's mark, by the minute its log row was made: the same for every retry of it. */
-const settledKey = (input: SettleInput) => `done:${minuteOf(input.log.created_at)}:${input.requestId}`;
