@@ -4,6 +4,7 @@ import { anthropicMessages } from './anthropic.mjs';
 import { parseJson, readBody, sendError, wait } from './http.mjs';
 import { chatCompletions, embeddings, legacyCompletions, models } from './openai.mjs';
 import { buildPlan } from './plan.mjs';
+import { responses } from './responses.mjs';
 import { DEFAULT_SCENARIO, recordRequest } from './scenarios.mjs';
 
 const ROUTES = {
@@ -12,6 +13,7 @@ const ROUTES = {
   'POST /v1/embeddings': embeddings,
   'GET /v1/models': models,
   'POST /v1/messages': anthropicMessages,
+  'POST /v1/responses': responses,
 };
 const ROUTE_PATHS = new Set(Object.keys(ROUTES).map((k) => k.split(' ')[1]));
 

@@ -1,6 +1,6 @@
 import type { ChannelRecord } from '../db/snapshots';
 
-export type Endpoint = 'chat' | 'completions' | 'embeddings' | 'messages';
+export type Endpoint = 'chat' | 'completions' | 'embeddings' | 'messages' | 'responses';
 
 /** Which channel types can serve an endpoint: as it is asked, or converted (see route.ts). */
 const TYPES_FOR: Record<Endpoint, string[]> = {
@@ -8,6 +8,8 @@ const TYPES_FOR: Record<Endpoint, string[]> = {
   completions: ['openai'],
   embeddings: ['openai'],
   messages: ['anthropic', 'openai'],
+  // Served natively by OpenAI channels; conversion for the other types is not built yet.
+  responses: ['openai'],
 };
 
 /** Every channel set up for the model and group, in any state (the 404 test). */

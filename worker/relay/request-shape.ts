@@ -21,12 +21,13 @@ export function parseCall(endpoint: Endpoint, json: unknown): ParsedCall | { err
   }
   const body: Record<string, unknown> = result.data;
   const streamOptions = body.stream_options as Record<string, unknown> | undefined;
-  const max = (body.max_completion_tokens ?? body.max_tokens) as number | null | undefined;
+  const max = (body.max_output_tokens ?? body.max_completion_tokens ?? body.max_tokens) as number | null | undefined;
   return {
     body,
     model: body.model as string,
     stream: body.stream === true,
-    clientWantsUsage: streamOptions?.include_usage === true,
+    // A Responses stream always ends with its usage (response.completed).
+    clientWantsUsage: endpoint === 'responses' || streamOptions?.include_usage === true,
     maxCompletion: max ?? null,
     choices: typeof body.n === 'number' ? body.n : 1,
   };
@@ -55,6 +56,8 @@ export function withCompletionLimit(endpoint: Endpoint, call: ParsedCall, limit:
     }
     case 'completions':
       return { ...b, max_tokens: limit };
+    case 'responses':
+      return { ...b, max_output_tokens: limit };
     case 'messages': {
       // Anthropic wants a thinking budget below max_tokens; a lowered limit takes the budget down with it.
       const thinking = b.thinking as { type?: string; budget_tokens?: number } | undefined;

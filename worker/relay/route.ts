@@ -6,6 +6,7 @@ import type { SseWriter } from './convert/types';
 import type { Endpoint } from './pick';
 import { providerFor } from './providers';
 import type { ParsedCall } from './request-shape';
+import type { StreamFormat } from './stream-tap';
 
 /** How one attempt reaches a channel: what to ask it, and how its answer reaches the client. */
 export interface UpstreamRoute {
@@ -14,6 +15,8 @@ export interface UpstreamRoute {
   /** A non-streamed answer (parsed and as text) in the client's format. */
   toClient(json: Record<string, unknown>, text: string): string;
   writer(): SseWriter;
+  /** The format of the upstream's stream, which the tap reads. */
+  tapFormat: StreamFormat;
 }
 
 /**
@@ -27,6 +30,7 @@ export function routeFor(endpoint: Endpoint, channel: ChannelRecord, call: Parse
       body: chatToMessagesRequest(call.body, upstreamModel),
       toClient: (json) => JSON.stringify(messageToChatResponse(json, call.model)),
       writer: () => new MessagesStreamToChatWriter(call.model, call.clientWantsUsage),
+      tapFormat: 'anthropic',
     };
   }
   if (endpoint === 'messages' && channel.type === 'openai') {
@@ -35,13 +39,15 @@ export function routeFor(endpoint: Endpoint, channel: ChannelRecord, call: Parse
       body: messagesToChatRequest(call.body, upstreamModel),
       toClient: (json) => JSON.stringify(chatResponseToMessage(json, call.model)),
       writer: () => new ChatStreamToMessagesWriter(call.model),
+      tapFormat: 'openai',
     };
   }
-  const format = providerFor(channel.type).streamFormat;
+  const format: StreamFormat = endpoint === 'responses' ? 'responses' : providerFor(channel.type).streamFormat;
   return {
     endpoint,
     body: call.body,
     toClient: (_json, text) => text,
     writer: () => new PassThroughWriter(format, call.clientWantsUsage),
+    tapFormat: format,
   };
 }

@@ -11,6 +11,7 @@ relayRoutes.post('/v1/chat/completions', (c) => relay(c, 'chat'));
 relayRoutes.post('/v1/completions', (c) => relay(c, 'completions'));
 relayRoutes.post('/v1/embeddings', (c) => relay(c, 'embeddings'));
 relayRoutes.post('/v1/messages', (c) => relay(c, 'messages'));
+relayRoutes.post('/v1/responses', (c) => relay(c, 'responses'));
 
 /** The models this key may use: those with a channel for its group, narrowed by the key's list. */
 relayRoutes.get('/v1/models', async (c) => {

@@ -2,7 +2,7 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 import type { Usage } from '../billing/charge';
 import type { SseWriter } from './convert/types';
 
-export type StreamFormat = 'openai' | 'anthropic';
+export type StreamFormat = 'openai' | 'anthropic' | 'responses';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -85,6 +85,7 @@ export class StreamTap {
         // not JSON: handed on as it came
       }
       if (json && this.format === 'openai') this.readOpenAi(json);
+      else if (json && this.format === 'responses') this.readResponses(e.event, json);
       else if (json) this.readAnthropic(e.event, json);
     }
     this.out.push(this.writer.write(e, json));
@@ -119,6 +120,24 @@ export class StreamTap {
     }
   }
 
+  /** OpenAI Responses events: deltas by output item, usage and the end in response.completed. */
+  private readResponses(event: string | undefined, ev: Obj): void {
+    const type = ev.type ?? event;
+    const i = typeof ev.output_index === 'number' ? ev.output_index : 0;
+    if (type === 'response.output_text.delta' || type === 'response.refusal.delta') this.add(`${i}:text`, ev.delta);
+    else if (type === 'response.reasoning_summary_text.delta' || type === 'response.reasoning_text.delta') this.add(`${i}:reasoning`, ev.delta);
+    else if (type === 'response.function_call_arguments.delta') this.add(`${i}:args`, ev.delta);
+    else if (type === 'response.output_item.added' && isObj(ev.item) && ev.item.type === 'function_call') this.add(`${i}:name`, ev.item.name);
+    else if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') {
+      const response = isObj(ev.response) ? ev.response : {};
+      if (isObj(response.usage)) this.state.usage = responsesUsage(response.usage);
+      if (type === 'response.failed') this.state.errored = true;
+      else this.state.closed = true;
+    } else if (type === 'error') {
+      this.state.errored = true;
+    }
+  }
+
   private readAnthropic(event: string | undefined, ev: Obj): void {
     const type = ev.type ?? event;
     const i = typeof ev.index === 'number' ? ev.index : 0;
@@ -150,6 +169,12 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >=
 export function openAiUsage(u: Obj): Usage {
   const details = isObj(u.prompt_tokens_details) ? u.prompt_tokens_details : undefined;
   return { promptTokens: num(u.prompt_tokens), completionTokens: num(u.completion_tokens), cachedTokens: num(details?.cached_tokens) };
+}
+
+/** Responses usage: input_tokens include the cached ones, output_tokens the reasoning ones. */
+export function responsesUsage(u: Obj): Usage {
+  const details = isObj(u.input_tokens_details) ? u.input_tokens_details : undefined;
+  return { promptTokens: num(u.input_tokens), completionTokens: num(u.output_tokens), cachedTokens: num(details?.cached_tokens) };
 }
 
 /**

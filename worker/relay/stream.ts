@@ -5,7 +5,6 @@ import type { ChannelRecord } from '../db/snapshots';
 import { readWithin } from '../lib/read-within';
 import type { Admitted } from './admission';
 import type { AttemptResult } from './forward';
-import { providerFor } from './providers';
 import { settleServed, settleFailed, type Outcome } from './settle';
 import { StreamTap, deliveredParts, type TapState } from './stream-tap';
 import type { UpstreamRoute } from './route';
@@ -22,7 +21,7 @@ export function relayStream(
   c: Context<AppEnv>, a: Admitted, ch: ChannelRecord, route: UpstreamRoute, r: Extract<AttemptResult, { kind: 'ok' }>,
   outcome: Outcome, promptTokens: number, headers: Record<string, string>,
 ): Response {
-  const tap = new StreamTap(providerFor(ch.type).streamFormat, route.writer());
+  const tap = new StreamTap(route.tapFormat, route.writer());
   const reader = r.response.body!.getReader();
   const idleMs = a.settings.STREAM_IDLE_TIMEOUT_MS;
   let resolveEnded!: (e: Ending) => void;

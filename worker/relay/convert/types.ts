@@ -18,6 +18,10 @@ export interface SseWriter {
 export const openAiStreamError = (message: string) =>
   sse(JSON.stringify({ error: { message, type: 'upstream_error', code: 'upstream_error' } }));
 
+/** An error event as a Responses client reads it (`type: error`; the SDKs raise it). */
+export const responsesStreamError = (message: string) =>
+  sse(JSON.stringify({ type: 'error', code: 'upstream_error', message, param: null }), 'error');
+
 /** An error event as an Anthropic-format client reads it. */
 export const anthropicStreamError = (message: string) =>
   sse(JSON.stringify({ type: 'error', error: { type: 'api_error', message } }), 'error');

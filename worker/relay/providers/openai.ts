@@ -1,4 +1,4 @@
-import { openAiUsage } from '../stream-tap';
+import { openAiUsage, responsesUsage } from '../stream-tap';
 import { joinUrl, type Provider } from './types';
 
 export const openai: Provider = {
@@ -6,7 +6,7 @@ export const openai: Provider = {
   streamFormat: 'openai',
   request(baseUrl, key, call) {
     const body: Record<string, unknown> = { ...call.body, model: call.model };
-    if (call.stream && call.endpoint !== 'embeddings') {
+    if (call.stream && call.endpoint !== 'embeddings' && call.endpoint !== 'responses') {
       // Always ask for usage; the stream tap removes it again if the client did not ask.
       const asked = (call.body.stream_options as Record<string, unknown> | undefined) ?? {};
       body.stream_options = { ...asked, include_usage: true };
@@ -22,7 +22,8 @@ export const openai: Provider = {
   },
   usageOf(json) {
     const u = json.usage as Record<string, unknown> | undefined;
-    return u ? openAiUsage(u) : null;
+    if (!u) return null;
+    return json.object === 'response' || 'input_tokens' in u ? responsesUsage(u) : openAiUsage(u);
   },
   completionParts(json) {
     const parts: string[] = [];
@@ -41,6 +42,21 @@ export const openai: Provider = {
         add(fn.arguments);
       }
     }
+    for (const item of Array.isArray(json.output) ? (json.output as Record<string, unknown>[]) : []) responseItemParts(item, add);
     return parts;
   },
 };
+
+/** The text of one Responses output item: message parts, reasoning summaries, a function call's name and arguments. */
+function responseItemParts(item: Record<string, unknown>, add: (v: unknown) => void): void {
+  if (item.type === 'function_call') {
+    add(item.name);
+    add(item.arguments);
+    return;
+  }
+  const parts = [...(Array.isArray(item.content) ? item.content : []), ...(Array.isArray(item.summary) ? item.summary : [])] as Record<string, unknown>[];
+  for (const p of parts) {
+    add(p.text);
+    add(p.refusal);
+  }
+}

@@ -29,6 +29,7 @@ const PATHS: Record<Endpoint, string> = {
   completions: '/v1/completions',
   embeddings: '/v1/embeddings',
   messages: '/v1/messages',
+  responses: '/v1/responses',
 };
 
 /** `base_url` is the provider's origin (optionally with a path prefix); a trailing /v1 is tolerated. */

@@ -8,13 +8,15 @@ import { chatRequest, type ChatRequest } from './chat';
 import { completionsRequest, type CompletionsRequest } from './completions';
 import { embeddingsRequest, type EmbeddingsRequest } from './embeddings';
 import { messagesRequest, type MessagesRequest } from './messages';
+import { responsesRequest, type ResponsesRequest } from './responses';
 
 export { chatRequest, type ChatRequest, type ChatMessage } from './chat';
 export { completionsRequest, type CompletionsRequest } from './completions';
 export { embeddingsRequest, type EmbeddingsRequest } from './embeddings';
 export { messagesRequest, type MessagesRequest, type MessagesMessage, type MessagesContentBlock } from './messages';
+export { responsesRequest, type ResponsesRequest } from './responses';
 
-export type InboundFormat = 'chat' | 'completions' | 'embeddings' | 'messages';
+export type InboundFormat = 'chat' | 'completions' | 'embeddings' | 'messages' | 'responses';
 
 /** The parsed body of each format. */
 export interface InboundRequests {
@@ -22,6 +24,7 @@ export interface InboundRequests {
   completions: CompletionsRequest;
   embeddings: EmbeddingsRequest;
   messages: MessagesRequest;
+  responses: ResponsesRequest;
 }
 
 export type InboundRequest<F extends InboundFormat = InboundFormat> = InboundRequests[F];
@@ -31,4 +34,5 @@ export const inboundSchemas: { readonly [F in InboundFormat]: z.ZodType<InboundR
   completions: completionsRequest,
   embeddings: embeddingsRequest,
   messages: messagesRequest,
+  responses: responsesRequest,
 };

@@ -1,0 +1,100 @@
+import { SELF } from 'cloudflare:test';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { describe, expect, it } from 'vitest';
+import { BASE, setupCustomer, upstreamMode, upstreamRequests } from '../helpers';
+import { balance, logFor, type Err } from '../support/relay';
+
+function post(key: string, body: unknown): Promise<Response> {
+  return SELF.fetch(`${BASE}/v1/responses`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+interface ResponseUsage { input_tokens: number; output_tokens: number; input_tokens_details: { cached_tokens: number } }
+interface ResponseObject { object: string; status: string; output: { type: string; name?: string; content?: { text: string }[] }[]; usage: ResponseUsage }
+
+/** The SSE events of a Responses stream, parsed. */
+function events(text: string): { type: string; response?: ResponseObject }[] {
+  return text
+    .split('\n\n')
+    .map((block) => block.split('\n').find((l) => l.startsWith('data: ')))
+    .filter((l): l is string => !!l)
+    .map((l) => JSON.parse(l.slice(6)));
+}
+
+describe('POST /v1/responses on an OpenAI channel', () => {
+  it('answers the Responses object and charges its usage by the contract formula', async () => {
+    const { user, token, model, channel } = await setupCustomer({ price: { model_ratio: 2, completion_ratio: 3 } });
+    const res = await post(token.key, { model, input: 'Say hello', instructions: 'Be brief.' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as ResponseObject;
+    expect(body).toMatchObject({ object: 'response', status: 'completed' });
+    const { input_tokens: p, output_tokens: c } = body.usage;
+    const expected = (p + c * 3) * 2;
+    expect(Number(res.headers.get('x-quota-charged'))).toBe(expected);
+    const row = await logFor(user.jwt, res.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ prompt_tokens: p, completion_tokens: c, quota: expected, usage_counted: false });
+    expect(await balance(user.jwt, user.id)).toBe(1_000_000 - expected);
+    const [sent] = await upstreamRequests(channel.scenario);
+    expect(sent.path).toBe('/v1/responses');
+    expect(sent.body).toMatchObject({ input: 'Say hello', instructions: 'Be brief.' });
+    expect(typeof sent.body?.max_output_tokens).toBe('number'); // the hold's allowance, always sent
+  });
+
+  it('streams the events in their real order and bills response.completed\'s usage', async () => {
+    const { user, token, model } = await setupCustomer({ price: { model_ratio: 1 } });
+    const res = await post(token.key, { model, stream: true, input: [{ role: 'user', content: [{ type: 'input_text', text: 'Hi' }] }] });
+    expect(res.status).toBe(200);
+    const list = events(await res.text());
+    const types = list.map((e) => e.type);
+    expect(types[0]).toBe('response.created');
+    expect(types.at(-1)).toBe('response.completed');
+    expect(types.indexOf('response.output_text.delta')).toBeGreaterThan(types.indexOf('response.content_part.added'));
+    const usage = list.at(-1)?.response?.usage;
+    const row = await logFor(user.jwt, res.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ is_stream: true, prompt_tokens: usage?.input_tokens, completion_tokens: usage?.output_tokens, usage_counted: false });
+  });
+
+  it('a stream cut before response.completed is billed for the text delivered, and the client gets an error event', async () => {
+    const { user, token, model, channel } = await setupCustomer({ price: { model_ratio: 1 } });
+    await upstreamMode(channel.scenario, 'cut_stream', { chunks: 50, cut_after: 20 });
+    const res = await post(token.key, { model, stream: true, input: 'Count' });
+    const text = await res.text();
+    expect(text).not.toContain('response.completed');
+    expect(events(text).at(-1)?.type).toBe('error');
+    const row = await logFor(user.jwt, res.headers.get('x-request-id')!);
+    expect(row.usage_counted).toBe(true);
+    expect(row.completion_tokens).toBe(countTokens(' tok'.repeat(20)));
+  });
+
+  it('passes function tools and tool_choice through and bills the call the model makes', async () => {
+    const { token, model, channel } = await setupCustomer();
+    const tools = [{ type: 'function', name: 'weather', description: 'Weather by city', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
+    const res = await post(token.key, { model, input: 'Weather in Paris?', tools, tool_choice: 'required' });
+    const body = (await res.json()) as ResponseObject;
+    expect(body.output[0]).toMatchObject({ type: 'function_call', name: 'weather' });
+    const [sent] = await upstreamRequests(channel.scenario);
+    expect(sent.body).toMatchObject({ tools, tool_choice: 'required' });
+    const followUp = await post(token.key, {
+      model, tools, input: [
+        { role: 'user', content: 'Weather in Paris?' },
+        { type: 'function_call', call_id: 'call_1', name: 'weather', arguments: '{"city":"Paris"}' },
+        { type: 'function_call_output', call_id: 'call_1', output: '{"temp":21}' },
+      ],
+    });
+    expect(followUp.status).toBe(200);
+  });
+
+  it('refuses a malformed body with 400 naming the field, and sends nothing upstream', async () => {
+    const { token, model, channel } = await setupCustomer();
+    for (const [body, field] of [
+      [{ model, input: 5 }, 'input'],
+      [{ model, input: [{ type: 'function_call', name: 'x' }] }, 'input.0'],
+      [{ model, input: 'hi', max_output_tokens: -1 }, 'max_output_tokens'],
+      [{ model, input: 'hi', tools: [{ type: 'function' }] }, 'tools.0.name'],
+    ] as const) {
+      const res = await post(token.key, body);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as Err).error.message).toContain(field);
+    }
+    expect(await upstreamRequests(channel.scenario)).toEqual([]);
+  });
+});
