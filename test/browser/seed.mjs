@@ -1,6 +1,8 @@
 // Seeds a fresh relay through its public JSON API: prices, a customer, a channel on the fake
 // upstream, a key, and a few relay calls (one from the documentation IP 203.0.113.7).
 
+import { createClient, pollUntil } from '../support/client.mjs';
+
 export const CUSTOMER = { username: 'alice', password: 'alice-pass-123' };
 export const CUSTOMER_IP = '203.0.113.7';
 export const OTHER_IP = '198.51.100.23';
@@ -12,42 +14,18 @@ export const PRICES = {
   'dall-e-3': { price_per_call: 0.04 },
 };
 
-async function call(base, method, path, { token, body, headers = {} } = {}) {
-  const res = await fetch(base + path, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let data = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = text;
-  }
-  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
-  return { data, headers: res.headers };
-}
+/** A call that must succeed (2xx): answers {body, headers}, throws otherwise. */
+const call = (base, method, path, opts) => createClient(fetch, base).callExpecting(method, path, opts);
 
-export async function login(base, username, password) {
-  return (await call(base, 'POST', '/api/auth/login', { body: { username, password } })).data.token;
-}
+export const login = (base, username, password) => createClient(fetch, base).login(username, password);
 
 export function api(base, token) {
-  return {
-    get: (path) => call(base, 'GET', path, { token }).then((r) => r.data),
-    post: (path, body) => call(base, 'POST', path, { token, body }).then((r) => r.data),
-    put: (path, body) => call(base, 'PUT', path, { token, body }).then((r) => r.data),
-    patch: (path, body) => call(base, 'PATCH', path, { token, body }).then((r) => r.data),
-  };
+  const bodyOf = (method) => (path, body) => call(base, method, path, { token, body }).then((r) => r.body);
+  return { get: bodyOf('GET'), post: bodyOf('POST'), put: bodyOf('PUT'), patch: bodyOf('PATCH') };
 }
 
 export async function relayChat(base, key, model, ip) {
-  const { data, headers } = await call(base, 'POST', '/v1/chat/completions', {
+  const { body: data, headers } = await call(base, 'POST', '/v1/chat/completions', {
     headers: { authorization: `Bearer ${key}`, 'cf-connecting-ip': ip },
     body: { model, messages: [{ role: 'user', content: 'Say hello.' }] },
   });
@@ -76,12 +54,8 @@ export async function seed(base, adminCreds, upstreamUrl) {
     calls.push(await relayChat(base, token.key, model, ip));
   }
   // A charge shows in the log within 2 seconds of its response.
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const logs = await me.get('/api/logs?limit=50');
-    if (logs.items.length >= calls.length) break;
-    if (Date.now() > deadline) throw new Error(`only ${logs.items.length} of ${calls.length} log rows appeared`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await pollUntil(async () => (await me.get('/api/logs?limit=50')).items.length >= calls.length, {
+    timeoutMs: 10_000, intervalMs: 200, what: `${calls.length} log rows`,
+  });
   return { admin, adminToken, me, customer, channel, token, firstCall: first, calls };
 }

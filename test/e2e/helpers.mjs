@@ -3,6 +3,7 @@
 // scripts/e2e.mjs starts both and sets the environment variables below.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { createClient, pollUntil } from '../support/client.mjs';
 
 function need(name) {
   const v = process.env[name];
@@ -25,40 +26,20 @@ export function uid(prefix = 'e2e') {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 }
 
+const relay = createClient(fetch, RELAY_URL);
+
+/** api()'s options as the client takes them: a string body is sent as it is. */
+const callOptions = ({ jwt, key, body, headers = {} } = {}) => ({ jwt, key, headers, ...(typeof body === 'string' ? { raw: body } : { body }) });
+
 /** One JSON call to the relay; answers {status, headers, body} and never throws on a status. */
-export async function api(method, path, { jwt, key, body, headers = {} } = {}) {
-  const h = { ...headers };
-  if (jwt) h.authorization = `Bearer ${jwt}`;
-  if (key) h.authorization = `Bearer ${key}`;
-  let payload;
-  if (body !== undefined) {
-    h['content-type'] ??= 'application/json';
-    payload = typeof body === 'string' ? body : JSON.stringify(body);
-  }
-  const res = await fetch(`${RELAY_URL}${path}`, { method, headers: h, body: payload });
-  const text = await res.text();
-  let parsed = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: res.status, headers: res.headers, body: parsed };
-}
+export const api = (method, path, opts) => relay.call(method, path, callOptions(opts));
 
-/** Like api(), but asserts the expected status and returns the body. */
+/** Like api(), but throws unless the status is an expected one, and returns the body. */
 export async function ok(method, path, opts = {}, expected = [200, 201, 204]) {
-  const r = await api(method, path, opts);
-  const statuses = Array.isArray(expected) ? expected : [expected];
-  assert.ok(statuses.includes(r.status), `${method} ${path} answered ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body;
+  return (await relay.callExpecting(method, path, callOptions(opts), expected)).body;
 }
 
-export async function login(username, password) {
-  const body = await ok('POST', '/api/auth/login', { body: { username, password } }, 200);
-  assert.ok(body.token, 'login answered no token');
-  return body.token;
-}
+export const login = (username, password) => relay.login(username, password);
 
 let adminJwtPromise;
 export function adminJwt() {
@@ -92,16 +73,13 @@ export async function upstreamRequests(name) {
 // ---------------------------------------------------------------------------
 
 export async function createUser({ quota = 1_000_000, group = 'default', username = uid('u') } = {}) {
-  const jwt = await adminJwt();
   const password = `pw-${randomBytes(8).toString('hex')}`;
-  const user = await ok('POST', '/api/users', { jwt, body: { username, password, quota, group } }, 201);
-  return { ...user, password };
+  return relay.createUser(await adminJwt(), { username, password, quota, group });
 }
 
 /** A token for the user (created by the admin on the user's behalf). Answers {id, key, ...}. */
 export async function createToken(userId, fields = {}) {
-  const jwt = await adminJwt();
-  const token = await ok('POST', '/api/tokens', { jwt, body: { name: uid('tok'), user_id: userId, ...fields } }, 201);
+  const token = await relay.createToken(await adminJwt(), { name: uid('tok'), user_id: userId, ...fields });
   assert.match(token.key, /^sk-[A-Za-z0-9]{48}$/);
   return token;
 }
@@ -163,16 +141,7 @@ export async function setupCustomer({
 }
 
 /** Polls fn until it answers something truthy; answers that, or throws after timeoutMs. */
-export async function waitFor(fn, { timeoutMs = 2000, intervalMs = 50, what = 'condition' } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await sleep(intervalMs);
-  }
-}
+export const waitFor = (fn, { timeoutMs = 2000, intervalMs = 50, what = 'condition' } = {}) => pollUntil(fn, { timeoutMs, intervalMs, what });
 
 /** The log row of a request, as the admin sees it; waits up to timeoutMs for it to appear. */
 export async function findLog(requestId, { userId, timeoutMs = 2000 } = {}) {

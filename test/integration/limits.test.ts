@@ -13,6 +13,15 @@ function burst(key: string, model: string, n: number, extra: Record<string, unkn
   );
 }
 
+/**
+ * Waits until `count` of the user's requests have been settled (their log rows are written).
+ * A request's tokens reach the token gate in the same step that settles it, as a call to an
+ * in-memory object, well before the log row lands in D1.
+ */
+async function settled(jwt: string, count: number): Promise<void> {
+  await waitFor(async () => (await call<{ items: unknown[] }>('GET', '/api/logs?limit=100', { jwt })).body.items.length >= count);
+}
+
 describe('token gate: rate limits', () => {
   it('lets exactly rpm_limit of 60 simultaneous requests through', async () => {
     const { token, model } = await setupCustomer({ token: { rpm_limit: 20 } });
@@ -39,19 +48,23 @@ describe('token gate: rate limits', () => {
   });
 
   it('admits while the tokens of the last 60 seconds are below tpm_limit', async () => {
-    const { token, model } = await setupCustomer({ token: { tpm_limit: 20 } });
+    const { token, user, model } = await setupCustomer({ token: { tpm_limit: 20 } });
+    const chat = () => call<{ error: { code: string; message: string } }>('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) });
     // each call uses 15 tokens (10 prompt + 5 completion)
-    expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(200);
-    await waitFor(async () => {
-      const r = await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) });
-      return r.status === 200 || r.status === 429 ? r : undefined;
-    });
-    const third = await waitFor(async () => {
-      const r = await call<{ error: { code: string } }>('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) });
-      return r.status === 429 ? r : undefined;
-    });
+    const first = await chat();
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-ratelimit-remaining-tokens')).toBe('20');
+    await settled(user.jwt, 1);
+    const second = await chat();
+    expect(second.status).toBe(200);
+    expect(second.headers.get('x-ratelimit-remaining-tokens')).toBe('5');
+    await settled(user.jwt, 2);
+    const third = await chat();
+    expect(third.status).toBe(429);
     expect(third.body.error.code).toBe('rate_limit_exceeded');
+    expect(third.body.error.message).toMatch(/20 tokens per minute/);
     expect(third.headers.get('x-ratelimit-limit-tokens')).toBe('20');
+    expect(third.headers.get('x-ratelimit-remaining-tokens')).toBe('0');
   });
 
   it('caps concurrent requests', async () => {

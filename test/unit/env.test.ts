@@ -1,11 +1,15 @@
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { settingsOf, SettingsError, type Env } from '../../worker/env';
 
-const good = {
+// The test worker's own resources, but none of its variables: those are the test's to choose.
+const { DB, KV, TOKEN_GATE, ACCOUNT, CHANNEL_HEALTH } = env;
+const good: Env = {
+  DB, KV, TOKEN_GATE, ACCOUNT, CHANNEL_HEALTH,
   ADMIN_PASSWORD: 'password-123',
   JWT_SECRET: 'x'.repeat(32),
   ENCRYPTION_KEY: btoa('k'.repeat(32)),
-} as unknown as Env;
+};
 
 describe('settings', () => {
   it('fills in the contract defaults', () => {
@@ -17,7 +21,7 @@ describe('settings', () => {
   });
 
   it('refuses a bad value with a message naming the variable', () => {
-    const cases: [Record<string, string | undefined>, RegExp][] = [
+    const cases: [Partial<Env>, RegExp][] = [
       [{ RETRY_ATTEMPTS: 'three' }, /RETRY_ATTEMPTS/],
       [{ UPSTREAM_TIMEOUT_MS: '-5' }, /UPSTREAM_TIMEOUT_MS/],
       [{ LOG_RETENTION_DAYS: '1.5' }, /LOG_RETENTION_DAYS/],
@@ -27,9 +31,9 @@ describe('settings', () => {
       [{ ADMIN_PASSWORD: undefined }, /ADMIN_PASSWORD must be set/],
     ];
     for (const [patch, message] of cases) {
-      const env = { ...good, ...patch } as unknown as Env;
-      expect(() => settingsOf(env)).toThrow(SettingsError);
-      expect(() => settingsOf(env)).toThrow(message);
+      const bad: Env = { ...good, ...patch };
+      expect(() => settingsOf(bad)).toThrow(SettingsError);
+      expect(() => settingsOf(bad)).toThrow(message);
     }
   });
 });

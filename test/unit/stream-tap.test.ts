@@ -64,7 +64,7 @@ describe('StreamTap (OpenAI)', () => {
   it('counts reasoning and tool calls part by part: names and arguments, none of the JSON around them', () => {
     const tap = tapFor('openai', false);
     const delta = (d: Record<string, unknown>) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: d }] })}\n\n`;
-    run(tap, [
+    const out = run(tap, [
       delta({ reasoning_content: 'Think' }),
       delta({ reasoning_content: 'ing.' }),
       delta({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
@@ -73,7 +73,11 @@ describe('StreamTap (OpenAI)', () => {
       delta({ tool_calls: [{ index: 1, id: 'call_2', type: 'function', function: { name: 'get_time', arguments: '{}' } }] }),
     ]);
     expect(deliveredParts(tap.state)).toEqual(['Thinking.', 'get_weather', '{"city":"Paris"}', 'get_time', '{}']);
+    expect([...tap.state.delivered.keys()]).toEqual(['0:reasoning', '0:tool0:name', '0:tool0:args', '0:tool1:name', '0:tool1:args']);
     expect(tap.state.closed).toBe(false);
+    // the tool-call chunks reach the client as they came
+    expect(out).toContain(JSON.stringify({ index: 0, function: { arguments: '{"city":' } }));
+    expect(out).toContain('"id":"call_2"');
   });
 
   it('notes an error event, and a stream that ends without [DONE] is answered with an error event', () => {
@@ -115,9 +119,12 @@ describe('StreamTap (Anthropic)', () => {
       ev({ type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } }),
       ev({ type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Sure' } }),
       ev({ type: 'content_block_start', index: 2, content_block: { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} } }),
-      ev({ type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '{"city":"Oslo"}' } }),
+      ev({ type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '{"city":' } }),
+      ev({ type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '"Oslo"}' } }),
     ]);
     expect(deliveredParts(tap.state)).toEqual(['Hmm.', 'Sure', 'get_weather', '{"city":"Oslo"}']);
+    expect(tap.state.delivered.get('2:name')).toBe('get_weather');
+    expect(tap.state.delivered.get('2:args')).toBe('{"city":"Oslo"}');
     expect(tap.state.closed).toBe(false);
     expect(tap.state.usage?.completionTokens).toBe(1);
     expect(out).toContain('event: error');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SlidingWindow } from '../../worker/gate/window';
+import { SlidingWindow, WINDOW_SECONDS } from '../../worker/gate/window';
 import { ipAllowed, isIpOrCidr } from '../../worker/lib/ip';
 
 describe('SlidingWindow', () => {
@@ -24,10 +24,30 @@ describe('SlidingWindow', () => {
 
   it('keeps constant memory at any rate', () => {
     const w = new SlidingWindow();
-    for (let i = 0; i < 100_000; i++) w.add(3_000_000_000 + i * 7, 300);
-    expect(w.total(3_000_000_000 + 700_000)).toBeGreaterThan(0);
+    const t0 = 3_000_000_000;
+    // an event every 7 ms (143 a second): 100,000 of them fill the window, ten times more go on for two hours
+    const feed = (from: number, count: number) => {
+      for (let i = from; i < from + count; i++) w.add(t0 + i * 7, 300);
+    };
+    feed(0, 100_000);
+    const full = memoryOf(w);
+    feed(100_000, 1_000_000);
+    expect(full.slots).toBe(2 * WINDOW_SECONDS);
+    expect(memoryOf(w)).toEqual(full);
+    // and nothing in the last 60 seconds was lost to keep it that small
+    // at t0 + 7,700 s the window holds seconds 7,641 to 7,700: events 1,091,572 (7,641,004 ms) to 1,099,999
+    expect(w.total(t0 + 7_700_000)).toBe(300 * (1_100_000 - 1_091_572));
   });
 });
+
+/** The window's own state, measured: the slots of its arrays and its serialized size. */
+function memoryOf(window: SlidingWindow): { slots: number; bytes: number } {
+  const fields: unknown[] = Object.values(window);
+  const arrays = fields.filter((f): f is unknown[] => Array.isArray(f));
+  // every field is an array of slots, so their lengths are the whole of its state
+  expect(arrays).toHaveLength(fields.length);
+  return { slots: arrays.reduce((n, a) => n + a.length, 0), bytes: JSON.stringify(window).length };
+}
 
 describe('IP allow-lists', () => {
   it('matches IPv4 and IPv6 addresses and CIDRs', () => {
