@@ -43,4 +43,24 @@ describe('responses (openai SDK)', () => {
     assert.equal(row.is_stream, true);
     assert.equal(row.quota, expected);
   });
+
+  test('an Anthropic channel: responses.create streamed and not, through Messages, billed by its usage', async () => {
+    const price = { model_ratio: 1 };
+    const { model, user, token } = await setupCustomer({ type: 'anthropic', price });
+    const before = await balance(user.id);
+    const plain = await client(token.key).responses.create({ model, input: 'Say hello.' });
+    assert.equal(plain.status, 'completed');
+    assert.ok(plain.output_text.length > 0);
+    const stream = await client(token.key).responses.create({ model, input: 'Say hello.', stream: true });
+    let text = '';
+    let final = null;
+    for await (const event of stream) {
+      if (event.type === 'response.output_text.delta') text += event.delta;
+      if (event.type === 'response.completed') final = event.response;
+    }
+    assert.equal(text, plain.output_text);
+    assert.equal(final?.output[0]?.content[0]?.text, text);
+    const charged = (plain.usage.input_tokens + plain.usage.output_tokens) + (final.usage.input_tokens + final.usage.output_tokens);
+    await expectBalance(user.id, before - charged);
+  });
 });

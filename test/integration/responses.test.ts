@@ -98,3 +98,76 @@ describe('POST /v1/responses on an OpenAI channel', () => {
     expect(await upstreamRequests(channel.scenario)).toEqual([]);
   });
 });
+
+describe('POST /v1/responses converted, on channels without a native Responses API', () => {
+  it('an OpenAI-compatible channel marked responses: false gets chat completions, and the client a Response', async () => {
+    const { user, token, model, channel } = await setupCustomer({ channel: { responses: false }, price: { model_ratio: 1 } });
+    const tools = [{ type: 'function', name: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
+    const res = await post(token.key, {
+      model, instructions: 'Be brief.', tools, tool_choice: { type: 'function', name: 'weather' }, max_output_tokens: 50,
+      input: [
+        { role: 'user', content: [{ type: 'input_text', text: 'Weather?' }] },
+        { type: 'function_call', call_id: 'call_9', name: 'weather', arguments: '{"city":"Oslo"}' },
+        { type: 'function_call_output', call_id: 'call_9', output: '{"temp":3}' },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as ResponseObject;
+    expect(body).toMatchObject({ object: 'response', status: 'completed' });
+    expect(body.output[0]).toMatchObject({ type: 'message', content: [{ text: expect.any(String) }] });
+    const [sent] = await upstreamRequests(channel.scenario);
+    expect(sent.path).toBe('/v1/chat/completions');
+    expect(sent.body).toMatchObject({
+      max_tokens: 50,
+      tool_choice: { type: 'function', function: { name: 'weather' } },
+      tools: [{ type: 'function', function: { name: 'weather' } }],
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: [{ type: 'text', text: 'Weather?' }] },
+        { role: 'assistant', tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } }] },
+        { role: 'tool', tool_call_id: 'call_9', content: '{"temp":3}' },
+      ],
+    });
+    const row = await logFor(user.jwt, res.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ prompt_tokens: body.usage.input_tokens, completion_tokens: body.usage.output_tokens, quota: body.usage.input_tokens + body.usage.output_tokens });
+  });
+
+  it('an Anthropic channel serves it through Messages, streamed in the Responses event order', async () => {
+    const { user, token, model, channel } = await setupCustomer({ channel: { type: 'anthropic' }, price: { model_ratio: 1 } });
+    const res = await post(token.key, { model, stream: true, input: 'Hello' });
+    expect(res.status).toBe(200);
+    const list = events(await res.text());
+    const types = list.map((e) => e.type);
+    expect(types.slice(0, 4)).toEqual(['response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added']);
+    expect(types).toContain('response.output_text.delta');
+    expect(types.slice(-4)).toEqual(['response.output_text.done', 'response.content_part.done', 'response.output_item.done', 'response.completed']);
+    const done = list.at(-1)?.response;
+    expect(done?.status).toBe('completed');
+    const [sent] = await upstreamRequests(channel.scenario);
+    expect(sent.path).toBe('/v1/messages');
+    const row = await logFor(user.jwt, res.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ is_stream: true, prompt_tokens: done?.usage.input_tokens, completion_tokens: done?.usage.output_tokens, usage_counted: false });
+  });
+
+  it('an Anthropic channel answers a non-streamed call as a Response', async () => {
+    const { token, model } = await setupCustomer({ channel: { type: 'anthropic' } });
+    const res = await post(token.key, { model, input: 'Hello', instructions: 'Be brief.' });
+    const body = (await res.json()) as ResponseObject;
+    expect(body).toMatchObject({ object: 'response', status: 'completed', output: [{ type: 'message' }] });
+    expect(body.usage.input_tokens).toBeGreaterThan(0);
+  });
+
+  it('previous_response_id, store and built-in tools answer 400 naming them where no channel serves Responses natively', async () => {
+    const { token, model, channel } = await setupCustomer({ channel: { type: 'anthropic' } });
+    for (const [extra, param] of [
+      [{ previous_response_id: 'resp_1' }, 'previous_response_id'],
+      [{ store: true }, 'store'],
+      [{ tools: [{ type: 'web_search' }] }, 'tools.0'],
+    ] as const) {
+      const res = await post(token.key, { model, input: 'Hi', ...extra });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as Err).error.message).toContain(param);
+    }
+    expect(await upstreamRequests(channel.scenario)).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@ import { availability, channelsFor, orderCandidates } from '../../worker/relay/p
 import type { ChannelRecord } from '../../worker/db/snapshots';
 
 const ch = (id: number, p: Partial<ChannelRecord> = {}): ChannelRecord => ({
-  id, name: `c${id}`, type: 'openai', baseUrl: 'http://x', keysSealed: '', keyCount: 1, models: ['m'], modelMapping: null,
+  id, name: `c${id}`, type: 'openai', baseUrl: 'http://x', keysSealed: '', keyCount: 1, models: ['m'], modelMapping: null, servesResponses: true,
   groups: ['default'], priority: 0, weight: 1, status: 'enabled', health: { state: 'closed', openedAt: null }, ...p,
 });
 

@@ -25,6 +25,8 @@ export const ChannelView = z
     key_count: z.number().int(),
     models: z.array(z.string()),
     model_mapping: z.record(z.string(), z.string()).nullable(),
+    /** OpenAI type: whether the upstream has /v1/responses; if false, Responses calls reach it converted to chat completions. */
+    responses: z.boolean(),
     groups: z.array(z.string()),
     priority: z.number().int(),
     weight: z.number().int(),
@@ -48,7 +50,7 @@ export const ChannelTest = z.object({ ok: z.boolean(), latency_ms: z.number(), e
 async function channelView(env: Env, r: ChannelRow): Promise<ChannelView> {
   const live = await healthOf(env, r.id).view(r.id);
   return {
-    id: r.id, name: r.name, type: r.type, base_url: r.baseUrl, key_count: r.keyCount, models: r.models, model_mapping: r.modelMapping ?? null,
+    id: r.id, name: r.name, type: r.type, base_url: r.baseUrl, key_count: r.keyCount, models: r.models, model_mapping: r.modelMapping ?? null, responses: r.servesResponses,
     groups: r.groups, priority: r.priority, weight: r.weight, status: r.status, status_reason: r.statusReason,
     health: { state: live.state, consecutive_failures: live.consecutiveFailures, last_error: live.lastError ?? r.lastError, latency_ms: live.latencyMs ?? r.latencyMs },
     created_at: isoOf(r.createdAt), updated_at: isoOf(r.updatedAt),
@@ -70,13 +72,14 @@ const ChannelFields = {
   keys: z.array(z.string().trim().min(1).max(4096)).min(1, 'give at least one key').max(1000),
   models: z.array(ModelName).min(1, 'give at least one model').max(2000),
   model_mapping: z.record(ModelName, ModelName).nullable(),
+  responses: z.boolean(),
   groups: z.array(GroupName).min(1).max(100),
   priority: z.number().int().min(-1_000_000).max(1_000_000),
   weight: z.number().int().min(0).max(1_000_000),
   status: z.enum(['enabled', 'disabled']),
 };
 
-const CreateChannel = z.object(ChannelFields).partial({ model_mapping: true, groups: true, priority: true, weight: true, status: true });
+const CreateChannel = z.object(ChannelFields).partial({ model_mapping: true, responses: true, groups: true, priority: true, weight: true, status: true });
 const PatchChannel = z
   .object(ChannelFields)
   .partial()
@@ -98,6 +101,7 @@ async function channelChange(c: Context<AppEnv>, b: z.infer<typeof PatchChannel>
   if (b.keys !== undefined) Object.assign(change, { keysSealed: await sealKeys(c, b.keys), keyCount: b.keys.length });
   if (b.models !== undefined) change.models = b.models;
   if (b.model_mapping !== undefined) change.modelMapping = b.model_mapping;
+  if (b.responses !== undefined) change.servesResponses = b.responses;
   if (b.groups !== undefined) change.groups = b.groups;
   if (b.priority !== undefined) change.priority = b.priority;
   if (b.weight !== undefined) change.weight = b.weight;
@@ -121,7 +125,7 @@ channelRoutes
       const now = Date.now();
       const row = await insertChannel(dbOf(c.env.DB), {
         name: b.name, type: b.type, baseUrl: b.base_url, keysSealed: await sealKeys(c, b.keys), keyCount: b.keys.length, models: b.models,
-        modelMapping: b.model_mapping ?? null, groups: b.groups ?? ['default'], priority: b.priority ?? 0, weight: b.weight ?? 1, status: b.status ?? 'enabled',
+        modelMapping: b.model_mapping ?? null, servesResponses: b.responses ?? true, groups: b.groups ?? ['default'], priority: b.priority ?? 0, weight: b.weight ?? 1, status: b.status ?? 'enabled',
         healthState: 'closed', consecutiveFailures: 0, createdAt: now, updatedAt: now,
       });
       await refreshChannels(c.env);

@@ -65,6 +65,8 @@ export const channels = sqliteTable('channels', {
   consecutiveFailures: integer('consecutive_failures').notNull().default(0),
   lastError: text('last_error'),
   latencyMs: integer('latency_ms'),
+  /** An OpenAI-type channel whose upstream has no /v1/responses: Responses calls reach it converted to chat. */
+  servesResponses: integer('serves_responses', { mode: 'boolean' }).notNull().default(true),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
@@ -290,4 +292,20 @@ export const redemptionCodes = sqliteTable(
     usedAt: integer('used_at'),
   },
   (t) => [uniqueIndex('redemption_codes_hash').on(t.codeHash)],
+);
+
+/**
+ * What `npm run import` brought in from a one-api / new-api site: each source row's id and the
+ * relay row it became (null for rows keyed by name, like prices), so a second run skips it.
+ */
+export const importMap = sqliteTable(
+  'import_map',
+  {
+    source: text('source').notNull(),
+    kind: text('kind').notNull(),
+    sourceId: text('source_id').notNull(),
+    targetId: integer('target_id'),
+    importedAt: integer('imported_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.kind, t.sourceId] })],
 );

@@ -37,6 +37,8 @@ export interface ChannelRecord {
   keyCount: number;
   models: string[];
   modelMapping: Record<string, string> | null;
+  /** Whether the upstream has /v1/responses itself (OpenAI type); if not, Responses calls are converted to chat. */
+  servesResponses: boolean;
   groups: string[];
   priority: number;
   weight: number;
@@ -105,7 +107,7 @@ async function loadChannelsFromDb(env: Env): Promise<ChannelRecord[]> {
   const rows = await allChannels(dbOf(env.DB));
   return rows.map((r) => ({
     id: r.id, name: r.name, type: r.type, baseUrl: r.baseUrl, keysSealed: r.keysSealed, keyCount: r.keyCount, models: r.models,
-    modelMapping: r.modelMapping ?? null, groups: r.groups, priority: r.priority, weight: r.weight, status: r.status,
+    modelMapping: r.modelMapping ?? null, servesResponses: r.servesResponses, groups: r.groups, priority: r.priority, weight: r.weight, status: r.status,
     health: { state: r.healthState, openedAt: r.openedAt },
   }));
 }

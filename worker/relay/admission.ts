@@ -11,6 +11,8 @@ import {
   type ChannelRecord, type PricingSnapshot, type TokenRecord,
 } from '../db/snapshots';
 import { channelsFor, type Endpoint } from './pick';
+import { needsNativeResponses } from './convert/responses-via-chat';
+import { servesResponsesNatively } from './route';
 import { parseCall, type ParsedCall } from './request-shape';
 
 /** Everything the relay knows about a request once its own checks have passed. */
@@ -91,8 +93,9 @@ export async function admit(c: Context<AppEnv>, endpoint: Endpoint, onTokenKnown
     throw new ApiError(403, 'ip_not_allowed', `requests from ${ip ?? 'this address'} are not allowed for this key`);
   }
   if (token.models && !token.models.includes(call.model)) throw new ApiError(403, 'model_not_allowed', `this key may not use the model ${call.model}`);
-  const candidates = channelsFor(channels, endpoint, call.model, token.group);
-  if (candidates.length === 0) throw new ApiError(404, 'model_not_found', `the model ${call.model} is not available for this key`);
+  const found = channelsFor(channels, endpoint, call.model, token.group);
+  if (found.length === 0) throw new ApiError(404, 'model_not_found', `the model ${call.model} is not available for this key`);
+  const candidates = endpoint === 'responses' ? nativeWhereNeeded(found, call) : found;
   const price = pricing.models[call.model];
   if (!isPriced(price)) throw new ApiError(403, 'model_price_unset', `the model ${call.model} has no price set; ask the operator to price it`);
 
@@ -104,4 +107,19 @@ export async function admit(c: Context<AppEnv>, endpoint: Endpoint, onTokenKnown
       tpm: token.tpmLimit ?? pricing.groups[token.group]?.tpmLimit ?? null,
     },
   };
+}
+
+/**
+ * A Responses call that needs state the upstream keeps (previous_response_id, store, item
+ * references) or a built-in tool goes only to channels that serve the API natively: the relay
+ * stores no conversation. With none for the model, it is refused naming the parameter.
+ */
+function nativeWhereNeeded(channels: ChannelRecord[], call: ParsedCall): ChannelRecord[] {
+  const param = needsNativeResponses(call.body);
+  if (!param) return channels;
+  const native = channels.filter(servesResponsesNatively);
+  if (native.length === 0) {
+    throw new ApiError(400, 'invalid_request', `${param}: needs a channel that serves the Responses API natively, and none serves ${call.model}; the relay stores no conversation`);
+  }
+  return native;
 }

@@ -8,8 +8,8 @@ const TYPES_FOR: Record<Endpoint, string[]> = {
   completions: ['openai'],
   embeddings: ['openai'],
   messages: ['anthropic', 'openai'],
-  // Served natively by OpenAI channels; conversion for the other types is not built yet.
-  responses: ['openai'],
+  // Natively by OpenAI channels that have /v1/responses; converted to chat (and on to Messages) elsewhere.
+  responses: ['openai', 'anthropic'],
 };
 
 /** Every channel set up for the model and group, in any state (the 404 test). */

@@ -356,6 +356,10 @@ export const en = {
   'settings.topupHint': 'currency, price per US dollar, least amount, discount tiers, enterprise rules, order expiry (minutes)',
   'settings.topupMethods': 'Payment methods set up: {methods}',
   'account.enterprise': 'Enterprise customer since your promotion: top-ups take {off} off.',
+  'channels.responses': 'Responses API',
+  'channels.responsesHint': 'OpenAI type: does the upstream have /v1/responses? If not, Responses calls reach it as chat completions.',
+  'channels.responsesNative': 'served by the upstream',
+  'channels.responsesConverted': 'converted to chat completions',
 } as const;
 
 export type MessageKey = keyof typeof en;

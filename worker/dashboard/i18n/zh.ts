@@ -358,4 +358,8 @@ export const zh: Record<MessageKey, string> = {
   'settings.topupHint': '货币、每美元价格、最低金额、折扣档位、企业规则、订单过期时间（分钟）',
   'settings.topupMethods': '已开通的支付方式：{methods}',
   'account.enterprise': '您已升级为企业客户：充值享受 {off} 优惠。',
+  'channels.responses': 'Responses API',
+  'channels.responsesHint': 'OpenAI 类型：上游是否支持 /v1/responses？若不支持，Responses 请求将转换为 chat completions 发送。',
+  'channels.responsesNative': '由上游原生提供',
+  'channels.responsesConverted': '转换为 chat completions',
 };

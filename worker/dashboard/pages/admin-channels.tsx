@@ -23,7 +23,7 @@ function ChannelRow(props: { v: View; ch: ChannelView }) {
   const { v, ch } = props;
   const fill = {
     name: ch.name, type: ch.type, base_url: ch.base_url, models: ch.models, groups: ch.groups,
-    model_mapping: ch.model_mapping, priority: ch.priority, weight: ch.weight, status: ch.status === 'disabled' ? 'disabled' : 'enabled',
+    model_mapping: ch.model_mapping, responses: ch.responses, priority: ch.priority, weight: ch.weight, status: ch.status === 'disabled' ? 'disabled' : 'enabled',
   };
   return (
     <tr data-channel-id={ch.id} data-channel-name={ch.name}>
@@ -98,6 +98,12 @@ function ChannelForm(props: { v: View }) {
       </div>
       <Field label={v.t('channels.mapping')} hint={v.t('channels.mappingHint')}>
         <textarea name="model_mapping" data-type="json" rows={2} class="mono" data-label={v.t('channels.mapping')}></textarea>
+      </Field>
+      <Field label={v.t('channels.responses')} hint={v.t('channels.responsesHint')}>
+        <select name="responses" data-type="json">
+          <option value="true">{v.t('channels.responsesNative')}</option>
+          <option value="false">{v.t('channels.responsesConverted')}</option>
+        </select>
       </Field>
     </FormDialog>
   );

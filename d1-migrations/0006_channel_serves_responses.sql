@@ -1,0 +1,1 @@
+ALTER TABLE `channels` ADD `serves_responses` integer DEFAULT true NOT NULL;
