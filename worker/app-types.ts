@@ -4,6 +4,8 @@ import type { SessionUser } from './api/session';
 export interface AppVars {
   requestId: string;
   session?: SessionUser;
+  /** The model and streaming a Gemini endpoint's URL names (`/v1beta/models/{model}:streamGenerateContent`). */
+  pathCall?: { model: string; stream: boolean };
 }
 
 export interface AppEnv {

@@ -5,6 +5,7 @@ import { parseJson, readBody, sendError, wait } from './http.mjs';
 import { chatCompletions, embeddings, legacyCompletions, models } from './openai.mjs';
 import { buildPlan } from './plan.mjs';
 import { responses } from './responses.mjs';
+import { gemini, geminiTarget } from './gemini.mjs';
 import { DEFAULT_SCENARIO, recordRequest } from './scenarios.mjs';
 
 const ROUTES = {
@@ -27,7 +28,8 @@ export async function handleApi(ctx, store, pathname) {
   const { req, res } = ctx;
   const { scenarioId, apiPath } = splitScenario(pathname);
   const normalized = apiPath.length > 1 ? apiPath.replace(/\/+$/, '') : apiPath;
-  const flavour = normalized === '/v1/messages' ? 'anthropic' : 'openai';
+  const target = geminiTarget(normalized);
+  const flavour = normalized === '/v1/messages' ? 'anthropic' : target ? 'gemini' : 'openai';
   const scenario = store.get(scenarioId);
 
   const text = await readBody(req);
@@ -39,7 +41,7 @@ export async function handleApi(ctx, store, pathname) {
   if (ctx.closed) markAborted();
   else res.on('close', markAborted);
 
-  const handler = ROUTES[`${req.method} ${normalized}`];
+  const handler = target && req.method === 'POST' ? (ctx2, body, plan) => gemini(ctx2, body, plan, target) : ROUTES[`${req.method} ${normalized}`];
   if (!handler) {
     const status = ROUTE_PATHS.has(normalized) ? 405 : 404;
     return sendError(res, flavour, { status, message: `No route for ${req.method} ${apiPath}` });

@@ -87,6 +87,12 @@ export function sendError(res, flavour, opts = {}) {
   const message = opts.message ?? `Fake upstream error (status ${status})`;
   const headers = {};
   if (opts.retry_after !== undefined) headers['retry-after'] = String(opts.retry_after);
+  if (flavour === 'gemini') {
+    const statusName = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 503: 'UNAVAILABLE' }[status] ?? 'INTERNAL';
+    const details = opts.reason ? [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: opts.reason, domain: 'googleapis.com' }] : undefined;
+    sendJson(res, status, { error: { code: status, message, status: statusName, ...(details ? { details } : {}) } }, headers);
+    return;
+  }
   if (flavour === 'anthropic') {
     const type = opts.type ?? ANTHROPIC_ERROR_TYPES[status] ?? 'api_error';
     sendJson(res, status, { type: 'error', error: { type, message } }, headers);

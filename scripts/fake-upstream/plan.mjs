@@ -28,6 +28,7 @@ function buildUsage(override, completionTokens) {
     total: o.total_tokens ?? prompt + completion,
     cached: o.cached_tokens,
     cacheCreation: o.cache_creation_tokens,
+    thoughts: o.thoughts_tokens,
   };
 }
 

@@ -8,7 +8,7 @@ export const DEFAULT_SCENARIO = 'default';
 // error_stream: streams `error_after` chunks (default 0), then an error event, then ends.
 // reset_body: a non-streamed answer whose connection is reset half-way through the body.
 export const MODES = new Set(['ok', 'error', 'reset', 'hang', 'delay', 'no_usage', 'slow_stream', 'fail_then_ok', 'cut_stream', 'error_stream', 'reset_body']);
-const RECORDED_HEADERS = ['authorization', 'x-api-key', 'anthropic-version', 'content-type'];
+const RECORDED_HEADERS = ['authorization', 'x-api-key', 'x-goog-api-key', 'anthropic-version', 'content-type'];
 
 function newScenario() {
   return { config: { mode: 'ok' }, requests: [], apiCount: 0 };

@@ -35,7 +35,10 @@ export interface Admitted {
 function apiKeyOf(c: Context<AppEnv>): string | null {
   const auth = c.req.header('authorization');
   if (auth && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim() || null;
-  return c.req.header('x-api-key')?.trim() || null;
+  const header = c.req.header('x-api-key') ?? c.req.header('x-goog-api-key');
+  if (header?.trim()) return header.trim();
+  // Google's clients may put the key in the query string; only the Gemini endpoints read it there.
+  return c.get('pathCall') ? c.req.query('key')?.trim() || null : null;
 }
 
 /** The answer to a key that may not be used, whichever check (snapshot or account) found it. */
@@ -79,7 +82,7 @@ async function readJsonBody(c: Context<AppEnv>): Promise<unknown> {
  */
 export async function admit(c: Context<AppEnv>, endpoint: Endpoint, onTokenKnown: (t: TokenRecord, call: ParsedCall) => void): Promise<Admitted> {
   const settings = settingsOf(c.env);
-  const json = await readJsonBody(c);
+  const json = withPathCall(await readJsonBody(c), c.get('pathCall'));
   const call = parseCall(endpoint, json);
   if ('error' in call) throw new ApiError(400, 'invalid_request', call.error);
 
@@ -122,4 +125,10 @@ function nativeWhereNeeded(channels: ChannelRecord[], call: ParsedCall): Channel
     throw new ApiError(400, 'invalid_request', `${param}: needs a channel that serves the Responses API natively, and none serves ${call.model}; the relay stores no conversation`);
   }
   return native;
+}
+
+/** A Gemini body names no model: the URL does; it joins the body as the other formats carry it. */
+function withPathCall(json: unknown, pathCall: { model: string; stream: boolean } | undefined): unknown {
+  if (!pathCall || typeof json !== 'object' || json === null || Array.isArray(json)) return json;
+  return { ...json, model: pathCall.model, stream: pathCall.stream };
 }

@@ -1,5 +1,6 @@
 import { scrub } from '../lib/scrub';
 import type { Endpoint } from './pick';
+import { geminiErrorBody } from './gemini-errors';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -37,6 +38,9 @@ function readError(body: string): UpstreamError {
 export function clientErrorResponse(endpoint: Endpoint, status: number, body: string, headers: Record<string, string>): Response {
   const e = readError(body);
   const message = scrub(e.message);
+  if (endpoint === 'gemini') {
+    return new Response(JSON.stringify(geminiErrorBody(status, message, e.code ?? 'invalid_request')), { status, headers: { 'content-type': 'application/json', ...headers } });
+  }
   const payload =
     endpoint === 'messages'
       ? { type: 'error', error: { type: status === 400 || status === 422 ? 'invalid_request_error' : (e.type ?? 'api_error'), message } }

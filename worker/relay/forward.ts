@@ -103,7 +103,8 @@ export async function attempt(channel: ChannelRecord, call: UpstreamCall, encryp
   let gotHeaders = false;
   try {
     const key = await nextKey(channel, encryptionKey);
-    const { url, init } = providerFor(channel.type).request(channel.baseUrl, key, call);
+    const provider = providerFor(channel.type);
+    const { url, init } = provider.request(channel.baseUrl, key, call);
     const response = await fetch(url, { ...init, signal: abort.signal });
     clearTimeout(timer);
     gotHeaders = true;
@@ -113,7 +114,7 @@ export async function attempt(channel: ChannelRecord, call: UpstreamCall, encryp
       return { kind: 'ok', response, text, abort, latencyMs };
     }
     const body = (await readTextWithin(response.body, limits.idleMs)).slice(0, 64 * 1024);
-    const verdict = classifyUpstreamError(response.status, body);
+    const verdict = provider.classify?.(response.status, body) ?? classifyUpstreamError(response.status, body);
     if (verdict.passBack) return { kind: 'client_error', status: response.status, body, latencyMs };
     return {
       kind: 'failed', counts: verdict.counts, keyDead: verdict.keyDead, retryAfterSeconds: retryAfterOf(response), latencyMs,

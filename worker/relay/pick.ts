@@ -1,15 +1,16 @@
 import type { ChannelRecord } from '../db/snapshots';
 
-export type Endpoint = 'chat' | 'completions' | 'embeddings' | 'messages' | 'responses';
+export type Endpoint = 'chat' | 'completions' | 'embeddings' | 'messages' | 'responses' | 'gemini';
 
 /** Which channel types can serve an endpoint: as it is asked, or converted (see route.ts). */
 const TYPES_FOR: Record<Endpoint, string[]> = {
-  chat: ['openai', 'anthropic'],
+  chat: ['openai', 'anthropic', 'gemini'],
   completions: ['openai'],
   embeddings: ['openai'],
-  messages: ['anthropic', 'openai'],
+  messages: ['anthropic', 'openai', 'gemini'],
   // Natively by OpenAI channels that have /v1/responses; converted to chat (and on to Messages) elsewhere.
-  responses: ['openai', 'anthropic'],
+  responses: ['openai', 'anthropic', 'gemini'],
+  gemini: ['gemini', 'openai', 'anthropic'],
 };
 
 /** Every channel set up for the model and group, in any state (the 404 test). */

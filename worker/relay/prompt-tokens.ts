@@ -157,7 +157,7 @@ function messagesTokens(c: Counter, messages: unknown): number {
 }
 
 /** Prompt tokens of an inbound body, by the body's fields that reach the model. */
-export function countPromptTokens(format: 'chat' | 'completions' | 'embeddings' | 'messages' | 'responses', model: string, body: Obj): number {
+export function countPromptTokens(format: 'chat' | 'completions' | 'embeddings' | 'messages' | 'responses' | 'gemini', model: string, body: Obj): number {
   const c: Counter = { model, rule: imageRuleFor(model) };
   switch (format) {
     case 'chat':
@@ -168,6 +168,8 @@ export function countPromptTokens(format: 'chat' | 'completions' | 'embeddings' 
       return tokenIdsOr(c, body.prompt) + walk(c, body.suffix);
     case 'embeddings':
       return tokenIdsOr(c, body.input);
+    case 'gemini':
+      return messagesTokens(c, body.contents) + walk(c, [body.systemInstruction ?? body.system_instruction, body.tools]);
     case 'responses':
       return (typeof body.input === 'string' ? PER_MESSAGE * 2 + walk(c, body.input) : messagesTokens(c, body.input)) + walk(c, [body.instructions, body.tools, body.text]);
   }

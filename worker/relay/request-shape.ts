@@ -21,15 +21,16 @@ export function parseCall(endpoint: Endpoint, json: unknown): ParsedCall | { err
   }
   const body: Record<string, unknown> = result.data;
   const streamOptions = body.stream_options as Record<string, unknown> | undefined;
-  const max = (body.max_output_tokens ?? body.max_completion_tokens ?? body.max_tokens) as number | null | undefined;
+  const generation = (body.generationConfig ?? {}) as Record<string, unknown>;
+  const max = (body.max_output_tokens ?? body.max_completion_tokens ?? body.max_tokens ?? generation.maxOutputTokens) as number | null | undefined;
   return {
     body,
     model: body.model as string,
     stream: body.stream === true,
     // A Responses stream always ends with its usage (response.completed).
-    clientWantsUsage: endpoint === 'responses' || streamOptions?.include_usage === true,
+    clientWantsUsage: endpoint === 'responses' || endpoint === 'gemini' || streamOptions?.include_usage === true,
     maxCompletion: max ?? null,
-    choices: typeof body.n === 'number' ? body.n : 1,
+    choices: typeof body.n === 'number' ? body.n : typeof generation.candidateCount === 'number' ? generation.candidateCount : 1,
   };
 }
 
@@ -58,6 +59,8 @@ export function withCompletionLimit(endpoint: Endpoint, call: ParsedCall, limit:
       return { ...b, max_tokens: limit };
     case 'responses':
       return { ...b, max_output_tokens: limit };
+    case 'gemini':
+      return { ...b, generationConfig: { ...((b.generationConfig ?? {}) as Record<string, unknown>), maxOutputTokens: limit } };
     case 'messages': {
       // Anthropic wants a thinking budget below max_tokens; a lowered limit takes the budget down with it.
       const thinking = b.thinking as { type?: string; budget_tokens?: number } | undefined;

@@ -1,7 +1,15 @@
+/**
+ * How a client's format reaches a channel of any type. Where they match, the call goes through
+ * as it is. Otherwise OpenAI chat completions is the hub: the client's request is turned into
+ * chat and on into the channel's format, and the answer and stream come back the same way, so
+ * each format needs converters to and from chat only.
+ */
 import type { ChannelRecord } from '../db/snapshots';
 import { PassThroughWriter } from './convert/pass-through';
 import { chatToMessagesRequest, messageToChatResponse, MessagesStreamToChatWriter } from './convert/chat-via-anthropic';
 import { chatResponseToMessage, ChatStreamToMessagesWriter, messagesToChatRequest } from './convert/messages-via-openai';
+import { chatToGeminiRequest, geminiToChatResponse, GeminiStreamToChatWriter } from './convert/chat-via-gemini';
+import { chatToGeminiResponse, ChatStreamToGeminiWriter, geminiToChatRequest } from './convert/gemini-via-chat';
 import type { SseWriter } from './convert/types';
 import { ChainedWriter } from './convert/chain';
 import { ChatStreamToResponsesWriter } from './convert/responses-stream';
@@ -11,75 +19,98 @@ import { providerFor } from './providers';
 import type { ParsedCall } from './request-shape';
 import type { StreamFormat } from './stream-tap';
 
+type Obj = Record<string, unknown>;
+
 /** How one attempt reaches a channel: what to ask it, and how its answer reaches the client. */
 export interface UpstreamRoute {
   endpoint: Endpoint;
-  body: Record<string, unknown>;
+  body: Obj;
   /** A non-streamed answer (parsed and as text) in the client's format. */
-  toClient(json: Record<string, unknown>, text: string): string;
+  toClient(json: Obj, text: string): string;
   writer(): SseWriter;
   /** The format of the upstream's stream, which the tap reads. */
   tapFormat: StreamFormat;
 }
 
-/**
- * A client's endpoint served by a channel of its own format goes through as it is; OpenAI chat on
- * an Anthropic channel, and Anthropic Messages on an OpenAI channel, are converted both ways.
- */
-export function routeFor(endpoint: Endpoint, channel: ChannelRecord, call: ParsedCall, upstreamModel: string): UpstreamRoute {
-  if (endpoint === 'responses' && !servesResponsesNatively(channel)) return responsesRoute(channel, call, upstreamModel);
-  if (endpoint === 'chat' && channel.type === 'anthropic') {
-    return {
-      endpoint: 'messages',
-      body: chatToMessagesRequest(call.body, upstreamModel),
-      toClient: (json) => JSON.stringify(messageToChatResponse(json, call.model)),
-      writer: () => new MessagesStreamToChatWriter(call.model, call.clientWantsUsage),
-      tapFormat: 'anthropic',
-    };
-  }
-  if (endpoint === 'messages' && channel.type === 'openai') {
-    return {
-      endpoint: 'chat',
-      body: messagesToChatRequest(call.body, upstreamModel),
-      toClient: (json) => JSON.stringify(chatResponseToMessage(json, call.model)),
-      writer: () => new ChatStreamToMessagesWriter(call.model),
-      tapFormat: 'openai',
-    };
-  }
-  const format: StreamFormat = endpoint === 'responses' ? 'responses' : providerFor(channel.type).streamFormat;
-  return {
-    endpoint,
-    body: call.body,
-    toClient: (_json, text) => text,
-    writer: () => new PassThroughWriter(format, call.clientWantsUsage),
-    tapFormat: format,
-  };
-}
-
 /** An OpenAI channel serves the Responses API itself unless the operator said it does not. */
 export const servesResponsesNatively = (channel: ChannelRecord) => channel.type === 'openai' && channel.servesResponses !== false;
 
-/**
- * The Responses API on a chat upstream: converted to chat completions, and on an Anthropic
- * channel on to Messages through the chat converters (answers and streams back the same way).
- */
-function responsesRoute(channel: ChannelRecord, call: ParsedCall, upstreamModel: string): UpstreamRoute {
-  const chat = responsesToChatRequest(call.body, upstreamModel);
-  const toResponses = () => new ChatStreamToResponsesWriter(call.body, call.model);
+/** The channel type that speaks a client format as it is. */
+function speaksNatively(endpoint: Endpoint, channel: ChannelRecord): boolean {
+  if (endpoint === 'responses') return servesResponsesNatively(channel);
+  if (endpoint === 'messages') return channel.type === 'anthropic';
+  if (endpoint === 'gemini') return channel.type === 'gemini';
+  return channel.type === 'openai';
+}
+
+/** A client format's side of the hub: its request as chat, chat answers and chunks back in its format. */
+interface ClientSide {
+  toChat(upstreamModel: string): Obj;
+  fromChat(json: Obj): Obj;
+  /** Chat chunks to the client's events; null for a chat client (chunks go as they are). */
+  writer(): SseWriter | null;
+}
+
+function clientSide(endpoint: Endpoint, call: ParsedCall): ClientSide {
+  const { body, model } = call;
+  switch (endpoint) {
+    case 'messages':
+      return { toChat: (m) => messagesToChatRequest(body, m), fromChat: (json) => chatResponseToMessage(json, model), writer: () => new ChatStreamToMessagesWriter(model) };
+    case 'responses':
+      return { toChat: (m) => responsesToChatRequest(body, m), fromChat: (json) => chatToResponse(json, body, model), writer: () => new ChatStreamToResponsesWriter(body, model) };
+    case 'gemini':
+      return { toChat: (m) => geminiToChatRequest(body, m, call.stream), fromChat: (json) => chatToGeminiResponse(json), writer: () => new ChatStreamToGeminiWriter(model) };
+    default:
+      return { toChat: (m) => ({ ...body, model: m }), fromChat: (json) => json, writer: () => null };
+  }
+}
+
+/** A channel type's side of the hub: chat into its request, its answers and events back to chat. */
+interface ChannelSide {
+  endpoint: Endpoint;
+  tapFormat: StreamFormat;
+  fromChat(chat: Obj, upstreamModel: string): Obj;
+  toChat(json: Obj): Obj;
+  /** The channel's events to chat chunks; null for a chat channel. */
+  writer(wantsUsage: boolean): SseWriter | null;
+}
+
+function channelSide(channel: ChannelRecord, model: string): ChannelSide {
   if (channel.type === 'anthropic') {
     return {
-      endpoint: 'messages',
-      body: chatToMessagesRequest(chat, upstreamModel),
-      toClient: (json) => JSON.stringify(chatToResponse(messageToChatResponse(json, call.model), call.body, call.model)),
-      writer: () => new ChainedWriter(new MessagesStreamToChatWriter(call.model, true), toResponses()),
-      tapFormat: 'anthropic',
+      endpoint: 'messages', tapFormat: 'anthropic', fromChat: (chat, m) => chatToMessagesRequest(chat, m),
+      toChat: (json) => messageToChatResponse(json, model), writer: (usage) => new MessagesStreamToChatWriter(model, usage),
     };
   }
+  if (channel.type === 'gemini') {
+    return {
+      endpoint: 'gemini', tapFormat: 'gemini', fromChat: (chat) => chatToGeminiRequest(chat),
+      toChat: (json) => geminiToChatResponse(json, model), writer: (usage) => new GeminiStreamToChatWriter(model, usage),
+    };
+  }
+  return { endpoint: 'chat', tapFormat: 'openai', fromChat: (chat) => chat, toChat: (json) => json, writer: () => null };
+}
+
+export function routeFor(endpoint: Endpoint, channel: ChannelRecord, call: ParsedCall, upstreamModel: string): UpstreamRoute {
+  if (speaksNatively(endpoint, channel)) {
+    const format: StreamFormat = endpoint === 'responses' ? 'responses' : providerFor(channel.type).streamFormat;
+    return { endpoint, body: call.body, toClient: (_json, text) => text, writer: () => new PassThroughWriter(format, call.clientWantsUsage), tapFormat: format };
+  }
+  const client = clientSide(endpoint, call);
+  const upstream = channelSide(channel, call.model);
   return {
-    endpoint: 'chat',
-    body: chat,
-    toClient: (json) => JSON.stringify(chatToResponse(json, call.body, call.model)),
-    writer: toResponses,
-    tapFormat: 'openai',
+    endpoint: upstream.endpoint,
+    body: upstream.fromChat(client.toChat(upstreamModel), upstreamModel),
+    toClient: (json) => JSON.stringify(client.fromChat(upstream.toChat(json))),
+    writer: () => hubWriter(upstream, client, call.clientWantsUsage),
+    tapFormat: upstream.tapFormat,
   };
+}
+
+/** The channel's events to chat chunks, then chat chunks to the client's events. */
+function hubWriter(upstream: ChannelSide, client: ClientSide, clientWantsUsage: boolean): SseWriter {
+  const toClient = client.writer();
+  const toChat = upstream.writer(toClient ? true : clientWantsUsage);
+  if (toChat && toClient) return new ChainedWriter(toChat, toClient);
+  return toChat ?? toClient ?? new PassThroughWriter('openai', clientWantsUsage);
 }

@@ -4,6 +4,8 @@ import { channelsSnapshot } from '../db/snapshots';
 import { accountOf } from '../account/stub';
 import { keyedToken, refusal, snapshotRefusal } from './admission';
 import { relay } from './handler';
+import { ApiError } from '../lib/errors';
+import { geminiErrorResponse } from './gemini-errors';
 
 export const relayRoutes = new Hono<AppEnv>();
 
@@ -12,6 +14,19 @@ relayRoutes.post('/v1/completions', (c) => relay(c, 'completions'));
 relayRoutes.post('/v1/embeddings', (c) => relay(c, 'embeddings'));
 relayRoutes.post('/v1/messages', (c) => relay(c, 'messages'));
 relayRoutes.post('/v1/responses', (c) => relay(c, 'responses'));
+
+/** Google's Gemini format: the model and streaming are named in the path; errors come in Google's shape. */
+relayRoutes.post('/v1beta/models/:target', async (c) => {
+  const target = /^(.+):(generateContent|streamGenerateContent)$/.exec(c.req.param('target'));
+  if (!target) return geminiErrorResponse(new ApiError(404, 'not_found', `no route for POST ${new URL(c.req.url).pathname}`));
+  c.set('pathCall', { model: target[1], stream: target[2] === 'streamGenerateContent' });
+  try {
+    return await relay(c, 'gemini');
+  } catch (err) {
+    if (err instanceof ApiError) return geminiErrorResponse(err);
+    throw err;
+  }
+});
 
 /** The models this key may use: those with a channel for its group, narrowed by the key's list. */
 relayRoutes.get('/v1/models', async (c) => {

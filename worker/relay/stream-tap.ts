@@ -2,7 +2,7 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 import type { Usage } from '../billing/charge';
 import type { SseWriter } from './convert/types';
 
-export type StreamFormat = 'openai' | 'anthropic' | 'responses';
+export type StreamFormat = 'openai' | 'anthropic' | 'responses' | 'gemini';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -86,6 +86,7 @@ export class StreamTap {
       }
       if (json && this.format === 'openai') this.readOpenAi(json);
       else if (json && this.format === 'responses') this.readResponses(e.event, json);
+      else if (json && this.format === 'gemini') this.readGemini(json);
       else if (json) this.readAnthropic(e.event, json);
     }
     this.out.push(this.writer.write(e, json));
@@ -138,6 +139,24 @@ export class StreamTap {
     }
   }
 
+  /** Gemini chunks (GenerateContentResponse each): usage in every chunk, the end a finishReason; the body simply ends after it. */
+  private readGemini(chunk: Obj): void {
+    if (isObj(chunk.error)) this.state.errored = true;
+    if (isObj(chunk.usageMetadata)) this.state.usage = geminiUsage(chunk.usageMetadata);
+    for (const candidate of objs(chunk.candidates)) {
+      const n = typeof candidate.index === 'number' ? candidate.index : 0;
+      const content = isObj(candidate.content) ? candidate.content : {};
+      objs(content.parts).forEach((p, i) => {
+        this.add(`${n}:${p.thought === true ? 'reasoning' : 'text'}`, p.text);
+        if (isObj(p.functionCall)) {
+          this.add(`${n}:call${i}:name`, p.functionCall.name);
+          this.add(`${n}:call${i}:args`, JSON.stringify(p.functionCall.args ?? {}));
+        }
+      });
+      if (typeof candidate.finishReason === 'string') this.state.closed = true;
+    }
+  }
+
   private readAnthropic(event: string | undefined, ev: Obj): void {
     const type = ev.type ?? event;
     const i = typeof ev.index === 'number' ? ev.index : 0;
@@ -175,6 +194,18 @@ export function openAiUsage(u: Obj): Usage {
 export function responsesUsage(u: Obj): Usage {
   const details = isObj(u.input_tokens_details) ? u.input_tokens_details : undefined;
   return { promptTokens: num(u.input_tokens), completionTokens: num(u.output_tokens), cachedTokens: num(details?.cached_tokens) };
+}
+
+/**
+ * Gemini: promptTokenCount includes the cached tokens (and tool-use prompts are prompt too);
+ * thinking tokens are billed as completion.
+ */
+export function geminiUsage(u: Obj): Usage {
+  return {
+    promptTokens: num(u.promptTokenCount) + num(u.toolUsePromptTokenCount),
+    completionTokens: num(u.candidatesTokenCount) + num(u.thoughtsTokenCount),
+    cachedTokens: num(u.cachedContentTokenCount),
+  };
 }
 
 /**

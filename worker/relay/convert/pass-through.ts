@@ -1,6 +1,6 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { StreamFormat } from '../stream-tap';
-import { anthropicStreamError, openAiStreamError, responsesStreamError, sse, type SseWriter } from './types';
+import { anthropicStreamError, geminiStreamError, openAiStreamError, responsesStreamError, sse, type SseWriter } from './types';
 
 /**
  * The client speaks the upstream's format: events go on as they came, except that an OpenAI
@@ -31,6 +31,7 @@ export class PassThroughWriter implements SseWriter {
 
   abort(message: string): string {
     if (this.format === 'responses') return responsesStreamError(message);
+    if (this.format === 'gemini') return geminiStreamError(message);
     return this.format === 'anthropic' ? anthropicStreamError(message) : openAiStreamError(message);
   }
 }

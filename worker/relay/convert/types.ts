@@ -22,6 +22,9 @@ export const openAiStreamError = (message: string) =>
 export const responsesStreamError = (message: string) =>
   sse(JSON.stringify({ type: 'error', code: 'upstream_error', message, param: null }), 'error');
 
+/** An error chunk as a Gemini client reads it. */
+export const geminiStreamError = (message: string) => sse(JSON.stringify({ error: { code: 502, message, status: 'UNAVAILABLE' } }));
+
 /** An error event as an Anthropic-format client reads it. */
 export const anthropicStreamError = (message: string) =>
   sse(JSON.stringify({ type: 'error', error: { type: 'api_error', message } }), 'error');

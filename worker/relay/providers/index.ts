@@ -1,8 +1,9 @@
 import { anthropic } from './anthropic';
+import { gemini } from './gemini';
 import { openai } from './openai';
 import type { Provider } from './types';
 
-const providers: Record<string, Provider> = { openai, anthropic };
+const providers: Record<string, Provider> = { openai, anthropic, gemini };
 
 export const CHANNEL_TYPES = Object.keys(providers) as [string, ...string[]];
 

@@ -22,6 +22,11 @@ export interface Provider {
    * and arguments), for counting when usage is missing; none of the JSON around them.
    */
   completionParts(json: Record<string, unknown>): string[];
+  /**
+   * The provider's own reading of an error answer, where its structured body says more than the
+   * status (Gemini's dead key is a 400); null leaves it to the common rules.
+   */
+  classify?(status: number, body: string): { passBack: boolean; counts: boolean; keyDead: boolean } | null;
 }
 
 const PATHS: Record<Endpoint, string> = {
@@ -30,6 +35,8 @@ const PATHS: Record<Endpoint, string> = {
   embeddings: '/v1/embeddings',
   messages: '/v1/messages',
   responses: '/v1/responses',
+  // Gemini's path carries the model (providers/gemini.ts builds it); no other provider serves it as asked.
+  gemini: '/v1beta/models',
 };
 
 /** `base_url` is the provider's origin (optionally with a path prefix); a trailing /v1 is tolerated. */

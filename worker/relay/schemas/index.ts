@@ -9,14 +9,16 @@ import { completionsRequest, type CompletionsRequest } from './completions';
 import { embeddingsRequest, type EmbeddingsRequest } from './embeddings';
 import { messagesRequest, type MessagesRequest } from './messages';
 import { responsesRequest, type ResponsesRequest } from './responses';
+import { geminiRequest, type GeminiRequest } from './gemini';
 
 export { chatRequest, type ChatRequest, type ChatMessage } from './chat';
 export { completionsRequest, type CompletionsRequest } from './completions';
 export { embeddingsRequest, type EmbeddingsRequest } from './embeddings';
 export { messagesRequest, type MessagesRequest, type MessagesMessage, type MessagesContentBlock } from './messages';
 export { responsesRequest, type ResponsesRequest } from './responses';
+export { geminiRequest, type GeminiRequest } from './gemini';
 
-export type InboundFormat = 'chat' | 'completions' | 'embeddings' | 'messages' | 'responses';
+export type InboundFormat = 'chat' | 'completions' | 'embeddings' | 'messages' | 'responses' | 'gemini';
 
 /** The parsed body of each format. */
 export interface InboundRequests {
@@ -25,6 +27,7 @@ export interface InboundRequests {
   embeddings: EmbeddingsRequest;
   messages: MessagesRequest;
   responses: ResponsesRequest;
+  gemini: GeminiRequest;
 }
 
 export type InboundRequest<F extends InboundFormat = InboundFormat> = InboundRequests[F];
@@ -35,4 +38,5 @@ export const inboundSchemas: { readonly [F in InboundFormat]: z.ZodType<InboundR
   embeddings: embeddingsRequest,
   messages: messagesRequest,
   responses: responsesRequest,
+  gemini: geminiRequest,
 };
