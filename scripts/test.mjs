@@ -15,6 +15,7 @@ const suites = [
   { name: 'workers (vitest in workerd)', cmd: ['npx', 'vitest', 'run'] },
   { name: 'bundle size', cmd: ['node', 'scripts/check-bundle.mjs'] },
   { name: 'end-to-end (openai and anthropic SDKs against npm start)', cmd: ['node', 'scripts/e2e.mjs'] },
+  { name: 'import from one-api / new-api (npm run import, then npm start)', cmd: ['node', '--test', '--test-concurrency=1', 'test/import/import.test.mjs'] },
   {
     name: 'browser (playwright-core + chromium)',
     cmd: ['node', 'scripts/browser-test.mjs'],

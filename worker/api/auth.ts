@@ -3,13 +3,13 @@ import { setCookie, deleteCookie } from 'hono/cookie';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-types';
 import { ApiError } from '../lib/errors';
-import { hashPassword, verifyPassword } from '../lib/crypto';
+import { hashPassword, isBcryptHash, verifyPassword } from '../lib/crypto';
 import { ErrorSchema, errors, json, jsonBody, router } from './openapi';
 import { UserView } from './users';
 import { SESSION_COOKIE, SESSION_HOURS, currentUser, requireSession, sessionTokenOf, signSession, verifySession, type SessionUser } from './session';
 import { dbOf } from '../db/client';
 import { countAttempts, forgiveAttempt, isKnownLoginIp, rememberLoginIp, revokeSession, userForLogin } from '../db/logins';
-import { passwordHashOf, updateUser } from '../db/users';
+import { passwordHashOf, replacePasswordHash, updateUser } from '../db/users';
 import { loadUserView } from './users';
 
 /** Attempts in a window after which each further one is slowed down. */
@@ -69,6 +69,8 @@ export const authRoutes = router()
       const ok = row ? await verifyPassword(password, row.passwordHash) : await verifyPassword(password, await dummyHash());
       if (!row || !ok || row.status !== 'enabled') throw new ApiError(401, 'unauthorized', 'wrong username or password');
       await forgiveAttempt(db, ipKey, userKeys);
+      // A password imported from one-api / new-api (bcrypt) moves to the relay's own scheme once it has matched.
+      if (isBcryptHash(row.passwordHash)) await replacePasswordHash(db, row.id, row.passwordHash, await hashPassword(password), now);
       if (ip !== 'unknown') await rememberLoginIp(db, row.id, ip, now);
       const token = await startSession(c, { id: row.id, role: row.role, username });
       return c.json({ token, user: await loadUserView(c, row.id) }, 200);

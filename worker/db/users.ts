@@ -1,5 +1,5 @@
 /** Users: accounts, roles, groups and the balance mirror the account objects write. */
-import { asc, count, eq, like, sql } from 'drizzle-orm';
+import { and, asc, count, eq, like, sql } from 'drizzle-orm';
 import { isUniqueViolation, type Db } from './client';
 import { ledger, tokens, users } from './schema';
 
@@ -115,4 +115,9 @@ export async function keyHashesOf(db: Db, userId: number): Promise<string[]> {
 export async function userIdsAfter(db: Db, afterId: number, limit: number): Promise<number[]> {
   const rows = await db.select({ id: users.id }).from(users).where(sql`${users.id} > ${afterId}`).orderBy(asc(users.id)).limit(limit);
   return rows.map((r) => r.id);
+}
+
+/** Replaces a password hash only while it is still `oldHash`; sessions are left alone (the password did not change). */
+export async function replacePasswordHash(db: Db, id: number, oldHash: string, newHash: string, now: number): Promise<void> {
+  await db.update(users).set({ passwordHash: newHash, updatedAt: now }).where(and(eq(users.id, id), eq(users.passwordHash, oldHash)));
 }

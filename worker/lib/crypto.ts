@@ -1,3 +1,5 @@
+import bcrypt from 'bcryptjs';
+
 const encoder = new TextEncoder();
 
 /** workerd refuses PBKDF2 above this many iterations. */
@@ -49,7 +51,11 @@ export async function hashPassword(password: string): Promise<string> {
   return `pbkdf2$${PBKDF2_ITERATIONS}$${toBase64(salt)}$${toBase64(hash)}`;
 }
 
+/** A bcrypt hash carried over from one-api or new-api (`$2a$`, `$2b$` or `$2y$`). */
+export const isBcryptHash = (stored: string): boolean => /^\$2[aby]\$\d\d\$/.test(stored);
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  if (isBcryptHash(stored)) return bcrypt.compare(password, stored);
   const [scheme, iter, saltB64, hashB64] = stored.split('$');
   if (scheme !== 'pbkdf2' || !iter || !saltB64 || !hashB64) return false;
   const expected = fromBase64(hashB64);
