@@ -44,6 +44,30 @@ export const seeds = (model: string) => ({
     temperature: 0.5,
     stop_sequences: ['END'],
   },
+  responses: {
+    model,
+    instructions: 'Be terse.',
+    input: [
+      { role: 'user', content: [{ type: 'input_text', text: 'Weather?' }, { type: 'input_image', image_url: `data:image/png;base64,${PNG}`, detail: 'low' }] },
+      { type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+      { type: 'function_call_output', call_id: 'call_1', output: '{"temp_c":21}' },
+    ],
+    tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }],
+    tool_choice: 'auto',
+    max_output_tokens: 50,
+    temperature: 0.5,
+  },
+  gemini: {
+    systemInstruction: { parts: [{ text: 'Be terse.' }] },
+    contents: [
+      { role: 'user', parts: [{ text: 'Weather?' }, { inlineData: { mimeType: 'image/png', data: PNG } }] },
+      { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }] },
+      { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { temp_c: 21 } } }] },
+    ],
+    tools: [{ functionDeclarations: [{ name: 'get_weather', parameters: { type: 'OBJECT', properties: { city: { type: 'STRING' } } } }] }],
+    toolConfig: { functionCallingConfig: { mode: 'AUTO' } },
+    generationConfig: { maxOutputTokens: 50, temperature: 0.5, stopSequences: ['END'] },
+  },
 });
 
 
@@ -54,14 +78,14 @@ interface Answer {
 }
 
 async function postAll(path: string, key: string, bodies: MalformedBody[]): Promise<Answer[]> {
+  // Gemini names the model in the path and takes the key as x-goog-api-key.
+  const headers: Record<string, string> = path.startsWith('/v1beta/') ? { 'x-goog-api-key': key, 'content-type': 'application/json' } : { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const out: Answer[] = [];
   // a few at a time: the point is every body, not load
   for (let i = 0; i < bodies.length; i += 8) {
     const answers = await Promise.all(
       bodies.slice(i, i + 8).map(async (b) => {
-        const res = await SELF.fetch(`${BASE}${path}`, {
-          method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(b.body),
-        });
+        const res = await SELF.fetch(`${BASE}${path}`, { method: 'POST', headers, body: JSON.stringify(b.body) });
         return { name: b.name, status: res.status, text: await res.text() };
       }),
     );
@@ -72,21 +96,25 @@ async function postAll(path: string, key: string, bodies: MalformedBody[]): Prom
 
 const noServerErrors = (answers: Answer[]) => answers.filter((a) => a.status >= 500).map((a) => `${a.name} -> ${a.status} ${a.text.slice(0, 200)}`);
 
+/** `path` may name the model as `{model}` (Gemini); its errors then come in Google's shape. */
 export async function checkMalformed(path: string, schema: z.ZodType, seed: keyof ReturnType<typeof seeds>, channelTypes: readonly string[]): Promise<void> {
   const customers = await Promise.all(channelTypes.map((type) => setupCustomer({ quota: 100_000_000, channel: { type } })));
   const bodies = malformedBodies(schema, [seeds(customers[0].model)[seed]]);
   expect(bodies.length).toBeGreaterThan(30);
   const refused = bodies.filter((b) => !schema.safeParse(b.body).success);
   const accepted = bodies.filter((b) => schema.safeParse(b.body).success);
-  const answers = await postAll(path, customers[0].token.key, refused);
+  const pathFor = (model: string) => path.replace('{model}', model);
+  const answers = await postAll(pathFor(customers[0].model), customers[0].token.key, refused);
   expect(noServerErrors(answers)).toEqual([]);
   for (const a of answers) {
     expect(a.status, a.name).toBe(400);
-    expect((JSON.parse(a.text) as { error: { code: string; message: string } }).error.code).toBe('invalid_request');
+    const error = (JSON.parse(a.text) as { error: { code: string | number; status?: string } }).error;
+    if (path.includes('{model}')) expect(error.status, a.name).toBe('INVALID_ARGUMENT');
+    else expect(error.code).toBe('invalid_request');
   }
   for (const customer of customers) {
     const withModel = accepted.map((b) => ({ ...b, body: retarget(b.body, customers[0].model, customer.model) }));
-    expect(noServerErrors(await postAll(path, customer.token.key, withModel))).toEqual([]);
+    expect(noServerErrors(await postAll(pathFor(customer.model), customer.token.key, withModel))).toEqual([]);
   }
 }
 
