@@ -1,7 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
-import { BASE, setupCustomer, upstreamMode, upstreamRequests } from '../helpers';
+import { BASE, setPricing, setupCustomer, upstreamMode, upstreamRequests } from '../helpers';
 import { balance, logFor, type Err } from '../support/relay';
 
 function post(key: string, body: unknown): Promise<Response> {
@@ -169,5 +169,40 @@ describe('POST /v1/responses converted, on channels without a native Responses A
       expect(((await res.json()) as Err).error.message).toContain(param);
     }
     expect(await upstreamRequests(channel.scenario)).toEqual([]);
+  });
+});
+
+describe('built-in tools on a native channel', () => {
+  const webSearch = [{ type: 'web_search_preview' }];
+
+  it('are billed per call at the operator\'s price for the tool, within a hold that caps the calls', async () => {
+    const { admin, user, token, model, channel } = await setupCustomer({ price: { model_ratio: 1 } });
+    await setPricing(admin, { models: { 'tool:web_search_preview': { price_per_call: 0.01 } } });
+    const res = await post(token.key, { model, input: 'News today?', tools: webSearch });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as ResponseObject;
+    expect(body.output.map((o) => o.type)).toEqual(['web_search_call', 'message']);
+    const tokens = body.usage.input_tokens + body.usage.output_tokens;
+    expect(Number(res.headers.get('x-quota-charged'))).toBe(tokens + 5000); // $0.01 is 5,000 units
+    const [sent] = await upstreamRequests(channel.scenario);
+    expect(sent.body).toMatchObject({ tools: webSearch, max_tool_calls: 8 });
+    // streamed: the same call counted from the events
+    const streamed = await post(token.key, { model, input: 'News?', tools: webSearch, stream: true, max_tool_calls: 2 });
+    const done = events(await streamed.text()).at(-1)?.response;
+    const row = await logFor(user.jwt, streamed.headers.get('x-request-id')!);
+    expect(row.quota).toBe((done?.usage.input_tokens ?? 0) + (done?.usage.output_tokens ?? 0) + 5000);
+  });
+
+  it('an unpriced tool is refused with 403 before anything is sent; a balance short of the capped calls gets 402', async () => {
+    const { admin, token, model, channel } = await setupCustomer({ quota: 30_000 });
+    const unpriced = await post(token.key, { model, input: 'Hi', tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] });
+    expect(unpriced.status).toBe(403);
+    expect(((await unpriced.json()) as Err).error.message).toContain('tool:file_search');
+    await setPricing(admin, { models: { 'tool:web_search_preview': { price_per_call: 0.01 } } });
+    const short = await post(token.key, { model, input: 'Hi', tools: webSearch }); // 8 calls x 5,000 > 30,000
+    expect(short.status).toBe(402);
+    const fewer = await post(token.key, { model, input: 'Hi', tools: webSearch, max_tool_calls: 2 });
+    expect(fewer.status).toBe(200);
+    expect(await upstreamRequests(channel.scenario)).toHaveLength(1);
   });
 });

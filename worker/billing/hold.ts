@@ -13,12 +13,14 @@ export interface HoldPlan {
   wanted: number;
   /** The least allowance the request is worth sending with (0 where there is no completion). */
   min: number;
+  /** Units held beyond the tokens: built-in tool calls at their per-call price (see tools.ts). */
+  fixed?: number;
 }
 
 /** Units held for a plan at a given allowance (completion tokens per choice). */
 export function holdUnits(plan: HoldPlan, allowance: number): number {
   const usage = { promptTokens: plan.promptTokens, completionTokens: allowance * plan.choices, cachedTokens: 0 };
-  return chargeFor(plan.price, usage, plan.groupRatio);
+  return chargeFor(plan.price, usage, plan.groupRatio) + (plan.fixed ?? 0);
 }
 
 /**

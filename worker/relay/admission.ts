@@ -12,6 +12,7 @@ import {
 } from '../db/snapshots';
 import { channelsFor, type Endpoint } from './pick';
 import { needsNativeResponses } from './convert/responses-via-chat';
+import { TOOL_PRICE_PREFIX, toolBilling, type ToolBilling } from '../billing/tools';
 import { servesResponsesNatively } from './route';
 import { parseCall, type ParsedCall } from './request-shape';
 
@@ -30,6 +31,8 @@ export interface Admitted {
   ip: string | null;
   /** The token's limits, or else its group's defaults. */
   limits: { rpm: number | null; tpm: number | null };
+  /** The Responses API's built-in tools the call offers, with their per-call prices; null if none. */
+  tools: ToolBilling | null;
 }
 
 function apiKeyOf(c: Context<AppEnv>): string | null {
@@ -101,10 +104,13 @@ export async function admit(c: Context<AppEnv>, endpoint: Endpoint, onTokenKnown
   const candidates = endpoint === 'responses' ? nativeWhereNeeded(found, call) : found;
   const price = pricing.models[call.model];
   if (!isPriced(price)) throw new ApiError(403, 'model_price_unset', `the model ${call.model} has no price set; ask the operator to price it`);
+  const ratio = groupRatio(pricing, token.group);
+  const tools = endpoint === 'responses' ? toolBilling(call.body, pricing.models, ratio) : null;
+  if (tools && 'unpriced' in tools) throw new ApiError(403, 'model_price_unset', `the built-in tool ${tools.unpriced} has no price set; ask the operator to price "${TOOL_PRICE_PREFIX}${tools.unpriced}"`);
 
   return {
     requestId: c.get('requestId'), endpoint, settings, token, keyHash, call, price, pricing,
-    groupRatio: groupRatio(pricing, token.group), candidates, ip,
+    groupRatio: ratio, candidates, ip, tools,
     limits: {
       rpm: token.rpmLimit ?? pricing.groups[token.group]?.rpmLimit ?? null,
       tpm: token.tpmLimit ?? pricing.groups[token.group]?.tpmLimit ?? null,

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-types';
 import { ApiError } from '../lib/errors';
 import type { Usage } from '../billing/charge';
+import { toolHold } from '../billing/tools';
 import { MIN_COMPLETION_TOKENS, type HoldPlan } from '../billing/hold';
 import { outputLimitOf } from '../billing/output-limits';
 import { accountOf, gateOf, healthOf } from '../account/stub';
@@ -73,7 +74,7 @@ const hasLimits = (a: Admitted) => a.limits.rpm !== null || a.limits.tpm !== nul
 function holdPlan(a: Admitted, promptTokens: number): HoldPlan {
   const completes = a.endpoint !== 'embeddings';
   const wanted = completes ? (a.call.maxCompletion ?? outputLimitOf(a.price) ?? a.settings.DEFAULT_COMPLETION_RESERVE) : 0;
-  return { price: a.price, groupRatio: a.groupRatio, promptTokens, choices: a.call.choices, wanted, min: completes ? MIN_COMPLETION_TOKENS : 0 };
+  return { price: a.price, groupRatio: a.groupRatio, promptTokens, choices: a.call.choices, wanted, min: completes ? MIN_COMPLETION_TOKENS : 0, fixed: toolHold(a.tools) };
 }
 
 /**
@@ -121,7 +122,9 @@ async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promis
   const { rate, allowance, held } = await gateAndReserve(c, a, plan);
   // Never ask the upstream for more completion tokens than were held.
   const limited = a.endpoint !== 'embeddings' && (a.call.maxCompletion === null || allowance < a.call.maxCompletion);
-  const call: ParsedCall = limited ? { ...a.call, body: withCompletionLimit(a.endpoint, a.call, allowance) } : a.call;
+  const limitedCall: ParsedCall = limited ? { ...a.call, body: withCompletionLimit(a.endpoint, a.call, allowance) } : a.call;
+  // Built-in tool calls were held for up to maxCalls: the upstream is told so.
+  const call: ParsedCall = a.tools && limitedCall.body.max_tool_calls == null ? { ...limitedCall, body: { ...limitedCall.body, max_tool_calls: a.tools.maxCalls } } : limitedCall;
   try {
     return await tryChannels(c, a, call, orderCandidates(usable), { promptTokens, held }, rateHeaders(rate), startedAt);
   } catch (err) {
@@ -209,11 +212,17 @@ async function deliverJson(
     completionTokens: a.endpoint === 'embeddings' ? 0 : provider.completionParts(json).reduce((sum, part) => sum + countText(a.call.model, part), 0),
     cachedTokens: 0,
   };
-  const { charge, settled } = settleServed(c, a, outcome, usage, reported === null);
+  const { charge, settled } = settleServed(c, a, outcome, usage, reported === null, a.tools ? outputItemTypes(json) : []);
   // Within the hold the charge is certain; beyond it the account may cap it, so ask.
   const charged = charge <= hold.held ? charge : (await settled).charged;
   return new Response(route.toClient(json, text), {
     status: r.response.status,
     headers: { 'content-type': r.response.headers.get('content-type') ?? 'application/json', 'x-quota-charged': String(charged), ...headers },
   });
+}
+
+/** The types of a Responses answer's output items (built-in tool calls are billed per call). */
+function outputItemTypes(json: Record<string, unknown>): string[] {
+  const output = Array.isArray(json.output) ? json.output : [];
+  return output.map((item: unknown) => (item && typeof item === 'object' && 'type' in item && typeof item.type === 'string' ? item.type : '')).filter(Boolean);
 }

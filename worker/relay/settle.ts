@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-types';
 import { chargeFor, type ModelPrice, type Usage } from '../billing/charge';
+import { toolCharge } from '../billing/tools';
 import { accountOf, gateOf } from '../account/stub';
 import type { LogRow, SettleInput, SettleResult } from '../account/types';
 import type { Admitted } from './admission';
@@ -78,8 +79,8 @@ async function settleWithRetry(c: Context<AppEnv>, userId: number, input: Settle
 }
 
 /** Takes the exact charge for a served request and reports its tokens to the gate. */
-export function settleServed(c: Context<AppEnv>, a: Admitted, o: Outcome, usage: Usage, counted: boolean) {
-  const charge = chargeFor(a.price, usage, a.groupRatio);
+export function settleServed(c: Context<AppEnv>, a: Admitted, o: Outcome, usage: Usage, counted: boolean, outputItems: string[] = []) {
+  const charge = chargeFor(a.price, usage, a.groupRatio) + toolCharge(outputItems, a.tools);
   const userId = a.token.userId;
   const settled = settleWithRetry(c, userId, { requestId: a.requestId, tokenId: a.token.id, charge, log: logRow(subjectOf(a), o, usage, counted) });
   if (tracksGate(a)) c.executionCtx.waitUntil(gateOf(c.env, a.token.id).finish(a.requestId, usage.promptTokens + usage.completionTokens));

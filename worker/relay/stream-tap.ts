@@ -20,6 +20,8 @@ export interface TapState {
   closed: boolean;
   /** The upstream sent an error event. */
   errored: boolean;
+  /** The type of each output item the upstream started (Responses streams: built-in tool calls are billed per call). */
+  outputItems: string[];
 }
 
 /** Completion text delivered so far, part by part. */
@@ -31,7 +33,7 @@ export const deliveredParts = (state: TapState): string[] => [...state.delivered
  * writer, which answers what the client receives (as it came, or converted to the client's format).
  */
 export class StreamTap {
-  readonly state: TapState = { usage: null, delivered: new Map(), closed: false, errored: false };
+  readonly state: TapState = { usage: null, delivered: new Map(), closed: false, errored: false, outputItems: [] };
   private readonly parser: EventSourceParser;
   private readonly decoder = new TextDecoder();
   private readonly encoder = new TextEncoder();
@@ -128,7 +130,10 @@ export class StreamTap {
     if (type === 'response.output_text.delta' || type === 'response.refusal.delta') this.add(`${i}:text`, ev.delta);
     else if (type === 'response.reasoning_summary_text.delta' || type === 'response.reasoning_text.delta') this.add(`${i}:reasoning`, ev.delta);
     else if (type === 'response.function_call_arguments.delta') this.add(`${i}:args`, ev.delta);
-    else if (type === 'response.output_item.added' && isObj(ev.item) && ev.item.type === 'function_call') this.add(`${i}:name`, ev.item.name);
+    else if (type === 'response.output_item.added' && isObj(ev.item)) {
+      if (typeof ev.item.type === 'string') this.state.outputItems.push(ev.item.type);
+      if (ev.item.type === 'function_call') this.add(`${i}:name`, ev.item.name);
+    }
     else if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') {
       const response = isObj(ev.response) ? ev.response : {};
       if (isObj(response.usage)) this.state.usage = responsesUsage(response.usage);

@@ -96,6 +96,6 @@ function settleStream(c: Context<AppEnv>, a: Admitted, state: TapState, ending: 
     : { promptTokens: reported?.promptTokens || promptTokens, completionTokens: countDelivered(a.call.model, state), cachedTokens: reported?.cachedTokens ?? 0 };
   const counted = !(closedProperly && reported);
   const errorCode = closedProperly ? null : ending === 'client_gone' ? 'client_closed' : state.errored ? 'upstream_stream_error' : 'upstream_stream_broken';
-  const { settled } = settleServed(c, a, { ...outcome, errorCode }, usage, counted);
+  const { settled } = settleServed(c, a, { ...outcome, errorCode }, usage, counted, state.outputItems);
   return settled;
 }
