@@ -90,6 +90,17 @@ describe('Gemini endpoints on a gemini channel', () => {
   });
 });
 
+describe('a gemini channel\'s probe', () => {
+  it('is a one-token generateContent in its own format', async () => {
+    const { admin, model, channel } = await setupCustomer({ channel: { type: 'gemini' } });
+    const res = await call<{ ok: boolean }>('POST', `/api/channels/${channel.id}/test`, { jwt: admin });
+    expect(res.body.ok).toBe(true);
+    const [sent] = await upstreamRequests(channel.scenario);
+    expect(sent.path).toBe(`/v1beta/models/${model}:generateContent`);
+    expect(sent.body).toMatchObject({ generationConfig: { maxOutputTokens: 1 } });
+  });
+});
+
 describe('every format on a gemini channel, and the Gemini format on every channel', () => {
   it('chat completions on a gemini channel: converted both ways, streamed with usage', async () => {
     const { user, token, model, channel } = await setupCustomer({ channel: { type: 'gemini' } });

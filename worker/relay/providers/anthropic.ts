@@ -19,6 +19,7 @@ export const anthropic: Provider = {
       init: { method: 'POST', headers, body: JSON.stringify({ ...call.body, model: call.model }) },
     };
   },
+  probe: (model) => ({ endpoint: 'messages', body: { model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] } }),
   usageOf(json) {
     const u = json.usage as Record<string, unknown> | undefined;
     return u ? anthropicUsage(u, null) : null;

@@ -43,6 +43,7 @@ export const gemini: Provider = {
       },
     };
   },
+  probe: () => ({ endpoint: 'gemini', body: { contents: [{ role: 'user', parts: [{ text: 'ping' }] }], generationConfig: { maxOutputTokens: 1 } } }),
   usageOf(json) {
     return isObj(json.usageMetadata) ? geminiUsage(json.usageMetadata) : null;
   },

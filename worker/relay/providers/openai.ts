@@ -20,6 +20,7 @@ export const openai: Provider = {
       },
     };
   },
+  probe: (model) => ({ endpoint: 'chat', body: { model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] } }),
   usageOf(json) {
     const u = json.usage as Record<string, unknown> | undefined;
     if (!u) return null;

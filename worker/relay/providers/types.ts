@@ -27,6 +27,8 @@ export interface Provider {
    * status (Gemini's dead key is a 400); null leaves it to the common rules.
    */
   classify?(status: number, body: string): { passBack: boolean; counts: boolean; keyDead: boolean } | null;
+  /** The smallest real call in the provider's own format (one completion token), for probes and channel tests. */
+  probe(model: string): { endpoint: Endpoint; body: Record<string, unknown> };
 }
 
 const PATHS: Record<Endpoint, string> = {
