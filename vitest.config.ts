@@ -20,6 +20,8 @@ export default defineConfig({
           UPSTREAM_URL: inject('upstreamUrl'),
           STRIPE_API_BASE: inject('paymentsUrl'),
           EPAY_GATEWAY: `${inject('paymentsUrl')}/epay`,
+          SMTP_URL: inject('smtpUrl'),
+          SMTP_CONTROL_URL: inject('smtpControlUrl'),
         },
       },
     })),

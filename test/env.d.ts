@@ -7,6 +7,7 @@ declare global {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
       UPSTREAM_URL: string;
+      SMTP_CONTROL_URL: string;
     }
   }
 }
@@ -15,6 +16,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     upstreamUrl: string;
     paymentsUrl: string;
+    smtpUrl: string;
+    smtpControlUrl: string;
   }
 }
 

@@ -3,6 +3,8 @@ import type { TestProject } from 'vitest/node';
 import { startFakeUpstream } from '../scripts/fake-upstream.mjs';
 // @ts-expect-error: plain ESM script without types
 import { startFakePayments } from '../scripts/fake-payments.mjs';
+// @ts-expect-error: plain ESM script without types
+import { startFakeSmtp } from './support/smtp.mjs';
 
 interface Closable {
   url: string;
@@ -15,7 +17,10 @@ export default async function setup(project: TestProject) {
   const payments: Closable & { stripeApiBase: string; epayGateway: string } = await startFakePayments({ port: 0 });
   project.provide('upstreamUrl', upstream.url);
   project.provide('paymentsUrl', payments.url);
+  const smtp: { smtpUrl: string; controlUrl: string; close(): Promise<void> } = await startFakeSmtp();
+  project.provide('smtpUrl', smtp.smtpUrl);
+  project.provide('smtpControlUrl', smtp.controlUrl);
   return async () => {
-    await Promise.all([upstream.close(), payments.close()]);
+    await Promise.all([upstream.close(), payments.close(), smtp.close()]);
   };
 }

@@ -16,4 +16,6 @@ export const testBindings = {
   STRIPE_WEBHOOK_SECRET: 'whsec_fake_relay_secret',
   EPAY_PID: '1001',
   EPAY_KEY: 'epay-merchant-key-for-tests',
+  // The fake SMTP server's URL comes from the global setup (test/support/smtp.mjs).
+  MAIL_FROM: 'LLM Relay <noreply@relay.test>',
 };

@@ -20,6 +20,9 @@ import { logRoutes } from './api/logs';
 import { statsRoutes } from './api/stats';
 import { maintenanceRoutes } from './api/maintenance';
 import { optionRoutes } from './api/options';
+import { noticeRoutes } from './api/notices';
+import { notificationRoutes } from './api/notifications';
+import { signupRoutes } from './api/signup';
 import { Scalar } from '@scalar/hono-api-reference';
 import { relayRoutes } from './relay/routes';
 import { dashboardRoutes } from './dashboard/routes';
@@ -76,6 +79,9 @@ export function buildApp(): OpenAPIHono<AppEnv> {
   app.route('/', statsRoutes);
   app.route('/', maintenanceRoutes);
   app.route('/', optionRoutes);
+  app.route('/', noticeRoutes);
+  app.route('/', notificationRoutes);
+  app.route('/', signupRoutes);
 
   const info = { title: 'LLM Relay management API', version: '1.0.0' };
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info });

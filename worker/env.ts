@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TokenGate } from './gate/token-gate';
 import type { Account } from './account/account';
 import type { ChannelHealth } from './health/channel-health';
+import type { MailMessage } from './mail/messages';
 
 /** Bindings as wrangler passes them: resources plus string variables and secrets. */
 export interface Env {
@@ -10,6 +11,10 @@ export interface Env {
   TOKEN_GATE: DurableObjectNamespace<TokenGate>;
   ACCOUNT: DurableObjectNamespace<Account>;
   CHANNEL_HEALTH: DurableObjectNamespace<ChannelHealth>;
+  /** Notices to mail (worker/mail); absent where no queue is bound (then nothing is queued). */
+  MAIL_QUEUE?: Queue<MailMessage>;
+  SMTP_URL?: string;
+  MAIL_FROM?: string;
   RETRY_ATTEMPTS?: string;
   UPSTREAM_TIMEOUT_MS?: string;
   STREAM_IDLE_TIMEOUT_MS?: string;
@@ -100,6 +105,9 @@ const settingsSchema = z.object({
   EPAY_GATEWAY: optionalUrl,
   EPAY_PID: optionalText,
   EPAY_KEY: optionalText,
+  /** Mail is sent when set: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://...:465. */
+  SMTP_URL: optionalText.refine((v) => v === undefined || /^smtps?:\/\/[^\s/]+(:\d+)?\/?$/.test(v), { message: 'must be smtp://user:pass@host:port or smtps://...' }),
+  MAIL_FROM: optionalText.transform((v) => v ?? 'LLM Relay <noreply@localhost>'),
 });
 
 function isAes256Key(v: string): boolean {

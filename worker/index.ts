@@ -1,6 +1,7 @@
 import { buildApp } from './app';
 import type { Env } from './env';
 import { onSchedule } from './maintenance';
+import { onMailBatch } from './mail/consumer';
 
 export { TokenGate } from './gate/token-gate';
 export { Account } from './account/account';
@@ -12,5 +13,9 @@ export default {
   fetch: app.fetch,
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(onSchedule(env, controller.cron, controller.scheduledTime));
+  },
+  /** The mail queue and its dead-letter queue (worker/mail). */
+  async queue(batch, env) {
+    await onMailBatch(batch, env);
   },
 } satisfies ExportedHandler<Env>;

@@ -5,6 +5,7 @@ import { dbOf } from '../db/client';
 import { balanceSeed, tokenCapSeed, tokenTruthSeed } from '../db/accounts';
 import { ledgerSum } from '../db/ledger';
 import { flushPlan, pendingKey, type Pending, type TokenCap } from './pending';
+import { AccountNotices, type NotifyPrefs } from './notices';
 import {
   FLUSH_BATCH, FLUSH_DELAY_MS, FLUSHES_PER_ALARM, MAX_RETRY_MS, RECENT_SETTLES, RESERVATION_TTL_MS, SETTLED_TTL_MS, SWEEP_EVERY_MS, SWEEP_LIMIT,
   minuteOf, settledKey, type AccountState, type CreditMark, type Reservation, type Settled,
@@ -41,6 +42,8 @@ export class Account extends DurableObject<Env> {
   /** Settles this instance made, newest last; older ones are in storage (see settleOnce). */
   private readonly recentSettles = new Map<string, Settled>();
   private creditCursor: string | undefined;
+  /** New-IP and low-balance notices, decided after each settle (./notices). */
+  private readonly notices = new AccountNotices(this.ctx.storage, this.env, (at) => this.scheduleAlarm(Math.max(0, at - Date.now())));
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -187,6 +190,7 @@ export class Account extends DurableObject<Env> {
     const rows: Pending[] = [{ kind: 'log', row: log }];
     if (charge > 0) rows.push(this.ledgerRow(userId, input.tokenId, -charge, 'charge', null, input.requestId, null, log.created_at));
     await this.enqueue(writes, rows);
+    await this.notices.afterSettle(userId, log, state.balance);
     return result;
   }
 
@@ -229,9 +233,16 @@ export class Account extends DurableObject<Env> {
       writes[markKey] = { quota: state.balance, usedQuota: state.used, at: now, expiresAt, by: input.by } satisfies CreditMark;
     }
     await this.enqueue(writes, [this.ledgerRow(userId, null, delta, input.reason, input.note, null, input.orderNo ?? null, now)]);
+    await this.notices.afterCredit(userId, state.balance);
     // The ledger shows the credit at once where D1 answers; otherwise the alarm retries.
     await this.flush().catch(() => undefined);
     return { ok: true, replayed: false, quota: state.balance, usedQuota: state.used, by: input.by ?? null };
+  }
+
+  /** Called by the notifications API: what to mail about, decided here after each settle. */
+  async setNotify(userId: number, prefs: NotifyPrefs): Promise<void> {
+    const state = await this.load(userId);
+    await this.notices.setPrefs(prefs, state.balance);
   }
 
   async setTokenCap(userId: number, tokenId: number, remain: number | null): Promise<void> {
@@ -345,6 +356,7 @@ export class Account extends DurableObject<Env> {
       console.error(`account flush failed (${this.failedFlushes}):`, err instanceof Error ? err.message : err);
       await this.scheduleAlarm(Math.min(MAX_RETRY_MS, 500 * 2 ** this.failedFlushes));
     }
+    await this.notices.onAlarm(this.state?.userId);
     await this.sweep();
   }
 

@@ -11,6 +11,7 @@ import { dbOf } from '../db/client';
 import { countAttempts, forgiveAttempt, isKnownLoginIp, rememberLoginIp, revokeSession, userForLogin } from '../db/logins';
 import { passwordHashOf, replacePasswordHash, updateUser } from '../db/users';
 import { loadUserView } from './users';
+import { requireVerifiedEmail } from './signup';
 
 /** Attempts in a window after which each further one is slowed down. */
 const SLOW_AFTER = 3;
@@ -68,6 +69,7 @@ export const authRoutes = router()
       // Verify against a dummy hash for unknown users so timing does not reveal which names exist.
       const ok = row ? await verifyPassword(password, row.passwordHash) : await verifyPassword(password, await dummyHash());
       if (!row || !ok || row.status !== 'enabled') throw new ApiError(401, 'unauthorized', 'wrong username or password');
+      await requireVerifiedEmail(db, row.id);
       await forgiveAttempt(db, ipKey, userKeys);
       // A password imported from one-api / new-api (bcrypt) moves to the relay's own scheme once it has matched.
       if (isBcryptHash(row.passwordHash)) await replacePasswordHash(db, row.id, row.passwordHash, await hashPassword(password), now);

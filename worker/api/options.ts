@@ -28,6 +28,9 @@ const TopupOptions = z.object({
 });
 export type TopupOptions = z.infer<typeof TopupOptions>;
 
+/** Self sign-up (worker/api/signup.ts): off by default; `bonus` units are credited once on verification. */
+const SignupOptions = z.object({ enabled: z.boolean(), bonus: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) });
+
 export const OptionsView = z
   .object({
     site_name: z.string(),
@@ -36,6 +39,7 @@ export const OptionsView = z
     /** The currency shown to someone who has not picked one. */
     default_currency: z.enum(['USD', 'CNY']),
     topup: TopupOptions,
+    signup: SignupOptions,
   })
   .openapi('Options');
 
@@ -54,6 +58,7 @@ export const DEFAULT_OPTIONS: SiteOptions = {
     enterprise: { group: 'enterprise', min_total_topup: 3000, min_daily_spend: 100, window_days: 30, discount: 0.08 },
     order_expiry_minutes: 120,
   },
+  signup: { enabled: false, bonus: 0 },
 };
 
 const TopupChange = TopupOptions.extend({ enterprise: TopupOptions.shape.enterprise.partial().strict() }).partial().strict();
@@ -66,10 +71,11 @@ const OptionsInput = z
     usd_to_cny: z.number().positive().max(1000),
     default_currency: z.enum(['USD', 'CNY']),
     topup: TopupChange,
+    signup: SignupOptions.partial().strict(),
   })
   .partial()
   .strict()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one of site_name, usd_to_cny, default_currency, topup' });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one of site_name, usd_to_cny, default_currency, topup, signup' });
 
 /** A stored value if it has the schema's shape, else the default. */
 function storedOr<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
@@ -92,6 +98,7 @@ export async function loadOptions(env: Env): Promise<SiteOptions> {
     usd_to_cny: storedOr(OptionsView.shape.usd_to_cny, raw.usd_to_cny, d.usd_to_cny),
     default_currency: storedOr(OptionsView.shape.default_currency, raw.default_currency, d.default_currency),
     topup: mergeTopup(d.topup, storedOr(TopupChange, raw.topup, {})),
+    signup: { ...d.signup, ...storedOr(SignupOptions.partial(), raw.signup, {}) },
   };
 }
 
@@ -114,7 +121,9 @@ optionRoutes
       const now = Date.now();
       const db = dbOf(c.env.DB);
       const current = await loadOptions(c.env);
-      const values: Partial<SiteOptions> = { ...body, topup: body.topup ? mergeTopup(current.topup, body.topup) : undefined };
+      const values: Partial<SiteOptions> = {
+        ...body, topup: body.topup ? mergeTopup(current.topup, body.topup) : undefined, signup: body.signup ? { ...current.signup, ...body.signup } : undefined,
+      };
       await runBatch(db, Object.entries(values).filter(([, v]) => v !== undefined).map(([key, value]) => setOption(db, key, value, now)));
       return c.json(await loadOptions(c.env), 200);
     },

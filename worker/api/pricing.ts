@@ -7,6 +7,7 @@ import { deleteGroup, deleteModelPrice, pricingChanges, recordPricingChange, ups
 import { errors, json, jsonBody, router } from './openapi';
 import { GroupName, Iso, Limit, ModelName, isoOf, listOf } from './fields';
 import { adminOnly, requireAdmin, requireSession } from './session';
+import { notePriceChange } from '../mail/prices';
 
 const Ratio = z.number().nonnegative().max(1_000_000).nullable();
 
@@ -114,8 +115,12 @@ pricingRoutes
       const body = c.req.valid('json');
       const now = Date.now();
       const db = dbOf(c.env.DB);
+      const before = await loadPricingFromDb(c.env);
       await runBatch(db, [...pricingStatements(body, db, now), recordPricingChange(db, admin.id, body, now)]);
-      return c.json(pricingView(await refreshPricing(c.env)), 200);
+      const after = await refreshPricing(c.env);
+      // Subscribers hear of models whose effective price moved (worker/mail/prices.ts).
+      await notePriceChange(c.env, before, after, Object.keys(body.models ?? {}), new URL(c.req.url).origin);
+      return c.json(pricingView(after), 200);
     },
   )
   .openapi(

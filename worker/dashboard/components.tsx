@@ -59,6 +59,7 @@ const CUSTOMER_NAV: [string, MessageKey][] = [
   ['/pricing', 'nav.pricing'],
   ['/topup', 'nav.topup'],
   ['/account', 'nav.account'],
+  ['/notifications', 'nav.notifications'],
 ];
 
 const OPERATOR_NAV: [string, MessageKey][] = [
@@ -68,6 +69,7 @@ const OPERATOR_NAV: [string, MessageKey][] = [
   ['/admin/orders', 'nav.orders'],
   ['/admin/codes', 'nav.codes'],
   ['/admin/logs', 'nav.allLogs'],
+  ['/admin/notices', 'nav.notices'],
   ['/admin/maintenance', 'nav.maintenance'],
   ['/admin/settings', 'nav.settings'],
 ];

@@ -17,6 +17,10 @@ import { settingsBody } from './pages/admin-settings';
 import { topupBody, topupReturnBody } from './pages/topup';
 import { ordersBody } from './pages/admin-orders';
 import { codesBody } from './pages/admin-codes';
+import { mailLinkRoutes } from './pages/mail-links';
+import { signupPageRoutes } from './pages/signup';
+import { notificationsBody } from './pages/notifications';
+import { noticesBody } from './pages/admin-notices';
 
 /**
  * The dashboard: server-rendered pages at `/`. Every page checks the session and role on the
@@ -25,6 +29,8 @@ import { codesBody } from './pages/admin-codes';
 export const dashboardRoutes = new Hono<AppEnv>();
 
 dashboardRoutes.route('/', loginRoutes);
+dashboardRoutes.route('/', mailLinkRoutes);
+dashboardRoutes.route('/', signupPageRoutes);
 
 const overview = page('user', (v) => v.t('overview.title'), overviewBody);
 dashboardRoutes.get('/', async (c) => ((await readSession(c)) ? overview(c) : renderLogin(c)));
@@ -35,6 +41,7 @@ dashboardRoutes.get('/pricing', page('public', (v) => v.t('pricing.title'), pric
 dashboardRoutes.get('/topup', page('user', (v) => v.t('topup.title'), topupBody));
 dashboardRoutes.get('/topup/return', page('user', (v) => v.t('topup.returnTitle'), topupReturnBody));
 dashboardRoutes.get('/account', page('user', (v) => v.t('account.title'), accountBody));
+dashboardRoutes.get('/notifications', page('user', (v) => v.t('notify.title'), notificationsBody));
 
 dashboardRoutes.get('/admin', (c) => c.redirect('/admin/channels', 303));
 dashboardRoutes.get('/admin/channels', page('admin', (v) => v.t('channels.title'), channelsBody));
@@ -43,5 +50,6 @@ dashboardRoutes.get('/admin/pricing', page('admin', (v) => v.t('editor.title'), 
 dashboardRoutes.get('/admin/orders', page('admin', (v) => v.t('orders.title'), ordersBody));
 dashboardRoutes.get('/admin/codes', page('admin', (v) => v.t('codes.title'), codesBody));
 dashboardRoutes.get('/admin/logs', page('admin', (v) => v.t('logs.allTitle'), adminLogsBody));
+dashboardRoutes.get('/admin/notices', page('admin', (v) => v.t('notices.title'), noticesBody));
 dashboardRoutes.get('/admin/maintenance', page('admin', (v) => v.t('maint.title'), maintenanceBody));
 dashboardRoutes.get('/admin/settings', page('admin', (v) => v.t('settings.title'), (c, v) => settingsBody(v, availableMethods(c.env))));

@@ -14,6 +14,9 @@ export const users = sqliteTable('users', {
   quota: integer('quota').notNull().default(0),
   usedQuota: integer('used_quota').notNull().default(0),
   status: text('status', { enum: ['enabled', 'disabled'] }).notNull().default('enabled'),
+  /** Where notices go (worker/mail); unique. Set at sign-up it waits for `email_verified_at`. */
+  email: text('email').unique(),
+  emailVerifiedAt: integer('email_verified_at'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
@@ -309,3 +312,69 @@ export const importMap = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.source, t.kind, t.sourceId] })],
 );
+
+/** What each customer wants mailed (worker/mail); no row: the defaults. */
+export const notifySettings = sqliteTable('notify_settings', {
+  userId: integer('user_id').primaryKey(),
+  priceChanges: integer('price_changes', { mode: 'boolean' }).notNull().default(false),
+  /** null: every model. */
+  priceModels: text('price_models', { mode: 'json' }).$type<string[] | null>(),
+  newIp: integer('new_ip', { mode: 'boolean' }).notNull().default(true),
+  /** Units; null: no low-balance notice. */
+  lowBalance: integer('low_balance'),
+  lang: text('lang', { enum: ['en', 'zh'] }).notNull().default('en'),
+  currency: text('currency', { enum: ['USD', 'CNY'] }).notNull().default('USD'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const NOTICE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'not_sent', 'dead'] as const;
+
+/** Every notice the queue carried: one row per idempotency key, so a retried batch sends nothing twice. */
+export const notices = sqliteTable(
+  'notices',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    key: text('key').notNull(),
+    kind: text('kind').notNull(),
+    userId: integer('user_id'),
+    to: text('to').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    html: text('html'),
+    /** The one-click unsubscribe URL (List-Unsubscribe), if the mail has one. */
+    unsubscribe: text('unsubscribe'),
+    /** The queue message that made it, sent again by a re-send. */
+    payload: text('payload', { mode: 'json' }).notNull(),
+    status: text('status', { enum: NOTICE_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    /** A claim by one consumer: another may take it over after this time. */
+    leaseUntil: integer('lease_until'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [uniqueIndex('notices_key').on(t.key), index('notices_status').on(t.status, t.id)],
+);
+
+/** Each model's effective price before and after a `PUT /api/pricing` that changed it, in USD. */
+export const priceChanges = sqliteTable(
+  'price_changes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** One id per PUT: the mails for it are keyed by it. */
+    batch: text('batch').notNull(),
+    model: text('model').notNull(),
+    before: text('before', { mode: 'json' }).$type<ModelUsdPrice | null>(),
+    after: text('after', { mode: 'json' }).$type<ModelUsdPrice | null>(),
+    changedAt: integer('changed_at').notNull(),
+  },
+  (t) => [index('price_changes_batch').on(t.batch), index('price_changes_at').on(t.changedAt)],
+);
+
+/** A model's price in US dollars: per million input and output tokens, or per call. */
+export interface ModelUsdPrice {
+  input: number | null;
+  output: number | null;
+  perCall: number | null;
+}

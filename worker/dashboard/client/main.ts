@@ -9,6 +9,7 @@ import { localizeTimes } from './money';
 import { showFlash } from './page';
 import { wirePricingEditor } from './pricing-editor';
 import { wireTopup } from './topup';
+import { wireNotifications } from './notifications';
 
 showFlash();
 localizeTimes();
@@ -16,3 +17,4 @@ wireForms();
 wireDialogs();
 wirePricingEditor();
 wireTopup();
+wireNotifications();

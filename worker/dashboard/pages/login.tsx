@@ -7,6 +7,7 @@ import { SESSION_COOKIE, readSession } from '../../api/session';
 import { Bare, Field } from '../components';
 import { send } from '../render';
 import { buildView, safeNext, type View } from '../view';
+import { settingsOf } from '../../env';
 
 /** The API's own login handler, reached in-process, so the dashboard form logs in exactly as the API does. */
 const loginApi = new Hono<AppEnv>();
@@ -21,9 +22,9 @@ function fromThisSite(c: Context<AppEnv>): boolean {
   return !origin || origin === new URL(c.req.url).origin;
 }
 
-const ERRORS = { failed: 'login.failed', locked: 'login.locked', origin: 'login.badOrigin' } as const;
+const ERRORS = { failed: 'login.failed', locked: 'login.locked', origin: 'login.badOrigin', unverified: 'login.unverified' } as const;
 
-export function LoginForm(props: { v: View; next: string; error?: string }) {
+export function LoginForm(props: { v: View; next: string; error?: string; canReset?: boolean }) {
   const { v } = props;
   const error = props.error && props.error in ERRORS ? ERRORS[props.error as keyof typeof ERRORS] : null;
   return (
@@ -41,6 +42,10 @@ export function LoginForm(props: { v: View; next: string; error?: string }) {
           <input name="password" type="password" autocomplete="current-password" required maxlength={256} />
         </Field>
         <button class="btn btn-primary btn-block" type="submit">{v.t('login.submit')}</button>
+        <p class="small actions" style="justify-content:space-between;margin-top:12px">
+          {v.options.signup.enabled ? <a href="/signup" data-testid="login-signup">{v.t('login.signup')}</a> : null}
+          {props.canReset ? <a href="/forgot-password" data-testid="login-forgot">{v.t('login.forgot')}</a> : null}
+        </p>
       </form>
     </Bare>
   );
@@ -48,7 +53,7 @@ export function LoginForm(props: { v: View; next: string; error?: string }) {
 
 export async function renderLogin(c: Context<AppEnv>) {
   const v = await buildView(c, null);
-  return send(c, <LoginForm v={v} next={safeNext(c.req.query('next'))} error={c.req.query('error')} />);
+  return send(c, <LoginForm v={v} next={safeNext(c.req.query('next'))} error={c.req.query('error')} canReset={!!settingsOf(c.env).SMTP_URL} />);
 }
 
 export const loginRoutes = new Hono<AppEnv>();
@@ -76,6 +81,7 @@ loginRoutes.post('/login', async (c) => {
     c.executionCtx,
   );
   if (res.status === 429) return back('locked');
+  if (res.status === 403 && (await res.clone().text()).includes('email_unverified')) return back('unverified');
   if (!res.ok) return back('failed');
   const redirect = c.redirect(next, 303);
   for (const cookie of res.headers.getSetCookie()) redirect.headers.append('set-cookie', cookie);

@@ -5,6 +5,7 @@ import { loadPricingFromDb } from '../../db/snapshots';
 import { userGroupOf } from '../data';
 import { Card, DataTable, PageHead } from '../components';
 import { formatInt, type View } from '../view';
+import { PriceHistory } from './price-history';
 
 /** Ratio 1 is $0.002 per 1K tokens, so $2 per million. */
 const USD_PER_M_AT_RATIO_1 = 2;
@@ -67,6 +68,7 @@ export async function pricingBody(c: Context<AppEnv>, v: View) {
         </DataTable>
       </Card>
       <p class="small muted">{v.t('pricing.unitNote', { units: formatInt(QUOTA_PER_USD), rateNote })}</p>
+      <PriceHistory c={c} v={v} />
     </>
   );
 }
