@@ -1,14 +1,14 @@
 /**
  * How a client's format reaches a channel of any type. Where they match, the call goes through
- * as it is. Otherwise OpenAI chat completions is the hub: the client's request is turned into
- * chat and on into the channel's format, and the answer and stream come back the same way, so
- * each format needs converters to and from chat only.
+ * as it is. Otherwise OpenAI chat completions is the hub, the relay's internal form of a call:
+ * the client's request is turned into chat and on into the channel's format, and the answer and
+ * stream come back the same way, so each format needs converters to and from chat only. A
+ * channel type's side is data in its provider module (providers/<type>.ts `hub`); a client
+ * format's side is below.
  */
 import type { ChannelRecord } from '../db/snapshots';
 import { PassThroughWriter } from './convert/pass-through';
-import { chatToMessagesRequest, messageToChatResponse, MessagesStreamToChatWriter } from './convert/chat-via-anthropic';
 import { chatResponseToMessage, ChatStreamToMessagesWriter, messagesToChatRequest } from './convert/messages-via-openai';
-import { chatToGeminiRequest, geminiToChatResponse, GeminiStreamToChatWriter } from './convert/chat-via-gemini';
 import { chatToGeminiResponse, ChatStreamToGeminiWriter, geminiToChatRequest } from './convert/gemini-via-chat';
 import type { SseWriter } from './convert/types';
 import { ChainedWriter } from './convert/chain';
@@ -16,6 +16,7 @@ import { ChatStreamToResponsesWriter } from './convert/responses-stream';
 import { chatToResponse, responsesToChatRequest } from './convert/responses-via-chat';
 import type { Endpoint } from './pick';
 import { providerFor } from './providers';
+import type { HubSide } from './providers/types';
 import type { ParsedCall } from './request-shape';
 import type { StreamFormat } from './stream-tap';
 
@@ -65,52 +66,27 @@ function clientSide(endpoint: Endpoint, call: ParsedCall): ClientSide {
   }
 }
 
-/** A channel type's side of the hub: chat into its request, its answers and events back to chat. */
-interface ChannelSide {
-  endpoint: Endpoint;
-  tapFormat: StreamFormat;
-  fromChat(chat: Obj, upstreamModel: string): Obj;
-  toChat(json: Obj): Obj;
-  /** The channel's events to chat chunks; null for a chat channel. */
-  writer(wantsUsage: boolean): SseWriter | null;
-}
-
-function channelSide(channel: ChannelRecord, model: string): ChannelSide {
-  if (channel.type === 'anthropic') {
-    return {
-      endpoint: 'messages', tapFormat: 'anthropic', fromChat: (chat, m) => chatToMessagesRequest(chat, m),
-      toChat: (json) => messageToChatResponse(json, model), writer: (usage) => new MessagesStreamToChatWriter(model, usage),
-    };
-  }
-  if (channel.type === 'gemini') {
-    return {
-      endpoint: 'gemini', tapFormat: 'gemini', fromChat: (chat) => chatToGeminiRequest(chat),
-      toChat: (json) => geminiToChatResponse(json, model), writer: (usage) => new GeminiStreamToChatWriter(model, usage),
-    };
-  }
-  return { endpoint: 'chat', tapFormat: 'openai', fromChat: (chat) => chat, toChat: (json) => json, writer: () => null };
-}
-
 export function routeFor(endpoint: Endpoint, channel: ChannelRecord, call: ParsedCall, upstreamModel: string): UpstreamRoute {
   if (speaksNatively(endpoint, channel)) {
     const format: StreamFormat = endpoint === 'responses' ? 'responses' : providerFor(channel.type).streamFormat;
     return { endpoint, body: call.body, toClient: (_json, text) => text, writer: () => new PassThroughWriter(format, call.clientWantsUsage), tapFormat: format };
   }
   const client = clientSide(endpoint, call);
-  const upstream = channelSide(channel, call.model);
+  const provider = providerFor(channel.type);
+  const upstream = provider.hub;
   return {
     endpoint: upstream.endpoint,
     body: upstream.fromChat(client.toChat(upstreamModel), upstreamModel),
-    toClient: (json) => JSON.stringify(client.fromChat(upstream.toChat(json))),
-    writer: () => hubWriter(upstream, client, call.clientWantsUsage),
-    tapFormat: upstream.tapFormat,
+    toClient: (json) => JSON.stringify(client.fromChat(upstream.toChat(json, call.model))),
+    writer: () => hubWriter(upstream, call.model, client, call.clientWantsUsage),
+    tapFormat: provider.streamFormat,
   };
 }
 
 /** The channel's events to chat chunks, then chat chunks to the client's events. */
-function hubWriter(upstream: ChannelSide, client: ClientSide, clientWantsUsage: boolean): SseWriter {
+function hubWriter(upstream: HubSide, model: string, client: ClientSide, clientWantsUsage: boolean): SseWriter {
   const toClient = client.writer();
-  const toChat = upstream.writer(toClient ? true : clientWantsUsage);
+  const toChat = upstream.streamToChat(model, toClient ? true : clientWantsUsage);
   if (toChat && toClient) return new ChainedWriter(toChat, toClient);
   return toChat ?? toClient ?? new PassThroughWriter('openai', clientWantsUsage);
 }

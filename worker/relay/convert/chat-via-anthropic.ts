@@ -3,7 +3,7 @@
  * stream conversions. Pure functions and one state machine, tested directly.
  */
 import type { EventSourceMessage } from 'eventsource-parser';
-import { anthropicUsage } from '../stream-tap';
+import { anthropicUsage } from '../providers/anthropic-stream';
 import type { Usage } from '../../billing/charge';
 import { openAiStreamError, sse, type SseWriter } from './types';
 

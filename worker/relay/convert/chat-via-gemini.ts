@@ -4,7 +4,7 @@
  * the URL does.
  */
 import type { EventSourceMessage } from 'eventsource-parser';
-import { geminiUsage } from '../stream-tap';
+import { geminiUsage } from '../providers/gemini-stream';
 import { openAiStreamError, sse, type SseWriter } from './types';
 
 type Obj = Record<string, unknown>;

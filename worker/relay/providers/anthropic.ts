@@ -1,4 +1,5 @@
-import { anthropicUsage } from '../stream-tap';
+import { chatToMessagesRequest, messageToChatResponse, MessagesStreamToChatWriter } from '../convert/chat-via-anthropic';
+import { anthropicUsage } from './anthropic-stream';
 import { joinUrl, type Provider } from './types';
 
 const DEFAULT_VERSION = '2023-06-01';
@@ -18,6 +19,12 @@ export const anthropic: Provider = {
       url: joinUrl(baseUrl, call.endpoint),
       init: { method: 'POST', headers, body: JSON.stringify({ ...call.body, model: call.model }) },
     };
+  },
+  hub: {
+    endpoint: 'messages',
+    fromChat: (chat, upstreamModel) => chatToMessagesRequest(chat, upstreamModel),
+    toChat: (json, model) => messageToChatResponse(json, model),
+    streamToChat: (model, wantsUsage) => new MessagesStreamToChatWriter(model, wantsUsage),
   },
   probe: (model) => ({ endpoint: 'messages', body: { model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] } }),
   usageOf(json) {

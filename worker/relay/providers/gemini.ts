@@ -3,8 +3,9 @@
  * URL, the key in `x-goog-api-key`, usage in `usageMetadata`. A dead key is a 400 whose
  * structured reason says so (API_KEY_INVALID), which no request body can make it say.
  */
-import { geminiUsage } from '../stream-tap';
+import { geminiUsage } from './gemini-stream';
 import type { Provider } from './types';
+import { chatToGeminiRequest, geminiToChatResponse, GeminiStreamToChatWriter } from '../convert/chat-via-gemini';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -42,6 +43,12 @@ export const gemini: Provider = {
         body: JSON.stringify(body),
       },
     };
+  },
+  hub: {
+    endpoint: 'gemini',
+    fromChat: (chat) => chatToGeminiRequest(chat),
+    toChat: (json, model) => geminiToChatResponse(json, model),
+    streamToChat: (model, wantsUsage) => new GeminiStreamToChatWriter(model, wantsUsage),
   },
   probe: () => ({ endpoint: 'gemini', body: { contents: [{ role: 'user', parts: [{ text: 'ping' }] }], generationConfig: { maxOutputTokens: 1 } } }),
   usageOf(json) {

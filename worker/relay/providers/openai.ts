@@ -1,4 +1,4 @@
-import { openAiUsage, responsesUsage } from '../stream-tap';
+import { openAiUsage, responsesUsage } from './openai-stream';
 import { joinUrl, type Provider } from './types';
 
 export const openai: Provider = {
@@ -20,6 +20,7 @@ export const openai: Provider = {
       },
     };
   },
+  hub: { endpoint: 'chat', fromChat: (chat) => chat, toChat: (json) => json, streamToChat: () => null },
   probe: (model) => ({ endpoint: 'chat', body: { model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] } }),
   usageOf(json) {
     const u = json.usage as Record<string, unknown> | undefined;

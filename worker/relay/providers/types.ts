@@ -1,5 +1,6 @@
 import type { Usage } from '../../billing/charge';
 import type { Endpoint } from '../pick';
+import type { SseWriter } from '../convert/types';
 import type { StreamFormat } from '../stream-tap';
 
 export interface UpstreamCall {
@@ -29,6 +30,19 @@ export interface Provider {
   classify?(status: number, body: string): { passBack: boolean; counts: boolean; keyDead: boolean } | null;
   /** The smallest real call in the provider's own format (one completion token), for probes and channel tests. */
   probe(model: string): { endpoint: Endpoint; body: Record<string, unknown> };
+  /**
+   * Its side of the hub every conversion goes through (OpenAI chat completions, the relay's
+   * internal form of a call): chat into its request, and its answers and stream events back to chat.
+   */
+  hub: HubSide;
+}
+
+export interface HubSide {
+  endpoint: Endpoint;
+  fromChat(chat: Record<string, unknown>, upstreamModel: string): Record<string, unknown>;
+  toChat(json: Record<string, unknown>, model: string): Record<string, unknown>;
+  /** The provider's stream events to chat chunks; null where they are chat chunks already. */
+  streamToChat(model: string, wantsUsage: boolean): SseWriter | null;
 }
 
 const PATHS: Record<Endpoint, string> = {
@@ -46,3 +60,6 @@ export function joinUrl(baseUrl: string, endpoint: Endpoint): string {
   const base = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   return `${base}${PATHS[endpoint]}`;
 }
+
+/** A token count from a provider's usage: a non-negative whole number, or 0. */
+export const tokenCount = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
