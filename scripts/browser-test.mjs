@@ -17,6 +17,8 @@ import { createRunner, launchBrowser, newSession } from '../test/browser/harness
 import { seed } from '../test/browser/seed.mjs';
 import { defineScenarios } from '../test/browser/scenarios.mjs';
 import { defineTopupScenarios } from '../test/browser/payments.mjs';
+import { defineMailScenarios } from '../test/browser/mail.mjs';
+import { startFakeSmtp } from '../test/support/smtp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'test-results', 'browser');
@@ -43,12 +45,15 @@ async function main() {
     cleanups.push(() => upstream.close());
     const payments = await startFakePayments({ port: 0 });
     cleanups.push(() => payments.close());
+    const smtp = await startFakeSmtp();
+    cleanups.push(() => smtp.close());
     const port = 8790 + Math.floor(Math.random() * 800);
     const relay = await startRelay({
       quiet: true,
       port,
       vars: {
         PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+        SMTP_URL: smtp.smtpUrl, MAIL_FROM: 'LLM Relay <noreply@relay.test>',
         STRIPE_API_BASE: payments.stripeApiBase, STRIPE_SECRET_KEY: FAKE_STRIPE.secretKey, STRIPE_WEBHOOK_SECRET: FAKE_STRIPE.webhookSecret,
         EPAY_GATEWAY: payments.epayGateway, EPAY_PID: FAKE_EPAY.pid, EPAY_KEY: FAKE_EPAY.key,
       },
@@ -66,11 +71,13 @@ async function main() {
     const operator = await newSession(browser, relay.url, 'operator');
     const payer = await newSession(browser, relay.url, 'payer');
     const cashier = await newSession(browser, relay.url, 'cashier');
+    const visitor = await newSession(browser, relay.url, 'visitor');
 
     const runner = createRunner(outDir);
     const shotPath = (name) => path.join(outDir, `extra-${name}.png`);
     defineScenarios(runner, { base: relay.url, adminCreds: relay.admin, seeded, anon, customer, operator, docsShot, shotPath });
     defineTopupScenarios(runner, { base: relay.url, adminCreds: relay.admin, payer, cashier, shotPath });
+    defineMailScenarios(runner, { base: relay.url, adminCreds: relay.admin, visitor, payer, smtp, shotPath });
     console.log('browser scenarios:');
     const { passed, failed } = await runner.run();
     if (failed && process.env.RELAY_DEBUG) console.log(relay.output().slice(-4000));

@@ -23,7 +23,7 @@ export async function PriceHistory(props: { c: Context<AppEnv>; v: View }) {
         head={<tr><th>{v.t('common.time')}</th><th>{v.t('common.model')}</th><th class="num">{v.t('pricing.before')}</th><th class="num">{v.t('pricing.after')}</th></tr>}
       >
         {rows.map((r) => (
-          <tr data-model={r.model}>
+          <tr data-changed-model={r.model}>
             <td><Time ms={r.changedAt} /></td>
             <td><span class="mono">{r.model}</span></td>
             <td class="num">{priceCell(v, r.before, false)}</td>
