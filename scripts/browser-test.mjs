@@ -77,7 +77,7 @@ async function main() {
     const shotPath = (name) => path.join(outDir, `extra-${name}.png`);
     defineScenarios(runner, { base: relay.url, adminCreds: relay.admin, seeded, anon, customer, operator, docsShot, shotPath });
     defineTopupScenarios(runner, { base: relay.url, adminCreds: relay.admin, payer, cashier, shotPath });
-    defineMailScenarios(runner, { base: relay.url, adminCreds: relay.admin, visitor, payer, smtp, shotPath });
+    defineMailScenarios(runner, { base: relay.url, adminCreds: relay.admin, visitor, payer, operator: cashier, smtp, shotPath });
     console.log('browser scenarios:');
     const { passed, failed } = await runner.run();
     if (failed && process.env.RELAY_DEBUG) console.log(relay.output().slice(-4000));

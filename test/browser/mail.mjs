@@ -30,13 +30,20 @@ async function meBalance(base, username, password) {
 }
 
 export function defineMailScenarios(r, env) {
-  const { base, adminCreds, visitor, payer, smtp, shotPath } = env;
+  const { base, adminCreds, visitor, payer, operator, smtp, shotPath } = env;
   const who = { username: `visitor${Date.now().toString(36)}`, password: 'visitor-pass-123' };
   who.email = `${who.username}@example.test`;
 
-  r.step('a visitor signs up, confirms the address from the mailed link, and logs in with the bonus', visitor, async ({ page }) => {
+  r.step('an operator opens self sign-up, with a bonus, on the settings page', operator, async ({ page }) => {
+    await page.goto('/admin/settings?lang=en');
+    await page.fill('form[data-testid=signup-settings] textarea[name=signup]', JSON.stringify({ enabled: true, bonus: BONUS }));
+    await Promise.all([page.waitForNavigation(), page.click('form[data-testid=signup-settings] button[type=submit]')]);
     const admin = api(base, await login(base, adminCreds.username, adminCreds.password));
-    await admin.put('/api/options', { signup: { enabled: true, bonus: BONUS } });
+    const options = await admin.get('/api/options');
+    assertEqual(JSON.stringify(options.signup), JSON.stringify({ enabled: true, bonus: BONUS }), 'sign-up options saved');
+  });
+
+  r.step('a visitor signs up, confirms the address from the mailed link, and logs in with the bonus', visitor, async ({ page }) => {
     await page.goto('/login?lang=en');
     await Promise.all([page.waitForNavigation(), page.click('[data-testid=login-signup]')]);
     await page.fill('form[data-testid=signup-form] input[name=username]', who.username);

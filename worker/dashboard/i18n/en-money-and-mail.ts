@@ -137,6 +137,8 @@ export const enMoneyAndMail = {
   'reset.asked': 'If the address belongs to an account, a link is on its way. It works once, within an hour.',
   'reset.submit': 'Set the new password',
   'reset.done': 'Your password is changed and your other sessions have ended. Log in with the new one.',
+  'settings.signup': 'Sign-up',
+  'settings.signupHint': 'enabled: whether visitors may sign up themselves (a mailed link confirms the address); bonus: units credited once on confirmation (500000 = $1)',
 } as const;
 
 export type MoneyAndMailKey = keyof typeof enMoneyAndMail;

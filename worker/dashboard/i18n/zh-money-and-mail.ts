@@ -139,4 +139,6 @@ export const zhMoneyAndMail: Record<MoneyAndMailKey, string> = {
   'reset.asked': '如果该邮箱属于某个账号，链接已发出。链接一小时内有效，且只能使用一次。',
   'reset.submit': '设置新密码',
   'reset.done': '密码已修改，其他会话已结束。请用新密码登录。',
+  'settings.signup': '自助注册',
+  'settings.signupHint': 'enabled：是否允许访客自行注册（通过邮件链接验证邮箱）；bonus：验证后一次性赠送的额度（500000 = 1 美元）',
 };

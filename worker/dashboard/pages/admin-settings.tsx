@@ -25,6 +25,15 @@ export function settingsBody(v: View, methods: string[]) {
             <button class="btn btn-primary" type="submit">{v.t('common.save')}</button>
           </form>
         </Card>
+        <Card title={v.t('settings.signup')}>
+          <form data-api data-method="PUT" data-path="/api/options" data-then="reload" data-testid="signup-settings">
+            <p class="form-error" role="alert"></p>
+            <Field label={v.t('settings.signup')} hint={v.t('settings.signupHint')}>
+              <textarea name="signup" class="mono" rows={4} data-type="json" data-label={v.t('settings.signup')}>{JSON.stringify(o.signup, null, 2)}</textarea>
+            </Field>
+            <button class="btn btn-primary" type="submit">{v.t('common.save')}</button>
+          </form>
+        </Card>
         <Card title={v.t('settings.topup')}>
           <form data-api data-method="PUT" data-path="/api/options" data-then="reload" data-testid="topup-settings">
             <p class="form-error" role="alert"></p>
