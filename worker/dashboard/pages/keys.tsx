@@ -7,8 +7,8 @@ import { formatInt, type View, type SignedInView } from '../view';
 
 
 
-function Tags(props: { items: string[] | null; any: string; max?: number }) {
-  if (!props.items || props.items.length === 0) return <span class="muted">{props.any}</span>;
+function Tags(props: { items: string[] | null; whenEmpty: string; max?: number }) {
+  if (!props.items || props.items.length === 0) return <span class="muted">{props.whenEmpty}</span>;
   const max = props.max ?? 3;
   const shown = props.items.slice(0, max);
   return (
@@ -43,8 +43,8 @@ function KeyRow(props: { v: View; t: TokenRow }) {
       <td class="num">{v.money(t.usedQuota)}</td>
       <td class="num">{t.remainQuota === null ? <span class="muted">{v.t('common.unlimited')}</span> : v.money(t.remainQuota)}</td>
       <td><Time ms={t.expiresAt} empty={v.t('common.never')} /></td>
-      <td><Tags items={t.models} any={v.t('common.all')} /></td>
-      <td><Tags items={t.allowIps} any={v.t('common.any')} max={2} /></td>
+      <td><Tags items={t.models} whenEmpty={v.t('common.all')} /></td>
+      <td><Tags items={t.allowIps} whenEmpty={v.t('common.any')} max={2} /></td>
       <td class="nowrap">{limits.length ? limits.join(' · ') : <span class="muted">{v.t('common.unlimited')}</span>}</td>
       <td>
         <div class="actions">
