@@ -12,7 +12,7 @@ import { recordEvent } from '../db/events';
 import { orderByNo } from '../db/orders';
 import { dec } from '../billing/decimal';
 import { completeOrder } from '../payments/orders';
-import { minorUnits } from '../payments/money';
+import { isPayAmount, minorUnits } from '../payments/money';
 import { stripeSetup, verifiedCheckoutEvent } from '../payments/stripe';
 import { checkNotice, epaySetup } from '../payments/epay';
 import { ErrorSchema, json, router } from './openapi';
@@ -85,7 +85,7 @@ async function epayNotify(c: Context<AppEnv>): Promise<Response> {
     return c.text('fail', 400);
   }
   if (notice.status !== 'TRADE_SUCCESS') return c.text('success', 200); // not a payment: nothing to do, and nothing to retry
-  if (Number(notice.money).toFixed(2) !== order.payAmount || !/^\d+(\.\d{1,2})?$/.test(notice.money)) {
+  if (!isPayAmount(notice.money, order.payAmount)) {
     await refused(c, 'epay', `order ${order.orderNo}: paid ${notice.money}, expected ${order.payAmount}`, { trade_no: notice.tradeNo });
     return c.text('fail', 400);
   }

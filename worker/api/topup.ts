@@ -7,7 +7,7 @@ import { dbOf } from '../db/client';
 import { ordersPage, type OrderRow } from '../db/orders';
 import { availableMethods, completeOrder, createOrder, findOrder, isEnterprise, quote, unavailable, type PayMethod } from '../payments/orders';
 import { normalizeOrderNo } from '../payments/order-no';
-import { minorUnits } from '../payments/money';
+import { isPayAmount, minorUnits } from '../payments/money';
 import { dec } from '../billing/decimal';
 import { retrieveSession, stripeSetup } from '../payments/stripe';
 import { epaySetup, queryOrder } from '../payments/epay';
@@ -175,6 +175,6 @@ async function askGateway(c: Context<AppEnv>, order: OrderRow): Promise<{ paid: 
   const setup = epaySetup(s);
   if (!setup) throw unavailable('epay');
   const state = await queryOrder(setup, order.orderNo);
-  const full = state.money !== null && Number(state.money).toFixed(2) === order.payAmount;
+  const full = isPayAmount(state.money, order.payAmount);
   return { paid: state.paid && full, ref: state.tradeNo, detail: `${state.paid ? 'paid' : 'not paid'}${state.tradeNo ? ` (trade ${state.tradeNo})` : ''}${state.paid && !full ? ', amount differs' : ''}` };
 }

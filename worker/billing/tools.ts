@@ -5,6 +5,7 @@
  * calls a request may make (`max_tool_calls`) so that the hold bounds their cost too.
  */
 import { chargeFor, isPriced, type ModelPrice } from './charge';
+import { type Obj, isObj } from '../lib/json';
 
 export const TOOL_PRICE_PREFIX = 'tool:';
 /** Built-in tool calls a request may make when it sets no `max_tool_calls` of its own. */
@@ -16,9 +17,6 @@ export interface ToolBilling {
   /** The most calls the request may make (held for, and sent as `max_tool_calls`). */
   maxCalls: number;
 }
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The built-in tool types a Responses body offers (every tool that is not a function). */
 export function builtInToolTypes(body: Obj): string[] {

@@ -23,6 +23,13 @@ export function compare(a: Decimal, b: Decimal): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** Whether a gateway's amount (a decimal with at most two places) is exactly the order's pay amount. */
+export function isPayAmount(paid: string | null, payAmount: string): boolean {
+  const a = paid === null ? null : parseAmount(paid);
+  const b = parseAmount(payAmount);
+  return a !== null && b !== null && compare(a, b) === 0;
+}
+
 /** floor(amount / price_per_usd * 500000): the units an amount in the order's currency buys. */
 export function creditFor(amount: Decimal, pricePerUsd: number): number {
   const price = dec(pricePerUsd);

@@ -1,9 +1,8 @@
 import { scrub } from '../lib/scrub';
 import type { Endpoint } from './pick';
 import { geminiErrorBody } from './gemini-errors';
+import { type Obj, isObj } from '../lib/json';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
 
 interface UpstreamError {

@@ -10,11 +10,7 @@ import {
   openAiImageTokens, pdfPageCount, type ImageSize,
 } from './media-tokens';
 import { countText } from './tokenize';
-
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
+import { type Obj, isObj, str } from '../lib/json';
 
 /** Framing tokens OpenAI counts per message, and once for the reply primer. */
 const PER_MESSAGE = 3;

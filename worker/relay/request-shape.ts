@@ -40,7 +40,7 @@ export function countPrompt(endpoint: Endpoint, call: ParsedCall): number {
 }
 
 /** Models that take `max_completion_tokens` only (OpenAI's reasoning families). */
-const COMPLETION_TOKENS_ONLY = /^(o\d|gpt-5)/i;
+export const COMPLETION_TOKENS_ONLY = /^(o\d|gpt-5)/i;
 
 /**
  * The body with its completion limit set to `limit`, in the field its format uses: the one the

@@ -19,8 +19,7 @@ import { providerFor } from './providers';
 import type { HubSide } from './providers/types';
 import type { ParsedCall } from './request-shape';
 import type { StreamFormat } from './stream-tap';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../lib/json';
 
 /** How one attempt reaches a channel: what to ask it, and how its answer reaches the client. */
 export interface UpstreamRoute {

@@ -2,12 +2,9 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 import type { Usage } from '../billing/charge';
 import type { SseWriter } from './convert/types';
 import { STREAM_READERS } from './providers/stream-readers';
+import { type Obj, isObj, objs } from '../lib/json';
 
 export type StreamFormat = 'openai' | 'anthropic' | 'responses' | 'gemini';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const objs = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
 
 export interface TapState {
   /** The latest usage the upstream reported; final only once the stream closed properly. */

@@ -2,6 +2,7 @@
 import { handlers } from './forms';
 import { QUOTA_PER_USD, usdText } from './money';
 import { api, errorText } from './page';
+import { orderMoney } from './shared';
 
 interface Quote {
   pay_amount: string;
@@ -10,8 +11,6 @@ interface Quote {
   currency: string;
 }
 
-const SYMBOLS: Record<string, string> = { CNY: '\u00a5', USD: '$', EUR: '\u20ac', GBP: '\u00a3', JPY: '\u00a5' };
-const orderMoney = (amount: string, currency: string) => `${SYMBOLS[currency] ?? `${currency} `}${amount}`;
 
 function wireQuote(form: HTMLFormElement): void {
   const amountInput = form.elements.namedItem('amount');

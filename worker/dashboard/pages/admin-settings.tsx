@@ -1,6 +1,23 @@
 import type { View } from '../view';
 import { Card, Field, PageHead } from '../components';
 
+/** One structured option (`signup`, `topup`) edited as JSON and merged by `PUT /api/options`. */
+function OptionJsonForm(props: { v: View; name: 'signup' | 'topup'; title: string; hint: string; value: unknown; rows: number; note?: string }) {
+  const { v } = props;
+  return (
+    <Card title={props.title}>
+      <form data-api data-method="PUT" data-path="/api/options" data-then="reload" data-testid={`${props.name}-settings`}>
+        <p class="form-error" role="alert"></p>
+        {props.note ? <p class="hint">{props.note}</p> : null}
+        <Field label={props.title} hint={props.hint}>
+          <textarea name={props.name} class="mono" rows={props.rows} data-type="json" data-label={props.title}>{JSON.stringify(props.value, null, 2)}</textarea>
+        </Field>
+        <button class="btn btn-primary" type="submit">{v.t('common.save')}</button>
+      </form>
+    </Card>
+  );
+}
+
 export function settingsBody(v: View, methods: string[]) {
   const o = v.options;
   return (
@@ -25,25 +42,9 @@ export function settingsBody(v: View, methods: string[]) {
             <button class="btn btn-primary" type="submit">{v.t('common.save')}</button>
           </form>
         </Card>
-        <Card title={v.t('settings.signup')}>
-          <form data-api data-method="PUT" data-path="/api/options" data-then="reload" data-testid="signup-settings">
-            <p class="form-error" role="alert"></p>
-            <Field label={v.t('settings.signup')} hint={v.t('settings.signupHint')}>
-              <textarea name="signup" class="mono" rows={4} data-type="json" data-label={v.t('settings.signup')}>{JSON.stringify(o.signup, null, 2)}</textarea>
-            </Field>
-            <button class="btn btn-primary" type="submit">{v.t('common.save')}</button>
-          </form>
-        </Card>
-        <Card title={v.t('settings.topup')}>
-          <form data-api data-method="PUT" data-path="/api/options" data-then="reload" data-testid="topup-settings">
-            <p class="form-error" role="alert"></p>
-            <p class="hint">{v.t('settings.topupMethods', { methods: methods.length ? methods.join(', ') : v.t('common.none') })}</p>
-            <Field label={v.t('settings.topup')} hint={v.t('settings.topupHint')}>
-              <textarea name="topup" class="mono" rows={14} data-type="json" data-label={v.t('settings.topup')}>{JSON.stringify(o.topup, null, 2)}</textarea>
-            </Field>
-            <button class="btn btn-primary" type="submit">{v.t('common.save')}</button>
-          </form>
-        </Card>
+        <OptionJsonForm v={v} name="signup" title={v.t('settings.signup')} hint={v.t('settings.signupHint')} value={o.signup} rows={4} />
+        <OptionJsonForm v={v} name="topup" title={v.t('settings.topup')} hint={v.t('settings.topupHint')} value={o.topup} rows={14}
+          note={v.t('settings.topupMethods', { methods: methods.length ? methods.join(', ') : v.t('common.none') })} />
       </div>
     </>
   );

@@ -2,11 +2,9 @@
 import type { OrderRow } from '../data';
 import { Badge, Time } from '../components';
 import type { View } from '../view';
+import { orderMoney } from '../client/shared';
 
-const SYMBOLS: Record<string, string> = { CNY: '¥', USD: '$', EUR: '€', GBP: '£', JPY: '¥' };
-
-/** An amount in an order's own currency, as the gateway charges it. */
-export const orderMoney = (amount: string, currency: string) => `${SYMBOLS[currency] ?? `${currency} `}${amount}`;
+export { orderMoney };
 
 const TONES = { pending: 'amber', paid: 'green', expired: 'gray', failed: 'red' } as const;
 

@@ -5,8 +5,7 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { SseWriter } from './types';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../../lib/json';
 
 export class ChainedWriter implements SseWriter {
   private out = '';

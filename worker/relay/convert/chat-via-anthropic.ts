@@ -6,15 +6,12 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import { anthropicUsage } from '../providers/anthropic-stream';
 import type { Usage } from '../../billing/charge';
 import { openAiStreamError, sse, type SseWriter } from './types';
+import { type Obj, isObj, str } from '../../lib/json';
 
-type Obj = Record<string, unknown>;
 type Block = Obj;
 
 /** Anthropic requires max_tokens; a chat request may leave it out. */
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 function parseJsonObject(text: unknown): Obj {
   if (typeof text !== 'string' || !text.trim()) return {};

@@ -6,12 +6,8 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import { geminiUsage } from '../providers/gemini-stream';
 import { openAiStreamError, sse, type SseWriter } from './types';
+import { type Obj, isObj, objs, str } from '../../lib/json';
 
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const objs = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
 const randomId = (): string => crypto.randomUUID().replace(/-/g, '').slice(0, 24);
 

@@ -6,13 +6,9 @@
  * (`system_instruction`, `inline_data`, `max_output_tokens`, …).
  */
 import type { EventSourceMessage } from 'eventsource-parser';
-import { sse, type SseWriter } from './types';
+import { geminiStreamError, sse, type SseWriter } from './types';
+import { type Obj, isObj, objs, str } from '../../lib/json';
 
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const objs = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
 
 /** A field under its camelCase name or the snake_case one. */
@@ -290,9 +286,6 @@ interface PendingCall {
   name: string;
   args: string;
 }
-
-/** An error chunk as a Gemini client reads it (the SDKs raise it as an API error). */
-export const geminiStreamError = (message: string) => sse(JSON.stringify({ error: { code: 500, message, status: 'INTERNAL' } }));
 
 /**
  * chat.completion.chunk events in, Gemini SSE chunks out. Text and thought deltas go out as they

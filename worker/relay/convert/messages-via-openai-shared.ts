@@ -4,10 +4,9 @@
  * stop reasons and usage.
  */
 
-export type Obj = Record<string, unknown>;
+import { isObj, objs, type Obj } from '../../lib/json';
 
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-export const objs = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
+export { isObj, objs, type Obj };
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
 export const randomId = (): string => crypto.randomUUID().replace(/-/g, '').slice(0, 24);

@@ -31,7 +31,7 @@ export class PassThroughWriter implements SseWriter {
 
   abort(message: string): string {
     if (this.format === 'responses') return responsesStreamError(message);
-    if (this.format === 'gemini') return geminiStreamError(message);
+    if (this.format === 'gemini') return geminiStreamError(message, 502);
     return this.format === 'anthropic' ? anthropicStreamError(message) : openAiStreamError(message);
   }
 }

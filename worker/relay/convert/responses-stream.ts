@@ -6,11 +6,7 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import { functionCallItem, messageItem, newId, reasoningItem, responseShell, responsesUsageOfChat } from './responses-via-chat';
 import { responsesStreamError, sse, type SseWriter } from './types';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const objs = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
+import { type Obj, isObj, objs, str } from '../../lib/json';
 
 /** An output item being streamed. */
 interface OpenItem {

@@ -4,10 +4,8 @@
  * state kept by the upstream (previous_response_id, store, item references) or a built-in tool
  * cannot be converted: such calls go only to channels that serve Responses natively.
  */
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const objs = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
+import { COMPLETION_TOKENS_ONLY } from '../request-shape';
+import { type Obj, isObj, objs, str } from '../../lib/json';
 
 /** The parameter that needs a native Responses upstream, or null when the call converts. */
 export function needsNativeResponses(body: Obj): string | null {
@@ -84,9 +82,6 @@ function responseFormat(text: unknown): Obj | undefined {
   const { type: _type, ...schema } = format;
   return { type: 'json_schema', json_schema: schema };
 }
-
-/** Models that take `max_completion_tokens` only (OpenAI's reasoning families). */
-const COMPLETION_TOKENS_ONLY = /^(o\d|gpt-5)/i;
 
 export function responsesToChatRequest(body: Obj, upstreamModel: string): Obj {
   const out: Obj = { model: upstreamModel, messages: chatMessages(body) };

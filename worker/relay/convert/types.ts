@@ -22,8 +22,9 @@ export const openAiStreamError = (message: string) =>
 export const responsesStreamError = (message: string) =>
   sse(JSON.stringify({ type: 'error', code: 'upstream_error', message, param: null }), 'error');
 
-/** An error chunk as a Gemini client reads it. */
-export const geminiStreamError = (message: string) => sse(JSON.stringify({ error: { code: 502, message, status: 'UNAVAILABLE' } }));
+/** An error chunk as a Gemini client reads it (the SDKs raise it as an API error): 500 for an upstream's error, 502 for a stream that broke off. */
+export const geminiStreamError = (message: string, code: 500 | 502 = 500) =>
+  sse(JSON.stringify({ error: { code, message, status: code === 502 ? 'UNAVAILABLE' : 'INTERNAL' } }));
 
 /** An error event as an Anthropic-format client reads it. */
 export const anthropicStreamError = (message: string) =>

@@ -2,9 +2,7 @@
 import type { Usage } from '../../billing/charge';
 import type { TapSink } from '../stream-tap';
 import { tokenCount as num } from './types';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { type Obj, isObj } from '../../lib/json';
 
 /**
  * Anthropic reports input_tokens without the cached part; the contract's P includes cached

@@ -6,10 +6,7 @@
 import { geminiUsage } from './gemini-stream';
 import type { Provider } from './types';
 import { chatToGeminiRequest, geminiToChatResponse, GeminiStreamToChatWriter } from '../convert/chat-via-gemini';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const objs = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
+import { type Obj, isObj, objs } from '../../lib/json';
 
 /** `base_url` is the API origin (optionally with a path prefix); a trailing /v1beta or /v1 is tolerated. */
 export function geminiUrl(baseUrl: string, model: string, stream: boolean): string {

@@ -2,10 +2,7 @@
 import type { Usage } from '../../billing/charge';
 import type { TapSink } from '../stream-tap';
 import { tokenCount as num } from './types';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const objs = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
+import { type Obj, isObj, objs } from '../../lib/json';
 
 export function openAiUsage(u: Obj): Usage {
   const details = isObj(u.prompt_tokens_details) ? u.prompt_tokens_details : undefined;
