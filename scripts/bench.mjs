@@ -7,9 +7,12 @@
 //     user with a large quota, an unlimited token, a priced model and one openai channel pointing
 //     at the fake upstream's default scenario;
 //   - bench/passthrough, a Worker that only forwards the body to the same upstream, under the same
-//     wrangler (`wrangler dev`).
-// Then loads both with autocannon (same non-streamed chat body, same connections), alternating
-// relay / bare / relay / bare after a warmup, prints a table and writes docs/benchmarks.json.
+//     wrangler (`wrangler dev`);
+//   - the same Worker configured with Workers Static Assets as the relay is (bench/passthrough-assets),
+//     so the cost of wrangler dev's asset plumbing in front of every request shows on its own.
+// Then loads each with autocannon (same non-streamed chat body, same connections), in turn after a
+// warmup, reads each one's CPU time from /proc around every round, prints a table and writes
+// docs/benchmarks.json.
 //
 // Knobs: BENCH_DURATION (seconds per round, default 10), BENCH_CONNECTIONS (16), BENCH_ROUNDS (3),
 // BENCH_WARMUP (seconds, 8).
@@ -21,6 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startRelay } from './lib/relay-process.mjs';
+import { groupCpuMs, perRequest } from './lib/process-cpu.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -85,9 +89,9 @@ async function startUpstreamProcess() {
   }
 }
 
-async function startPassthrough(upstreamUrl) {
+async function startPassthrough(upstreamUrl, config) {
   const port = await freePort();
-  const dir = path.join(root, 'bench', 'passthrough');
+  const dir = path.join(root, 'bench', config);
   const state = mkdtempSync(path.join(os.tmpdir(), 'bench-pass-'));
   const proc = spawnGroup(
     path.join(root, 'node_modules', '.bin', 'wrangler'),
@@ -109,6 +113,8 @@ async function startPassthrough(upstreamUrl) {
   }
   return {
     url,
+    port,
+    pid: proc.child.pid,
     stop: async () => {
       await proc.stop();
       rmSync(state, { recursive: true, force: true });
@@ -154,7 +160,8 @@ function load(url, headers, seconds) {
   });
 }
 
-const summarize = (r) => ({
+const summarize = (r, cpu) => ({
+  cpu_ms_per_request: cpu,
   requests_per_s: Number((r.requests.total / r.duration).toFixed(1)),
   p50_ms: r.latency.p50,
   p99_ms: r.latency.p99,
@@ -169,8 +176,16 @@ const summarize = (r) => ({
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const round2 = (x) => Number(x.toFixed(2));
 
+/** The mean of each part's CPU ms per request over the rounds that could read it. */
+function meanCpu(rounds) {
+  const known = rounds.map((r) => r.cpu_ms_per_request).filter(Boolean);
+  if (known.length === 0) return null;
+  return Object.fromEntries(Object.keys(known[0]).map((k) => [k, round2(mean(known.map((c) => c[k])))]));
+}
+
 function aggregate(rounds) {
   return {
+    cpu_ms_per_request: meanCpu(rounds),
     requests_per_s: round2(mean(rounds.map((r) => r.requests_per_s))),
     p50_ms: round2(mean(rounds.map((r) => r.p50_ms))),
     p99_ms: round2(mean(rounds.map((r) => r.p99_ms))),
@@ -205,52 +220,73 @@ async function main() {
   stoppers.push(relay.stop);
   const key = await seedRelay(relay, upstream.url);
   console.log(`bench: relay ${relay.url}`);
-  const bare = await startPassthrough(upstream.url);
+  const bare = await startPassthrough(upstream.url, 'passthrough');
   stoppers.push(bare.stop);
   console.log(`bench: bare pass-through ${bare.url}`);
+  const bareAssets = await startPassthrough(upstream.url, 'passthrough-assets');
+  stoppers.push(bareAssets.stop);
+  console.log(`bench: bare pass-through with [assets] ${bareAssets.url}`);
 
+  const json = { 'content-type': 'application/json' };
   const targets = {
-    relay: { url: `${relay.url}/v1/chat/completions`, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } },
-    bare: { url: `${bare.url}/v1/chat/completions`, headers: { 'content-type': 'application/json' } },
+    relay: { url: `${relay.url}/v1/chat/completions`, headers: { ...json, authorization: `Bearer ${key}` }, pid: relay.pid, port: relay.port },
+    bare: { url: `${bare.url}/v1/chat/completions`, headers: json, pid: bare.pid, port: bare.port },
+    bare_assets: { url: `${bareAssets.url}/v1/chat/completions`, headers: json, pid: bareAssets.pid, port: bareAssets.port },
   };
+  const names = Object.keys(targets);
   for (const [name, t] of Object.entries(targets)) {
     const answer = await checkOnce(t.url, t.headers);
     if (!answer.choices?.[0]?.message?.content) throw new Error(`${name} answered no completion: ${JSON.stringify(answer)}`);
   }
 
   console.log(`bench: warmup ${WARMUP} s each`);
-  await load(targets.relay.url, targets.relay.headers, WARMUP);
-  await load(targets.bare.url, targets.bare.headers, WARMUP);
+  for (const name of names) await load(targets[name].url, targets[name].headers, WARMUP);
 
-  const rounds = { relay: [], bare: [] };
+  const rounds = Object.fromEntries(names.map((n) => [n, []]));
   for (let i = 1; i <= ROUNDS; i++) {
-    for (const name of ['relay', 'bare']) {
-      const s = summarize(await load(targets[name].url, targets[name].headers, DURATION));
+    for (const name of names) {
+      const t = targets[name];
+      const before = groupCpuMs(t.pid, t.port);
+      const result = await load(t.url, t.headers, DURATION);
+      // The relay settles and flushes after it answers: its CPU is read once that work is done.
+      await sleep(1000);
+      const s = summarize(result, perRequest(before, groupCpuMs(t.pid, t.port), result.requests.total));
       rounds[name].push(s);
-      console.log(`bench: round ${i} ${name.padEnd(5)} ${s.requests_per_s} req/s  p50 ${s.p50_ms} ms  p99 ${s.p99_ms} ms  non-2xx ${s.non_2xx}  errors ${s.errors + s.timeouts}`);
+      const cpu = s.cpu_ms_per_request ? `  cpu ${s.cpu_ms_per_request.total} ms/req (worker runtime ${s.cpu_ms_per_request.runtime})` : '';
+      console.log(`bench: round ${i} ${name.padEnd(11)} ${s.requests_per_s} req/s  p50 ${s.p50_ms} ms  p99 ${s.p99_ms} ms  non-2xx ${s.non_2xx}  errors ${s.errors + s.timeouts}${cpu}`);
     }
   }
 
-  const relayAgg = aggregate(rounds.relay);
-  const bareAgg = aggregate(rounds.bare);
-  const ratios = {
-    throughput: round2(relayAgg.requests_per_s / bareAgg.requests_per_s),
-    p50: round2(relayAgg.p50_ms / bareAgg.p50_ms),
-    p99: round2(relayAgg.p99_ms / bareAgg.p99_ms),
-  };
+  const agg = Object.fromEntries(names.map((n) => [n, aggregate(rounds[n])]));
+  const ratio = (a, b) => ({
+    throughput: round2(a.requests_per_s / b.requests_per_s),
+    p50: round2(a.p50_ms / b.p50_ms),
+    p99: round2(a.p99_ms / b.p99_ms),
+  });
+  const ratios = ratio(agg.relay, agg.bare);
+  const ratiosSameConfig = ratio(agg.relay, agg.bare_assets);
   const target = { throughput_min: 0.8, p50_max: 1.25 };
   const met = { throughput: ratios.throughput >= target.throughput_min, p50: ratios.p50 <= target.p50_max };
 
-  const row = (name, a) => `| ${name.padEnd(12)} | ${String(a.requests_per_s).padStart(9)} | ${String(a.p50_ms).padStart(8)} | ${String(a.p99_ms).padStart(8)} | ${String(a.non_2xx + a.errors).padStart(12)} |`;
+  const cell = (v, w) => String(v ?? '-').padStart(w);
+  const row = (name, a) => {
+    const c = a.cpu_ms_per_request;
+    return `| ${name.padEnd(19)} | ${cell(a.requests_per_s, 7)} | ${cell(a.p50_ms, 6)} | ${cell(a.p99_ms, 6)} | ${cell(a.non_2xx + a.errors, 6)} | ${cell(c?.total, 9)} | ${cell(c?.runtime, 7)} | ${cell(c?.devProxy, 9)} | ${cell(c?.wrangler, 8)} |`;
+  };
+  const ratioRow = (name, r) => `| ${name.padEnd(19)} | ${cell(`${r.throughput}x`, 7)} | ${cell(`${r.p50}x`, 6)} | ${cell(`${r.p99}x`, 6)} | ${cell('', 6)} | ${cell('', 9)} | ${cell('', 7)} | ${cell('', 9)} | ${cell('', 8)} |`;
   console.log('');
-  console.log(`| ${'target'.padEnd(12)} | ${'req/s'.padStart(9)} | ${'p50 ms'.padStart(8)} | ${'p99 ms'.padStart(8)} | ${'non-2xx/err'.padStart(12)} |`);
-  console.log(`|${'-'.repeat(14)}|${'-'.repeat(11)}|${'-'.repeat(10)}|${'-'.repeat(10)}|${'-'.repeat(14)}|`);
-  console.log(row('relay', relayAgg));
-  console.log(row('bare', bareAgg));
-  console.log(`| ${'relay/bare'.padEnd(12)} | ${`${ratios.throughput}x`.padStart(9)} | ${`${ratios.p50}x`.padStart(8)} | ${`${ratios.p99}x`.padStart(8)} | ${''.padStart(12)} |`);
+  console.log('|                     |         |        |        |        | CPU ms per request                        |');
+  console.log('| target              |   req/s | p50 ms | p99 ms | failed |     total | runtime | dev proxy | wrangler |');
+  console.log('|---------------------|---------|--------|--------|--------|-----------|---------|-----------|----------|');
+  console.log(row('relay', agg.relay));
+  console.log(row('bare', agg.bare));
+  console.log(row('bare + [assets]', agg.bare_assets));
+  console.log(ratioRow('relay / bare', ratios));
+  console.log(ratioRow('relay / bare+assets', ratiosSameConfig));
   console.log('');
   console.log(`target: throughput >= ${target.throughput_min}x bare: ${met.throughput ? 'met' : 'MISSED'} (${ratios.throughput}x); p50 <= ${target.p50_max}x bare: ${met.p50 ? 'met' : 'MISSED'} (${ratios.p50}x)`);
-  if (relayAgg.non_2xx + relayAgg.errors + bareAgg.non_2xx + bareAgg.errors > 0) {
+  console.log(`like for like (both with [assets]): ${ratiosSameConfig.throughput}x throughput, ${ratiosSameConfig.p50}x p50`);
+  if (names.some((n) => agg[n].non_2xx + agg[n].errors > 0)) {
     console.log('WARNING: some requests failed (non-2xx, errors or timeouts); the numbers above include them.');
   }
 
@@ -270,14 +306,17 @@ async function main() {
       duration_s: DURATION,
       warmup_s: WARMUP,
       rounds: ROUNDS,
-      order: 'relay, bare, relay, bare (alternating)',
+      order: 'relay, bare, bare with [assets], in turn, each round',
+      cpu: 'utime + stime from /proc of each target\'s process group over the round and 1 s after it, divided by its requests',
       body: JSON.parse(BODY),
       upstream: 'scripts/fake-upstream.mjs, default scenario, separate Node process',
     },
     rounds,
-    relay: relayAgg,
-    bare: bareAgg,
+    relay: agg.relay,
+    bare: agg.bare,
+    bare_assets: agg.bare_assets,
     ratios,
+    ratios_same_config: ratiosSameConfig,
     target,
     met,
   };

@@ -13,7 +13,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
  * `reuse` starts a relay on the state and secrets an earlier one left (after `kill()`), as a
  * restarted runtime would find them.
  * @param {{ port?: number, vars?: Record<string,string>, quiet?: boolean, reuse?: { dir: string, admin: { username: string, password: string } } }} [opts]
- * @returns {Promise<{ url: string, port: number, dir: string, admin: { username: string, password: string }, stop(): Promise<void>, kill(): Promise<void>, output(): string }>}
+ * @returns {Promise<{ url: string, port: number, pid: number, dir: string, admin: { username: string, password: string }, stop(): Promise<void>, kill(): Promise<void>, output(): string }>}
  */
 export async function startRelay(opts = {}) {
   const port = opts.port ?? 8790 + Math.floor(Math.random() * 800);
@@ -99,5 +99,5 @@ export async function startRelay(opts = {}) {
     }
     await new Promise((r) => setTimeout(r, 300));
   }
-  return { url, port, dir, admin, stop, kill, output: () => log };
+  return { url, port, pid: child.pid, dir, admin, stop, kill, output: () => log };
 }

@@ -81,6 +81,23 @@ describe('an exact ledger', () => {
     expect(await liveBalance(user.jwt, user.id)).toBe(10_000 - 15);
   });
 
+  it('a settle sent again after the object restarted charges once (the repeat reads the stored mark)', async () => {
+    const { user, token } = await setupCustomer({ quota: 10_000 });
+    const log = {
+      created_at: Date.now(), request_id: 'req_settle_after_restart', user_id: user.id, token_id: token.id, channel_id: null, model: 'm', endpoint: 'chat',
+      is_stream: false, prompt_tokens: 10, completion_tokens: 5, cached_tokens: 0, usage_counted: false, quota: 0, capped: false,
+      model_ratio: 1, completion_ratio: 1, group_ratio: 1, ip: null, status: 200, error_code: null, latency_ms: 1, attempts: 1,
+    };
+    const input = { requestId: 'req_settle_after_restart', tokenId: token.id, charge: 15, log };
+    expect((await accountOf(env, user.id).settle(user.id, { ...input, firstSend: true })).charged).toBe(15);
+    // The answer was lost and the object restarted: the relay sends the settle again.
+    await abortAllDurableObjects();
+    expect((await accountOf(env, user.id).settle(user.id, { ...input, firstSend: false })).charged).toBe(15);
+    await flushed(user.id);
+    expect((await ledgerRows(user.id)).filter((r) => r.reason === 'charge')).toHaveLength(1);
+    expect(await liveBalance(user.jwt, user.id)).toBe(10_000 - 15);
+  });
+
   it('a flush that fails half-way writes nothing twice once it succeeds', async () => {
     const { user, token, model } = await setupCustomer({ quota: 100_000 });
     await env.DB.prepare('ALTER TABLE token_ips RENAME TO token_ips_away').run();

@@ -161,8 +161,9 @@ export class Account extends DurableObject<Env> {
     const marker = settledKey(input);
     const known = this.recentSettles.get(marker);
     if (known) return known;
-    // Only an instance younger than the marker's life can miss a settle made by the one before it.
-    if (Date.now() - this.startedAt < SETTLED_TTL_MS) {
+    // Only a repeated send, to an instance younger than the marker's life, can miss a settle
+    // made by the instance before it.
+    if (!input.firstSend && Date.now() - this.startedAt < SETTLED_TTL_MS) {
       const done = await this.ctx.storage.get<Settled>(marker);
       if (done) return done;
     }

@@ -53,6 +53,11 @@ export interface SettleInput {
   tokenId: number | null;
   charge: number;
   log: LogRow;
+  /**
+   * The caller's first send of this request id, so no earlier instance of the object can have
+   * settled it and its stored mark need not be read. Absent: the mark is checked.
+   */
+  firstSend?: boolean;
 }
 
 export interface SettleResult {

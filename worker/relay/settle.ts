@@ -70,7 +70,7 @@ const SETTLE_TRIES = 3;
 async function settleWithRetry(c: Context<AppEnv>, userId: number, input: SettleInput): Promise<SettleResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await accountOf(c.env, userId).settle(userId, input);
+      return await accountOf(c.env, userId).settle(userId, { ...input, firstSend: attempt === 1 });
     } catch (err) {
       if (attempt >= SETTLE_TRIES) throw err;
       await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
