@@ -19,7 +19,9 @@ function gemini(model: string, key: string, body: unknown, opts: { stream?: bool
   return SELF.fetch(`${BASE}/v1beta/models/${model}:${method}${query}`, { method: 'POST', headers, body: JSON.stringify(body) });
 }
 
-const sseJson = (text: string) => text.split('\n\n').map((b) => b.split('\n').find((l) => l.startsWith('data: '))).filter((l): l is string => !!l).map((l) => JSON.parse(l.slice(6)) as Record<string, unknown>);
+/** The JSON of each `data:` line of an SSE body; JSON.parse's answer is typed as the caller reads it. */
+const sseJson = <T = Record<string, unknown>>(text: string): T[] =>
+  text.split('\n\n').map((b) => b.split('\n').find((l) => l.startsWith('data: '))).filter((l): l is string => !!l).map((l): T => JSON.parse(l.slice(6)));
 
 describe('Gemini endpoints on a gemini channel', () => {
   it('generateContent goes through as it is, with the channel key in x-goog-api-key, billed by usageMetadata', async () => {
@@ -43,9 +45,9 @@ describe('Gemini endpoints on a gemini channel', () => {
     const { user, token, model } = await setupCustomer({ channel: { type: 'gemini' } });
     const res = await gemini(model, token.key, { contents }, { stream: true, keyIn: 'query' });
     expect(res.status).toBe(200);
-    const chunks = sseJson(await res.text());
+    const chunks = sseJson<GeminiAnswer>(await res.text());
     expect(chunks.length).toBeGreaterThan(1);
-    const last = chunks.at(-1) as unknown as GeminiAnswer;
+    const last = chunks[chunks.length - 1];
     expect(last.candidates[0].finishReason).toBe('STOP');
     const row = await logFor(user.jwt, res.headers.get('x-request-id')!);
     expect(row).toMatchObject({ is_stream: true, prompt_tokens: last.usageMetadata.promptTokenCount, completion_tokens: last.usageMetadata.candidatesTokenCount, usage_counted: false });
@@ -144,7 +146,7 @@ describe('every format on a gemini channel, and the Gemini format on every chann
       const [sent] = await upstreamRequests(channel.scenario);
       expect(sent.path).toBe(type === 'openai' ? '/v1/chat/completions' : '/v1/messages');
       const streamed = await gemini(model, token.key, { contents }, { stream: true });
-      const chunks = sseJson(await streamed.text()) as unknown as GeminiAnswer[];
+      const chunks = sseJson<GeminiAnswer>(await streamed.text());
       expect(chunks.at(-1)?.candidates[0].finishReason).toBe('STOP');
       const row = await logFor(user.jwt, streamed.headers.get('x-request-id')!);
       expect(row.is_stream).toBe(true);
