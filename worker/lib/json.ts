@@ -8,3 +8,6 @@ export const objs = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) :
 
 /** A string, or '' for anything else. */
 export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** A count from a provider's usage (tokens, images): a non-negative whole number, or 0. */
+export const tokenCount = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);

@@ -2,7 +2,7 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 import type { Usage } from '../billing/charge';
 import type { SseWriter } from './convert/types';
 import { STREAM_READERS } from './providers/stream-readers';
-import { type Obj, isObj, objs } from '../lib/json';
+import { type Obj, isObj } from '../lib/json';
 
 export type StreamFormat = 'openai' | 'anthropic' | 'responses' | 'gemini';
 
@@ -25,11 +25,6 @@ export interface TapState {
 /** Completion text delivered so far, part by part. */
 export const deliveredParts = (state: TapState): string[] => [...state.delivered.values()].filter((t) => t.length > 0);
 
-/**
- * Reads an upstream SSE stream beside the bytes it passes on: usage, how the stream ended, and
- * the completion delivered, in the upstream's format. Each event is parsed once and handed to the
- * writer, which answers what the client receives (as it came, or converted to the client's format).
- */
 /** What a provider's stream reader writes into: the tap's state, and the completion delivered by part. */
 export interface TapSink {
   readonly state: TapState;
@@ -39,6 +34,11 @@ export interface TapSink {
 /** Reads one parsed upstream event of a format into the tap (usage, delivered parts, how it ended). */
 export type StreamReader = (sink: TapSink, event: string | undefined, json: Obj) => void;
 
+/**
+ * Reads an upstream SSE stream beside the bytes it passes on: usage, how the stream ended, and
+ * the completion delivered, in the upstream's format. Each event is parsed once and handed to the
+ * writer, which answers what the client receives (as it came, or converted to the client's format).
+ */
 export class StreamTap implements TapSink {
   readonly state: TapState = { usage: null, delivered: new Map(), closed: false, errored: false, outputItems: [] };
   private readonly parser: EventSourceParser;

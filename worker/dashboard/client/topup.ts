@@ -11,7 +11,6 @@ interface Quote {
   currency: string;
 }
 
-
 function wireQuote(form: HTMLFormElement): void {
   const amountInput = form.elements.namedItem('amount');
   if (!(amountInput instanceof HTMLInputElement)) return;

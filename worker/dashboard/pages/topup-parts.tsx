@@ -4,8 +4,6 @@ import { Badge, Time } from '../components';
 import type { View } from '../view';
 import { orderMoney } from '../client/shared';
 
-export { orderMoney };
-
 const TONES = { pending: 'amber', paid: 'green', expired: 'gray', failed: 'red' } as const;
 
 export function OrderStatus(props: { v: View; status: OrderRow['status'] }) {

@@ -6,7 +6,8 @@ import { normalizeOrderNo } from '../../payments/order-no';
 import { orderOf, ordersOf, userGroupOf, type OrderRow } from '../data';
 import { Card, DataTable, Field, PageHead } from '../components';
 import type { SignedInView, View } from '../view';
-import { OrderCells, OrderNumber, OrderStatus, orderMoney } from './topup-parts';
+import { OrderCells, OrderNumber, OrderStatus } from './topup-parts';
+import { orderMoney } from '../client/shared';
 
 /** A pending order older than this may be a late deposit: the page says what to do. */
 const LATE_AFTER_MS = 10 * 60_000;

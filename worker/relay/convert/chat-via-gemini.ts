@@ -6,9 +6,8 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import { geminiUsage } from '../providers/gemini-stream';
 import { openAiStreamError, sse, type SseWriter } from './types';
-import { type Obj, isObj, objs, str } from '../../lib/json';
+import { type Obj, isObj, objs, str, tokenCount as count } from '../../lib/json';
 
-const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
 const randomId = (): string => crypto.randomUUID().replace(/-/g, '').slice(0, 24);
 
 /**

@@ -7,9 +7,8 @@
  */
 import type { EventSourceMessage } from 'eventsource-parser';
 import { geminiStreamError, sse, type SseWriter } from './types';
-import { type Obj, isObj, objs, str } from '../../lib/json';
+import { type Obj, isObj, objs, str, tokenCount as count } from '../../lib/json';
 
-const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
 
 /** A field under its camelCase name or the snake_case one. */
 function field(obj: Obj, camel: string): unknown {

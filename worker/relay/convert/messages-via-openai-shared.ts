@@ -4,11 +4,10 @@
  * stop reasons and usage.
  */
 
-import { isObj, objs, type Obj } from '../../lib/json';
+import { isObj, objs, tokenCount as count, type Obj } from '../../lib/json';
 
 export { isObj, objs, type Obj };
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
 export const randomId = (): string => crypto.randomUUID().replace(/-/g, '').slice(0, 24);
 
 /** Anthropic message id from the upstream's chat completion id (random when absent). */

@@ -1,8 +1,7 @@
 /** Anthropic's stream events, read beside the bytes the relay passes on, with their usage. */
 import type { Usage } from '../../billing/charge';
 import type { TapSink } from '../stream-tap';
-import { tokenCount as num } from './types';
-import { type Obj, isObj } from '../../lib/json';
+import { type Obj, isObj, tokenCount as num } from '../../lib/json';
 
 /**
  * Anthropic reports input_tokens without the cached part; the contract's P includes cached

@@ -1,8 +1,7 @@
 /** Gemini's stream chunks, read beside the bytes the relay passes on, with their usage. */
 import type { Usage } from '../../billing/charge';
 import type { TapSink } from '../stream-tap';
-import { tokenCount as num } from './types';
-import { type Obj, isObj, objs } from '../../lib/json';
+import { type Obj, isObj, objs, tokenCount as num } from '../../lib/json';
 
 /**
  * Gemini: promptTokenCount includes the cached tokens (and tool-use prompts are prompt too);

@@ -1,8 +1,7 @@
 /** OpenAI's stream formats, read beside the bytes the relay passes on: chat chunks and Responses events, with their usage. */
 import type { Usage } from '../../billing/charge';
 import type { TapSink } from '../stream-tap';
-import { tokenCount as num } from './types';
-import { type Obj, isObj, objs } from '../../lib/json';
+import { type Obj, isObj, objs, tokenCount as num } from '../../lib/json';
 
 export function openAiUsage(u: Obj): Usage {
   const details = isObj(u.prompt_tokens_details) ? u.prompt_tokens_details : undefined;

@@ -60,6 +60,3 @@ export function joinUrl(baseUrl: string, endpoint: Endpoint): string {
   const base = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   return `${base}${PATHS[endpoint]}`;
 }
-
-/** A token count from a provider's usage: a non-negative whole number, or 0. */
-export const tokenCount = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
