@@ -43,7 +43,8 @@ export interface ChannelRecord {
   priority: number;
   weight: number;
   status: 'enabled' | 'disabled' | 'auto_disabled';
-  health: { state: CircuitState; openedAt: number | null };
+  /** `version` is the health object's (see HealthView); snapshots read from D1 have none. */
+  health: { state: CircuitState; openedAt: number | null; version?: number };
 }
 
 export interface GroupRecord {
@@ -131,10 +132,14 @@ export async function refreshChannels(env: Env): Promise<ChannelRecord[]> {
   return value;
 }
 
-/** Applies a circuit change this isolate has just learned of, without waiting for the snapshot. */
+/**
+ * Applies a circuit change this isolate has just learned of, without waiting for the snapshot.
+ * Answers to concurrent reports arrive in any order: an older view never replaces a newer one.
+ */
 export function noteChannelHealth(channelId: number, health: ChannelRecord['health'], status?: ChannelRecord['status']): void {
   const channel = channelMemory?.value.find((c) => c.id === channelId);
   if (!channel) return;
+  if ((health.version ?? 0) < (channel.health.version ?? 0)) return;
   channel.health = health;
   if (status) channel.status = status;
 }

@@ -14,6 +14,8 @@ interface HealthState extends HealthView {
 }
 
 const PROBE_LEASE_MS = 60_000;
+/** How long callers wait for a probe's verdict before they go anyway (see acquireProbe). */
+export const PROBE_WAIT_MS = 5_000;
 const LATENCY_WEIGHT = 0.2;
 
 /**
@@ -23,13 +25,17 @@ const LATENCY_WEIGHT = 0.2;
  */
 export class ChannelHealth extends DurableObject<Env> {
   private health: HealthState | undefined;
+  /** Callers waiting for the probe in flight: told true (go) or false (the channel failed again). */
+  private waiting: ((go: boolean) => void)[] = [];
+  /** Publishes run one after another, so the last snapshot written is of the latest state. */
+  private publishing: Promise<void> = Promise.resolve();
 
   private async load(channelId: number): Promise<HealthState> {
     if (this.health) return this.health;
     const stored = await this.ctx.storage.get<HealthState>('health');
     this.health ??= stored ?? {
       channelId, state: 'closed', openedAt: null, consecutiveFailures: 0, lastError: null,
-      latencyMs: null, autoDisabled: false, probeLeaseUntil: null,
+      latencyMs: null, autoDisabled: false, probeLeaseUntil: null, version: 0,
     };
     return this.health;
   }
@@ -63,34 +69,68 @@ export class ChannelHealth extends DurableObject<Env> {
     const enableNow = r.ok && h.autoDisabled;
     if (disableNow) h.autoDisabled = true;
     if (enableNow) h.autoDisabled = false;
+    if (before !== h.state || disableNow || enableNow) h.version = (h.version ?? 0) + 1;
     await this.ctx.storage.put('health', h);
+    if (r.ok || h.state === 'open') this.release(r.ok);
     if (before !== h.state || disableNow || enableNow) await this.publish(h, before, disableNow, enableNow);
     return toView(h);
   }
 
-  /** An open circuit past its cooldown lets one probe request through; true if this caller has it. */
-  async acquireProbe(channelId: number, cooldownMs: number): Promise<boolean> {
+  /**
+   * Whether this caller may use the channel. A closed circuit: yes. An open one inside its
+   * cooldown: no. Past the cooldown the first caller gets the probe (half-open); callers that come
+   * while it is in flight wait for its verdict (up to `waitMs`) rather than being refused: a
+   * success lets them all through, a failure sends them to other channels. With no verdict in
+   * time they go anyway: nothing has failed since the cooldown, and a burst is not refused for a
+   * channel that has not failed.
+   */
+  async acquireProbe(channelId: number, cooldownMs: number, waitMs = PROBE_WAIT_MS): Promise<boolean> {
     const h = await this.load(channelId);
     const now = Date.now();
     if (h.state === 'closed') return true;
     if (h.state === 'open' && h.openedAt !== null && now - h.openedAt < cooldownMs) return false;
-    if (h.probeLeaseUntil !== null && h.probeLeaseUntil > now) return false;
+    if (h.probeLeaseUntil !== null && h.probeLeaseUntil > now) return this.awaitVerdict(waitMs);
     const before = h.state;
     h.state = 'half_open';
     h.probeLeaseUntil = now + PROBE_LEASE_MS;
+    h.version = (h.version ?? 0) + 1;
     await this.ctx.storage.put('health', h);
     if (before !== 'half_open') await this.publish(h, before, false, false);
     return true;
   }
 
+  private awaitVerdict(waitMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => settle(true), waitMs);
+      const settle = (go: boolean) => {
+        clearTimeout(timer);
+        this.waiting = this.waiting.filter((w) => w !== settle);
+        resolve(go);
+      };
+      this.waiting.push(settle);
+    });
+  }
+
+  private release(go: boolean): void {
+    for (const settle of [...this.waiting]) settle(go);
+  }
+
   /** The operator re-enabled the channel or changed it: start from a clean, closed circuit. */
   async reset(channelId: number): Promise<void> {
     const h = await this.load(channelId);
-    Object.assign(h, { state: 'closed', openedAt: null, consecutiveFailures: 0, autoDisabled: false, probeLeaseUntil: null, deadStreak: 0 });
+    Object.assign(h, { state: 'closed', openedAt: null, consecutiveFailures: 0, autoDisabled: false, probeLeaseUntil: null, deadStreak: 0, version: (h.version ?? 0) + 1 });
     await this.ctx.storage.put('health', h);
+    this.release(true);
   }
 
-  private async publish(h: HealthState, before: string, disabled: boolean, enabled: boolean): Promise<void> {
+  private publish(h: HealthState, before: string, disabled: boolean, enabled: boolean): Promise<void> {
+    const snapshot = { ...h };
+    const next = this.publishing.then(() => this.publishNow(snapshot, before, disabled, enabled));
+    this.publishing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async publishNow(h: HealthState, before: string, disabled: boolean, enabled: boolean): Promise<void> {
     const db = dbOf(this.env.DB);
     const now = Date.now();
     const subject = `channel:${h.channelId}`;
@@ -107,6 +147,6 @@ export class ChannelHealth extends DurableObject<Env> {
 function toView(h: HealthState): HealthView {
   return {
     state: h.state, openedAt: h.openedAt, consecutiveFailures: h.consecutiveFailures,
-    lastError: h.lastError, latencyMs: h.latencyMs, autoDisabled: h.autoDisabled,
+    lastError: h.lastError, latencyMs: h.latencyMs, autoDisabled: h.autoDisabled, version: h.version ?? 0,
   };
 }

@@ -18,6 +18,8 @@ export interface HealthView {
   lastError: string | null;
   latencyMs: number | null;
   autoDisabled: boolean;
+  /** Grows with every change of state: an isolate applies a view only if it is not older than what it has. */
+  version: number;
 }
 
 /** Whatever CHANNEL_COOLDOWN_SECONDS says, a recovered channel serves again within 5 minutes. */

@@ -93,10 +93,30 @@ export interface AttemptLimits {
 }
 
 /**
+ * A pooled keep-alive connection that the upstream has already closed fails the next request
+ * written to it ("Network connection lost", a broken pipe) before any answer: every HTTP/1.1
+ * server closes idle connections sooner or later, and the pool cannot know. Such a call is sent
+ * again at once, on another connection, and says nothing about the channel unless every send fails.
+ */
+const CONNECTION_RESENDS = 4;
+
+/**
  * One try against one channel. A non-streamed answer is read whole inside the attempt, so a
  * reset or a silence half-way through the body fails the attempt like a refused connection.
  */
 export async function attempt(channel: ChannelRecord, call: UpstreamCall, encryptionKey: string, limits: AttemptLimits): Promise<AttemptResult> {
+  let result = await sendOnce(channel, call, encryptionKey, limits);
+  for (let resend = 0; resend < CONNECTION_RESENDS && lostBeforeAnswer(result); resend++) {
+    result = await sendOnce(channel, call, encryptionKey, limits);
+  }
+  return result;
+}
+
+type SendResult = AttemptResult | (Extract<AttemptResult, { kind: 'failed' }> & { connectionLost: boolean });
+
+const lostBeforeAnswer = (r: SendResult) => 'connectionLost' in r && r.connectionLost;
+
+async function sendOnce(channel: ChannelRecord, call: UpstreamCall, encryptionKey: string, limits: AttemptLimits): Promise<SendResult> {
   const started = Date.now();
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error('upstream timeout')), limits.firstByteMs);
@@ -127,6 +147,7 @@ export async function attempt(channel: ChannelRecord, call: UpstreamCall, encryp
     const reason = String(err instanceof Error ? err.message : err).slice(0, 200);
     return {
       kind: 'failed', counts: true, keyDead: false, retryAfterSeconds: null, latencyMs: Date.now() - started,
+      connectionLost: !gotHeaders && !timedOut,
       error: timedOut ? `no first byte within ${limits.firstByteMs} ms` : gotHeaders ? `the body broke off: ${reason}` : `connection failed: ${reason}`,
       summary: timedOut ? 'timeout' : 'connection error',
     };
@@ -145,5 +166,18 @@ export async function reportAttempt(env: Env, settings: Settings, ch: ChannelRec
     channelId: ch.id, ok, latencyMs: r.latencyMs, error: ok ? null : r.error, keyDead: !ok && r.keyDead,
     threshold: settings.CHANNEL_FAILURE_THRESHOLD, cooldownMs: effectiveCooldownMs(settings.CHANNEL_COOLDOWN_SECONDS),
   });
-  noteChannelHealth(ch.id, { state: view.state, openedAt: view.openedAt }, view.autoDisabled ? 'auto_disabled' : undefined);
+  if (view.consecutiveFailures > 0) failingChannels.add(ch.id);
+  else failingChannels.delete(ch.id);
+  noteChannelHealth(ch.id, { state: view.state, openedAt: view.openedAt, version: view.version }, view.autoDisabled ? 'auto_disabled' : undefined);
 }
+
+/** Channels whose last report here left a failure streak: their next success ends it, so it is always sent. */
+const failingChannels = new Set<number>();
+
+/**
+ * Whether a success must reach the channel's health object. Successes on a channel believed
+ * healthy are only sampled (for latency); after a failure each one is sent, so that only failures
+ * in a row open the circuit.
+ */
+export const mustReportSuccess = (ch: ChannelRecord, wasProbe: boolean) =>
+  wasProbe || ch.health.state !== 'closed' || ch.status !== 'enabled' || failingChannels.has(ch.id);

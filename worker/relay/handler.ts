@@ -12,7 +12,7 @@ import type { ReserveResult } from '../account/types';
 import { effectiveCooldownMs } from '../health/types';
 import { admit, refusal, type Admitted } from './admission';
 import { clientErrorResponse } from './client-error';
-import { attempt, reportAttempt, type AttemptResult } from './forward';
+import { attempt, mustReportSuccess, reportAttempt, type AttemptResult } from './forward';
 import { availability, orderCandidates, upstreamModel, type Availability, type Endpoint } from './pick';
 import { providerFor } from './providers';
 import { countPrompt, withCompletionLimit, type ParsedCall } from './request-shape';
@@ -152,7 +152,7 @@ async function tryChannels(
   let lastChannel: number | null = null;
   for (const { ch, state } of ordered) {
     if (attempts >= a.settings.RETRY_ATTEMPTS) break;
-    if (state === 'probe' && !(await healthOf(c.env, ch.id).acquireProbe(ch.id, cooldownMs))) continue;
+    if (state === 'probe' && !(await mayProbe(c, ch, cooldownMs))) continue;
     attempts++;
     lastChannel = ch.id;
     const model = upstreamModel(ch, call.model);
@@ -184,12 +184,21 @@ async function tryChannels(
   throw failure;
 }
 
+/** A recovering channel's say on this caller (see ChannelHealth.acquireProbe); unreachable means skip it. */
+async function mayProbe(c: Context<AppEnv>, ch: ChannelRecord, cooldownMs: number): Promise<boolean> {
+  try {
+    return await healthOf(c.env, ch.id).acquireProbe(ch.id, cooldownMs);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Health reports go to the channel's object after the response. A success on a channel this
  * isolate believes healthy is only sampled (latency); failures and recoveries are always sent.
  */
 function reportHealth(c: Context<AppEnv>, a: Admitted, ch: ChannelRecord, r: AttemptResult, wasProbe: boolean): void {
-  if (r.kind === 'ok' && !wasProbe && ch.health.state === 'closed' && ch.status === 'enabled' && Math.random() > 0.05) return;
+  if (r.kind === 'ok' && !mustReportSuccess(ch, wasProbe) && Math.random() > 0.05) return;
   c.executionCtx.waitUntil(reportAttempt(c.env, a.settings, ch, r).catch(() => undefined));
 }
 
