@@ -53,6 +53,12 @@ try {
   process.on('SIGINT', stopChild);
   process.on('SIGTERM', stopChild);
   code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+  // `npm start` must never restart the Worker by itself: a restart cuts every request in flight.
+  const restart = /restarting build|restarted mid-request|Reloading local server/.exec(relay.output());
+  if (restart) {
+    console.log(`e2e: FAILED: the relay restarted during the run ("${restart[0]}" in wrangler's output)`);
+    code = 1;
+  } else console.log('e2e: the relay ran the whole suite without a restart');
   if (code !== 0 && process.env.RELAY_DEBUG !== '1') {
     const tail = relay.output().split('\n').slice(-60).join('\n');
     console.log(`\n--- last lines of the relay's output ---\n${tail}`);

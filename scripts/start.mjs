@@ -8,10 +8,11 @@
 //   RELAY_VARS        extra "KEY=VALUE,KEY=VALUE" settings passed with --var
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkSettings } from './lib/check-settings.mjs';
+import { buildClient } from './build-client.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = process.env.PORT || '8787';
@@ -77,7 +78,21 @@ console.log(`  API docs   http://127.0.0.1:${port}/api/docs`);
 console.log(`  admin      ${vars.ADMIN_USERNAME || 'root'} / ${vars.ADMIN_PASSWORD ?? '(ADMIN_PASSWORD is not set in ' + path.basename(varsFile) + ')'}`);
 console.log(created ? `  secrets    written to ${path.relative(root, varsFile)}\n` : `  secrets    from ${path.relative(root, varsFile)}\n`);
 
-const args = ['dev', '--test-scheduled', '--port', port, '--ip', process.env.HOST || '127.0.0.1', '--show-interactive-dev-session=false'];
+// The dashboard's files are built here, once, and wrangler dev runs on a copy of wrangler.toml
+// without its [build] step: wrangler re-runs a custom build when its file watcher becomes ready,
+// some seconds after start, and then restarts the Worker, cutting every request in flight
+// ("Your worker restarted mid-request"). Deploys keep [build].
+await buildClient({ quiet: true });
+// Written only when it differs (atomically), since a running wrangler reloads when its config file changes.
+const devConfig = path.join(root, '.wrangler-dev.toml');
+const devConfigText = readFileSync(path.join(root, 'wrangler.toml'), 'utf8').replace(/^\[build\]\n(?:(?!\[).*\n)*/m, '');
+if (!existsSync(devConfig) || readFileSync(devConfig, 'utf8') !== devConfigText) {
+  const temp = `${devConfig}.${process.pid}`;
+  writeFileSync(temp, devConfigText);
+  renameSync(temp, devConfig);
+}
+
+const args = ['dev', '--config', devConfig, '--test-scheduled', '--port', port, '--ip', process.env.HOST || '127.0.0.1', '--show-interactive-dev-session=false'];
 if (stateDir) args.push('--persist-to', stateDir);
 if (process.env.RELAY_VARS_FILE) args.push('--env-file', varsFile);
 for (const [key, value] of Object.entries(extraVars)) args.push('--var', `${key}:${value}`);
