@@ -16,133 +16,20 @@
 //
 // Knobs: BENCH_DURATION (seconds per round, default 10), BENCH_CONNECTIONS (16), BENCH_ROUNDS (3),
 // BENCH_WARMUP (seconds, 8).
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startRelay } from './lib/relay-process.mjs';
+import { root, seedRelay, sleep, startPassthrough, startUpstreamProcess, stopper, wranglerVersion } from './lib/local-targets.mjs';
 import { groupCpuMs, perRequest } from './lib/process-cpu.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 8);
 const MODEL = 'gpt-4o-mini';
 const BODY = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 16 });
-
-// Keep wrangler/miniflare local: no metrics, no Request.cf fetch from workers.cloudflare.com.
-process.env.WRANGLER_SEND_METRICS = 'false';
-process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** A child in its own process group, so stop() ends it and everything it started. */
-function spawnGroup(cmd, args, opts) {
-  const child = spawn(cmd, args, { ...opts, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.on('data', (d) => (log += d));
-  child.stderr.on('data', (d) => (log += d));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      return;
-    }
-    const t = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }, 5000);
-    await exited;
-    clearTimeout(t);
-  };
-  return { child, stop, output: () => log };
-}
-
-async function startUpstreamProcess() {
-  const proc = spawnGroup(process.execPath, [path.join(root, 'scripts', 'fake-upstream.mjs'), '--port', '0'], { cwd: root });
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const m = /listening on (http:\/\/\S+)/.exec(proc.output());
-    if (m) return { ...proc, url: m[1] };
-    if (proc.child.exitCode !== null || Date.now() > deadline) throw new Error(`fake upstream did not start:\n${proc.output()}`);
-    await sleep(50);
-  }
-}
-
-async function startPassthrough(upstreamUrl, config) {
-  const port = await freePort();
-  const dir = path.join(root, 'bench', config);
-  const state = mkdtempSync(path.join(os.tmpdir(), 'bench-pass-'));
-  const proc = spawnGroup(
-    path.join(root, 'node_modules', '.bin', 'wrangler'),
-    ['dev', '--port', String(port), '--ip', '127.0.0.1', '--var', `UPSTREAM_URL:${upstreamUrl}`, '--persist-to', state, '--show-interactive-dev-session=false'],
-    { cwd: dir, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' } },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (proc.child.exitCode !== null) throw new Error(`passthrough worker exited:\n${proc.output()}`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`passthrough worker did not come up:\n${proc.output()}`);
-    await sleep(300);
-  }
-  return {
-    url,
-    port,
-    pid: proc.child.pid,
-    stop: async () => {
-      await proc.stop();
-      rmSync(state, { recursive: true, force: true });
-    },
-  };
-}
-
-async function call(base, method, p, { jwt, body } = {}) {
-  const headers = { 'content-type': 'application/json' };
-  if (jwt) headers.authorization = `Bearer ${jwt}`;
-  const res = await fetch(`${base}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${p} answered ${res.status}: ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-/** Admin login, a rich user, an unlimited token, a priced model and one channel. Answers the key. */
-async function seedRelay(relay, upstreamUrl) {
-  const { token: jwt } = await call(relay.url, 'POST', '/api/auth/login', { body: relay.admin });
-  await call(relay.url, 'PUT', '/api/pricing', { jwt, body: { models: { [MODEL]: { model_ratio: 0.075, completion_ratio: 4 } } } });
-  await call(relay.url, 'POST', '/api/channels', {
-    jwt,
-    body: { name: 'bench-upstream', type: 'openai', base_url: upstreamUrl, keys: ['sk-bench-upstream'], models: [MODEL] },
-  });
-  const user = await call(relay.url, 'POST', '/api/users', { jwt, body: { username: 'bench-user', password: 'bench-password-1', quota: 1_000_000_000_000 } });
-  const token = await call(relay.url, 'POST', '/api/tokens', { jwt, body: { name: 'bench', user_id: user.id } });
-  return token.key;
-}
 
 async function checkOnce(url, headers) {
   const res = await fetch(url, { method: 'POST', headers, body: BODY });
@@ -194,37 +81,22 @@ function aggregate(rounds) {
   };
 }
 
-function wranglerVersion() {
-  try {
-    return JSON.parse(readFileSync(path.join(root, 'node_modules', 'wrangler', 'package.json'), 'utf8')).version;
-  } catch {
-    return 'unknown';
-  }
-}
-
-const stoppers = [];
-async function stopAll() {
-  for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
-  stoppers.length = 0;
-}
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => stopAll().finally(() => process.exit(130)));
-}
+const { add: onStop, stopAll } = stopper();
 
 async function main() {
   console.log(`bench: ${os.cpus().length} CPU(s), node ${process.version}, wrangler ${wranglerVersion()}`);
   const upstream = await startUpstreamProcess();
-  stoppers.push(upstream.stop);
+  onStop(upstream.stop);
   console.log(`bench: fake upstream ${upstream.url}`);
   const relay = await startRelay({ quiet: true });
-  stoppers.push(relay.stop);
-  const key = await seedRelay(relay, upstream.url);
+  onStop(relay.stop);
+  const { key } = await seedRelay(relay, upstream.url, MODEL);
   console.log(`bench: relay ${relay.url}`);
   const bare = await startPassthrough(upstream.url, 'passthrough');
-  stoppers.push(bare.stop);
+  onStop(bare.stop);
   console.log(`bench: bare pass-through ${bare.url}`);
   const bareAssets = await startPassthrough(upstream.url, 'passthrough-assets');
-  stoppers.push(bareAssets.stop);
+  onStop(bareAssets.stop);
   console.log(`bench: bare pass-through with [assets] ${bareAssets.url}`);
 
   const json = { 'content-type': 'application/json' };
