@@ -152,6 +152,22 @@ async function ledgerView(target, fromIso) {
   return { balance: user.quota, charged, rowsById };
 }
 
+/**
+ * Charges land within 2 s of each response (the contract), later on a loaded machine: read until
+ * the balance and the log's sum stand still for two reads in a row (at most 30 s).
+ */
+async function settledLedger(target, from) {
+  await sleep(2000);
+  let last = await ledgerView(target, from);
+  for (let i = 0; i < 28; i++) {
+    await sleep(1000);
+    const next = await ledgerView(target, from);
+    if (next.balance === last.balance && next.charged === last.charged && next.rowsById.size === last.rowsById.size) return next;
+    last = next;
+  }
+  return last;
+}
+
 async function oneRun(target, n) {
   const before = await ledgerView(target, null);
   const from = new Date(Date.now() - 1000).toISOString();
@@ -166,9 +182,7 @@ async function oneRun(target, n) {
   }
   let billing = null;
   if (before) {
-    // Charges land within 2 s of each response (the contract); give the last ones time.
-    await sleep(3000);
-    const after = await ledgerView(target, from);
+    const after = await settledLedger(target, from);
     const answeredSet = new Set(answeredIds);
     // Calls still in flight when the burst's time ran out were cut off by the load generator, not
     // by the relay: the upstream answered them, so they are billed, once, like any other.
@@ -250,7 +264,12 @@ async function main() {
     for (const target of targets) {
       console.log(`load: ${target.name} at ${target.base}: ${RUNS} run(s) of stream waves ${WAVES.join(', ')} then ${BURST_CONNECTIONS} connections for ${BURST_SECONDS} s`);
       const runs = [];
-      for (let i = 1; i <= RUNS; i++) runs.push(await oneRun(target, i));
+      for (let i = 1; i <= RUNS; i++) {
+        const run = await oneRun(target, i);
+        runs.push(run);
+        // What wrangler said about restarts, when a local target answered other than 2xx.
+        if (run.non_2xx > 0) for (const line of target.output().split('\n').filter((l) => /restart|reload|changed|crash|uncaught/i.test(l)).slice(-5)) console.log(`      wrangler: ${line.trim()}`);
+      }
       const s = summary(runs);
       report.targets[target.name] = { summary: s, runs };
       console.log(`load: ${target.name}: ${s.clean_runs} of ${s.runs} run(s) clean; burst ${s.burst_requests_per_s} req/s, p50 ${s.burst_p50_ms} ms, p99 ${s.burst_p99_ms} ms`);

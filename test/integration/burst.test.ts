@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { channelsSnapshot, noteChannelHealth, refreshChannels } from '../../worker/db/snapshots';
 import { call, chatBody, createChannel, setupCustomer, upstreamMode, upstreamRequests, waitFor } from '../helpers';
 
 // Issue 26: a burst must never meet a 503 from a channel that has not failed, and a channel that
@@ -131,5 +132,18 @@ describe('the health object under concurrency', () => {
     await sleep(1050);
     expect(await h.acquireProbe(id, 1000)).toBe(true); // a new probe; its holder never reports
     expect(await h.acquireProbe(id, 1000, 300)).toBe(true);
+  });
+});
+
+describe("an isolate's view of channel health", () => {
+  it('never lets an older answer overwrite a newer one', async () => {
+    const { channel } = await setupCustomer();
+    await refreshChannels(env);
+    const view = async () => (await channelsSnapshot(env)).find((c) => c.id === channel.id)!.health;
+    noteChannelHealth(channel.id, { state: 'open', openedAt: Date.now(), version: 3 });
+    noteChannelHealth(channel.id, { state: 'closed', openedAt: null, version: 2 }); // answered late
+    expect(await view()).toMatchObject({ state: 'open', version: 3 });
+    noteChannelHealth(channel.id, { state: 'closed', openedAt: null, version: 4 });
+    expect(await view()).toMatchObject({ state: 'closed', version: 4 });
   });
 });
