@@ -18,6 +18,7 @@ import { seed } from '../test/browser/seed.mjs';
 import { defineScenarios } from '../test/browser/scenarios.mjs';
 import { defineTopupScenarios } from '../test/browser/payments.mjs';
 import { defineMailScenarios } from '../test/browser/mail.mjs';
+import { defineSafetyScenarios } from '../test/browser/safety.mjs';
 import { startFakeSmtp } from '../test/support/smtp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -72,12 +73,14 @@ async function main() {
     const payer = await newSession(browser, relay.url, 'payer');
     const cashier = await newSession(browser, relay.url, 'cashier');
     const visitor = await newSession(browser, relay.url, 'visitor');
+    const guard = await newSession(browser, relay.url, 'guard');
 
     const runner = createRunner(outDir);
     const shotPath = (name) => path.join(outDir, `extra-${name}.png`);
     defineScenarios(runner, { base: relay.url, adminCreds: relay.admin, seeded, anon, customer, operator, docsShot, shotPath });
     defineTopupScenarios(runner, { base: relay.url, adminCreds: relay.admin, payer, cashier, shotPath });
     defineMailScenarios(runner, { base: relay.url, adminCreds: relay.admin, visitor, payer, operator: cashier, smtp, shotPath });
+    defineSafetyScenarios(runner, { base: relay.url, adminCreds: relay.admin, guard, shotPath });
     console.log('browser scenarios:');
     const { passed, failed } = await runner.run();
     if (failed && process.env.RELAY_DEBUG) console.log(relay.output().slice(-4000));

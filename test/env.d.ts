@@ -18,6 +18,7 @@ declare module 'vitest' {
     paymentsUrl: string;
     smtpUrl: string;
     smtpControlUrl: string;
+    turnstileUrl: string;
   }
 }
 

@@ -5,6 +5,8 @@ import { startFakeUpstream } from '../scripts/fake-upstream.mjs';
 import { startFakePayments } from '../scripts/fake-payments.mjs';
 // @ts-expect-error: plain ESM script without types
 import { startFakeSmtp } from './support/smtp.mjs';
+// @ts-expect-error: plain ESM script without types
+import { startFakeTurnstile } from './support/turnstile.mjs';
 
 interface Closable {
   url: string;
@@ -20,7 +22,10 @@ export default async function setup(project: TestProject) {
   const smtp: { smtpUrl: string; controlUrl: string; close(): Promise<void> } = await startFakeSmtp();
   project.provide('smtpUrl', smtp.smtpUrl);
   project.provide('smtpControlUrl', smtp.controlUrl);
+  // Turnstile's siteverify: only test/integration/turnstile.test.ts points the Worker at it (Turnstile is off elsewhere).
+  const turnstile: Closable = await startFakeTurnstile({ port: 0 });
+  project.provide('turnstileUrl', turnstile.url);
   return async () => {
-    await Promise.all([upstream.close(), payments.close(), smtp.close()]);
+    await Promise.all([upstream.close(), payments.close(), smtp.close(), turnstile.close()]);
   };
 }

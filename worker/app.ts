@@ -23,6 +23,8 @@ import { optionRoutes } from './api/options';
 import { noticeRoutes } from './api/notices';
 import { notificationRoutes } from './api/notifications';
 import { signupRoutes } from './api/signup';
+import { totpRoutes } from './api/totp';
+import { auditRoutes } from './api/audit';
 import { Scalar } from '@scalar/hono-api-reference';
 import { relayRoutes } from './relay/routes';
 import { dashboardRoutes } from './dashboard/routes';
@@ -82,6 +84,8 @@ export function buildApp(): OpenAPIHono<AppEnv> {
   app.route('/', noticeRoutes);
   app.route('/', notificationRoutes);
   app.route('/', signupRoutes);
+  app.route('/', totpRoutes);
+  app.route('/', auditRoutes);
 
   const info = { title: 'LLM Relay management API', version: '1.0.0' };
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info });

@@ -35,6 +35,9 @@ export interface Env {
   EPAY_GATEWAY?: string;
   EPAY_PID?: string;
   EPAY_KEY?: string;
+  TURNSTILE_SITE_KEY?: string;
+  TURNSTILE_SECRET?: string;
+  TURNSTILE_VERIFY_URL?: string;
 }
 
 const intVar = (min: number, max: number, fallback: number) =>
@@ -108,6 +111,14 @@ const settingsSchema = z.object({
   /** Mail is sent when set: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://...:465. */
   SMTP_URL: optionalText.refine((v) => v === undefined || /^smtps?:\/\/[^\s/]+(:\d+)?\/?$/.test(v), { message: 'must be smtp://user:pass@host:port or smtps://...' }),
   MAIL_FROM: optionalText.transform((v) => v ?? 'LLM Relay <noreply@localhost>'),
+  /**
+   * Cloudflare Turnstile is on when both are set (worker/security/turnstile.ts): sign-up, password
+   * reset, and a login after 3 failures from one IP then need a `turnstile_token`.
+   */
+  TURNSTILE_SITE_KEY: optionalText,
+  TURNSTILE_SECRET: optionalText,
+  /** Where tokens are checked: Cloudflare's siteverify unless set (tests point it at a local fake). */
+  TURNSTILE_VERIFY_URL: optionalUrl.transform((v) => v ?? 'https://challenges.cloudflare.com/turnstile/v0/siteverify'),
 });
 
 function isAes256Key(v: string): boolean {

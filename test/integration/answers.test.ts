@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { AuditItem } from '../../worker/api/audit';
 import { ChannelView } from '../../worker/api/channels';
 import { EventView } from '../../worker/api/events';
 import { listOf, pageOf } from '../../worker/api/fields';
@@ -57,5 +58,6 @@ describe('answers match their declared schemas', () => {
     await expectShape(pageOf(OrderView), '/api/topup/orders', user.jwt);
     await expectShape(OrderView, `/api/topup/orders/${order.order_no}`, user.jwt);
     await expectShape(pageOf(CodeView), '/api/redemptions', admin);
+    await expectShape(pageOf(AuditItem), '/api/audit', admin);
   });
 });

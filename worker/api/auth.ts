@@ -12,6 +12,7 @@ import { countAttempts, forgiveAttempt, isKnownLoginIp, rememberLoginIp, revokeS
 import { passwordHashOf, replacePasswordHash, updateUser } from '../db/users';
 import { loadUserView } from './users';
 import { requireVerifiedEmail } from './signup';
+import { LoginSecurityFields, loginCaptcha, loginSecondFactor } from '../security/login';
 
 /** Attempts in a window after which each further one is slowed down. */
 const SLOW_AFTER = 3;
@@ -22,7 +23,7 @@ const WINDOW_MS = 15 * 60_000;
 const LoginAnswer = z.object({ token: z.string().openapi({ description: 'A session JWT: send it as Authorization: Bearer' }), user: UserView }).openapi('LoginAnswer');
 const RenewedSession = z.object({ token: z.string() }).openapi('RenewedSession');
 
-const LoginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).openapi('Login');
+const LoginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256), ...LoginSecurityFields }).openapi('Login');
 
 /**
  * The keys an attempt counts against: the caller's IP, the username from that IP, and the
@@ -49,10 +50,10 @@ export const authRoutes = router()
     createRoute({
       method: 'post', path: '/api/auth/login', tags: ['auth'], summary: 'Log in; answers a JWT and sets the session cookie',
       request: jsonBody(LoginBody),
-      responses: { 200: json(LoginAnswer), 400: errors[400], 401: errors[401], 429: json(ErrorSchema, 'Too many attempts; Retry-After says when to try again') },
+      responses: { 200: json(LoginAnswer), 400: errors[400], 401: errors[401], 403: json(ErrorSchema, 'captcha_failed: a Turnstile token is needed or was refused'), 429: json(ErrorSchema, 'Too many attempts; Retry-After says when to try again') },
     }),
     async (c) => {
-      const { username, password } = c.req.valid('json');
+      const { username, password, ...extra } = c.req.valid('json');
       const ip = c.req.header('cf-connecting-ip') ?? 'unknown';
       const db = dbOf(c.env.DB);
       const now = Date.now();
@@ -64,12 +65,14 @@ export const authRoutes = router()
         const retry = Math.max(1, Math.ceil((worst.firstAt + WINDOW_MS - now) / 1000));
         throw new ApiError(429, 'too_many_attempts', 'too many failed logins; try again later', { 'retry-after': String(retry) });
       }
+      await loginCaptcha(c, counts, ipKey, extra.turnstile_token);
       if (worst.attempts > SLOW_AFTER) await new Promise((r) => setTimeout(r, Math.min(2000, 250 * (worst.attempts - SLOW_AFTER))));
       const row = await userForLogin(db, username);
       // Verify against a dummy hash for unknown users so timing does not reveal which names exist.
       const ok = row ? await verifyPassword(password, row.passwordHash) : await verifyPassword(password, await dummyHash());
       if (!row || !ok || row.status !== 'enabled') throw new ApiError(401, 'unauthorized', 'wrong username or password');
       await requireVerifiedEmail(db, row.id);
+      await loginSecondFactor(c, row.id, extra.totp);
       await forgiveAttempt(db, ipKey, userKeys);
       // A password imported from one-api / new-api (bcrypt) moves to the relay's own scheme once it has matched.
       if (isBcryptHash(row.passwordHash)) await replacePasswordHash(db, row.id, row.passwordHash, await hashPassword(password), now);

@@ -14,6 +14,7 @@ import { testChannel } from '../relay/probe';
 import { IdParam, errors, json, jsonBody, router } from './openapi';
 import { GroupName, Iso, ModelName, isoOf, listOf } from './fields';
 import { adminOnly, requireAdmin, requireSession } from './session';
+import { audit, fieldsOf } from '../security/audit';
 
 export const ChannelView = z
   .object({
@@ -128,6 +129,7 @@ channelRoutes
         modelMapping: b.model_mapping ?? null, servesResponses: b.responses ?? true, groups: b.groups ?? ['default'], priority: b.priority ?? 0, weight: b.weight ?? 1, status: b.status ?? 'enabled',
         healthState: 'closed', consecutiveFailures: 0, createdAt: now, updatedAt: now,
       });
+      await audit(c, { action: 'channel.create', target: `channel:${row.id}`, summary: `"${row.name}" (${row.type}), ${row.keyCount} key(s), models: ${row.models.join(', ')}` });
       await refreshChannels(c.env);
       return c.json(await channelView(c.env, row), 201);
     },
@@ -152,8 +154,10 @@ channelRoutes
       requireAdmin(c);
       const { id } = c.req.valid('param');
       await loadRow(c, id);
-      const { change, resetHealth } = await channelChange(c, c.req.valid('json'));
+      const body = c.req.valid('json');
+      const { change, resetHealth } = await channelChange(c, body);
       await updateChannel(dbOf(c.env.DB), id, change, Date.now());
+      await audit(c, { action: 'channel.update', target: `channel:${id}`, summary: `changed ${fieldsOf(body)}${body.status ? `; status ${body.status}` : ''}${body.keys ? `; ${body.keys.length} key(s) set` : ''}` });
       if (resetHealth) await healthOf(c.env, id).reset(id);
       await refreshChannels(c.env);
       return c.json(await channelView(c.env, await loadRow(c, id)), 200);
@@ -164,8 +168,9 @@ channelRoutes
     async (c) => {
       requireAdmin(c);
       const { id } = c.req.valid('param');
-      await loadRow(c, id);
+      const row = await loadRow(c, id);
       await deleteChannel(dbOf(c.env.DB), id);
+      await audit(c, { action: 'channel.delete', target: `channel:${id}`, summary: `deleted "${row.name}"` });
       await refreshChannels(c.env);
       return c.body(null, 204);
     },

@@ -5,6 +5,7 @@ import { recentRuns } from '../db/runs';
 import { errors, json, router } from './openapi';
 import { Iso, Limit, isoOf, isoOrNull, listOf } from './fields';
 import { adminOnly, requireAdmin, requireSession } from './session';
+import { audit } from '../security/audit';
 
 const RunBody = z
   .object({
@@ -47,6 +48,7 @@ maintenanceRoutes
       }
       const jobs = parsed.data.jobs ?? JOB_NAMES;
       const runs = await runJobs(c.env, jobs, 'api', { budget: 200, retentionDays: parsed.data.retention_days });
+      await audit(c, { action: 'maintenance.run', target: null, summary: `ran ${jobs.join(', ')}` });
       return c.json({ runs }, 200);
     },
   )

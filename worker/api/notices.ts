@@ -8,6 +8,7 @@ import { MailMessage } from '../mail/messages';
 import { ErrorSchema, IdParam, errors, json, router } from './openapi';
 import { Cursor, Iso, Limit, isoOf, isoOrNull, pageOf } from './fields';
 import { adminOnly, requireAdmin, requireSession } from './session';
+import { audit } from '../security/audit';
 
 export const NoticeView = z
   .object({
@@ -68,6 +69,7 @@ noticeRoutes
       const message = MailMessage.safeParse(row.payload);
       if (!message.success) throw new ApiError(409, 'conflict', 'the notice was made by a message this version cannot read');
       await queue.send(message.data);
+      await audit(c, { action: 'notice.resend', target: `notice:${id}`, summary: `queued ${row.kind} again` });
       return c.json(noticeView(row), 202);
     },
   );

@@ -5,6 +5,8 @@ import { dbOf, runBatch } from '../db/client';
 import { allOptions, setOption } from '../db/options';
 import { GroupName } from './fields';
 import { requireAdmin, requireSession } from './session';
+import { DEFAULT_SECURITY, SecurityOptions } from '../security/admin-gate';
+import { auditStatement } from '../security/audit';
 
 const Fraction = z.number().min(0).max(0.95);
 const Money = z.number().positive().max(1e9);
@@ -40,6 +42,7 @@ export const OptionsView = z
     default_currency: z.enum(['USD', 'CNY']),
     topup: TopupOptions,
     signup: SignupOptions,
+    security: SecurityOptions,
   })
   .openapi('Options');
 
@@ -59,6 +62,7 @@ export const DEFAULT_OPTIONS: SiteOptions = {
     order_expiry_minutes: 120,
   },
   signup: { enabled: false, bonus: 0 },
+  security: DEFAULT_SECURITY,
 };
 
 const TopupChange = TopupOptions.extend({ enterprise: TopupOptions.shape.enterprise.partial().strict() }).partial().strict();
@@ -72,10 +76,11 @@ const OptionsInput = z
     default_currency: z.enum(['USD', 'CNY']),
     topup: TopupChange,
     signup: SignupOptions.partial().strict(),
+    security: SecurityOptions.partial().strict(),
   })
   .partial()
   .strict()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one of site_name, usd_to_cny, default_currency, topup, signup' });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one of site_name, usd_to_cny, default_currency, topup, signup, security' });
 
 /** A stored value if it has the schema's shape, else the default. */
 function storedOr<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
@@ -99,6 +104,7 @@ export async function loadOptions(env: Env): Promise<SiteOptions> {
     default_currency: storedOr(OptionsView.shape.default_currency, raw.default_currency, d.default_currency),
     topup: mergeTopup(d.topup, storedOr(TopupChange, raw.topup, {})),
     signup: { ...d.signup, ...storedOr(SignupOptions.partial(), raw.signup, {}) },
+    security: { ...d.security, ...storedOr(SecurityOptions.partial(), raw.security, {}) },
   };
 }
 
@@ -123,8 +129,11 @@ optionRoutes
       const current = await loadOptions(c.env);
       const values: Partial<SiteOptions> = {
         ...body, topup: body.topup ? mergeTopup(current.topup, body.topup) : undefined, signup: body.signup ? { ...current.signup, ...body.signup } : undefined,
+        security: body.security ? { ...current.security, ...body.security } : undefined,
       };
-      await runBatch(db, Object.entries(values).filter(([, v]) => v !== undefined).map(([key, value]) => setOption(db, key, value, now)));
+      const changed = Object.entries(values).filter(([, v]) => v !== undefined);
+      const summary = `set ${changed.map(([key, value]) => `${key} = ${JSON.stringify(value)}`).join('; ')}`;
+      await runBatch(db, [...changed.map(([key, value]) => setOption(db, key, value, now)), auditStatement(c, { action: 'options.update', target: 'options', summary })]);
       return c.json(await loadOptions(c.env), 200);
     },
   );

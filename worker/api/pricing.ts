@@ -8,6 +8,7 @@ import { errors, json, jsonBody, router } from './openapi';
 import { GroupName, Iso, Limit, ModelName, isoOf, listOf } from './fields';
 import { adminOnly, requireAdmin, requireSession } from './session';
 import { notePriceChange } from '../mail/prices';
+import { auditStatement } from '../security/audit';
 
 const Ratio = z.number().nonnegative().max(1_000_000).nullable();
 
@@ -116,7 +117,8 @@ pricingRoutes
       const now = Date.now();
       const db = dbOf(c.env.DB);
       const before = await loadPricingFromDb(c.env);
-      await runBatch(db, [...pricingStatements(body, db, now), recordPricingChange(db, admin.id, body, now)]);
+      const summary = `models: ${Object.keys(body.models ?? {}).join(', ') || 'none'}; groups: ${Object.keys(body.groups ?? {}).join(', ') || 'none'}`;
+      await runBatch(db, [...pricingStatements(body, db, now), recordPricingChange(db, admin.id, body, now), auditStatement(c, { action: 'pricing.update', target: 'pricing', summary })]);
       const after = await refreshPricing(c.env);
       // Subscribers hear of models whose effective price moved (worker/mail/prices.ts).
       await notePriceChange(c.env, before, after, Object.keys(body.models ?? {}), new URL(c.req.url).origin);

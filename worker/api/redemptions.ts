@@ -6,6 +6,7 @@ import { errors, json, jsonBody, router } from './openapi';
 import { Cursor, Iso, Limit, Units, isoOf, isoOrNull, pageOf } from './fields';
 import { adminOnly, currentUser, requireAdmin, requireSession } from './session';
 import { ApiError } from '../lib/errors';
+import { audit } from '../security/audit';
 
 export const CodeView = z
   .object({
@@ -38,7 +39,9 @@ redemptionRoutes
       const body = c.req.valid('json');
       const expiresAt = body.expires_at ? Date.parse(body.expires_at) : null;
       if (expiresAt !== null && expiresAt <= Date.now()) throw new ApiError(400, 'invalid_request', 'expires_at: must be in the future');
-      return c.json({ codes: await makeCodes(c.env, body.count, body.quota, expiresAt, body.name ?? null, admin.id) }, 201);
+      const codes = await makeCodes(c.env, body.count, body.quota, expiresAt, body.name ?? null, admin.id);
+      await audit(c, { action: 'codes.create', target: null, summary: `${body.count} code(s) of ${body.quota} units${body.name ? `, "${body.name}"` : ''}${body.expires_at ? `, expiring ${body.expires_at}` : ''}` });
+      return c.json({ codes }, 201);
     },
   )
   .openapi(

@@ -7,6 +7,7 @@ import { randomAlphanumeric } from '../lib/crypto';
 import { dbOf } from '../db/client';
 import { sessionUser } from '../db/logins';
 import type { AppEnv } from '../app-types';
+import { enforceAdminTotp } from '../security/admin-gate';
 
 export const SESSION_COOKIE = 'relay_session';
 export const SESSION_HOURS = 12;
@@ -89,6 +90,7 @@ export async function readSession(c: Context<AppEnv>): Promise<SessionUser | nul
 export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   const session = await readSession(c);
   if (!session) throw new ApiError(401, 'unauthorized', 'a valid session is required: log in first');
+  await enforceAdminTotp(c.env, session, c.req.path);
   c.set('session', session);
   await next();
 };

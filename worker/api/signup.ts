@@ -20,6 +20,7 @@ import { loadOptions } from './options';
 import { Email } from './notifications';
 import { ErrorSchema, errors, json, jsonBody, router } from './openapi';
 import { Password, Username } from './fields';
+import { Captcha, requireCaptcha } from '../security/turnstile';
 
 /** Sign-ups and reset requests one IP may make in an hour. */
 const PER_IP_PER_HOUR = 10;
@@ -75,13 +76,14 @@ export const signupRoutes = router()
   .openapi(
     createRoute({
       method: 'post', path: '/api/auth/register', tags: ['auth'], summary: 'Sign up (when the operator allows it); a confirmation link is mailed',
-      request: jsonBody(z.object({ username: Username, password: Password, email: Email }).strict().openapi('Register')),
+      request: jsonBody(z.object({ username: Username, password: Password, email: Email, ...Captcha }).strict().openapi('Register')),
       responses: { 201: json(Registered), 409: json(ErrorSchema, 'The username or email is taken'), 429: json(ErrorSchema, 'Too many sign-ups from this IP'), ...errors },
     }),
     async (c) => {
       const body = c.req.valid('json');
       if (!(await loadOptions(c.env)).signup.enabled) throw new ApiError(403, 'signup_closed', 'sign-up is closed on this site');
       await throttle(c, 'signup');
+      await requireCaptcha(c, body.turnstile_token);
       const db = dbOf(c.env.DB);
       if (await emailTaken(db, body.email, null)) throw new ApiError(409, 'conflict', 'email: another account uses this address');
       const made = await createSignupUser(db, { username: body.username, passwordHash: await hashPassword(body.password), email: body.email }, Date.now());
@@ -94,11 +96,12 @@ export const signupRoutes = router()
   .openapi(
     createRoute({
       method: 'post', path: '/api/auth/password-reset', tags: ['auth'], summary: 'Mail a one-hour, one-use reset link to a confirmed address; answers the same for any address',
-      request: jsonBody(z.object({ email: Email }).strict()), responses: { 202: json(Accepted), 429: json(ErrorSchema, 'Too many requests from this IP'), ...errors },
+      request: jsonBody(z.object({ email: Email, ...Captcha }).strict()), responses: { 202: json(Accepted), 429: json(ErrorSchema, 'Too many requests from this IP'), ...errors },
     }),
     async (c) => {
-      const { email } = c.req.valid('json');
+      const { email, turnstile_token } = c.req.valid('json');
       await throttle(c, 'reset');
+      await requireCaptcha(c, turnstile_token);
       const userId = await userByVerifiedEmail(dbOf(c.env.DB), email);
       if (userId !== null) await c.env.MAIL_QUEUE?.send({ type: 'reset', key: `reset:${userId}:${Date.now()}`, userId, base: new URL(c.req.url).origin });
       return c.json({ ok: true as const }, 202);

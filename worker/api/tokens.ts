@@ -13,6 +13,7 @@ import type { TokenTruth } from '../account/types';
 import { IdParam, errors, json, jsonBody, router } from './openapi';
 import { GroupName, Iso, ModelName, Units, isoOf, isoOrNull, listOf } from './fields';
 import { currentUser, ownUserId, requireSession } from './session';
+import { audit, fieldsOf, type AuditEntry } from '../security/audit';
 
 /** A key past its expiry reads as expired before the expiry job has marked it. */
 export const effectiveStatus = (r: Pick<TokenRow, 'status' | 'expiresAt'>) =>
@@ -144,6 +145,11 @@ function tokenChange(body: z.infer<typeof PatchToken>, row: TokenRow, role: 'adm
   return change;
 }
 
+/** What an admin does to keys (their own or anyone's) is audited; a customer's own changes are not. */
+async function adminAudit(c: Context<AppEnv>, entry: AuditEntry): Promise<void> {
+  if (currentUser(c).role === 'admin') await audit(c, entry);
+}
+
 export const tokenRoutes = router();
 tokenRoutes.use('/api/tokens', requireSession);
 tokenRoutes.use('/api/tokens/*', requireSession);
@@ -170,6 +176,7 @@ tokenRoutes
         group: body.group ?? null, createdAt: now, updatedAt: now,
       });
       await syncTruth(c, row);
+      await adminAudit(c, { action: 'token.create', target: `token:${row.id}`, summary: `"${row.name}" for user ${userId}` });
       return c.json({ ...tokenView(row), key }, 201);
     },
   )
@@ -212,6 +219,7 @@ tokenRoutes
       if (body.remain_quota !== undefined) await accountOf(c.env, row.userId).setTokenCap(row.userId, id, body.remain_quota);
       await syncTruth(c, updated);
       await forgetTokens(c.env, [row.keyHash]);
+      await adminAudit(c, { action: 'token.update', target: `token:${id}`, summary: `user ${row.userId}: changed ${fieldsOf(body)}${body.status ? `; status ${body.status}` : ''}` });
       return c.json(tokenView((await tokenById(db, id)) ?? updated), 200);
     },
   )
@@ -222,6 +230,7 @@ tokenRoutes
       await syncTruth(c, row, true);
       await deleteToken(dbOf(c.env.DB), row.id);
       await forgetTokens(c.env, [row.keyHash]);
+      await adminAudit(c, { action: 'token.delete', target: `token:${row.id}`, summary: `"${row.name}" of user ${row.userId}` });
       return c.body(null, 204);
     },
   )
@@ -233,6 +242,7 @@ tokenRoutes
       const rotated = await rotateTokenKey(dbOf(c.env.DB), row.id, { keyHash: await sha256Hex(key), keyPrefix: key.slice(0, 7), keySuffix: key.slice(-4) }, Date.now());
       await syncTruth(c, rotated);
       await forgetTokens(c.env, [row.keyHash]);
+      await adminAudit(c, { action: 'token.rotate', target: `token:${row.id}`, summary: `new key for "${row.name}" of user ${row.userId}` });
       return c.json({ ...tokenView(rotated), key }, 200);
     },
   );

@@ -15,6 +15,7 @@ import { loadOptions } from './options';
 import { errors, json, jsonBody, router } from './openapi';
 import { Cursor, Iso, Limit, isoOf, isoOrNull, pageOf } from './fields';
 import { adminOnly, currentUser, requireAdmin, requireSession } from './session';
+import { audit } from '../security/audit';
 
 export const OrderView = z
   .object({
@@ -142,6 +143,7 @@ topupRoutes
       if (order.status === 'paid') throw new ApiError(409, 'conflict', `order ${order.orderNo} was paid already; nothing was credited again`);
       const done = await completeOrder(c.env, order, { kind: 'manual', adminId: admin.id, note: body.note, ref: body.provider_ref ?? null });
       if (!done.credited) throw new ApiError(409, 'conflict', `order ${order.orderNo} was paid already; nothing was credited again`);
+      await audit(c, { action: 'order.complete', target: `order:${order.orderNo}`, summary: `completed by hand for user ${order.userId}; note: ${body.note}${body.provider_ref ? `; ref ${body.provider_ref}` : ''}` });
       return c.json(orderView(done.order), 200);
     },
   )

@@ -12,6 +12,7 @@ import { createUser, keyHashesOf, updateUser, userById, userExists, usersPage, t
 import { IdParam, errors, json, jsonBody, router } from './openapi';
 import { Cursor, GroupName, Iso, Limit, Password, Units, Username, atLeastOne, isoOf, listOf, pageOf } from './fields';
 import { adminOnly, currentUser, requireAdmin, requireSession } from './session';
+import { audit } from '../security/audit';
 
 export const UserView = z
   .object({
@@ -87,6 +88,7 @@ userRoutes
         Date.now(),
       );
       if (id === null) throw conflict(`username: "${body.username}" is taken`);
+      await audit(c, { action: 'user.create', target: `user:${id}`, summary: `"${body.username}", role ${body.role}, group ${body.group}, quota ${body.quota}` });
       return c.json(await loadUserView(c, id), 201);
     },
   )
@@ -122,6 +124,8 @@ userRoutes
       if (!(await userExists(db, id))) throw notFound('user');
       const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password);
       await updateUser(db, id, { group: body.group, status: body.status, passwordHash }, Date.now());
+      const said = [body.group !== undefined ? `group ${body.group}` : '', body.status !== undefined ? `status ${body.status}` : '', passwordHash ? 'password set' : ''];
+      await audit(c, { action: 'user.update', target: `user:${id}`, summary: said.filter(Boolean).join('; ') });
       if (body.status !== undefined) await accountOf(c.env, id).setUserStatus(id, body.status);
       if (body.group !== undefined || body.status !== undefined) await forgetTokens(c.env, await keyHashesOf(db, id));
       return c.json(await loadUserView(c, id), 200);
@@ -145,6 +149,7 @@ userRoutes
         ...(idempotencyKey ? { idempotencyKey: `adjust:${idempotencyKey}`, keyTtlMs: IDEMPOTENCY_TTL_MS } : {}),
       });
       if (!result.ok) throw new ApiError(400, 'invalid_request', `delta: ${result.error}`);
+      if (!result.replayed) await audit(c, { action: 'user.quota', target: `user:${id}`, summary: `delta ${delta}, balance ${result.quota}${note ? `; note: ${note}` : ''}` });
       // A repeat answers as the first did: the balance that credit left.
       const view = await loadUserView(c, id);
       return c.json({ ...view, quota: result.quota, used_quota: result.usedQuota }, 200);

@@ -72,6 +72,7 @@ const OPERATOR_NAV: [string, MessageKey][] = [
   ['/admin/notices', 'nav.notices'],
   ['/admin/maintenance', 'nav.maintenance'],
   ['/admin/settings', 'nav.settings'],
+  ['/admin/audit', 'nav.audit'],
 ];
 
 function TopBar(props: { v: View }) {

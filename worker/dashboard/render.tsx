@@ -47,7 +47,8 @@ export function page(need: Need, title: (v: View) => string, body: PublicPage | 
         <Page v={v} title={v.t('forbidden.title')}>
           <div class="card empty" data-testid="forbidden">
             <h1>403 · {v.t('forbidden.title')}</h1>
-            <p class="sub">{v.t('forbidden.body')}</p>
+            <p class="sub">{v.t(gate.totp ? 'forbidden.totp' : 'forbidden.body')}</p>
+            {gate.totp ? <a class="btn btn-primary" href="/account" data-testid="forbidden-totp">{v.t('forbidden.toAccount')}</a> : null}
           </div>
         </Page>,
         403,

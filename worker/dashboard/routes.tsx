@@ -21,6 +21,7 @@ import { mailLinkRoutes } from './pages/mail-links';
 import { signupPageRoutes } from './pages/signup';
 import { notificationsBody } from './pages/notifications';
 import { noticesBody } from './pages/admin-notices';
+import { auditBody } from './pages/admin-audit';
 
 /**
  * The dashboard: server-rendered pages at `/`. Every page checks the session and role on the
@@ -52,4 +53,5 @@ dashboardRoutes.get('/admin/codes', page('admin', (v) => v.t('codes.title'), cod
 dashboardRoutes.get('/admin/logs', page('admin', (v) => v.t('logs.allTitle'), adminLogsBody));
 dashboardRoutes.get('/admin/notices', page('admin', (v) => v.t('notices.title'), noticesBody));
 dashboardRoutes.get('/admin/maintenance', page('admin', (v) => v.t('maint.title'), maintenanceBody));
+dashboardRoutes.get('/admin/audit', page('admin', (v) => v.t('audit.title'), auditBody));
 dashboardRoutes.get('/admin/settings', page('admin', (v) => v.t('settings.title'), (c, v) => settingsBody(v, availableMethods(c.env))));

@@ -3,6 +3,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-types';
 import { readSession, type SessionUser } from '../api/session';
 import { loadOptions, type SiteOptions } from '../api/options';
+import { adminTotpMissing } from '../security/admin-gate';
 import { QUOTA_PER_USD } from '../billing/charge';
 import { LANGS, translator, type Lang, type Translate } from './i18n';
 
@@ -87,7 +88,7 @@ export async function buildView(c: Context<AppEnv>, session: SessionUser | null)
 
 export type Need = 'public' | 'user' | 'admin';
 
-export type Gate = { kind: 'ok'; v: View } | { kind: 'login' } | { kind: 'forbidden'; v: View };
+export type Gate = { kind: 'ok'; v: View } | { kind: 'login' } | { kind: 'forbidden'; v: View; totp?: boolean };
 
 /** The session a page needs, checked on the server: none, any logged-in user, or an operator. */
 export async function viewFor(c: Context<AppEnv>, need: Need): Promise<Gate> {
@@ -95,6 +96,7 @@ export async function viewFor(c: Context<AppEnv>, need: Need): Promise<Gate> {
   if (need !== 'public' && !session) return { kind: 'login' };
   const v = await buildView(c, session);
   if (need === 'admin' && session?.role !== 'admin') return { kind: 'forbidden', v };
+  if (need === 'admin' && session && (await adminTotpMissing(c.env, session.id))) return { kind: 'forbidden', v, totp: true };
   return { kind: 'ok', v };
 }
 

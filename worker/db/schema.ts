@@ -378,3 +378,27 @@ export interface ModelUsdPrice {
   output: number | null;
   perCall: number | null;
 }
+
+/** A user's TOTP secret (AES-GCM sealed): pending until `enabled_at`; `last_step` refuses a code used before. */
+export const userTotp = sqliteTable('user_totp', {
+  userId: integer('user_id').primaryKey(),
+  secretSealed: text('secret_sealed').notNull(),
+  enabledAt: integer('enabled_at'),
+  lastStep: integer('last_step'),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Every change an admin made: who, what, on which record, from where; never a secret. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actorId: integer('actor_id').notNull(),
+    action: text('action').notNull(),
+    target: text('target'),
+    summary: text('summary').notNull(),
+    ip: text('ip'),
+  },
+  (t) => [index('audit_log_actor').on(t.actorId, t.id), index('audit_log_action').on(t.action, t.id)],
+);

@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'code_used'
   | 'signup_closed'
   | 'email_unverified'
+  | 'totp_required'
+  | 'captcha_failed'
   | 'internal_error';
 
 const typeOf: Partial<Record<ErrorCode, string>> = {
@@ -41,6 +43,8 @@ const typeOf: Partial<Record<ErrorCode, string>> = {
   model_not_allowed: 'permission_error',
   model_price_unset: 'permission_error',
   forbidden: 'permission_error',
+  totp_required: 'authentication_error',
+  captcha_failed: 'permission_error',
 };
 
 /** An error with a contract code; thrown anywhere, rendered once by the app's error handler. */

@@ -10,6 +10,7 @@ import { showFlash } from './page';
 import { wirePricingEditor } from './pricing-editor';
 import { wireTopup } from './topup';
 import { wireNotifications } from './notifications';
+import { wireTotp } from './totp';
 
 showFlash();
 localizeTimes();
@@ -18,3 +19,4 @@ wireDialogs();
 wirePricingEditor();
 wireTopup();
 wireNotifications();
+wireTotp();

@@ -1,5 +1,6 @@
 /** The dashboard's English strings: the key set every other language must fill. `{name}` marks a value put in. */
 import { enMoneyAndMail } from './en-money-and-mail';
+import { enSafety } from './en-safety';
 
 const enCore = {
   'app.dashboard': 'Dashboard',
@@ -286,6 +287,6 @@ const enCore = {
 
 export type CoreKey = keyof typeof enCore;
 
-export const en = { ...enCore, ...enMoneyAndMail } as const;
+export const en = { ...enCore, ...enMoneyAndMail, ...enSafety } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,6 +1,7 @@
 /** The dashboard's Chinese strings: every key of the English set, checked by the type. */
 import type { CoreKey, MessageKey } from './en';
 import { zhMoneyAndMail } from './zh-money-and-mail';
+import { zhSafety } from './zh-safety';
 
 const zhCore: Record<CoreKey, string> = {
   'app.dashboard': '控制台',
@@ -285,4 +286,4 @@ const zhCore: Record<CoreKey, string> = {
 
 };
 
-export const zh: Record<MessageKey, string> = { ...zhCore, ...zhMoneyAndMail };
+export const zh: Record<MessageKey, string> = { ...zhCore, ...zhMoneyAndMail, ...zhSafety };

@@ -4,6 +4,7 @@ import { loadUserView } from '../../api/users';
 import { ledgerOf, type LedgerRow } from '../data';
 import { Card, DataTable, Field, PageHead, Time } from '../components';
 import type { SignedInView, View } from '../view';
+import { TotpCard } from './totp-card';
 
 export function LedgerTable(props: { v: View; rows: LedgerRow[] }) {
   const { v } = props;
@@ -67,6 +68,7 @@ export async function accountBody(c: Context<AppEnv>, v: SignedInView) {
           </form>
         </Card>
       </div>
+      <TotpCard c={c} v={v} />
       <Card flush title={v.t('account.ledger')}>
         <LedgerTable v={v} rows={ledger} />
       </Card>

@@ -5,9 +5,11 @@ import { ApiError } from '../../lib/errors';
 import { authRoutes, endSession } from '../../api/auth';
 import { SESSION_COOKIE, readSession } from '../../api/session';
 import { Bare, Field } from '../components';
-import { send } from '../render';
 import { buildView, safeNext, type View } from '../view';
 import { settingsOf } from '../../env';
+import type { Child } from 'hono/jsx';
+import { TurnstileWidget, sendWithTurnstile } from '../turnstile';
+import { loginExtras, loginRefusal } from './login-extras';
 
 /** The API's own login handler, reached in-process, so the dashboard form logs in exactly as the API does. */
 const loginApi = new Hono<AppEnv>();
@@ -22,9 +24,9 @@ function fromThisSite(c: Context<AppEnv>): boolean {
   return !origin || origin === new URL(c.req.url).origin;
 }
 
-const ERRORS = { failed: 'login.failed', locked: 'login.locked', origin: 'login.badOrigin', unverified: 'login.unverified' } as const;
+const ERRORS = { failed: 'login.failed', locked: 'login.locked', origin: 'login.badOrigin', unverified: 'login.unverified', totp: 'login.totpNeeded', captcha: 'login.captcha' } as const;
 
-export function LoginForm(props: { v: View; next: string; error?: string; canReset?: boolean }) {
+export function LoginForm(props: { v: View; next: string; error?: string; canReset?: boolean; captcha?: Child }) {
   const { v } = props;
   const error = props.error && props.error in ERRORS ? ERRORS[props.error as keyof typeof ERRORS] : null;
   return (
@@ -41,6 +43,10 @@ export function LoginForm(props: { v: View; next: string; error?: string; canRes
         <Field label={v.t('login.password')}>
           <input name="password" type="password" autocomplete="current-password" required maxlength={256} />
         </Field>
+        <Field label={v.t('login.totp')} hint={v.t('login.totpHint')}>
+          <input name="totp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength={6} data-testid="login-totp" autofocus={props.error === 'totp'} />
+        </Field>
+        {props.captcha}
         <button class="btn btn-primary btn-block" type="submit">{v.t('login.submit')}</button>
         <p class="small actions" style="justify-content:space-between;margin-top:12px">
           {v.options.signup.enabled ? <a href="/signup" data-testid="login-signup">{v.t('login.signup')}</a> : null}
@@ -53,7 +59,7 @@ export function LoginForm(props: { v: View; next: string; error?: string; canRes
 
 export async function renderLogin(c: Context<AppEnv>) {
   const v = await buildView(c, null);
-  return send(c, <LoginForm v={v} next={safeNext(c.req.query('next'))} error={c.req.query('error')} canReset={!!settingsOf(c.env).SMTP_URL} />);
+  return sendWithTurnstile(c, <LoginForm v={v} next={safeNext(c.req.query('next'))} error={c.req.query('error')} canReset={!!settingsOf(c.env).SMTP_URL} captcha={<TurnstileWidget c={c} />} />);
 }
 
 export const loginRoutes = new Hono<AppEnv>();
@@ -71,17 +77,20 @@ loginRoutes.post('/login', async (c) => {
   const username = typeof form.username === 'string' ? form.username : '';
   const password = typeof form.password === 'string' ? form.password : '';
   if (!username || !password) return back('failed');
+  const extra = loginExtras(form);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const ip = c.req.header('cf-connecting-ip');
   if (ip) headers['cf-connecting-ip'] = ip;
   const res = await loginApi.request(
     new URL('/api/auth/login', c.req.url).toString(),
-    { method: 'POST', headers, body: JSON.stringify({ username, password }) },
+    { method: 'POST', headers, body: JSON.stringify({ username, password, ...extra }) },
     c.env,
     c.executionCtx,
   );
   if (res.status === 429) return back('locked');
   if (res.status === 403 && (await res.clone().text()).includes('email_unverified')) return back('unverified');
+  const refused = await loginRefusal(res);
+  if (refused) return back(refused);
   if (!res.ok) return back('failed');
   const redirect = c.redirect(next, 303);
   for (const cookie of res.headers.getSetCookie()) redirect.headers.append('set-cookie', cookie);

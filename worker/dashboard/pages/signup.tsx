@@ -5,12 +5,13 @@ import { verifySignup } from '../../api/signup';
 import { verifyLink } from '../../mail/sign';
 import { Field } from '../components';
 import { send } from '../render';
+import { TurnstileWidget, sendWithTurnstile } from '../turnstile';
 import { buildView, type View } from '../view';
 import { LinkCard, invalidLink } from './mail-links';
 
 const tokenOf = (c: Context<AppEnv>) => c.req.query('t') ?? '';
 
-function SignupForm(props: { v: View }) {
+function SignupForm(props: { v: View; c: Context<AppEnv> }) {
   const { v } = props;
   return (
     <LinkCard v={v} title={v.t('signup.title')} testid="signup">
@@ -19,6 +20,7 @@ function SignupForm(props: { v: View }) {
         <Field label={v.t('login.username')}><input name="username" autocomplete="username" required maxlength={64} /></Field>
         <Field label={v.t('notify.email')}><input name="email" type="email" autocomplete="email" required maxlength={254} /></Field>
         <Field label={v.t('login.password')} hint={v.t('account.newHint')}><input name="password" type="password" autocomplete="new-password" required minlength={8} maxlength={128} /></Field>
+        <TurnstileWidget c={props.c} />
         <button class="btn btn-primary btn-block" type="submit">{v.t('signup.submit')}</button>
       </form>
       <p class="small"><a href="/login">{v.t('login.title')}</a></p>
@@ -31,18 +33,19 @@ export const signupPageRoutes = new Hono<AppEnv>();
 signupPageRoutes.get('/signup', async (c) => {
   const v = await buildView(c, null);
   if (!v.options.signup.enabled) return c.redirect('/login', 303);
-  return send(c, <SignupForm v={v} />);
+  return sendWithTurnstile(c, <SignupForm v={v} c={c} />);
 });
 
 signupPageRoutes.get('/forgot-password', async (c) => {
   const v = await buildView(c, null);
-  return send(
+  return sendWithTurnstile(
     c,
     <LinkCard v={v} title={v.t('reset.title')} testid="forgot">
       <p>{v.t('reset.ask')}</p>
       <form data-api data-method="POST" data-path="/api/auth/password-reset" data-then="message" data-ok={v.t('reset.asked')} data-testid="forgot-form">
         <p class="form-error" role="alert"></p>
         <Field label={v.t('notify.email')}><input name="email" type="email" autocomplete="email" required maxlength={254} /></Field>
+        <TurnstileWidget c={c} />
         <button class="btn btn-primary btn-block" type="submit">{v.t('reset.askSubmit')}</button>
       </form>
     </LinkCard>,

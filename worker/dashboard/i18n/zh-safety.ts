@@ -1,0 +1,32 @@
+/** Chinese strings of two-factor sign-in, the audit page and the human check: every key of the English set. */
+import type { SafetyKey } from './en-safety';
+
+export const zhSafety: Record<SafetyKey, string> = {
+  'nav.audit': '审计',
+  'audit.title': '审计日志',
+  'audit.subtitle': '管理员所做的每一项更改，最新的在前。密钥、兑换码和密码从不记录。',
+  'audit.actor': '操作人',
+  'audit.action': '操作',
+  'audit.target': '对象',
+  'audit.summary': '更改内容',
+  'audit.ip': 'IP',
+  'audit.none': '还没有管理员更改。',
+  'audit.all': '全部操作',
+  'forbidden.totp': '站点要求管理员开启两步验证。请先在账户页开启。',
+  'forbidden.toAccount': '前往账户',
+  'totp.title': '两步验证',
+  'totp.off': '未开启：登录只需要密码。',
+  'totp.on': '已开启：登录时还需要验证器应用中的验证码。',
+  'totp.setup': '设置',
+  'totp.scan': '用验证器应用扫描此二维码（或手动输入密钥），然后输入它显示的 6 位验证码。',
+  'totp.secret': '密钥',
+  'totp.code': '6 位验证码',
+  'totp.enable': '开启',
+  'totp.disable': '关闭',
+  'totp.enabled': '两步验证已开启。',
+  'totp.disabled': '两步验证已关闭。',
+  'login.totp': '两步验证码',
+  'login.totpHint': '仅在开启两步验证时需要',
+  'login.totpNeeded': '请输入验证器应用中的 6 位验证码。',
+  'login.captcha': '请完成人机验证后重试。',
+};
