@@ -1,7 +1,8 @@
 /** Issue 19, accounts: addresses need proof, one bonus per mailbox, sessions end with the password, names are plain text. */
+import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { BASE, call, createUser, login, rootJwt, uniq } from '../helpers';
-import { linkIn, mailsTo, waitForMails } from '../support/mail';
+import { confirmAddress, linkIn, mailsTo, waitForMails } from '../support/mail';
 
 const BONUS = 250_000;
 const ip = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
@@ -68,6 +69,11 @@ describe('an address taken without proof', () => {
     expect(wrong.body.error.message).toContain('current_password');
     expect((await call('GET', '/api/notifications', { jwt: user.jwt })).body).toMatchObject({ email: null, pending_email: null });
     expect(await mailsTo(email)).toHaveLength(0);
+    // A stolen session cannot guess the password here either.
+    const guesses: number[] = [];
+    for (let i = 0; i < 8; i++) guesses.push((await call('PUT', '/api/notifications', { jwt: user.jwt, body: { email, current_password: `guess-${i}` } })).status);
+    expect(guesses.slice(0, 7).every((s) => s === 400)).toBe(true);
+    expect(guesses[7]).toBe(429);
   });
 
   it('changes the address only once the link is opened', async () => {
@@ -81,6 +87,22 @@ describe('an address taken without proof', () => {
     expect((await call('GET', '/api/notifications', { jwt: user.jwt })).body).toMatchObject({ email: null, pending_email: email });
     expect((await call('POST', link)).status).toBe(200);
     expect((await call('GET', '/api/notifications', { jwt: user.jwt })).body).toMatchObject({ email, pending_email: null });
+  });
+});
+
+describe('mail links', () => {
+  it('are built on PUBLIC_BASE_URL, never on a forged Host header', async () => {
+    const user = await createUser(await rootJwt());
+    const email = `${uniq('host')}@example.test`;
+    await confirmAddress(user.jwt, user.password, email);
+    const res = await SELF.fetch('http://evil.example/api/auth/password-reset', {
+      method: 'POST', headers: { 'content-type': 'application/json', host: 'evil.example', 'cf-connecting-ip': ip() }, body: JSON.stringify({ email }),
+    });
+    expect(res.status).toBe(202);
+    const reset = (await waitForMails(email, 2)).find((m) => m.headers.subject === 'Reset your password');
+    if (!reset) throw new Error('no reset mail');
+    expect(linkIn(reset.text, '/reset-password').startsWith(`${BASE}/reset-password?t=`)).toBe(true);
+    expect(reset.text).not.toContain('evil.example');
   });
 });
 
