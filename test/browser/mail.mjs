@@ -1,6 +1,7 @@
 // Mail in the browser, against a real SMTP server (smtp-server): a visitor signs up, confirms the
 // address from the mailed link and finds the bonus; forgets the password and sets a new one from
-// the mailed link; a customer sets what to be mailed about on the settings page.
+// the mailed link; a customer sets what to be mailed about on the settings page, confirming a new
+// address with the password and the mailed link.
 import { assert, assertEqual } from './harness.mjs';
 import { api, login } from './seed.mjs';
 
@@ -82,8 +83,16 @@ export function defineMailScenarios(r, env) {
     await page.fill('[data-testid=notify-form] input[name=email]', 'payer@example.test');
     await page.check('[data-testid=notify-form] input[name=new_ip]');
     await page.fill('[data-testid=notify-form] input[name=low_balance]', '2');
+    // A new address needs the current password (the payer of the top-up scenario) and its link.
+    await page.fill('[data-testid=notify-form] input[name=current_password]', 'payer-pass-123');
     await Promise.all([page.waitForNavigation(), page.click('[data-testid=notify-save]')]);
-    assertEqual(await page.inputValue('[data-testid=notify-form] input[name=email]'), 'payer@example.test', 'the address kept');
+    await page.locator('[data-testid=notify-pending]', { hasText: 'payer@example.test' }).waitFor();
+    const mail = await mailTo(smtp.controlUrl, 'payer@example.test', 'Confirm your new');
+    await page.goto(linkIn(mail, '/mail/verify'));
+    await Promise.all([page.waitForNavigation(), page.click('[data-testid=verify-button]')]);
+    await page.goto('/notifications?lang=en&currency=USD');
+    assertEqual(await page.locator('[data-testid=notify-pending]').count(), 0, 'nothing pending once confirmed');
+    assertEqual(await page.inputValue('[data-testid=notify-form] input[name=email]'), 'payer@example.test', 'the address confirmed');
     assertEqual(await page.inputValue('[data-testid=notify-form] input[name=low_balance]'), '2', 'the threshold kept');
     const settings = await page.evaluate(async () => (await fetch('/api/notifications', { headers: { 'x-relay-csrf': '1' } })).json());
     assert(settings.email === 'payer@example.test' && settings.new_ip === true && settings.low_balance === 1_000_000, `settings: ${JSON.stringify(settings)}`);

@@ -4,13 +4,17 @@ import { BASE, call, chatBody, createUser, rootJwt, setPricing, setupCustomer, u
 import { accountOf } from '../../worker/account/stub';
 import type { IpWatch } from '../../worker/account/notices';
 import { signLink } from '../../worker/mail/sign';
-import { headerUrl, linkIn, mailsTo, waitForMails } from '../support/mail';
+// Confirmation mails are not notices: these tests count only the notices.
+import { confirmAddress, headerUrl, linkIn, noticesTo as mailsTo, waitForNotices as waitForMails } from '../support/mail';
 
 const settle = (ms = 1500) => new Promise((r) => setTimeout(r, ms));
 const address = () => `${uniq('n')}@example.test`;
 
-async function subscribe(jwt: string, body: Record<string, unknown>) {
-  const res = await call<Record<string, unknown>>('PUT', '/api/notifications', { jwt, body });
+/** Changes the settings; a new address is confirmed the way a customer does it (password, then the link). */
+async function subscribe(user: { jwt: string; password: string }, body: Record<string, unknown>) {
+  const { email, ...rest } = body;
+  if (typeof email === 'string') return confirmAddress(user.jwt, user.password, email, rest);
+  const res = await call<Record<string, unknown>>('PUT', '/api/notifications', { jwt: user.jwt, body });
   expect(res.status).toBe(200);
   return res.body;
 }
@@ -19,11 +23,11 @@ describe('notification settings', () => {
   it('reads and changes the settings exactly as the contract shapes them', async () => {
     const user = await createUser(await rootJwt());
     const empty = await call('GET', '/api/notifications', { jwt: user.jwt });
-    expect(empty.body).toEqual({ email: null, price_changes: { enabled: false, models: null }, new_ip: true, low_balance: null });
+    expect(empty.body).toEqual({ email: null, pending_email: null, price_changes: { enabled: false, models: null }, new_ip: true, low_balance: null });
     const email = address();
-    const set = await subscribe(user.jwt, { email: email.toUpperCase(), price_changes: { enabled: true, models: ['gpt-x'] }, low_balance: 1000 });
-    expect(set).toEqual({ email, price_changes: { enabled: true, models: ['gpt-x'] }, new_ip: true, low_balance: 1000 });
-    expect((await subscribe(user.jwt, { new_ip: false })).new_ip).toBe(false);
+    const set = await subscribe(user, { email: email.toUpperCase(), price_changes: { enabled: true, models: ['gpt-x'] }, low_balance: 1000 });
+    expect(set).toEqual({ email, pending_email: null, price_changes: { enabled: true, models: ['gpt-x'] }, new_ip: true, low_balance: 1000 });
+    expect((await subscribe(user, { new_ip: false })).new_ip).toBe(false);
     expect((await call('GET', '/api/notifications', { jwt: user.jwt })).body).toMatchObject({ email, new_ip: false, low_balance: 1000 });
   });
 
@@ -36,8 +40,8 @@ describe('notification settings', () => {
       expect(res.body.error.code).toBe('invalid_request');
     }
     const email = address();
-    await subscribe(a.jwt, { email });
-    const taken = await call<{ error: { code: string } }>('PUT', '/api/notifications', { jwt: b.jwt, body: { email } });
+    await subscribe(a, { email });
+    const taken = await call<{ error: { code: string } }>('PUT', '/api/notifications', { jwt: b.jwt, body: { email, current_password: b.password } });
     expect(taken.status).toBe(409);
     expect((await call('GET', '/api/notifications')).status).toBe(401);
   });
@@ -53,8 +57,8 @@ describe('price change mails', () => {
     const all = await createUser(admin);
     const one = await createUser(admin);
     const [allMail, oneMail] = [address(), address()];
-    await subscribe(all.jwt, { email: allMail, price_changes: { enabled: true, models: null } });
-    await subscribe(one.jwt, { email: oneMail, price_changes: { enabled: true, models: [m2] } });
+    await subscribe(all, { email: allMail, price_changes: { enabled: true, models: null } });
+    await subscribe(one, { email: oneMail, price_changes: { enabled: true, models: [m2] } });
     await setPricing(admin, { models: { [m1]: { model_ratio: 1.5 }, [m2]: { price_per_call: 0.01 } } });
     const [mail] = await waitForMails(allMail);
     expect(mail.headers.subject).toMatch(/Price change for \d+ models you follow/);
@@ -95,7 +99,7 @@ describe('new-IP mails', () => {
   it('mails the first use from an unseen IP, holds the next ones for 10 minutes, and the disable link works', async () => {
     const { user, token, model } = await setupCustomer();
     const email = address();
-    await subscribe(user.jwt, { email });
+    await subscribe(user, { email });
     await relayFrom(token.key, model, '203.0.113.7');
     const [first] = await waitForMails(email);
     expect(first.headers.subject).toMatch(/was used from a new IP address/);
@@ -140,7 +144,7 @@ describe('new-IP mails', () => {
   it('sends nothing to a customer who turned new-IP mail off', async () => {
     const { user, token, model } = await setupCustomer();
     const email = address();
-    await subscribe(user.jwt, { email, new_ip: false });
+    await subscribe(user, { email, new_ip: false });
     await relayFrom(token.key, model, '192.0.2.55');
     await settle();
     expect(await mailsTo(email)).toHaveLength(0);
@@ -151,7 +155,7 @@ describe('low-balance mails', () => {
   it('one mail when the balance crosses below the threshold, armed again once back above', async () => {
     const { admin, user, token, model } = await setupCustomer({ quota: 2_000_000, price: { model_ratio: 1000 } });
     const email = address();
-    await subscribe(user.jwt, { email, new_ip: false, low_balance: 1_999_000 });
+    await subscribe(user, { email, new_ip: false, low_balance: 1_999_000 });
     await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) });
     const [mail] = await waitForMails(email);
     expect(mail.headers.subject).toBe('Your balance is running low');

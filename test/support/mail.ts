@@ -1,6 +1,6 @@
 /** The tests' side of the fake SMTP server (test/support/smtp.mjs), reached over loopback. */
 import { env } from 'cloudflare:test';
-import { waitFor } from '../helpers';
+import { BASE, call, waitFor } from '../helpers';
 
 export interface CapturedMail {
   from: string | null;
@@ -35,4 +35,32 @@ export function linkIn(text: string, path: string): string {
   const m = new RegExp(`https?://[^\\s]+${path.replace(/[/.?]/g, '\\$&')}\\?t=[A-Za-z0-9_.-]+`).exec(text);
   if (!m) throw new Error(`no ${path} link in: ${text}`);
   return m[0];
+}
+
+/** The subjects of the mails that confirm an address (sign-up, change). */
+export const CONFIRM_SUBJECTS = ['Confirm your email address', 'Confirm your new email address'];
+const isNotice = (m: CapturedMail) => !CONFIRM_SUBJECTS.includes(m.headers.subject ?? '');
+
+/** Mails to the address other than its confirmation links. */
+export const noticesTo = async (address: string) => (await mailsTo(address)).filter(isNotice);
+
+export const waitForNotices = (address: string, count = 1, timeoutMs = 10_000) =>
+  waitFor(async () => {
+    const mails = await noticesTo(address);
+    return mails.length >= count ? mails : null;
+  }, timeoutMs, 100);
+
+/**
+ * Gives a user an address the way a customer does: PUT /api/notifications with the current
+ * password, then one click on the link mailed to the new address. Answers the settings.
+ */
+export async function confirmAddress(jwt: string, password: string, email: string, rest: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const before = (await mailsTo(email)).length;
+  const set = await call<Record<string, unknown>>('PUT', '/api/notifications', { jwt, body: { ...rest, email, current_password: password } });
+  if (set.status !== 200) throw new Error(`PUT /api/notifications answered ${set.status}: ${JSON.stringify(set.body)}`);
+  const mails = await waitForMails(email.toLowerCase(), before + 1);
+  const link = linkIn(mails[mails.length - 1].text, '/mail/verify');
+  const opened = await call('POST', link.slice(BASE.length));
+  if (opened.status !== 200) throw new Error(`the confirmation link answered ${opened.status}`);
+  return (await call<Record<string, unknown>>('GET', '/api/notifications', { jwt })).body;
 }

@@ -19,6 +19,8 @@ const SLOW_AFTER = 3;
 /** Attempts in a window past which the key is refused until the window ends. */
 const LOCK_AFTER = 8;
 const WINDOW_MS = 15 * 60_000;
+/** Successful logins one IP may make in a minute: plenty for people behind one NAT, few for a script. */
+const LOGINS_PER_IP_PER_MINUTE = 30;
 
 const LoginAnswer = z.object({ token: z.string().openapi({ description: 'A session JWT: send it as Authorization: Bearer' }), user: UserView }).openapi('LoginAnswer');
 const RenewedSession = z.object({ token: z.string() }).openapi('RenewedSession');
@@ -36,11 +38,22 @@ async function attemptKeys(c: Context<AppEnv>, username: string, ip: string): Pr
   return { ipKey: `ip:${ip}`, userKeys: [`user-ip:${name}|${ip}`, ...(known ? [] : [`user:${name}`])] };
 }
 
+/** Counts a successful login against its IP; past the limit, 429 `rate_limit_exceeded` until the minute ends. */
+async function throttleSuccessfulLogin(c: Context<AppEnv>, ip: string, now: number): Promise<void> {
+  // Behind Cloudflare every request has an IP; without one (tests, odd proxies) there is nothing to key on.
+  if (ip === 'unknown') return;
+  const [count] = await countAttempts(dbOf(c.env.DB), [`login-ok-ip:${ip}`], now, 60_000);
+  if (count && count.attempts > LOGINS_PER_IP_PER_MINUTE) {
+    const retry = Math.max(1, Math.ceil((count.firstAt + 60_000 - now) / 1000));
+    throw new ApiError(429, 'rate_limit_exceeded', 'too many logins from this address; try again later', { 'retry-after': String(retry) });
+  }
+}
+
 const secureCookie = (c: Context<AppEnv>) => new URL(c.req.url).protocol === 'https:';
 
 /** Signs a session and sets it as the HttpOnly, SameSite=Strict cookie (Secure over HTTPS). */
-async function startSession(c: Context<AppEnv>, user: SessionUser): Promise<string> {
-  const token = await signSession(c, user);
+async function startSession(c: Context<AppEnv>, user: SessionUser, version?: number): Promise<string> {
+  const token = await signSession(c, user, version);
   setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Strict', secure: secureCookie(c), path: '/', maxAge: SESSION_HOURS * 3600 });
   return token;
 }
@@ -50,7 +63,7 @@ export const authRoutes = router()
     createRoute({
       method: 'post', path: '/api/auth/login', tags: ['auth'], summary: 'Log in; answers a JWT and sets the session cookie',
       request: jsonBody(LoginBody),
-      responses: { 200: json(LoginAnswer), 400: errors[400], 401: errors[401], 403: json(ErrorSchema, 'captcha_failed: a Turnstile token is needed or was refused'), 429: json(ErrorSchema, 'Too many attempts; Retry-After says when to try again') },
+      responses: { 200: json(LoginAnswer), 400: errors[400], 401: errors[401], 403: json(ErrorSchema, 'captcha_failed: a Turnstile token is needed or was refused'), 429: json(ErrorSchema, 'Too many attempts, or too many logins from one IP; Retry-After says when to try again') },
     }),
     async (c) => {
       const { username, password, ...extra } = c.req.valid('json');
@@ -74,10 +87,12 @@ export const authRoutes = router()
       await requireVerifiedEmail(db, row.id);
       await loginSecondFactor(c, row.id, extra.totp);
       await forgiveAttempt(db, ipKey, userKeys);
+      await throttleSuccessfulLogin(c, ip, now);
       // A password imported from one-api / new-api (bcrypt) moves to the relay's own scheme once it has matched.
       if (isBcryptHash(row.passwordHash)) await replacePasswordHash(db, row.id, row.passwordHash, await hashPassword(password), now);
       if (ip !== 'unknown') await rememberLoginIp(db, row.id, ip, now);
-      const token = await startSession(c, { id: row.id, role: row.role, username });
+      // The version read with the password it matched: a change that lands meanwhile ends this session too.
+      const token = await startSession(c, { id: row.id, role: row.role, username }, row.sessionVersion);
       return c.json({ token, user: await loadUserView(c, row.id) }, 200);
     },
   )

@@ -12,7 +12,7 @@ import { allChannels, channelById, deleteChannel, insertChannel, updateChannel, 
 import { CHANNEL_TYPES } from '../relay/providers';
 import { testChannel } from '../relay/probe';
 import { IdParam, errors, json, jsonBody, router } from './openapi';
-import { GroupName, Iso, ModelName, isoOf, listOf } from './fields';
+import { GroupName, Iso, ModelName, Name, isoOf, listOf } from './fields';
 import { adminOnly, requireAdmin, requireSession } from './session';
 import { audit, fieldsOf } from '../security/audit';
 
@@ -67,7 +67,7 @@ export async function listChannels(env: Env): Promise<ChannelView[]> {
 const HttpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
 const ChannelFields = {
-  name: z.string().trim().min(1).max(128),
+  name: Name,
   type: z.enum(CHANNEL_TYPES),
   base_url: HttpUrl,
   keys: z.array(z.string().trim().min(1).max(4096)).min(1, 'give at least one key').max(1000),

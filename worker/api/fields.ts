@@ -3,7 +3,20 @@ import { z } from '@hono/zod-openapi';
 
 export const GroupName = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'use 1-32 letters, digits, _ or -');
 export const ModelName = z.string().trim().min(1).max(256);
-export const Username = z.string().regex(/^[A-Za-z0-9_.@-]{3,64}$/, 'use 3-64 letters, digits or _ . @ -');
+/**
+ * A name (of a key, channel, user or code): plain text of 1-64 characters. A control character or
+ * line separator is refused, so no name can carry a line break into a mail header or a log line.
+ */
+export const Name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[^\p{Cc}\p{Zl}\p{Zp}]*$/u, 'plain text only: no control characters or line breaks');
+export const Username = z
+  .string()
+  .regex(/^[^\p{Cc}\p{Zl}\p{Zp}]*$/u, 'plain text only: no control characters or line breaks')
+  .regex(/^[A-Za-z0-9_.@-]{3,64}$/, 'use 3-64 letters, digits or _ . @ -');
 export const Password = z.string().min(8, 'at least 8 characters').max(128);
 export const Units = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 

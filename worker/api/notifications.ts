@@ -4,9 +4,11 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-types';
 import { dbOf } from '../db/client';
-import { emailTaken, mailTarget, saveNotify, setEmail, type MailTarget, type NotifyChange } from '../db/notify';
-import { conflict, notFound } from '../lib/errors';
+import { mailTarget, saveNotify, type MailTarget, type NotifyChange } from '../db/notify';
+import { notFound } from '../lib/errors';
+import { requestLinkBase } from '../mail/base';
 import { syncNotify } from '../mail/sync';
+import { changeEmail } from './email-change';
 import { ErrorSchema, errors, json, jsonBody, router } from './openapi';
 import { ModelName, Units } from './fields';
 import { currentUser, requireSession } from './session';
@@ -15,7 +17,8 @@ export const Email = z.string().trim().toLowerCase().max(254).email('must be an 
 
 export const NotificationsView = z
   .object({
-    email: z.string().nullable(),
+    email: z.string().nullable().openapi({ description: 'The confirmed address: the only one that receives notices and resets' }),
+    pending_email: z.string().nullable().openapi({ description: 'A new address waiting for its confirmation link (24 hours)' }),
     price_changes: z.object({ enabled: z.boolean(), models: z.array(z.string()).nullable().openapi({ description: 'null: every model' }) }),
     new_ip: z.boolean(),
     low_balance: z.number().int().nullable().openapi({ description: 'Units; null: no notice' }),
@@ -25,6 +28,7 @@ export const NotificationsView = z
 const NotificationsInput = z
   .object({
     email: Email.nullable(),
+    current_password: z.string().min(1).max(256).openapi({ description: 'Needed to change `email`' }),
     price_changes: z.object({ enabled: z.boolean(), models: z.array(ModelName).max(500).nullable() }).partial().strict(),
     new_ip: z.boolean(),
     low_balance: Units.nullable(),
@@ -35,7 +39,7 @@ const NotificationsInput = z
 
 export function notificationsView(t: MailTarget): z.infer<typeof NotificationsView> {
   const s = t.settings;
-  return { email: t.email, price_changes: { enabled: s.priceChanges, models: s.priceModels }, new_ip: s.newIp, low_balance: s.lowBalance };
+  return { email: t.email, pending_email: t.pendingEmail, price_changes: { enabled: s.priceChanges, models: s.priceModels }, new_ip: s.newIp, low_balance: s.lowBalance };
 }
 
 /** The dashboard's language and currency, so mails are written as the customer reads the site. */
@@ -71,21 +75,16 @@ notificationRoutes
   .openapi(
     createRoute({
       method: 'put', path: '/api/notifications', tags: ['notifications'],
-      summary: 'Change your mail settings (any of the fields); an address you set here receives mail at once',
+      summary: 'Change your mail settings (any of the fields); a new address needs current_password and takes effect once the link mailed to it is opened',
       request: jsonBody(NotificationsInput), responses: { 200: json(NotificationsView), 409: json(ErrorSchema, 'The address belongs to another account'), ...errors },
     }),
     async (c) => {
       const me = currentUser(c);
       const body = c.req.valid('json');
-      const db = dbOf(c.env.DB);
-      const now = Date.now();
       const before = await loadTarget(c, me.id);
-      if (body.email !== undefined && body.email !== before.email) {
-        if (body.email !== null && (await emailTaken(db, body.email, me.id))) throw conflict('email: another account uses this address');
-        if (!(await setEmail(db, me.id, body.email, now))) throw conflict('email: another account uses this address');
-      }
-      await saveNotify(db, me.id, { ...settingsChange(body), ...readerPrefs(c) }, now);
-      await syncNotify(c.env, me.id, new URL(c.req.url).origin);
+      if (body.email !== undefined) await changeEmail(c, before, body.email, body.current_password);
+      await saveNotify(dbOf(c.env.DB), me.id, { ...settingsChange(body), ...readerPrefs(c) }, Date.now());
+      await syncNotify(c.env, me.id, requestLinkBase(c));
       return c.json(notificationsView(await loadTarget(c, me.id)), 200);
     },
   );

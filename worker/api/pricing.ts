@@ -9,6 +9,7 @@ import { GroupName, Iso, Limit, ModelName, isoOf, listOf } from './fields';
 import { adminOnly, requireAdmin, requireSession } from './session';
 import { notePriceChange } from '../mail/prices';
 import { auditStatement } from '../security/audit';
+import { requestLinkBase } from '../mail/base';
 
 const Ratio = z.number().nonnegative().max(1_000_000).nullable();
 
@@ -121,7 +122,7 @@ pricingRoutes
       await runBatch(db, [...pricingStatements(body, db, now), recordPricingChange(db, admin.id, body, now), auditStatement(c, { action: 'pricing.update', target: 'pricing', summary })]);
       const after = await refreshPricing(c.env);
       // Subscribers hear of models whose effective price moved (worker/mail/prices.ts).
-      await notePriceChange(c.env, before, after, Object.keys(body.models ?? {}), new URL(c.req.url).origin);
+      await notePriceChange(c.env, before, after, Object.keys(body.models ?? {}), requestLinkBase(c));
       return c.json(pricingView(after), 200);
     },
   )

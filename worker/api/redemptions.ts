@@ -3,7 +3,7 @@ import { dbOf } from '../db/client';
 import { codesPage } from '../db/redemptions';
 import { makeCodes, redeemCode } from '../payments/codes';
 import { errors, json, jsonBody, router } from './openapi';
-import { Cursor, Iso, Limit, Units, isoOf, isoOrNull, pageOf } from './fields';
+import { Cursor, Iso, Limit, Name, Units, isoOf, isoOrNull, pageOf } from './fields';
 import { adminOnly, currentUser, requireAdmin, requireSession } from './session';
 import { ApiError } from '../lib/errors';
 import { audit } from '../security/audit';
@@ -31,7 +31,7 @@ redemptionRoutes
   .openapi(
     createRoute({
       method: 'post', path: '/api/redemptions', tags: ['redemption codes'], summary: 'Make a batch of codes (admin); the codes are shown this once',
-      request: jsonBody(z.object({ count: z.number().int().min(1).max(1000), quota: Units.min(1), expires_at: z.iso.datetime({ offset: true }).nullable().optional(), name: z.string().trim().max(64).optional() })),
+      request: jsonBody(z.object({ count: z.number().int().min(1).max(1000), quota: Units.min(1), expires_at: z.iso.datetime({ offset: true }).nullable().optional(), name: Name.optional() })),
       responses: { 201: json(z.object({ codes: z.array(z.string()) })), ...errors },
     }),
     async (c) => {

@@ -5,7 +5,7 @@ import { ApiError } from '../lib/errors';
 import { settingsOf } from '../env';
 import { randomAlphanumeric } from '../lib/crypto';
 import { dbOf } from '../db/client';
-import { sessionUser } from '../db/logins';
+import { sessionUser, sessionVersionOf } from '../db/logins';
 import type { AppEnv } from '../app-types';
 import { enforceAdminTotp } from '../security/admin-gate';
 
@@ -20,9 +20,13 @@ export interface SessionUser {
 
 const secretOf = (c: Context<AppEnv>) => new TextEncoder().encode(settingsOf(c.env).JWT_SECRET);
 
-/** Signs a session; its id (`jti`) lets a logout end it on the server. */
-export async function signSession(c: Context<AppEnv>, user: SessionUser): Promise<string> {
-  return new SignJWT({ role: user.role, username: user.username })
+/**
+ * Signs a session; its id (`jti`) lets a logout end it on the server, and `sv` (the user's session
+ * version, read now) ends it when the password changes, whatever the second.
+ */
+export async function signSession(c: Context<AppEnv>, user: SessionUser, version?: number): Promise<string> {
+  const sv = version ?? (await sessionVersionOf(dbOf(c.env.DB), user.id));
+  return new SignJWT({ role: user.role, username: user.username, sv })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(String(user.id))
     .setJti(randomAlphanumeric(24))
@@ -35,6 +39,8 @@ export interface VerifiedSession extends SessionUser {
   issuedAt: number;
   expiresAt: number;
   sid: string | null;
+  /** The session version it was issued under (0 for sessions from before versions). */
+  version: number;
 }
 
 export async function verifySession(c: Context<AppEnv>, token: string): Promise<VerifiedSession | null> {
@@ -43,7 +49,8 @@ export async function verifySession(c: Context<AppEnv>, token: string): Promise<
     const id = Number(payload.sub);
     const role = payload.role;
     if (!Number.isInteger(id) || (role !== 'admin' && role !== 'user')) return null;
-    return { id, role, username: String(payload.username ?? ''), issuedAt: payload.iat ?? 0, expiresAt: (payload.exp ?? 0) * 1000, sid: payload.jti ?? null };
+    const version = typeof payload.sv === 'number' ? payload.sv : 0;
+    return { id, role, username: String(payload.username ?? ''), issuedAt: payload.iat ?? 0, expiresAt: (payload.exp ?? 0) * 1000, sid: payload.jti ?? null, version };
   } catch {
     return null;
   }
@@ -82,7 +89,8 @@ export async function readSession(c: Context<AppEnv>): Promise<SessionUser | nul
   if (!session) return null;
   const row = await sessionUser(dbOf(c.env.DB), session.id, session.sid);
   if (!row || row.status !== 'enabled' || row.revoked) return null;
-  // A password change ends every session issued before it.
+  // A password change or reset raises the version: every session issued before it ends.
+  if (session.version !== row.sessionVersion) return null;
   if (row.passwordChangedAt !== null && session.issuedAt < Math.floor(row.passwordChangedAt / 1000)) return null;
   return { id: session.id, role: row.role, username: row.username };
 }

@@ -9,11 +9,13 @@ import type { AppEnv } from '../app-types';
 import { accountOf } from '../account/stub';
 import { dbOf, type Db } from '../db/client';
 import { countAttempts } from '../db/logins';
-import { emailTaken, hasUnverifiedEmail, mailTarget, userByVerifiedEmail, verifyEmail } from '../db/notify';
+import { confirmEmail, emailTaken, hasUnverifiedEmail, signupBonusIsTheirs, userByVerifiedEmail } from '../db/addresses';
+import { mailTarget } from '../db/notify';
 import { createSignupUser } from '../db/signup';
 import { updateUser } from '../db/users';
 import { hashPassword } from '../lib/crypto';
 import { ApiError } from '../lib/errors';
+import { requestLinkBase } from '../mail/base';
 import { verifyLink } from '../mail/sign';
 import { syncNotify } from '../mail/sync';
 import { loadOptions } from './options';
@@ -46,16 +48,24 @@ export async function requireVerifiedEmail(db: Db, userId: number): Promise<void
 
 export type VerifyOutcome = { ok: true; username: string } | { ok: false };
 
-/** Opening the verification link: confirms the address and credits the sign-up bonus, once. */
+/**
+ * Opening a confirmation link (sign-up or a change of address): the pending address becomes the
+ * user's, and a sign-up earns the bonus, once per mailbox however the address is spelt.
+ */
 export async function verifySignup(c: Context<AppEnv>, token: string): Promise<VerifyOutcome> {
   const link = await verifyLink(c.env, token, 'verify');
   if (!link) return { ok: false };
   const db = dbOf(c.env.DB);
-  if ((await verifyEmail(db, link.u, link.e, Date.now())) === 'mismatch') return { ok: false };
+  const now = Date.now();
+  const signingUp = await hasUnverifiedEmail(db, link.u);
+  const outcome = await confirmEmail(db, link.u, link.e, now);
+  if (outcome === 'mismatch' || outcome === 'taken') return { ok: false };
   const bonus = (await loadOptions(c.env)).signup.bonus;
-  // Keyed by the user: a second opening, or a retry after a crash, credits nothing more.
-  if (bonus > 0) await accountOf(c.env, link.u).credit(link.u, { delta: bonus, reason: 'initial', note: 'sign-up bonus', idempotencyKey: `signup-bonus:${link.u}`, by: 'signup' });
-  await syncNotify(c.env, link.u, new URL(c.req.url).origin);
+  // Keyed by the user as well: a second opening, or a retry after a crash, credits nothing more.
+  if (bonus > 0 && (await signupBonusIsTheirs(db, link.e, link.u, outcome === 'confirmed' && signingUp, now))) {
+    await accountOf(c.env, link.u).credit(link.u, { delta: bonus, reason: 'initial', note: 'sign-up bonus', idempotencyKey: `signup-bonus:${link.u}`, by: 'signup' });
+  }
+  await syncNotify(c.env, link.u, requestLinkBase(c));
   const target = await mailTarget(db, link.u);
   return target ? { ok: true, username: target.username } : { ok: false };
 }
@@ -67,7 +77,7 @@ export async function resetPassword(c: Context<AppEnv>, token: string, password:
   const db = dbOf(c.env.DB);
   const target = await mailTarget(db, link.u);
   // The link names the password it replaces: once used (or after any change), it is spent.
-  if (!target || (target.passwordChangedAt ?? 0) !== link.v) return false;
+  if (!target || !target.verified || (target.passwordChangedAt ?? 0) !== link.v) return false;
   await updateUser(db, link.u, { passwordHash: await hashPassword(password) }, Date.now());
   return true;
 }
@@ -85,11 +95,12 @@ export const signupRoutes = router()
       await throttle(c, 'signup');
       await requireCaptcha(c, body.turnstile_token);
       const db = dbOf(c.env.DB);
+      // Only a confirmed address is taken; one waiting for its link (anyone's) reserves nothing.
       if (await emailTaken(db, body.email, null)) throw new ApiError(409, 'conflict', 'email: another account uses this address');
       const made = await createSignupUser(db, { username: body.username, passwordHash: await hashPassword(body.password), email: body.email }, Date.now());
-      if (!made.ok) throw new ApiError(409, 'conflict', made.taken === 'username' ? 'username: taken' : 'email: another account uses this address');
+      if (!made.ok) throw new ApiError(409, 'conflict', 'username: taken');
       const queue = c.env.MAIL_QUEUE;
-      await queue?.send({ type: 'verify', key: `verify:${made.id}`, userId: made.id, base: new URL(c.req.url).origin });
+      await queue?.send({ type: 'verify', key: `verify:${made.id}`, userId: made.id, email: body.email, base: requestLinkBase(c) });
       return c.json({ id: made.id, username: body.username, email: body.email, verification_sent: !!queue }, 201);
     },
   )
@@ -103,7 +114,7 @@ export const signupRoutes = router()
       await throttle(c, 'reset');
       await requireCaptcha(c, turnstile_token);
       const userId = await userByVerifiedEmail(dbOf(c.env.DB), email);
-      if (userId !== null) await c.env.MAIL_QUEUE?.send({ type: 'reset', key: `reset:${userId}:${Date.now()}`, userId, base: new URL(c.req.url).origin });
+      if (userId !== null) await c.env.MAIL_QUEUE?.send({ type: 'reset', key: `reset:${userId}:${Date.now()}`, userId, base: requestLinkBase(c) });
       return c.json({ ok: true as const }, 202);
     },
   )

@@ -11,7 +11,7 @@ import { deleteToken, insertToken, rotateTokenKey, tokenById, tokensOf, updateTo
 import { userExists, userGroup } from '../db/users';
 import type { TokenTruth } from '../account/types';
 import { IdParam, errors, json, jsonBody, router } from './openapi';
-import { GroupName, Iso, ModelName, Units, isoOf, isoOrNull, listOf } from './fields';
+import { GroupName, Iso, ModelName, Name, Units, isoOf, isoOrNull, listOf } from './fields';
 import { currentUser, ownUserId, requireSession } from './session';
 import { audit, fieldsOf, type AuditEntry } from '../security/audit';
 
@@ -62,7 +62,7 @@ const AllowIps = z
 const RateLimit = z.number().int().positive().max(1_000_000_000).nullable();
 
 const TokenFields = {
-  name: z.string().trim().min(1).max(64),
+  name: Name,
   remain_quota: Units.nullable(),
   expires_at: ExpiresAt,
   models: z.array(ModelName).max(500).nullable(),

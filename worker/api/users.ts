@@ -8,6 +8,7 @@ import { forgetTokens } from '../db/snapshots';
 import { dbOf } from '../db/client';
 import { LEDGER_REASONS } from '../db/schema';
 import { ledgerPage } from '../db/ledger';
+import { livePending } from '../db/addresses';
 import { createUser, keyHashesOf, updateUser, userById, userExists, usersPage, type UserSummary } from '../db/users';
 import { IdParam, errors, json, jsonBody, router } from './openapi';
 import { Cursor, GroupName, Iso, Limit, Password, Units, Username, atLeastOne, isoOf, listOf, pageOf } from './fields';
@@ -25,6 +26,9 @@ export const UserView = z
     used_quota: z.number().int(),
     status: z.enum(['enabled', 'disabled']),
     created_at: Iso,
+    /** The confirmed address; `pending_email` waits for its link (PUT /api/notifications). */
+    email: z.string().nullable(),
+    pending_email: z.string().nullable(),
   })
   .openapi('User');
 export type UserView = z.infer<typeof UserView>;
@@ -44,6 +48,7 @@ export const LedgerItem = z
 
 export const userView = (u: UserSummary): UserView => ({
   id: u.id, username: u.username, role: u.role, group: u.group, quota: u.quota, used_quota: u.usedQuota, status: u.status, created_at: isoOf(u.createdAt),
+  email: u.email, pending_email: livePending(u.pendingEmail, u.pendingEmailAt),
 });
 
 /** A user with the live balance from their account object. */

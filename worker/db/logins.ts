@@ -39,7 +39,7 @@ export async function forgiveAttempt(db: Db, ipKey: string, userKeys: string[]):
 
 export async function userForLogin(db: Db, username: string) {
   const [row] = await db
-    .select({ id: users.id, passwordHash: users.passwordHash, role: users.role, status: users.status })
+    .select({ id: users.id, passwordHash: users.passwordHash, role: users.role, status: users.status, sessionVersion: users.sessionVersion })
     .from(users)
     .where(eq(users.username, username));
   return row ?? null;
@@ -76,8 +76,14 @@ export async function pruneLogins(db: Db, now: number, keepFailuresMs: number): 
 export async function sessionUser(db: Db, userId: number, sid: string | null) {
   const revoked = sid === null ? sql<number>`0` : sql<number>`EXISTS (SELECT 1 FROM ${revokedSessions} WHERE ${revokedSessions.sid} = ${sid})`;
   const [row] = await db
-    .select({ role: users.role, status: users.status, username: users.username, passwordChangedAt: users.passwordChangedAt, revoked })
+    .select({ role: users.role, status: users.status, username: users.username, passwordChangedAt: users.passwordChangedAt, sessionVersion: users.sessionVersion, revoked })
     .from(users)
     .where(eq(users.id, userId));
   return row ?? null;
+}
+
+/** The version a new session of the user carries. */
+export async function sessionVersionOf(db: Db, userId: number): Promise<number> {
+  const [row] = await db.select({ v: users.sessionVersion }).from(users).where(eq(users.id, userId));
+  return row?.v ?? 0;
 }

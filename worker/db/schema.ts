@@ -14,11 +14,26 @@ export const users = sqliteTable('users', {
   quota: integer('quota').notNull().default(0),
   usedQuota: integer('used_quota').notNull().default(0),
   status: text('status', { enum: ['enabled', 'disabled'] }).notNull().default('enabled'),
-  /** Where notices go (worker/mail); unique. Set at sign-up it waits for `email_verified_at`. */
+  /** The confirmed address, where notices and resets go; `email_norm` is its mailbox, unique. */
   email: text('email').unique(),
   emailVerifiedAt: integer('email_verified_at'),
+  emailNorm: text('email_norm').unique('users_email_norm_unique'),
+  /** An address waiting for its link to be opened (expires after 24 h); it reserves nothing. */
+  pendingEmail: text('pending_email'),
+  pendingEmailAt: integer('pending_email_at'),
+  /** Signed up and not yet confirmed: logging in is refused until the link is opened. */
+  signupUnverified: integer('signup_unverified', { mode: 'boolean' }).notNull().default(false),
+  /** Every session carries it; a password change or reset raises it, ending older sessions. */
+  sessionVersion: integer('session_version').notNull().default(0),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
+});
+
+/** One sign-up bonus per normalised mailbox, whoever holds the address later. */
+export const signupBonuses = sqliteTable('signup_bonuses', {
+  mailbox: text('mailbox').primaryKey(),
+  userId: integer('user_id').notNull(),
+  createdAt: integer('created_at').notNull(),
 });
 
 export const tokens = sqliteTable(

@@ -5,11 +5,12 @@ import { ledger, tokens, users } from './schema';
 
 export type UserRecord = typeof users.$inferSelect;
 /** What the API and the dashboard show of a user (never the password hash). */
-export type UserSummary = Pick<UserRecord, 'id' | 'username' | 'role' | 'group' | 'quota' | 'usedQuota' | 'status' | 'createdAt'>;
+export type UserSummary = Pick<UserRecord, 'id' | 'username' | 'role' | 'group' | 'quota' | 'usedQuota' | 'status' | 'createdAt' | 'email' | 'pendingEmail' | 'pendingEmailAt'>;
 
 const summary = {
   id: users.id, username: users.username, role: users.role, group: users.group, quota: users.quota,
   usedQuota: users.usedQuota, status: users.status, createdAt: users.createdAt,
+  email: users.email, pendingEmail: users.pendingEmail, pendingEmailAt: users.pendingEmailAt,
 };
 
 export async function userById(db: Db, id: number): Promise<UserSummary | null> {
@@ -79,7 +80,7 @@ export async function ensureAdmin(db: Db, username: string, passwordHash: string
 export interface UserChange {
   group?: string;
   status?: 'enabled' | 'disabled';
-  /** A new password hash; sessions issued before now end. */
+  /** A new password hash; every session issued before it ends (the session version goes up). */
   passwordHash?: string;
 }
 
@@ -90,7 +91,7 @@ export async function updateUser(db: Db, id: number, change: UserChange, now: nu
       updatedAt: now,
       ...(change.group !== undefined ? { group: change.group } : {}),
       ...(change.status !== undefined ? { status: change.status } : {}),
-      ...(change.passwordHash !== undefined ? { passwordHash: change.passwordHash, passwordChangedAt: now } : {}),
+      ...(change.passwordHash !== undefined ? { passwordHash: change.passwordHash, passwordChangedAt: now, sessionVersion: sql`${users.sessionVersion} + 1` } : {}),
     })
     .where(eq(users.id, id));
 }

@@ -3,21 +3,25 @@ import type { Env } from '../env';
 import { settingsOf } from '../env';
 import { dbOf } from '../db/client';
 import { loadOptions } from '../api/options';
+import { PENDING_EMAIL_MS } from '../db/addresses';
 import { mailTarget, tokenLabel, type MailTarget } from '../db/notify';
 import { priceChangesOfBatch } from '../db/price-changes';
 import type { NewNotice } from '../db/notices';
 import type { MailMessage } from './messages';
 import { signLink, type UnsubKind } from './sign';
-import { lowBalanceMail, newIpMail, priceMail, resetMail, unitsText, verifyMail, type Money, type Written } from './templates';
+import { changeMail, lowBalanceMail, newIpMail, priceMail, resetMail, unitsText, verifyMail, type Money, type Written } from './templates';
 
 export const DISABLE_LINK_MS = 24 * 3600_000;
-export const VERIFY_LINK_MS = 3 * 24 * 3600_000;
+export const VERIFY_LINK_MS = PENDING_EMAIL_MS;
 export const RESET_LINK_MS = 3600_000;
 
 type Rendered = Omit<NewNotice, 'payload'>;
 type Mailable = Exclude<MailMessage, { type: 'price_fanout' }>;
 
-/** Where links in mails point: PUBLIC_BASE_URL, else the origin the change came from. */
+/**
+ * Where links in mails point: PUBLIC_BASE_URL, else the local origin the change came from (mail/base.ts
+ * puts none on a message from anywhere else), else the default local address.
+ */
 export const baseOf = (env: Env, fromMessage: string | null) => settingsOf(env).PUBLIC_BASE_URL ?? fromMessage ?? 'http://localhost:8787';
 
 async function unsubscribeUrl(env: Env, base: string, userId: number, kind: UnsubKind): Promise<string> {
@@ -58,10 +62,14 @@ async function renderLowBalance(env: Env, m: Extract<MailMessage, { type: 'low_b
   return toNotice(m, m.key, target, lowBalanceMail(target.settings.lang, unitsText(m.balance, money), unitsText(m.threshold, money), unsub), unsub);
 }
 
+/** A confirmation link goes to the pending address only, while it is still the pending one. */
 async function renderVerify(env: Env, m: Extract<MailMessage, { type: 'verify' }>, target: MailTarget): Promise<Rendered | null> {
-  if (!target.email || target.verified) return null;
-  const link = `${baseOf(env, m.base)}/mail/verify?t=${await signLink(env, { p: 'verify', u: target.userId, e: target.email, exp: Date.now() + VERIFY_LINK_MS })}`;
-  return toNotice(m, m.key, target, verifyMail(target.settings.lang, target.username, link), null);
+  const email = m.email ?? target.pendingEmail;
+  if (!email || target.pendingEmail !== email) return null;
+  const link = `${baseOf(env, m.base)}/mail/verify?t=${await signLink(env, { p: 'verify', u: target.userId, e: email, exp: Date.now() + VERIFY_LINK_MS })}`;
+  const lang = target.settings.lang;
+  const written = target.signupUnverified ? verifyMail(lang, target.username, link) : changeMail(lang, target.username, link);
+  return { ...toNotice(m, m.key, target, written, null), to: email };
 }
 
 async function renderReset(env: Env, m: Extract<MailMessage, { type: 'reset' }>, target: MailTarget): Promise<Rendered | null> {
@@ -74,14 +82,14 @@ async function renderReset(env: Env, m: Extract<MailMessage, { type: 'reset' }>,
 /** The notice for a message, or null when there is nobody to send it to (no address, setting off). */
 export async function renderNotice(env: Env, m: Mailable, key: string): Promise<Rendered | null> {
   const target = await mailTarget(dbOf(env.DB), m.userId);
-  if (!target || !target.email) return null;
+  if (!target) return null;
+  if (m.type === 'verify') return renderVerify(env, m, target);
   // Only a confirmed address hears of anything but its own confirmation.
-  if (m.type !== 'verify' && !target.verified) return null;
+  if (!target.email || !target.verified) return null;
   switch (m.type) {
     case 'price_user': return renderPrice(env, m, target, key);
     case 'new_ip': return renderNewIp(env, m, target);
     case 'low_balance': return renderLowBalance(env, m, target);
-    case 'verify': return renderVerify(env, m, target);
     case 'reset': return renderReset(env, m, target);
   }
 }

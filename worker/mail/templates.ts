@@ -53,6 +53,7 @@ const T = {
     lowSubject: 'Your balance is running low',
     lowBody: (bal: string, thr: string) => `Your balance is ${bal}, below the ${thr} you asked to be told about. Top up to keep your keys working.`,
     verifySubject: 'Confirm your email address', verifyBody: (user: string) => `Welcome, ${user}. Open the link below to confirm this address and finish signing up.`, verifyLink: 'Confirm my address',
+    changeSubject: 'Confirm your new email address', changeBody: (user: string) => `${user} asked to send this site's mail to this address. Open the link below within 24 hours to confirm it; until then the old address stays. If it was not you, ignore this mail.`,
     resetSubject: 'Reset your password', resetBody: (user: string) => `Someone asked to reset the password of ${user}. The link works once, within an hour. If it was not you, ignore this mail.`, resetLink: 'Set a new password',
   },
   zh: {
@@ -68,6 +69,7 @@ const T = {
     lowSubject: '您的余额不足',
     lowBody: (bal: string, thr: string) => `您的余额为 ${bal}，已低于您设置的提醒额度 ${thr}。请及时充值，以免密钥无法使用。`,
     verifySubject: '请验证您的邮箱', verifyBody: (user: string) => `欢迎，${user}。打开下面的链接验证此邮箱并完成注册。`, verifyLink: '验证我的邮箱',
+    changeSubject: '请确认您的新邮箱', changeBody: (user: string) => `${user} 请求将本站邮件发送到此邮箱。请在 24 小时内打开下面的链接确认；确认前仍使用原邮箱。如果不是您本人，请忽略此邮件。`,
     resetSubject: '重置密码', resetBody: (user: string) => `有人请求重置 ${user} 的密码。链接在一小时内有效且只能使用一次。如果不是您本人，请忽略此邮件。`, resetLink: '设置新密码',
   },
 } as const;
@@ -104,6 +106,11 @@ export function lowBalanceMail(lang: MailLang, balance: string, threshold: strin
 export function verifyMail(lang: MailLang, username: string, link: string): Written {
   const t = T[lang];
   return compose(t.verifySubject, [t.verifyBody(username), { link, label: t.verifyLink }], null);
+}
+
+export function changeMail(lang: MailLang, username: string, link: string): Written {
+  const t = T[lang];
+  return compose(t.changeSubject, [t.changeBody(username), { link, label: t.verifyLink }], null);
 }
 
 export function resetMail(lang: MailLang, username: string, link: string): Written {

@@ -13,14 +13,21 @@ const checked = (form: HTMLFormElement, name: string) => {
   return el instanceof HTMLInputElement && el.checked;
 };
 
+/** The address, and the password, only when the address changed: sending the same one again would drop a pending change. */
+function emailPart(form: HTMLFormElement): Record<string, unknown> {
+  const input = field(form, 'email');
+  const email = input?.value.trim() ?? '';
+  if (email.toLowerCase() === (input?.getAttribute('data-original') ?? '').toLowerCase()) return {};
+  return { email: email === '' ? null : email, current_password: field(form, 'current_password')?.value ?? '' };
+}
+
 function payloadOf(form: HTMLFormElement): Record<string, unknown> {
-  const email = field(form, 'email')?.value.trim() ?? '';
   const models = (field(form, 'price_models')?.value ?? '').split(/[\s,]+/).filter(Boolean);
   const lowText = field(form, 'low_balance')?.value.trim() ?? '';
   const low = lowText === '' ? null : Number(lowText);
   if (low !== null && !(Number.isFinite(low) && low >= 0)) throw new Error(STR.badNumber.replace('{field}', 'low_balance'));
   return {
-    email: email === '' ? null : email,
+    ...emailPart(form),
     price_changes: { enabled: checked(form, 'price_enabled'), models: models.length ? models : null },
     new_ip: checked(form, 'new_ip'),
     low_balance: low === null ? null : fromMoneyInput(low),

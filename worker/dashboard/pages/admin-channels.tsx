@@ -68,7 +68,7 @@ function ChannelForm(props: { v: View }) {
   return (
     <FormDialog id="channel-form" v={v} title={v.t('channels.createTitle')} method="POST" path="/api/channels" mode="create">
       <div class="row2">
-        <Field label={v.t('common.name')}><input name="name" required maxlength={128} data-empty="omit" /></Field>
+        <Field label={v.t('common.name')}><input name="name" required maxlength={64} data-empty="omit" /></Field>
         <Field label={v.t('channels.type')}>
           <select name="type">{CHANNEL_TYPES.map((t) => <option value={t}>{t}</option>)}</select>
         </Field>

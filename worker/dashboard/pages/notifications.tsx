@@ -18,8 +18,12 @@ export async function notificationsBody(c: Context<AppEnv>, v: SignedInView) {
       <Card>
         <form data-notify data-testid="notify-form">
           <p class="form-error" role="alert"></p>
+          {target?.pendingEmail ? <p class="notice n-warn" data-testid="notify-pending">{v.t('notify.pending', { email: target.pendingEmail })}</p> : null}
           <Field label={v.t('notify.email')} hint={v.t('notify.emailHint')}>
-            <input name="email" type="email" maxlength={254} value={target?.email ?? ''} autocomplete="email" data-testid="notify-email" />
+            <input name="email" type="email" maxlength={254} value={target?.email ?? ''} data-original={target?.email ?? ''} autocomplete="email" data-testid="notify-email" />
+          </Field>
+          <Field label={v.t('notify.currentPassword')} hint={v.t('notify.currentPasswordHint')}>
+            <input name="current_password" type="password" maxlength={256} autocomplete="current-password" data-testid="notify-password" />
           </Field>
           <div class="checks"><label><input type="checkbox" name="price_enabled" checked={!!s?.priceChanges} data-testid="notify-price" /> {v.t('notify.priceChanges')}</label></div>
           <Field label={v.t('notify.models')} hint={v.t('notify.modelsHint')}>
