@@ -24,7 +24,8 @@ function decodeQp(text) {
 }
 
 function decodeWords(value) {
-  return value.replace(/=\?UTF-8\?Q\?([^?]*)\?=/gi, (_, q) => decodeQp(q.replace(/_/g, ' ')));
+  // Whitespace between two encoded words is part of neither (RFC 2047 section 6.2).
+  return value.replace(/(\?=)\s+(?==\?)/g, '$1').replace(/=\?UTF-8\?Q\?([^?]*)\?=/gi, (_, q) => decodeQp(q.replace(/_/g, ' ')));
 }
 
 function parseHeaders(block) {

@@ -1,5 +1,6 @@
 /** Sending one mail over SMTP with worker-mailer (cloudflare:sockets), configured by SMTP_URL. */
 import { LogLevel, WorkerMailer, type WorkerMailerOptions } from 'worker-mailer';
+import { checkedAddress, extraHeaders, headerText, mailbox } from './headers';
 
 export interface OutgoingMail {
   from: string;
@@ -30,14 +31,21 @@ export function parseAddress(from: string): { name?: string; email: string } {
   return m[1] ? { name: m[1], email: m[2].trim() } : { email: m[2].trim() };
 }
 
+/** Every header the mail carries, each value on one line (worker-mailer writes these as given). */
+export function mailHeaders(mail: OutgoingMail): Record<string, string> {
+  const from = parseAddress(mail.from);
+  return { From: mailbox(from), To: mailbox({ email: mail.to }), Subject: headerText(mail.subject), ...extraHeaders(mail.headers) };
+}
+
 /** Sends one mail on its own connection; throws what the server or the socket said. */
 export async function sendMail(smtpUrl: string, mail: OutgoingMail): Promise<void> {
+  const headers = mailHeaders(mail);
   await WorkerMailer.send(smtpOptions(smtpUrl), {
-    from: parseAddress(mail.from),
-    to: mail.to,
-    subject: mail.subject,
+    from: { email: checkedAddress(parseAddress(mail.from).email) },
+    to: checkedAddress(mail.to),
+    subject: headers.Subject,
     text: mail.text,
     ...(mail.html ? { html: mail.html } : {}),
-    headers: mail.headers,
+    headers,
   });
 }
