@@ -36,3 +36,12 @@ export function linkIn(text: string, path: string): string {
   if (!m) throw new Error(`no ${path} link in: ${text}`);
   return m[0];
 }
+
+/** The server accepts connections and never answers (true), or answers again (false). */
+export async function smtpSilent(silent: boolean): Promise<void> {
+  await fetch(`${env.SMTP_CONTROL_URL}/silent`, { method: 'PUT', body: JSON.stringify({ silent }) });
+}
+
+export async function smtpConnections(): Promise<number> {
+  return ((await (await fetch(`${env.SMTP_CONTROL_URL}/connections`)).json()) as { connections: number }).connections;
+}

@@ -1,9 +1,12 @@
 // A real SMTP server (the `smtp-server` package) that keeps every mail it accepts, for the tests.
 // workerd reaches it over loopback with worker-mailer; the tests read what it received, and can take
-// it "down" (every connection refused with 421), over a small HTTP control server:
-//   GET  /mails?to=addr     the mails received (optionally for one recipient), parsed
-//   DELETE /mails           forget them
-//   PUT  /down  {"down": b} refuse (or accept again) connections
+// it "down" (every connection refused with 421) or make it hang, over a small HTTP control server:
+//   GET  /mails?to=addr          the mails received (optionally for one recipient), parsed
+//   DELETE /mails                forget them
+//   PUT  /down  {"down": b}      refuse (or accept again) connections
+//   PUT  /silent {"silent": b}   accept connections and never answer (no greeting); false answers
+//                                again (held connections then get a 421 and are closed)
+//   GET  /connections            how many connections it has accepted so far
 import http from 'node:http';
 import { SMTPServer } from 'smtp-server';
 
@@ -54,6 +57,12 @@ export function parseMail(raw, envelope) {
 export async function startFakeSmtp() {
   const mails = [];
   let down = false;
+  let silent = false;
+  let connections = 0;
+  const held = [];
+  const release = () => {
+    for (const cb of held.splice(0)) cb(Object.assign(new Error('fake SMTP server was hung'), { responseCode: 421 }));
+  };
   const smtp = new SMTPServer({
     secure: false,
     disabledCommands: ['STARTTLS'],
@@ -61,6 +70,8 @@ export async function startFakeSmtp() {
     allowInsecureAuth: true,
     logger: false,
     onConnect(_session, cb) {
+      connections++;
+      if (silent) return void held.push(cb);
       cb(down ? Object.assign(new Error('fake SMTP server is down'), { responseCode: 421 }) : undefined);
     },
     onAuth(auth, _session, cb) {
@@ -96,6 +107,12 @@ export async function startFakeSmtp() {
         down = !!JSON.parse(body || '{}').down;
         return res.end(JSON.stringify({ down }));
       }
+      if (req.method === 'PUT' && url.pathname === '/silent') {
+        silent = !!JSON.parse(body || '{}').silent;
+        if (!silent) release();
+        return res.end(JSON.stringify({ silent }));
+      }
+      if (req.method === 'GET' && url.pathname === '/connections') return res.end(JSON.stringify({ connections }));
       res.statusCode = 404;
       res.end('{}');
     });
@@ -107,6 +124,7 @@ export async function startFakeSmtp() {
     controlUrl,
     mails,
     async close() {
+      release();
       await Promise.all([new Promise((r) => smtp.close(r)), new Promise((r) => control.close(r))]);
     },
   };
