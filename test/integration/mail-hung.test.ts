@@ -65,6 +65,29 @@ describe('a mail server that hangs', () => {
   }, 60_000);
 });
 
+describe('a mail server that goes silent after the message', () => {
+  it('misses the deadline of that step, and the retry sends the mail once', async () => {
+    const { user } = await setupCustomer();
+    const email = `${uniq('s')}@example.test`;
+    const db = dbOf(env.DB);
+    await setEmail(db, user.id, email, Date.now());
+    await saveNotify(db, user.id, { lowBalance: 100_000 }, Date.now());
+    const m = { type: 'low_balance' as const, key: uniq('low:'), userId: user.id, balance: 5_000, threshold: 100_000, base: null };
+    await smtpSilent(true, 'data');
+    try {
+      const started = Date.now();
+      const hung = await runBatch(m);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(hung.retryMessages).toHaveLength(1);
+      expect((await noticeByKey(db, m.key))?.lastError).toMatch(/message: no answer within 1000 ms/);
+    } finally {
+      await smtpSilent(false);
+    }
+    expect((await runBatch(m)).explicitAcks).toHaveLength(1);
+    expect(await mailsTo(email)).toHaveLength(1);
+  });
+});
+
 describe('a notice another attempt holds', () => {
   it('is retried later, not acknowledged; once that claim has run out, the retried message sends it', async () => {
     const { user } = await setupCustomer();

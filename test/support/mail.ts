@@ -37,9 +37,9 @@ export function linkIn(text: string, path: string): string {
   return m[0];
 }
 
-/** The server accepts connections and never answers (true), or answers again (false). */
-export async function smtpSilent(silent: boolean): Promise<void> {
-  await fetch(`${env.SMTP_CONTROL_URL}/silent`, { method: 'PUT', body: JSON.stringify({ silent }) });
+/** The server accepts connections and never answers (true; `at` a new connection or the message), or answers again. */
+export async function smtpSilent(silent: boolean, at: 'connect' | 'data' = 'connect'): Promise<void> {
+  await fetch(`${env.SMTP_CONTROL_URL}/silent`, { method: 'PUT', body: JSON.stringify({ silent, at }) });
 }
 
 export async function smtpConnections(): Promise<number> {

@@ -4,8 +4,9 @@
 //   GET  /mails?to=addr          the mails received (optionally for one recipient), parsed
 //   DELETE /mails                forget them
 //   PUT  /down  {"down": b}      refuse (or accept again) connections
-//   PUT  /silent {"silent": b}   accept connections and never answer (no greeting); false answers
-//                                again (held connections then get a 421 and are closed)
+//   PUT  /silent {"silent": b, "at": "connect"|"data"}  never answer: to a new connection (no
+//                                greeting), or to a message once sent; false answers again (held
+//                                sessions then get a 421 and the message is not kept)
 //   GET  /connections            how many connections it has accepted so far
 import http from 'node:http';
 import { SMTPServer } from 'smtp-server';
@@ -58,6 +59,7 @@ export async function startFakeSmtp() {
   const mails = [];
   let down = false;
   let silent = false;
+  let silentAt = 'connect';
   let connections = 0;
   const held = [];
   const release = () => {
@@ -71,7 +73,7 @@ export async function startFakeSmtp() {
     logger: false,
     onConnect(_session, cb) {
       connections++;
-      if (silent) return void held.push(cb);
+      if (silent && silentAt === 'connect') return void held.push(cb);
       cb(down ? Object.assign(new Error('fake SMTP server is down'), { responseCode: 421 }) : undefined);
     },
     onAuth(auth, _session, cb) {
@@ -82,6 +84,7 @@ export async function startFakeSmtp() {
       const chunks = [];
       stream.on('data', (c) => chunks.push(c));
       stream.on('end', () => {
+        if (silent && silentAt === 'data') return void held.push(cb);
         mails.push(parseMail(Buffer.concat(chunks).toString('utf8'), session.envelope));
         cb();
       });
@@ -108,7 +111,9 @@ export async function startFakeSmtp() {
         return res.end(JSON.stringify({ down }));
       }
       if (req.method === 'PUT' && url.pathname === '/silent') {
-        silent = !!JSON.parse(body || '{}').silent;
+        const asked = JSON.parse(body || '{}');
+        silent = !!asked.silent;
+        silentAt = asked.at === 'data' ? 'data' : 'connect';
         if (!silent) release();
         return res.end(JSON.stringify({ silent }));
       }
