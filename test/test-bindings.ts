@@ -18,4 +18,7 @@ export const testBindings = {
   EPAY_KEY: 'epay-merchant-key-for-tests',
   // The fake SMTP server's URL comes from the global setup (test/support/smtp.mjs).
   MAIL_FROM: 'LLM Relay <noreply@relay.test>',
+  // A hung mail server is noticed within a second and tried again every two (mail-hung.test.ts).
+  SMTP_TIMEOUT_MS: '1000',
+  MAIL_RETRY_MAX_SECONDS: '2',
 };

@@ -15,6 +15,8 @@ export interface Env {
   MAIL_QUEUE?: Queue<MailMessage>;
   SMTP_URL?: string;
   MAIL_FROM?: string;
+  SMTP_TIMEOUT_MS?: string;
+  MAIL_RETRY_MAX_SECONDS?: string;
   RETRY_ATTEMPTS?: string;
   UPSTREAM_TIMEOUT_MS?: string;
   STREAM_IDLE_TIMEOUT_MS?: string;
@@ -78,6 +80,10 @@ const optionalUrl = optionalText.refine((v) => v === undefined || /^https?:\/\/[
 const settingsSchema = z.object({
   RETRY_ATTEMPTS: intVar(1, 20, 3),
   UPSTREAM_TIMEOUT_MS: intVar(100, 600_000, 30_000),
+  /** Each SMTP step (connect, greeting, a command, the message) gives up after this long. */
+  SMTP_TIMEOUT_MS: intVar(100, 60_000, 15_000),
+  /** The longest pause between two tries of a mail; at most a minute, so mail follows a recovery closely. */
+  MAIL_RETRY_MAX_SECONDS: intVar(1, 60, 60),
   STREAM_IDLE_TIMEOUT_MS: intVar(1000, 3_600_000, 300_000),
   CHANNEL_FAILURE_THRESHOLD: intVar(1, 1000, 3),
   CHANNEL_COOLDOWN_SECONDS: intVar(0, 86_400, 60),

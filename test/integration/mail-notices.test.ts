@@ -131,9 +131,11 @@ describe('new-IP mails', () => {
     const disable = linkIn(first.text, '/mail/disable-key');
     const forged = disable.replace(/t=([^.]+)\./, (_m, body: string) => `t=${body.slice(0, -2)}xx.`);
     expect((await call('GET', forged.slice(BASE.length))).status).toBe(404);
-    const expired = await signLink(env, { p: 'disable', u: user.id, t: token.id, exp: Date.now() - 1 });
+    const expired = await signLink(env, { p: 'disable', u: user.id, t: token.id, v: 0, exp: Date.now() - 1 });
     expect((await call('GET', `/mail/disable-key?t=${expired}`)).status).toBe(404);
+    // GET only asks (test/integration/mail-links.test.ts); the click is a POST.
     expect((await call('GET', disable.slice(BASE.length))).status).toBe(200);
+    expect((await call('POST', disable.slice(BASE.length))).status).toBe(200);
     const refused = await call<{ error: { code: string } }>('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) });
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('token_disabled');

@@ -64,3 +64,12 @@ export async function confirmAddress(jwt: string, password: string, email: strin
   if (opened.status !== 200) throw new Error(`the confirmation link answered ${opened.status}`);
   return (await call<Record<string, unknown>>('GET', '/api/notifications', { jwt })).body;
 }
+
+/** The server accepts connections and never answers (true; `at` a new connection or the message), or answers again. */
+export async function smtpSilent(silent: boolean, at: 'connect' | 'data' = 'connect'): Promise<void> {
+  await fetch(`${env.SMTP_CONTROL_URL}/silent`, { method: 'PUT', body: JSON.stringify({ silent, at }) });
+}
+
+export async function smtpConnections(): Promise<number> {
+  return ((await (await fetch(`${env.SMTP_CONTROL_URL}/connections`)).json()) as { connections: number }).connections;
+}

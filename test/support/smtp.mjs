@@ -1,9 +1,13 @@
 // A real SMTP server (the `smtp-server` package) that keeps every mail it accepts, for the tests.
 // workerd reaches it over loopback with worker-mailer; the tests read what it received, and can take
-// it "down" (every connection refused with 421), over a small HTTP control server:
-//   GET  /mails?to=addr     the mails received (optionally for one recipient), parsed
-//   DELETE /mails           forget them
-//   PUT  /down  {"down": b} refuse (or accept again) connections
+// it "down" (every connection refused with 421) or make it hang, over a small HTTP control server:
+//   GET  /mails?to=addr          the mails received (optionally for one recipient), parsed
+//   DELETE /mails                forget them
+//   PUT  /down  {"down": b}      refuse (or accept again) connections
+//   PUT  /silent {"silent": b, "at": "connect"|"data"}  never answer: to a new connection (no
+//                                greeting), or to a message once sent; false answers again (held
+//                                sessions then get a 421 and the message is not kept)
+//   GET  /connections            how many connections it has accepted so far
 import http from 'node:http';
 import { SMTPServer } from 'smtp-server';
 
@@ -24,7 +28,8 @@ function decodeQp(text) {
 }
 
 function decodeWords(value) {
-  return value.replace(/=\?UTF-8\?Q\?([^?]*)\?=/gi, (_, q) => decodeQp(q.replace(/_/g, ' ')));
+  // Whitespace between two encoded words is part of neither (RFC 2047 section 6.2).
+  return value.replace(/(\?=)\s+(?==\?)/g, '$1').replace(/=\?UTF-8\?Q\?([^?]*)\?=/gi, (_, q) => decodeQp(q.replace(/_/g, ' ')));
 }
 
 function parseHeaders(block) {
@@ -53,6 +58,13 @@ export function parseMail(raw, envelope) {
 export async function startFakeSmtp() {
   const mails = [];
   let down = false;
+  let silent = false;
+  let silentAt = 'connect';
+  let connections = 0;
+  const held = [];
+  const release = () => {
+    for (const cb of held.splice(0)) cb(Object.assign(new Error('fake SMTP server was hung'), { responseCode: 421 }));
+  };
   const smtp = new SMTPServer({
     secure: false,
     disabledCommands: ['STARTTLS'],
@@ -60,6 +72,8 @@ export async function startFakeSmtp() {
     allowInsecureAuth: true,
     logger: false,
     onConnect(_session, cb) {
+      connections++;
+      if (silent && silentAt === 'connect') return void held.push(cb);
       cb(down ? Object.assign(new Error('fake SMTP server is down'), { responseCode: 421 }) : undefined);
     },
     onAuth(auth, _session, cb) {
@@ -70,6 +84,7 @@ export async function startFakeSmtp() {
       const chunks = [];
       stream.on('data', (c) => chunks.push(c));
       stream.on('end', () => {
+        if (silent && silentAt === 'data') return void held.push(cb);
         mails.push(parseMail(Buffer.concat(chunks).toString('utf8'), session.envelope));
         cb();
       });
@@ -95,6 +110,14 @@ export async function startFakeSmtp() {
         down = !!JSON.parse(body || '{}').down;
         return res.end(JSON.stringify({ down }));
       }
+      if (req.method === 'PUT' && url.pathname === '/silent') {
+        const asked = JSON.parse(body || '{}');
+        silent = !!asked.silent;
+        silentAt = asked.at === 'data' ? 'data' : 'connect';
+        if (!silent) release();
+        return res.end(JSON.stringify({ silent }));
+      }
+      if (req.method === 'GET' && url.pathname === '/connections') return res.end(JSON.stringify({ connections }));
       res.statusCode = 404;
       res.end('{}');
     });
@@ -106,6 +129,7 @@ export async function startFakeSmtp() {
     controlUrl,
     mails,
     async close() {
+      release();
       await Promise.all([new Promise((r) => smtp.close(r)), new Promise((r) => control.close(r))]);
     },
   };

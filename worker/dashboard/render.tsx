@@ -18,7 +18,7 @@ export const CSP = [
   "object-src 'none'",
 ].join('; ');
 
-export function send(c: Context<AppEnv>, node: Child, status: 200 | 403 | 404 = 200): Response | Promise<Response> {
+export function send(c: Context<AppEnv>, node: Child, status: 200 | 403 | 404 | 409 = 200): Response | Promise<Response> {
   c.header('content-security-policy', CSP);
   c.header('x-frame-options', 'DENY');
   c.header('x-content-type-options', 'nosniff');

@@ -7,8 +7,8 @@ export type NoticeRow = typeof notices.$inferSelect;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 export type NewNotice = Pick<NoticeRow, 'key' | 'kind' | 'userId' | 'to' | 'subject' | 'text' | 'html' | 'unsubscribe' | 'payload'>;
 
-/** How long a claim holds before another consumer may take the notice over. */
-const LEASE_MS = 60_000;
+/** How long a claim holds before another consumer may take the notice over (a send ends well before). */
+export const NOTICE_LEASE_MS = 60_000;
 
 /**
  * Records a notice as queued; a second record of the same key changes nothing, except that it
@@ -30,7 +30,7 @@ export async function claimNotice(db: Db, key: string, now: number): Promise<Not
   const claimable = or(inArray(notices.status, ['queued', 'failed']), and(eq(notices.status, 'sending'), lt(notices.leaseUntil, now)));
   const [row] = await db
     .update(notices)
-    .set({ status: 'sending', attempts: sql`${notices.attempts} + 1`, leaseUntil: now + LEASE_MS, updatedAt: now })
+    .set({ status: 'sending', attempts: sql`${notices.attempts} + 1`, leaseUntil: now + NOTICE_LEASE_MS, updatedAt: now })
     .where(and(eq(notices.key, key), claimable))
     .returning();
   return row ?? null;

@@ -58,7 +58,10 @@ export async function priceSubscribers(db: Db): Promise<{ userId: number; models
   return rows;
 }
 
-export async function tokenLabel(db: Db, tokenId: number): Promise<{ name: string; masked: string; userId: number } | null> {
-  const [row] = await db.select({ name: tokens.name, prefix: tokens.keyPrefix, suffix: tokens.keySuffix, userId: tokens.userId }).from(tokens).where(eq(tokens.id, tokenId));
-  return row ? { name: row.name, masked: `${row.prefix}...${row.suffix}`, userId: row.userId } : null;
+export async function tokenLabel(db: Db, tokenId: number): Promise<{ name: string; masked: string; userId: number; version: number } | null> {
+  const [row] = await db
+    .select({ name: tokens.name, prefix: tokens.keyPrefix, suffix: tokens.keySuffix, userId: tokens.userId, version: tokens.updatedAt })
+    .from(tokens)
+    .where(eq(tokens.id, tokenId));
+  return row ? { name: row.name, masked: `${row.prefix}...${row.suffix}`, userId: row.userId, version: row.version } : null;
 }

@@ -1,5 +1,5 @@
 /** API keys: stored as SHA-256 with a visible prefix and suffix, never in clear. */
-import { and, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { tokens, users } from './schema';
 
@@ -26,6 +26,19 @@ export async function tokensOf(db: Db, userId: number | null, limit = 1000): Pro
 export async function updateToken(db: Db, id: number, change: TokenChange, now: number): Promise<TokenRow> {
   const [row] = await db.update(tokens).set({ ...change, updatedAt: now }).where(eq(tokens.id, id)).returning();
   return row;
+}
+
+/**
+ * Disables the key only if it has not changed since `version` (its updated_at then); the new
+ * updated_at is later than `version`, so the same condition never holds twice.
+ */
+export async function disableTokenIfUnchanged(db: Db, id: number, version: number, disabledBy: 'user' | 'admin', now: number): Promise<TokenRow | null> {
+  const [row] = await db
+    .update(tokens)
+    .set({ status: 'disabled', disabledBy, updatedAt: Math.max(now, version + 1) })
+    .where(and(eq(tokens.id, id), eq(tokens.updatedAt, version), ne(tokens.status, 'disabled')))
+    .returning();
+  return row ?? null;
 }
 
 /** Gives the token a new key: the old one no longer matches anything. */

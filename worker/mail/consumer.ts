@@ -1,28 +1,36 @@
 /**
  * The mail queue's consumer. A message becomes a notice row keyed by its idempotency key; the row is
  * claimed in D1 before sending and marked after, so a retried batch (or two consumers holding one
- * message) sends each mail once. A failed send is retried with a growing pause; after the queue's
- * max_retries the message reaches the dead-letter queue, whose consumer marks the notice dead.
+ * message) sends each mail once. A failed send is retried with a growing pause of at most
+ * MAIL_RETRY_MAX_SECONDS (a minute), so mail follows a recovered server within a step's deadline
+ * plus that pause; after the queue's max_retries the dead-letter queue's consumer puts a notice
+ * that is not a day old back on the queue, and marks older ones (and those never rendered) dead.
  */
 import type { Env } from '../env';
 import { settingsOf } from '../env';
 import { dbOf } from '../db/client';
-import { claimNotice, finishNotice, markDead, noticeByKey, recordNotice, type NoticeRow } from '../db/notices';
+import { claimNotice, finishNotice, markDead, NOTICE_LEASE_MS, noticeByKey, recordNotice, type NoticeRow } from '../db/notices';
 import { priceSubscribers } from '../db/notify';
 import { priceChangesOfBatch } from '../db/price-changes';
 import { MailMessage, noticeKeyOf } from './messages';
 import { renderNotice } from './render';
 import { sendMail, type OutgoingMail } from './smtp';
 
-type Outcome = 'done' | 'retry';
+/** `smtp_failed`: the server did not take it (the rest of the batch waits); `held`: another attempt has it. */
+type Outcome = 'done' | 'retry' | 'smtp_failed' | { held: number };
 
-/** 10 s, 20 s, 40 s ... up to 10 minutes. */
-export const backoffSeconds = (attempts: number) => Math.min(600, 10 * 2 ** Math.max(0, attempts - 1));
+/** 10 s, 20 s, 40 s ... up to `cap` (MAIL_RETRY_MAX_SECONDS). */
+export const backoffSeconds = (attempts: number, cap = 60) => Math.min(cap, 10 * 2 ** Math.max(0, attempts - 1));
 
 export const isDeadLetterQueue = (name: string) => name.endsWith('-dlq');
 
+/** A notice the queue gave up on is tried again from the start until it is this old. */
+const REQUEUE_FOR_MS = 24 * 3600_000;
+
 export async function onMailBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const dead = isDeadLetterQueue(batch.queue);
+  const cap = settingsOf(env).MAIL_RETRY_MAX_SECONDS;
+  let smtpOk = true;
   for (const msg of batch.messages) {
     const parsed = MailMessage.safeParse(msg.body);
     if (!parsed.success) {
@@ -32,17 +40,20 @@ export async function onMailBatch(batch: MessageBatch<unknown>, env: Env): Promi
     }
     let outcome: Outcome;
     try {
-      outcome = dead ? await bury(env, parsed.data) : await handle(env, parsed.data);
+      outcome = dead ? await bury(env, parsed.data) : await handle(env, parsed.data, smtpOk);
     } catch (err) {
       console.error('mail queue:', err instanceof Error ? err.message : err);
       outcome = 'retry';
     }
-    if (outcome === 'retry') msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
-    else msg.ack();
+    if (outcome === 'smtp_failed') smtpOk = false;
+    if (outcome === 'done') msg.ack();
+    else if (typeof outcome === 'object') msg.retry({ delaySeconds: Math.min(cap, Math.max(1, Math.ceil(outcome.held / 1000))) });
+    else msg.retry({ delaySeconds: backoffSeconds(msg.attempts, cap) });
   }
 }
 
-async function handle(env: Env, m: MailMessage): Promise<Outcome> {
+/** With `smtpOk` false (a send in this batch already failed) the notice is recorded, not sent. */
+async function handle(env: Env, m: MailMessage, smtpOk: boolean): Promise<Outcome> {
   if (m.type === 'price_fanout') return fanOut(env, m.batch, m.base);
   const key = noticeKeyOf(m) ?? '';
   const db = dbOf(env.DB);
@@ -52,7 +63,7 @@ async function handle(env: Env, m: MailMessage): Promise<Outcome> {
     if (!notice) return 'done';
     await recordNotice(db, { ...notice, payload: m }, Date.now());
   }
-  return deliver(env, key);
+  return smtpOk ? deliver(env, key) : 'smtp_failed';
 }
 
 /** One `price_user` message per subscriber who follows a model the change touched. */
@@ -79,31 +90,45 @@ function outgoing(env: Env, row: NoticeRow): OutgoingMail {
   return { from, to: row.to, subject: row.subject, text: row.text, html: row.html, headers };
 }
 
-/** Sends the notice unless another attempt has it or it is already done. */
+/** Sends the notice unless it is done; one that another attempt holds is `held` until its claim runs out. */
 export async function deliver(env: Env, key: string): Promise<Outcome> {
   const db = dbOf(env.DB);
-  const row = await claimNotice(db, key, Date.now());
-  if (!row) return 'done';
-  const smtp = settingsOf(env).SMTP_URL;
-  if (!smtp) {
+  const now = Date.now();
+  const row = await claimNotice(db, key, now);
+  if (!row) {
+    const known = await noticeByKey(db, key);
+    return known?.status === 'sending' && known.leaseUntil !== null ? { held: known.leaseUntil - now } : 'done';
+  }
+  const settings = settingsOf(env);
+  if (!settings.SMTP_URL) {
     await finishNotice(db, row.id, 'not_sent', 'SMTP_URL is not set', Date.now());
     return 'done';
   }
   try {
-    await sendMail(smtp, outgoing(env, row));
+    // The whole session ends well before the claim does, so no other attempt takes a live one over.
+    await sendMail(settings.SMTP_URL, outgoing(env, row), { stepMs: settings.SMTP_TIMEOUT_MS, totalMs: NOTICE_LEASE_MS - 15_000 });
   } catch (err) {
     await finishNotice(db, row.id, 'failed', String(err instanceof Error ? err.message : err).slice(0, 500), Date.now());
-    return 'retry';
+    return 'smtp_failed';
   }
   await finishNotice(db, row.id, 'sent', null, Date.now());
   return 'done';
 }
 
-/** A message the queue gave up on: its notice is marked dead (recorded first if it never was). */
+/**
+ * A message the queue gave up on. Its notice, if rendered and under a day old, goes back on the
+ * queue (a long outage of the mail server loses nothing); otherwise it is marked dead (recorded
+ * first if it never was) for the operator's resend.
+ */
 async function bury(env: Env, m: MailMessage): Promise<Outcome> {
   const key = noticeKeyOf(m) ?? `fanout:${m.type === 'price_fanout' ? m.batch : ''}`;
   const db = dbOf(env.DB);
   const now = Date.now();
+  const known = await noticeByKey(db, key);
+  if (known && known.to !== '' && (known.status === 'queued' || known.status === 'failed') && now - known.createdAt < REQUEUE_FOR_MS && env.MAIL_QUEUE) {
+    await env.MAIL_QUEUE.send(m, { delaySeconds: settingsOf(env).MAIL_RETRY_MAX_SECONDS });
+    return 'done';
+  }
   if (await markDead(db, key, now)) return 'done';
   const userId = 'userId' in m ? m.userId : null;
   await recordNotice(db, { key, kind: m.type, userId, to: '', subject: '(not rendered)', text: JSON.stringify(m), html: null, unsubscribe: null, payload: m }, now);

@@ -49,7 +49,7 @@ async function renderNewIp(env: Env, m: Extract<MailMessage, { type: 'new_ip' }>
   const token = await tokenLabel(dbOf(env.DB), m.tokenId);
   if (!token || token.userId !== target.userId) return null;
   const base = baseOf(env, m.base);
-  const disable = `${base}/mail/disable-key?t=${await signLink(env, { p: 'disable', u: target.userId, t: m.tokenId, exp: Date.now() + DISABLE_LINK_MS })}`;
+  const disable = `${base}/mail/disable-key?t=${await signLink(env, { p: 'disable', u: target.userId, t: m.tokenId, v: token.version, exp: Date.now() + DISABLE_LINK_MS })}`;
   const unsub = await unsubscribeUrl(env, base, target.userId, 'new_ip');
   return toNotice(m, m.key, target, newIpMail(target.settings.lang, `${token.name} (${token.masked})`, m.ips, disable, unsub), unsub);
 }

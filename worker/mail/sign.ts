@@ -12,7 +12,8 @@ export type UnsubKind = (typeof UNSUB_KINDS)[number];
 
 const Payload = z.discriminatedUnion('p', [
   z.object({ p: z.literal('unsub'), u: z.number().int(), k: z.enum(UNSUB_KINDS) }),
-  z.object({ p: z.literal('disable'), u: z.number().int(), t: z.number().int(), exp: z.number() }),
+  /** `v`: the key's last change when the link was made; disabling changes it, so the link works once. */
+  z.object({ p: z.literal('disable'), u: z.number().int(), t: z.number().int(), v: z.number(), exp: z.number() }),
   z.object({ p: z.literal('verify'), u: z.number().int(), e: z.string(), exp: z.number() }),
   /** `v`: the password's change time when the link was made; a reset changes it, so the link works once. */
   z.object({ p: z.literal('reset'), u: z.number().int(), v: z.number(), exp: z.number() }),

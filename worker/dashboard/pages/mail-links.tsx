@@ -1,11 +1,12 @@
 /**
- * Pages the signed links in mails open, with no login: unsubscribe (RFC 8058: GET asks, POST, also
- * the mail client's one-click, unsubscribes) and disable a key (at once, from the link).
+ * Pages the signed links in mails open, with no login. A GET only asks (mail scanners fetch every
+ * link); the one click is a POST: unsubscribe (also RFC 8058's one-click POST from the mail client)
+ * and disable a key (once: the link is bound to the key's last change).
  */
 import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppEnv } from '../../app-types';
-import { checkUnsubscribe, disableKeyByLink, unsubscribe } from '../../mail/actions';
+import { checkDisable, checkUnsubscribe, disableKeyByLink, unsubscribe, type DisableState } from '../../mail/actions';
 import type { UnsubKind } from '../../mail/sign';
 import { Bare } from '../components';
 import { send } from '../render';
@@ -56,13 +57,29 @@ mailLinkRoutes.post('/mail/unsubscribe', async (c) => {
   return send(c, <LinkCard v={v} title={v.t('unsub.title')} testid="unsub-done"><p class="notice">{v.t('unsub.done', { kind: kindText(v, kind) })}</p></LinkCard>);
 });
 
-const disable = async (c: Context<AppEnv>) => {
-  const outcome = await disableKeyByLink(c.env, tokenOf(c));
+async function disableAnswer(c: Context<AppEnv>, outcome: DisableState, acted: boolean) {
   const v = await buildView(c, null);
-  if (!outcome.ok) return invalidLink(c, v.t('disable.title'));
-  const text = v.t(outcome.already ? 'disable.already' : 'disable.done', { name: outcome.name });
-  return send(c, <LinkCard v={v} title={v.t('disable.title')} testid="disable-done"><p class="notice">{text}</p></LinkCard>);
-};
+  if (outcome.state === 'invalid') return invalidLink(c, v.t('disable.title'));
+  const title = v.t('disable.title');
+  const name = outcome.name;
+  if (outcome.state === 'stale') {
+    const body = <LinkCard v={v} title={title} testid="disable-stale"><p class="notice n-err" role="alert">{v.t('disable.stale', { name })}</p></LinkCard>;
+    return send(c, body, acted ? 409 : 200);
+  }
+  if (outcome.state === 'already' || acted) {
+    const text = v.t(outcome.state === 'already' ? 'disable.already' : 'disable.done', { name });
+    return send(c, <LinkCard v={v} title={title} testid="disable-done"><p class="notice">{text}</p></LinkCard>);
+  }
+  return send(
+    c,
+    <LinkCard v={v} title={title} testid="disable-confirm">
+      <p>{v.t('disable.confirm', { name })}</p>
+      <form method="post" action={`/mail/disable-key?t=${encodeURIComponent(tokenOf(c))}`}>
+        <button class="btn btn-danger btn-block" type="submit">{v.t('disable.button')}</button>
+      </form>
+    </LinkCard>,
+  );
+}
 
-mailLinkRoutes.get('/mail/disable-key', disable);
-mailLinkRoutes.post('/mail/disable-key', disable);
+mailLinkRoutes.get('/mail/disable-key', async (c) => disableAnswer(c, await checkDisable(c.env, tokenOf(c)), false));
+mailLinkRoutes.post('/mail/disable-key', async (c) => disableAnswer(c, await disableKeyByLink(c.env, tokenOf(c)), true));
