@@ -5,6 +5,9 @@ import { dbOf, runBatch } from '../db/client';
 import { allOptions, setOption } from '../db/options';
 import { GroupName } from './fields';
 import { requireAdmin, requireSession } from './session';
+import { settingsOf } from '../env';
+import { stripeSetup } from '../payments/stripe';
+import { assertStripeCurrency } from '../payments/orders';
 
 const Fraction = z.number().min(0).max(0.95);
 const Money = z.number().positive().max(1e9);
@@ -118,6 +121,7 @@ optionRoutes
     async (c) => {
       requireAdmin(c);
       const body = c.req.valid('json');
+      if (body.topup?.currency && stripeSetup(settingsOf(c.env))) assertStripeCurrency(body.topup.currency);
       const now = Date.now();
       const db = dbOf(c.env.DB);
       const current = await loadOptions(c.env);
