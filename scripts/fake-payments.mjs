@@ -13,6 +13,7 @@
  */
 import http from 'node:http';
 import crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import Stripe from 'stripe';
 
 export const FAKE_STRIPE = { secretKey: 'sk_test_fake_relay', webhookSecret: 'whsec_fake_relay_secret' };
@@ -57,6 +58,26 @@ function send(res, status, body, type = 'application/json') {
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
+/** Stripe's own currency table (copied from its docs into the relay: worker/payments/stripe-currencies.json). */
+const CURRENCIES = JSON.parse(readFileSync(new URL('../worker/payments/stripe-currencies.json', import.meta.url), 'utf8'));
+
+/** What Stripe refuses in a Checkout Session: a currency it does not take, a three-decimal amount not ending in 0, expires_at outside 30 min..24 h. */
+function checkSessionParams(form, item, amount) {
+  const currency = String(item?.price_data?.currency ?? '');
+  const param = 'line_items[0][price_data][currency]';
+  if (!CURRENCIES.presentment.includes(currency)) return { message: `Invalid currency: ${currency}.`, param };
+  if (CURRENCIES.three_decimal.currencies.includes(currency) && amount % 10 !== 0) {
+    return { message: 'Amounts in three-decimal currencies must end in 0.', param: 'line_items[0][price_data][unit_amount]' };
+  }
+  if (form.expires_at !== undefined) {
+    const left = Number(form.expires_at) - Date.now() / 1000;
+    if (!Number.isInteger(Number(form.expires_at)) || left < 30 * 60 - 5 || left > 24 * 3600 + 5) {
+      return { message: 'The `expires_at` timestamp must be at least 30 minutes and at most 24 hours from Checkout Session creation.', param: 'expires_at' };
+    }
+  }
+  return null;
+}
+
 const stripeError = (res, status, message, param) => send(res, status, { error: { type: 'invalid_request_error', message, ...(param ? { param } : {}) } });
 
 const loopbackOnly = (url) => {
@@ -73,14 +94,31 @@ export async function startFakePayments({ port = 0 } = {}) {
   const requests = [];
   let base = '';
 
+  /** The form each session was created with, as the relay sent it. */
+  const params = new Map();
+
   function sessionOut(s) {
-    return { ...s };
+    const { charge: _charge, amount_refunded: _refunded, ...out } = s;
+    return out;
   }
 
-  async function stripeEvent(session, { type = 'checkout.session.completed', timestamp, secret = FAKE_STRIPE.webhookSecret } = {}) {
+  function newSession(form, item, amount) {
+    const id = `cs_test_${crypto.randomBytes(16).toString('hex')}`;
+    const session = {
+      id, object: 'checkout.session', mode: 'payment', status: 'open', payment_status: 'unpaid', livemode: false,
+      amount_total: amount * Number(item.quantity ?? 1), amount_subtotal: amount * Number(item.quantity ?? 1), currency: item.price_data.currency,
+      client_reference_id: form.client_reference_id ?? null, metadata: form.metadata ?? {}, payment_intent: null,
+      expires_at: form.expires_at === undefined ? Math.floor(Date.now() / 1000) + 86400 : Number(form.expires_at),
+      success_url: form.success_url, cancel_url: form.cancel_url ?? null, url: `${base}/stripe/pay/${id}`, created: Math.floor(Date.now() / 1000),
+    };
+    sessions.set(id, session);
+    return session;
+  }
+
+  async function stripeEvent(object, { type = 'checkout.session.completed', timestamp, secret = FAKE_STRIPE.webhookSecret } = {}) {
     const event = {
       id: `evt_${crypto.randomBytes(12).toString('hex')}`, object: 'event', api_version: '2025-01-27.acacia', created: Math.floor(Date.now() / 1000),
-      type, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, data: { object: sessionOut(session) },
+      type, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, data: { object: object.object === 'checkout.session' ? sessionOut(object) : object },
     };
     const payload = JSON.stringify(event);
     const signature = await stripeLib.webhooks.generateTestHeaderStringAsync({ payload, secret, ...(timestamp ? { timestamp } : {}) });
@@ -118,14 +156,10 @@ export async function startFakePayments({ port = 0 } = {}) {
       if (form.mode !== 'payment') return stripeError(res, 400, 'mode must be payment', 'mode');
       if (!Number.isInteger(amount) || amount < 1) return stripeError(res, 400, 'Invalid integer', 'line_items[0][price_data][unit_amount]');
       if (!form.success_url) return stripeError(res, 400, 'Missing required param: success_url.', 'success_url');
-      const id = `cs_test_${crypto.randomBytes(16).toString('hex')}`;
-      const session = {
-        id, object: 'checkout.session', mode: 'payment', status: 'open', payment_status: 'unpaid', livemode: false,
-        amount_total: amount * Number(item.quantity ?? 1), amount_subtotal: amount * Number(item.quantity ?? 1), currency: item.price_data.currency,
-        client_reference_id: form.client_reference_id ?? null, metadata: form.metadata ?? {}, payment_intent: null,
-        success_url: form.success_url, cancel_url: form.cancel_url ?? null, url: `${base}/stripe/pay/${id}`, created: Math.floor(Date.now() / 1000),
-      };
-      sessions.set(id, session);
+      const refusal = checkSessionParams(form, item, amount);
+      if (refusal) return stripeError(res, 400, refusal.message, refusal.param);
+      const session = newSession(form, item, amount);
+      params.set(session.id, form);
       return send(res, 200, session);
     }
     const m = url.pathname.match(/^\/v1\/checkout\/sessions\/([\w-]+)$/);
@@ -143,9 +177,27 @@ export async function startFakePayments({ port = 0 } = {}) {
     s.status = 'complete';
     s.payment_status = 'paid';
     s.payment_intent = s.payment_intent ?? `pi_${crypto.randomBytes(12).toString('hex')}`;
+    s.charge = s.charge ?? `ch_${crypto.randomBytes(12).toString('hex')}`;
     const event = await stripeEvent(amount_total === undefined ? s : { ...s, amount_total }, { timestamp, secret });
     const delivery = deliver_to ? await deliverStripe(deliver_to, event) : null;
     return { ...event, session: s, delivery };
+  }
+
+  /** Refunds `amount` more of the session's charge (all of what is left by default); answers the charge, as charge.refunded carries it. */
+  function refundCharge(s, amount) {
+    const left = s.amount_total - (s.amount_refunded ?? 0);
+    s.amount_refunded = (s.amount_refunded ?? 0) + Math.min(left, amount ?? left);
+    return {
+      id: s.charge, object: 'charge', amount: s.amount_total, amount_captured: s.amount_total, amount_refunded: s.amount_refunded, currency: s.currency,
+      paid: true, captured: true, refunded: s.amount_refunded === s.amount_total, payment_intent: s.payment_intent, metadata: {}, status: 'succeeded',
+    };
+  }
+
+  function disputeCharge(s, amount) {
+    return {
+      id: `dp_${crypto.randomBytes(12).toString('hex')}`, object: 'dispute', amount: amount ?? s.amount_total, currency: s.currency, charge: s.charge,
+      payment_intent: s.payment_intent, reason: 'fraudulent', status: 'needs_response', is_charge_refundable: false, metadata: {},
+    };
   }
 
   async function handleEpay(req, res, url) {
@@ -189,6 +241,22 @@ export async function startFakePayments({ port = 0 } = {}) {
       const id = body.id ?? [...sessions.values()].find((s) => s.client_reference_id === body.order_no)?.id;
       const out = id ? await payStripe(id, body) : null;
       return out ? send(res, 200, out) : send(res, 404, { error: 'no such session' });
+    }
+    if (url.pathname === '/__stripe/session') {
+      // The session made for an order, with the parameters the relay sent.
+      const s = body.id ? sessions.get(body.id) : [...sessions.values()].filter((x) => x.client_reference_id === body.order_no).at(0);
+      return s ? send(res, 200, { session: sessionOut(s), params: params.get(s.id) }) : send(res, 404, { error: 'no such session' });
+    }
+    if (url.pathname === '/__stripe/sessions/create') {
+      // A session nobody asked the relay for (same reference, any amount): as if made elsewhere on the account.
+      const item = { quantity: 1, price_data: { currency: body.currency ?? 'cny', unit_amount: body.amount } };
+      return send(res, 200, newSession({ client_reference_id: body.client_reference_id, success_url: 'http://127.0.0.1/' }, item, body.amount));
+    }
+    if (url.pathname === '/__stripe/refund' || url.pathname === '/__stripe/dispute') {
+      const s = [...sessions.values()].find((x) => x.client_reference_id === body.order_no && x.charge);
+      if (!s) return send(res, 404, { error: 'no paid session for that order' });
+      const object = url.pathname === '/__stripe/refund' ? refundCharge(s, body.amount) : disputeCharge(s, body.amount);
+      return send(res, 200, await stripeEvent(object, { type: url.pathname === '/__stripe/refund' ? 'charge.refunded' : 'charge.dispute.created' }));
     }
     if (url.pathname === '/__stripe/sign') {
       // Any payload, signed as Stripe would (a stale timestamp or another secret on request).

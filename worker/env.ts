@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TokenGate } from './gate/token-gate';
 import type { Account } from './account/account';
 import type { ChannelHealth } from './health/channel-health';
+import type { NoticeTally } from './payments/notice-tally';
 import type { MailMessage } from './mail/messages';
 
 /** Bindings as wrangler passes them: resources plus string variables and secrets. */
@@ -11,6 +12,8 @@ export interface Env {
   TOKEN_GATE: DurableObjectNamespace<TokenGate>;
   ACCOUNT: DurableObjectNamespace<Account>;
   CHANNEL_HEALTH: DurableObjectNamespace<ChannelHealth>;
+  /** Refused payment notices, counted per source (worker/payments/notice-tally.ts). */
+  NOTICE_TALLY: DurableObjectNamespace<NoticeTally>;
   /** Notices to mail (worker/mail); absent where no queue is bound (then nothing is queued). */
   MAIL_QUEUE?: Queue<MailMessage>;
   SMTP_URL?: string;

@@ -6,6 +6,7 @@ import { onMailBatch } from './mail/consumer';
 export { TokenGate } from './gate/token-gate';
 export { Account } from './account/account';
 export { ChannelHealth } from './health/channel-health';
+export { NoticeTally } from './payments/notice-tally';
 
 const app = buildApp();
 

@@ -92,3 +92,31 @@ export async function expectLedgerInvariant(admin: string): Promise<void> {
   await call('POST', '/api/maintenance/run', { jwt: admin, body: { jobs: ['reconcile'] } });
   if ((await eventsOf('balance_mismatch')).length !== before) throw new Error('reconcile found a balance that disagrees with its ledger');
 }
+
+export interface FakeSession {
+  session: { id: string; amount_total: number; currency: string; client_reference_id: string | null; expires_at: number };
+  /** The form the relay sent, nested as Stripe reads it (values are strings). */
+  params: { expires_at?: string; client_reference_id?: string; line_items: { price_data: { currency: string; unit_amount: string } }[] };
+}
+
+/** The Checkout Session the fake Stripe made for an order, with what the relay sent. */
+export const stripeSession = (orderNo: string) => control<FakeSession>('/__stripe/session', { order_no: orderNo });
+
+/** A session made at the fake Stripe without the relay (another session with the order's reference). */
+export const stripeOtherSession = (orderNo: string, amount: number, currency = 'cny') =>
+  control<{ id: string }>('/__stripe/sessions/create', { client_reference_id: orderNo, amount, currency });
+
+export const stripePaySession = (id: string) => control<SignedEvent>('/__stripe/pay', { id });
+
+/** Refunds `amount` more (minor units; the rest by default) of the order's charge: the signed `charge.refunded`. */
+export const stripeRefund = (orderNo: string, amount?: number) => control<SignedEvent>('/__stripe/refund', { order_no: orderNo, amount });
+
+/** A signed `charge.dispute.created` for the order's charge. */
+export const stripeDispute = (orderNo: string, amount?: number) => control<SignedEvent>('/__stripe/dispute', { order_no: orderNo, amount });
+
+/** How many notices the relay has refused from a gateway, ever (admin view). */
+export async function refusedTotal(admin: string, gateway: 'stripe' | 'epay'): Promise<number> {
+  const res = await call<Record<string, { total: number }>>('GET', '/api/payments/refused', { jwt: admin });
+  if (res.status !== 200) throw new Error(`GET /api/payments/refused: ${res.status}`);
+  return res.body[gateway].total;
+}

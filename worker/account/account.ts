@@ -13,6 +13,7 @@ import {
 import type {
   Audit, Balance, CreditInput, CreditResult, LedgerReason, LogRow, ReserveInput, ReserveResult, Revocation, SettleInput, SettleResult, TokenTruth,
 } from './types';
+import { planTakeBack, takeBackKey, type TakeBackInput, type TakeBackMark, type TakeBackResult } from './takeback';
 
 /**
  * One per user: the live balance, its tokens' own caps, and reservations. Every balance change
@@ -33,6 +34,8 @@ export class Account extends DurableObject<Env> {
   private readonly reservations = new Map<string, Reservation>();
   /** Settles and keyed credits in progress: a concurrent repeat waits for the first. */
   private readonly inFlight = new Map<string, Promise<SettleResult | CreditResult>>();
+  /** Take-backs run one at a time: each reads and writes its order's claims. */
+  private takeBackTail: Promise<unknown> = Promise.resolve();
   /** Flushes and audits run one at a time, in order. */
   private exclusiveTail: Promise<unknown> = Promise.resolve();
   private alarmAt: number | null = null;
@@ -238,6 +241,26 @@ export class Account extends DurableObject<Env> {
     // The ledger shows the credit at once where D1 answers; otherwise the alarm retries.
     await this.flush().catch(() => undefined);
     return { ok: true, replayed: false, quota: state.balance, usedQuota: state.used, by: input.by ?? null };
+  }
+
+  /** A refund or dispute of a paid order: its share of the credit back, never below zero, once per claim (./takeback). */
+  takeBack(userId: number, input: TakeBackInput): Promise<TakeBackResult> {
+    const run = this.takeBackTail.then(() => this.takeBackOnce(userId, input));
+    this.takeBackTail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async takeBackOnce(userId: number, input: TakeBackInput): Promise<TakeBackResult> {
+    if (!Number.isSafeInteger(input.units) || input.units < 0) return { ok: false, error: 'units must be a whole, non-negative number' };
+    const state = await this.load(userId);
+    const key = takeBackKey(input.orderNo);
+    const plan = planTakeBack(await this.ctx.storage.get<TakeBackMark>(key), input, state.balance);
+    if (plan.taken === 0 && plan.shortfall === 0) return { ok: true, replayed: true, taken: 0, shortfall: 0, quota: state.balance };
+    state.balance -= plan.taken;
+    const rows = plan.taken > 0 ? [this.ledgerRow(userId, null, -plan.taken, 'refund', input.note, null, input.orderNo, Date.now())] : [];
+    await this.enqueue({ state, [key]: plan.mark }, rows);
+    await this.flush().catch(() => undefined);
+    return { ok: true, replayed: false, taken: plan.taken, shortfall: plan.shortfall, quota: state.balance };
   }
 
   /** Called by the notifications API: what to mail about, decided here after each settle. */

@@ -7,6 +7,9 @@ import { GroupName } from './fields';
 import { requireAdmin, requireSession } from './session';
 import { DEFAULT_SECURITY, SecurityOptions } from '../security/admin-gate';
 import { auditStatement } from '../security/audit';
+import { settingsOf } from '../env';
+import { stripeSetup } from '../payments/stripe';
+import { assertStripeCurrency } from '../payments/orders';
 
 const Fraction = z.number().min(0).max(0.95);
 const Money = z.number().positive().max(1e9);
@@ -124,6 +127,7 @@ optionRoutes
     async (c) => {
       requireAdmin(c);
       const body = c.req.valid('json');
+      if (body.topup?.currency && stripeSetup(settingsOf(c.env))) assertStripeCurrency(body.topup.currency);
       const now = Date.now();
       const db = dbOf(c.env.DB);
       const current = await loadOptions(c.env);

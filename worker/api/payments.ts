@@ -1,60 +1,91 @@
 /**
  * The gateways' callbacks. Public (the gateways hold no session), so each is believed only when
- * its signature checks out; a notice whose signature, merchant or amount does not match credits
- * nothing and is recorded as an event for the operator.
+ * its signature checks out; a notice whose signature, merchant, session or amount does not match
+ * credits nothing and is counted, with an event for the operator at most once a minute per gateway.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-types';
 import { settingsOf } from '../env';
-import { dbOf, runBatch } from '../db/client';
-import { recordEvent } from '../db/events';
-import { orderByNo } from '../db/orders';
+import { dbOf } from '../db/client';
+import { orderByNo, setPaymentIntent } from '../db/orders';
 import { dec } from '../billing/decimal';
 import { completeOrder } from '../payments/orders';
 import { isPayAmount, minorUnits } from '../payments/money';
-import { stripeSetup, verifiedCheckoutEvent } from '../payments/stripe';
+import { stripeSetup, verifiedEvent, type PaidSession, type StripeNotice } from '../payments/stripe';
+import { takeBackClaim } from '../payments/refunds';
+import { tallyOf } from '../payments/notice-tally';
+import { adminOnly, requireSession } from './session';
 import { checkNotice, epaySetup } from '../payments/epay';
-import { ErrorSchema, json, router } from './openapi';
+import { ErrorSchema, errors, json, router } from './openapi';
 import { ApiError } from '../lib/errors';
 
-async function refused(c: Context<AppEnv>, gateway: string, reason: string, details: Record<string, unknown>): Promise<void> {
-  const db = dbOf(c.env.DB);
-  await runBatch(db, [recordEvent(db, 'payment_notice_refused', `payment:${gateway}`, `${gateway} notice refused: ${reason}`, details)]);
+/** A refused notice: counted, and an event at most once a minute per gateway (../payments/notice-tally). */
+async function refused(c: Context<AppEnv>, gateway: 'stripe' | 'epay', reason: string, details: Record<string, unknown>): Promise<void> {
+  const ip = c.req.header('cf-connecting-ip') ?? null;
+  // The answer to the sender stays what it is whether or not the count could be kept.
+  await tallyOf(c.env, gateway).refused(gateway, reason, { ...details, ip }).catch((err: unknown) => console.error('notice tally failed', err));
 }
 
 export const paymentRoutes = router();
+paymentRoutes.on(['GET'], '/api/payments/refused', requireSession, adminOnly);
 
 paymentRoutes.openapi(
   createRoute({
     method: 'post', path: '/api/payments/stripe/webhook', tags: ['payments'],
-    summary: 'Stripe\'s signed events; `checkout.session.completed` (paid, the order\'s amount) credits the order once',
+    summary: 'Stripe\'s signed events: `checkout.session.completed` for the order\'s own session (paid, its amount) credits it once; `charge.refunded` and `charge.dispute.created` take the credit back',
     responses: { 200: json(z.object({ received: z.boolean() })), 400: json(ErrorSchema, 'A bad or stale signature') },
   }),
   async (c) => {
     const setup = stripeSetup(settingsOf(c.env));
     if (!setup) throw new ApiError(400, 'payment_method_unavailable', 'Stripe is not set up on this site');
     const payload = await c.req.text();
-    let session;
+    let notice: StripeNotice;
     try {
-      session = await verifiedCheckoutEvent(setup, payload, c.req.header('stripe-signature') ?? '');
+      notice = await verifiedEvent(setup, payload, c.req.header('stripe-signature') ?? '');
     } catch (err) {
       await refused(c, 'stripe', 'bad signature', { error: String(err instanceof Error ? err.message : err).slice(0, 200) });
       throw new ApiError(400, 'invalid_request', 'Stripe-Signature: bad or stale signature');
     }
-    if (!session) return c.json({ received: true }, 200);
-    const order = session.orderNo ? await orderByNo(dbOf(c.env.DB), session.orderNo) : null;
-    if (!order || order.method !== 'stripe') {
-      await refused(c, 'stripe', `no Stripe order ${session.orderNo ?? '(none)'}`, { session: session.id });
-      return c.json({ received: true }, 200);
+    if (notice.kind === 'checkout') await onCheckout(c, notice.session);
+    if (notice.kind === 'refund') {
+      const r = notice.refund;
+      await takeBackClaim(c.env, { kind: 'refund', ref: r.charge, paymentIntent: r.paymentIntent, minor: r.refunded });
     }
-    const expected = minorUnits(dec(order.payAmount), order.currency);
-    if (!session.paid || session.amountTotal !== expected || session.currency?.toUpperCase() !== order.currency.toUpperCase()) {
-      await refused(c, 'stripe', `order ${order.orderNo}: ${session.paid ? `paid ${session.amountTotal} ${session.currency}, expected ${expected} ${order.currency}` : 'not paid'}`, { session: session.id });
-      return c.json({ received: true }, 200);
+    if (notice.kind === 'dispute') {
+      const d = notice.dispute;
+      await takeBackClaim(c.env, { kind: 'dispute', ref: d.id, paymentIntent: d.paymentIntent, minor: d.amount });
     }
-    await completeOrder(c.env, order, { kind: 'provider', ref: session.paymentIntent ?? session.id });
     return c.json({ received: true }, 200);
+  },
+);
+
+/** Credits the order whose very session was paid, for its amount; anything else is refused. */
+async function onCheckout(c: Context<AppEnv>, session: PaidSession): Promise<void> {
+  const db = dbOf(c.env.DB);
+  const order = session.orderNo ? await orderByNo(db, session.orderNo) : null;
+  if (!order || order.method !== 'stripe') return refused(c, 'stripe', 'no such Stripe order', { order_no: session.orderNo, session: session.id });
+  if (order.stripeSessionId !== session.id) return refused(c, 'stripe', 'not the order\'s session', { order_no: order.orderNo, session: session.id });
+  const expected = minorUnits(dec(order.payAmount), order.currency);
+  if (!session.paid || session.amountTotal !== expected || session.currency?.toUpperCase() !== order.currency.toUpperCase()) {
+    const why = session.paid ? `paid ${session.amountTotal} ${session.currency}, expected ${expected} ${order.currency}` : 'not paid';
+    return refused(c, 'stripe', session.paid ? 'amount differs' : 'not paid', { order_no: order.orderNo, session: session.id, detail: why });
+  }
+  if (session.paymentIntent) await setPaymentIntent(db, order.orderNo, session.paymentIntent, Date.now());
+  await completeOrder(c.env, order, { kind: 'provider', ref: session.paymentIntent ?? session.id });
+}
+
+const TallyView = z.object({ total: z.number().int(), pending: z.number().int(), last_event_at: z.string().nullable() });
+
+paymentRoutes.openapi(
+  createRoute({
+    method: 'get', path: '/api/payments/refused', tags: ['payments'],
+    summary: 'Refused payment notices per gateway (admin): how many ever, how many not yet in an event (one event a minute at most)',
+    responses: { 200: json(z.object({ stripe: TallyView, epay: TallyView })), ...errors },
+  }),
+  async (c) => {
+    const [stripe, epay] = await Promise.all([tallyOf(c.env, 'stripe').counts(), tallyOf(c.env, 'epay').counts()]);
+    return c.json({ stripe, epay }, 200);
   },
 );
 
@@ -75,18 +106,18 @@ async function epayNotify(c: Context<AppEnv>): Promise<Response> {
   const params = await noticeParams(c);
   const check = await checkNotice(setup, params);
   if (!check.ok) {
-    await refused(c, 'epay', check.reason, { out_trade_no: check.notice.orderNo ?? null, trade_no: check.notice.tradeNo ?? null });
+    await refused(c, 'epay', check.reason, { order_no: check.notice.orderNo ?? null, trade_no: check.notice.tradeNo ?? null });
     return c.text('fail', 400);
   }
   const { notice } = check;
   const order = await orderByNo(dbOf(c.env.DB), notice.orderNo);
   if (!order || order.method !== 'epay') {
-    await refused(c, 'epay', `no Epay order ${notice.orderNo}`, { trade_no: notice.tradeNo });
+    await refused(c, 'epay', 'no such Epay order', { order_no: notice.orderNo, trade_no: notice.tradeNo });
     return c.text('fail', 400);
   }
   if (notice.status !== 'TRADE_SUCCESS') return c.text('success', 200); // not a payment: nothing to do, and nothing to retry
   if (!isPayAmount(notice.money, order.payAmount)) {
-    await refused(c, 'epay', `order ${order.orderNo}: paid ${notice.money}, expected ${order.payAmount}`, { trade_no: notice.tradeNo });
+    await refused(c, 'epay', 'amount differs', { order_no: order.orderNo, trade_no: notice.tradeNo, detail: `paid ${notice.money}, expected ${order.payAmount}` });
     return c.text('fail', 400);
   }
   await completeOrder(c.env, order, { kind: 'provider', ref: notice.tradeNo || null });

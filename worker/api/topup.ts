@@ -4,7 +4,7 @@ import type { AppEnv } from '../app-types';
 import { settingsOf } from '../env';
 import { ApiError } from '../lib/errors';
 import { dbOf } from '../db/client';
-import { ordersPage, type OrderRow } from '../db/orders';
+import { ordersPage, setPaymentIntent, type OrderRow } from '../db/orders';
 import { availableMethods, completeOrder, createOrder, findOrder, isEnterprise, quote, unavailable, type PayMethod } from '../payments/orders';
 import { normalizeOrderNo } from '../payments/order-no';
 import { isPayAmount, minorUnits } from '../payments/money';
@@ -101,7 +101,7 @@ topupRoutes
       const order = await createOrder(c.env, me.id, method, method === 'epay' ? (body.pay_type ?? 'alipay') : null, q, {
         returnUrl: (orderNo) => `${base}/topup/return?order_no=${encodeURIComponent(orderNo)}`,
         notifyUrl: `${base}/api/payments/epay/notify`,
-      });
+      }, topup.order_expiry_minutes);
       return c.json(orderView(order), 201);
     },
   )
@@ -169,10 +169,11 @@ async function askGateway(c: Context<AppEnv>, order: OrderRow): Promise<{ paid: 
   if (order.method === 'stripe') {
     const setup = stripeSetup(s);
     if (!setup) throw unavailable('stripe');
-    if (!order.providerRef) return { paid: false, ref: null, detail: 'no Checkout Session was made for this order' };
-    const session = await retrieveSession(setup, order.providerRef);
+    if (!order.stripeSessionId) return { paid: false, ref: null, detail: 'no Checkout Session was made for this order' };
+    const session = await retrieveSession(setup, order.stripeSessionId);
     const full = session.amountTotal !== null && session.amountTotal === minorUnits(dec(order.payAmount), order.currency);
-    return { paid: session.paid && full, ref: session.id, detail: `session ${session.id}: ${session.paid ? 'paid' : 'not paid'}${session.paid && !full ? ', amount differs' : ''}` };
+    if (session.paid && full && session.paymentIntent) await setPaymentIntent(dbOf(c.env.DB), order.orderNo, session.paymentIntent, Date.now());
+    return { paid: session.paid && full, ref: session.paymentIntent ?? session.id, detail: `session ${session.id}: ${session.paid ? 'paid' : 'not paid'}${session.paid && !full ? ', amount differs' : ''}` };
   }
   const setup = epaySetup(s);
   if (!setup) throw unavailable('epay');

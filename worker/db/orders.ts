@@ -36,9 +36,20 @@ export async function ordersPage(db: Db, f: OrderFilter): Promise<{ items: Order
   return { items, next: rows.length > f.limit ? items[items.length - 1].id : null };
 }
 
-export async function setPayUrl(db: Db, orderNo: string, payUrl: string, providerRef: string | null, now: number): Promise<OrderRow> {
-  const [row] = await db.update(orders).set({ payUrl, providerRef, updatedAt: now }).where(eq(orders.orderNo, orderNo)).returning();
+/** The way to pay; for Stripe, the Checkout Session (kept as the order's session and, until paid, its reference). */
+export async function setPayUrl(db: Db, orderNo: string, payUrl: string, stripeSessionId: string | null, now: number): Promise<OrderRow> {
+  const [row] = await db.update(orders).set({ payUrl, providerRef: stripeSessionId, stripeSessionId, updatedAt: now }).where(eq(orders.orderNo, orderNo)).returning();
   return row;
+}
+
+/** The PaymentIntent that paid the order's session: refunds and disputes name it. */
+export async function setPaymentIntent(db: Db, orderNo: string, paymentIntent: string, now: number): Promise<void> {
+  await db.update(orders).set({ stripePaymentIntent: paymentIntent, updatedAt: now }).where(eq(orders.orderNo, orderNo));
+}
+
+export async function orderByPaymentIntent(db: Db, paymentIntent: string): Promise<OrderRow | null> {
+  const [row] = await db.select().from(orders).where(and(eq(orders.stripePaymentIntent, paymentIntent), eq(orders.method, 'stripe')));
+  return row ?? null;
 }
 
 export interface Completion {

@@ -289,8 +289,14 @@ export const orders = sqliteTable(
     createdAt: integer('created_at').notNull(),
     paidAt: integer('paid_at'),
     updatedAt: integer('updated_at').notNull(),
+    /** Stripe: the Checkout Session made for the order (only its completion credits it) and the PaymentIntent that paid it. */
+    stripeSessionId: text('stripe_session_id'),
+    stripePaymentIntent: text('stripe_payment_intent'),
   },
-  (t) => [uniqueIndex('orders_no').on(t.orderNo), index('orders_user').on(t.userId, t.id), index('orders_status').on(t.status, t.createdAt)],
+  (t) => [
+    uniqueIndex('orders_no').on(t.orderNo), index('orders_user').on(t.userId, t.id), index('orders_status').on(t.status, t.createdAt),
+    index('orders_payment_intent').on(t.stripePaymentIntent),
+  ],
 );
 
 /** Redemption codes: stored as SHA-256, shown once when made; a code credits once. */

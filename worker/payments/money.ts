@@ -4,6 +4,7 @@
  */
 import { QUOTA_PER_USD } from '../billing/charge';
 import { dec, mul, sub, type Decimal } from '../billing/decimal';
+import { stripeUnit } from './currencies';
 
 /** A positive amount with at most two decimal places, from a number or a string. */
 export function parseAmount(value: number | string): Decimal | null {
@@ -60,14 +61,17 @@ export function money(value: Decimal): string {
   return `${whole}.${frac}`;
 }
 
-/** The amount in the currency's minor units (cents), as Stripe counts it. */
+/**
+ * The amount in the currency's minor units as Stripe counts them: whole yen, cents, thousandths
+ * of a dinar (ending in 0). Rounded half-up to what the currency's step allows. Throws for a
+ * currency Stripe does not take.
+ */
 export function minorUnits(value: Decimal, currency: string): number {
-  const places = ZERO_DECIMAL.has(currency.toLowerCase()) ? 0 : 2;
-  return Number(roundHalfUp(value, places).units);
+  const unit = stripeUnit(currency);
+  if (!unit) throw new Error(`Stripe does not take ${currency}`);
+  const stepPlaces = String(unit.step).length - 1;
+  return Number(roundHalfUp(value, unit.exponent - stepPlaces).units * BigInt(unit.step));
 }
-
-/** Currencies Stripe counts in whole units. */
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
 
 export interface Tier {
   min_amount: number;

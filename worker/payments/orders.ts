@@ -13,6 +13,8 @@ import { userById } from '../db/users';
 import { ApiError } from '../lib/errors';
 import type { TopupOptions } from '../api/options';
 import { creditFor, discountFor, minorUnits, money, parseAmount, payAmountFor } from './money';
+import { stripeTakes } from './currencies';
+import { dec } from '../billing/decimal';
 import { newOrderNo } from './order-no';
 import { createCheckout, stripeSetup } from './stripe';
 import { epaySetup, submitUrl } from './epay';
@@ -52,10 +54,11 @@ export interface Urls {
   notifyUrl: string;
 }
 
-/** A pending order with its way to pay: a Stripe Checkout Session, or a signed Epay redirect. */
-export async function createOrder(env: Env, userId: number, method: PayMethod, payType: string | null, q: Quote, urls: Urls): Promise<OrderRow> {
+/** A pending order with its way to pay: a Stripe Checkout Session, or a signed Epay redirect. It expires `expiryMinutes` after now. */
+export async function createOrder(env: Env, userId: number, method: PayMethod, payType: string | null, q: Quote, urls: Urls, expiryMinutes: number): Promise<OrderRow> {
   const db = dbOf(env.DB);
   const now = Date.now();
+  if (method === 'stripe') assertStripeCurrency(q.currency);
   const order = await insertOrder(db, {
     orderNo: newOrderNo(), userId, amount: q.amount, payAmount: q.payAmount, currency: q.currency, discount: String(q.discount), credit: q.credit,
     method, payType, status: 'pending', createdAt: now, updatedAt: now,
@@ -65,10 +68,9 @@ export async function createOrder(env: Env, userId: number, method: PayMethod, p
   if (method === 'stripe') {
     const setup = stripeSetup(s);
     if (!setup) throw unavailable(method);
-    const payAmount = parseAmount(q.payAmount);
     const session = await createCheckout(setup, {
-      orderNo: order.orderNo, unitAmount: payAmount ? minorUnits(payAmount, q.currency) : 0, currency: q.currency, productName: name,
-      successUrl: urls.returnUrl(order.orderNo), cancelUrl: urls.returnUrl(order.orderNo),
+      orderNo: order.orderNo, unitAmount: minorUnits(dec(q.payAmount), q.currency), currency: q.currency, productName: name,
+      successUrl: urls.returnUrl(order.orderNo), cancelUrl: urls.returnUrl(order.orderNo), expiresAt: now + expiryMinutes * 60_000,
     });
     return setPayUrl(db, order.orderNo, session.url, session.id, Date.now());
   }
@@ -76,6 +78,11 @@ export async function createOrder(env: Env, userId: number, method: PayMethod, p
   if (!setup) throw unavailable(method);
   const url = await submitUrl(setup, { orderNo: order.orderNo, type: payType ?? 'alipay', name, money: q.payAmount, notifyUrl: urls.notifyUrl, returnUrl: urls.returnUrl(order.orderNo) });
   return setPayUrl(db, order.orderNo, url, null, Date.now());
+}
+
+/** 400 for a currency Stripe does not take (see ./stripe-currencies.json). */
+export function assertStripeCurrency(currency: string): void {
+  if (!stripeTakes(currency)) throw new ApiError(400, 'invalid_request', `currency: Stripe does not take ${currency}; pick one it supports, or turn Stripe off`);
 }
 
 export const unavailable = (method: string) => new ApiError(400, 'payment_method_unavailable', `method: ${method} is not set up on this site`);

@@ -42,6 +42,15 @@ export interface CheckoutInput {
   productName: string;
   successUrl: string;
   cancelUrl: string;
+  /** When the session stops taking payment, in ms (clamped to what Stripe accepts). */
+  expiresAt: number;
+}
+
+/** Stripe takes `expires_at` from 30 minutes to 24 hours after the session is made; a margin on each side absorbs clock skew. */
+export function sessionExpiry(wanted: number, now: number): number {
+  const earliest = now + 31 * 60_000;
+  const latest = now + 24 * 3_600_000 - 60_000;
+  return Math.floor(Math.min(latest, Math.max(earliest, wanted)) / 1000);
 }
 
 /** A Checkout Session for one order: mode payment, one line item, the order number as reference. */
@@ -50,6 +59,8 @@ export async function createCheckout(setup: StripeSetup, o: CheckoutInput): Prom
     mode: 'payment',
     client_reference_id: o.orderNo,
     metadata: { order_no: o.orderNo },
+    payment_intent_data: { metadata: { order_no: o.orderNo } },
+    expires_at: sessionExpiry(o.expiresAt, Date.now()),
     line_items: [{ quantity: 1, price_data: { currency: o.currency.toLowerCase(), unit_amount: o.unitAmount, product_data: { name: o.productName } } }],
     success_url: o.successUrl,
     cancel_url: o.cancelUrl,
@@ -81,13 +92,48 @@ export async function retrieveSession(setup: StripeSetup, id: string): Promise<P
   return paidSession(await client(setup).checkout.sessions.retrieve(id));
 }
 
+export interface ChargeRefund {
+  charge: string;
+  paymentIntent: string | null;
+  /** In minor units: the charge, and what has been refunded of it so far (cumulative). */
+  amount: number;
+  refunded: number;
+}
+
+export interface ChargeDispute {
+  id: string;
+  paymentIntent: string | null;
+  amount: number;
+}
+
+export type StripeNotice =
+  | { kind: 'checkout'; session: PaidSession }
+  | { kind: 'refund'; refund: ChargeRefund }
+  | { kind: 'dispute'; dispute: ChargeDispute }
+  | { kind: 'other' };
+
+const idOf = (v: string | { id: string } | null | undefined): string | null => (typeof v === 'string' ? v : (v?.id ?? null));
+
 /**
  * A webhook event, verified as Stripe documents it: the `Stripe-Signature` header's HMAC-SHA256
  * over `timestamp.payload`, not older than 300 s. Throws on a bad or stale signature. Answers the
- * completed Checkout Session it carries, or null for any other event.
+ * completed Checkout Session, refunded charge or new dispute it carries.
  */
-export async function verifiedCheckoutEvent(setup: StripeSetup, payload: string, signature: string): Promise<PaidSession | null> {
+export async function verifiedEvent(setup: StripeSetup, payload: string, signature: string): Promise<StripeNotice> {
   const event = await Stripe.webhooks.constructEventAsync(payload, signature, setup.webhookSecret, TOLERANCE_SECONDS, cryptoProvider);
-  if (event.type !== 'checkout.session.completed' && event.type !== 'checkout.session.async_payment_succeeded') return null;
-  return paidSession(event.data.object);
+  switch (event.type) {
+    case 'checkout.session.completed':
+    case 'checkout.session.async_payment_succeeded':
+      return { kind: 'checkout', session: paidSession(event.data.object) };
+    case 'charge.refunded': {
+      const c = event.data.object;
+      return { kind: 'refund', refund: { charge: c.id, paymentIntent: idOf(c.payment_intent), amount: c.amount, refunded: c.amount_refunded } };
+    }
+    case 'charge.dispute.created': {
+      const d = event.data.object;
+      return { kind: 'dispute', dispute: { id: d.id, paymentIntent: idOf(d.payment_intent), amount: d.amount } };
+    }
+    default:
+      return { kind: 'other' };
+  }
 }
