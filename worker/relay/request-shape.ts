@@ -20,18 +20,36 @@ export function parseCall(endpoint: Endpoint, json: unknown): ParsedCall | { err
     return { error: `${issue.path.join('.') || 'body'}: ${issue.message}` };
   }
   const body: Record<string, unknown> = result.data;
-  const streamOptions = body.stream_options as Record<string, unknown> | undefined;
-  const generation = (body.generationConfig ?? {}) as Record<string, unknown>;
-  const max = (body.max_output_tokens ?? body.max_completion_tokens ?? body.max_tokens ?? generation.maxOutputTokens) as number | null | undefined;
-  return {
-    body,
-    model: body.model as string,
-    stream: body.stream === true,
-    // A Responses stream always ends with its usage (response.completed).
-    clientWantsUsage: endpoint === 'responses' || endpoint === 'gemini' || streamOptions?.include_usage === true,
-    maxCompletion: max ?? null,
-    choices: typeof body.n === 'number' ? body.n : typeof generation.candidateCount === 'number' ? generation.candidateCount : 1,
-  };
+  return { body, model: body.model as string, stream: body.stream === true, ...limitsOf(endpoint, body) };
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+/**
+ * The completion limit, choices and usage wish, read only from the fields the endpoint's own format
+ * defines (its schema typed them): a field of another format (`n` or `stream_options` in a Messages
+ * body) means nothing here, whatever its value.
+ */
+function limitsOf(endpoint: Endpoint, body: Record<string, unknown>): Pick<ParsedCall, 'clientWantsUsage' | 'maxCompletion' | 'choices'> {
+  switch (endpoint) {
+    case 'chat':
+    case 'completions': {
+      const max = endpoint === 'chat' ? (num(body.max_completion_tokens) ?? num(body.max_tokens)) : num(body.max_tokens);
+      return { clientWantsUsage: obj(body.stream_options).include_usage === true, maxCompletion: max, choices: num(body.n) ?? 1 };
+    }
+    case 'embeddings':
+      return { clientWantsUsage: false, maxCompletion: null, choices: 1 };
+    case 'messages':
+      return { clientWantsUsage: false, maxCompletion: num(body.max_tokens), choices: 1 };
+    // A Responses or Gemini stream always ends with its usage (response.completed, usageMetadata).
+    case 'responses':
+      return { clientWantsUsage: true, maxCompletion: num(body.max_output_tokens), choices: 1 };
+    case 'gemini': {
+      const generation = obj(body.generationConfig);
+      return { clientWantsUsage: true, maxCompletion: num(generation.maxOutputTokens), choices: num(generation.candidateCount) ?? 1 };
+    }
+  }
 }
 
 /** Prompt tokens over every part of the input, as the hold counts them. */
