@@ -57,3 +57,45 @@ describe('/v1/messages with a foreign field of the wrong type', () => {
     expect(sent).not.toHaveProperty('logprobs');
   });
 });
+
+/** Google takes Gemini's fields in snake_case too (`generation_config`), and the converters read both spellings. */
+describe('Gemini snake_case spellings', () => {
+  const path = (model: string) => `${BASE}/v1beta/models/${model}:generateContent`;
+  const body = (extra: Record<string, unknown>) => ({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }], ...extra });
+  const post = async (key: string, model: string, b: unknown) => {
+    const res = await SELF.fetch(path(model), { method: 'POST', headers: { 'x-goog-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    return { status: res.status, text: await res.text() };
+  };
+
+  it('answers 400 naming a wrong-typed field in either spelling', async () => {
+    const { token, model } = await setupCustomer({ channel: { type: 'openai' } });
+    const wrong: string[] = [];
+    for (const [field, extra] of [
+      ['generation_config.candidate_count', { generation_config: { candidate_count: 'x' } }],
+      ['generation_config.max_output_tokens', { generation_config: { max_output_tokens: {} } }],
+      ['generation_config', { generation_config: 5 }],
+      ['system_instruction', { system_instruction: 'Be terse.' }],
+    ] as const) {
+      const res = await post(token.key, model, body(extra));
+      const error = res.status === 400 ? (JSON.parse(res.text) as { error: { status: string; message: string } }).error : null;
+      if (error?.status !== 'INVALID_ARGUMENT' || !error.message.startsWith(`${field}: `)) wrong.push(`${field} -> ${res.status} ${res.text.slice(0, 160)}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('holds for the snake_case limit and choices, and sets the limit in the spelling the client used', async () => {
+    const { token, model, channel } = await setupCustomer({ channel: { type: 'gemini' } });
+    const res = await post(token.key, model, body({ generation_config: { max_output_tokens: 40, candidate_count: 2 } }));
+    expect(res.status, res.text).toBe(200);
+    const sent = (await upstreamRequests(channel.scenario))[0].body ?? {};
+    expect(sent).not.toHaveProperty('generationConfig');
+    expect(sent).toMatchObject({ generation_config: { max_output_tokens: 40, candidate_count: 2 } });
+    // A balance that covers one choice of 40 tokens but not two: the hold counts both, and lowers the limit to fit.
+    const poor = await setupCustomer({ quota: 60, channel: { type: 'openai' } });
+    const capped = await post(poor.token.key, poor.model, body({ generation_config: { max_output_tokens: 40, candidate_count: 2 } }));
+    expect(capped.status, capped.text).toBe(200);
+    const asked = (await upstreamRequests(poor.channel.scenario))[0].body ?? {};
+    expect(asked.n).toBe(2);
+    expect(asked.max_tokens).toBeLessThan(40);
+  });
+});

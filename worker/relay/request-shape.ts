@@ -46,8 +46,10 @@ function limitsOf(endpoint: Endpoint, body: Record<string, unknown>): Pick<Parse
     case 'responses':
       return { clientWantsUsage: true, maxCompletion: num(body.max_output_tokens), choices: 1 };
     case 'gemini': {
-      const generation = obj(body.generationConfig);
-      return { clientWantsUsage: true, maxCompletion: num(generation.maxOutputTokens), choices: num(generation.candidateCount) ?? 1 };
+      // Either spelling, camelCase first, as the converters read them.
+      const generation = obj(body.generationConfig ?? body.generation_config);
+      const max = num(generation.maxOutputTokens ?? generation.max_output_tokens);
+      return { clientWantsUsage: true, maxCompletion: max, choices: num(generation.candidateCount ?? generation.candidate_count) ?? 1 };
     }
   }
 }
@@ -78,7 +80,7 @@ export function withCompletionLimit(endpoint: Endpoint, call: ParsedCall, limit:
     case 'responses':
       return { ...b, max_output_tokens: limit };
     case 'gemini':
-      return { ...b, generationConfig: { ...((b.generationConfig ?? {}) as Record<string, unknown>), maxOutputTokens: limit } };
+      return geminiWithLimit(b, limit);
     case 'messages': {
       // Anthropic wants a thinking budget below max_tokens; a lowered limit takes the budget down with it.
       const thinking = b.thinking as { type?: string; budget_tokens?: number } | undefined;
@@ -86,4 +88,12 @@ export function withCompletionLimit(endpoint: Endpoint, call: ParsedCall, limit:
       return budget === null ? { ...b, max_tokens: limit } : { ...b, max_tokens: limit, thinking: { ...thinking, budget_tokens: budget } };
     }
   }
+}
+
+/** The Gemini body with its output limit set, in the spelling the client used (Google refuses a field given twice). */
+function geminiWithLimit(b: Record<string, unknown>, limit: number): Record<string, unknown> {
+  const outer = b.generationConfig == null && b.generation_config != null ? 'generation_config' : 'generationConfig';
+  const { maxOutputTokens: camel, max_output_tokens: snakeCase, ...rest } = obj(b[outer]);
+  const inner = camel == null && (snakeCase != null || outer === 'generation_config') ? 'max_output_tokens' : 'maxOutputTokens';
+  return { ...b, [outer]: { ...rest, [inner]: limit } };
 }

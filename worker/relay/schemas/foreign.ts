@@ -42,9 +42,12 @@ export const FORMAT_FIELDS = {
     stop_sequences: t('array'), metadata: t('object'), tools: t('array'), tool_choice: t('object'),
     thinking: t('object'), service_tier: t('string'),
   },
+  // Google takes the snake_case spellings too.
   gemini: {
     contents: t('array'), systemInstruction: t('object'), tools: t('array'), toolConfig: t('object'),
     generationConfig: t('object'), safetySettings: t('array'), cachedContent: t('string'),
+    system_instruction: t('object'), tool_config: t('object'), generation_config: t('object'),
+    safety_settings: t('array'), cached_content: t('string'),
   },
 } as const satisfies Record<string, FieldTable>;
 
