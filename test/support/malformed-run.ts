@@ -8,6 +8,7 @@ import { SELF } from 'cloudflare:test';
 import { expect } from 'vitest';
 import type { z } from 'zod';
 import { malformedBodies, type MalformedBody } from './malformed';
+import { foreignBodies } from './malformed-foreign';
 import { BASE, setupCustomer } from '../helpers';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -121,4 +122,33 @@ export async function checkMalformed(path: string, schema: z.ZodType, seed: keyo
 /** The same body for another customer's model. */
 function retarget(body: unknown, from: string, to: string): unknown {
   return body && typeof body === 'object' && !Array.isArray(body) && (body as { model?: unknown }).model === from ? { ...body, model: to } : body;
+}
+
+/**
+ * The fields of the formats a body may be converted to (`targets`), injected into a valid seed
+ * (see ./malformed-foreign). With `refused`, a wrong JSON type answers 400 naming the field before
+ * any channel is tried; otherwise (an endpoint never converted) the field passes to the channel.
+ * Nothing answers 5xx, through any channel type.
+ */
+export async function checkForeign(path: string, own: z.ZodType, seed: keyof ReturnType<typeof seeds>, targets: readonly z.ZodType[], channelTypes: readonly string[], refused: boolean): Promise<void> {
+  const customers = await Promise.all(channelTypes.map((type) => setupCustomer({ quota: 100_000_000, channel: { type } })));
+  // A Gemini call's model and stream come from its URL, whatever its body says.
+  const bodies = foreignBodies(own, targets, seeds(customers[0].model)[seed], path.includes('{model}') ? ['model', 'stream'] : []);
+  expect(bodies.filter((b) => b.wrongType).length).toBeGreaterThan(refused ? 5 : 0);
+  const pathFor = (model: string) => path.replace('{model}', model);
+  const wrong = refused ? bodies.filter((b) => b.wrongType) : [];
+  const misanswered: string[] = [];
+  for (const a of await postAll(pathFor(customers[0].model), customers[0].token.key, wrong)) {
+    const field = a.name.split(' <- ')[0];
+    const error = a.status === 400 ? (JSON.parse(a.text) as { error: { code: string | number; status?: string; message: string } }).error : null;
+    const shaped = path.includes('{model}') ? error?.status === 'INVALID_ARGUMENT' : error?.code === 'invalid_request';
+    if (!shaped || !error?.message.startsWith(`${field}: `)) misanswered.push(`${a.name} -> ${a.status} ${a.text.slice(0, 200)}`);
+  }
+  expect(misanswered).toEqual([]);
+  const rest = bodies.filter((b) => !wrong.includes(b));
+  for (const customer of customers) {
+    const withModel = rest.map((b) => ({ ...b, body: retarget(b.body, customers[0].model, customer.model) }));
+    const answers = await postAll(pathFor(customer.model), customer.token.key, withModel);
+    expect(noServerErrors(answers)).toEqual([]);
+  }
 }

@@ -30,14 +30,14 @@ export interface MalformedOptions {
   exhaustive?: boolean;
 }
 
-type JsonSchema = z.core.JSONSchema.JSONSchema;
+export type JsonSchema = z.core.JSONSchema.JSONSchema;
 type SchemaNode = z.core.JSONSchema._JSONSchema;
-type JsonType = 'null' | 'boolean' | 'number' | 'integer' | 'string' | 'array' | 'object';
+export type JsonType = 'null' | 'boolean' | 'number' | 'integer' | 'string' | 'array' | 'object';
 type Path = (string | number)[];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function jsonTypeOf(v: unknown): JsonType {
+export function jsonTypeOf(v: unknown): JsonType {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
   if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
@@ -55,7 +55,7 @@ function deepArray(depth: number): unknown[] {
 }
 
 /** Each makes a fresh value, so no two bodies share an object. */
-const HOSTILE: readonly { kind: string; make: () => unknown }[] = [
+export const HOSTILE: readonly { kind: string; make: () => unknown }[] = [
   { kind: 'null', make: () => null },
   { kind: '{}', make: () => ({}) },
   { kind: '[]', make: () => [] },
@@ -76,7 +76,7 @@ const UNKNOWN_KEY = 'x_relay_unknown_field';
 
 /* -------------------------------------------------------------- JSON Schema */
 
-class SchemaView {
+export class SchemaView {
   private readonly ids = new Map<JsonSchema, number>();
 
   constructor(private readonly root: JsonSchema) {}
@@ -197,7 +197,7 @@ function typesOf(node: JsonSchema): Set<JsonType> | undefined {
 }
 
 /** A value of a JSON type the node does not allow, shaped like a common client mistake. */
-function wrongType(allowed: Set<JsonType>, original: unknown): unknown {
+export function wrongType(allowed: Set<JsonType>, original: unknown): unknown {
   const candidates: unknown[] = [];
   if (isObject(original)) candidates.push(JSON.stringify(original)); // an object sent as its JSON text
   if (Array.isArray(original) && original.length > 0) candidates.push(original[0]); // one item, not wrapped

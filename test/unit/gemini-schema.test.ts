@@ -77,16 +77,18 @@ describe('Gemini request schema', () => {
     expect(firstError({ ...minimal, toolConfig: { functionCallingConfig: { mode: 'VALIDATED' } } })).toBeNull();
   });
 
-  it('passes unknown fields and snake_case spellings through unvalidated', () => {
+  it('passes unknown fields and snake_case parts through, and checks snake_case request fields as their camelCase', () => {
     const body = {
       contents: [{ role: 'user', parts: [{ inline_data: { mime_type: 'image/png', data: 'AA==' } }] }],
       system_instruction: { parts: [{ text: 'Be brief' }] },
-      generation_config: { max_output_tokens: -5 },
+      generation_config: { max_output_tokens: 5, candidate_count: 2 },
       labels: { team: 'a' },
     };
     const result = geminiRequest.safeParse(body);
     expect(result.success).toBe(true);
     expect(result.data).toEqual(body);
+    expect(firstError({ ...body, generation_config: { max_output_tokens: -5 } })).toMatch(/^generation_config\.max_output_tokens: /);
+    expect(firstError({ ...body, tool_config: { function_calling_config: { mode: 'SOMETIMES' } } })).toMatch(/^tool_config\.function_calling_config\.mode: /);
   });
 
   const malformed: [string, Obj, string][] = [

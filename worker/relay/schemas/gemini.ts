@@ -4,12 +4,24 @@
  * through untouched. Parts are told apart by their data field (`text`, `inlineData`, …); parts of
  * other kinds (executableCode, codeExecutionResult, thought signatures, …) pass on as they are.
  *
- * Only the camelCase spellings are validated. Google also accepts snake_case
- * (`system_instruction`, `generation_config`, `inline_data`, `max_output_tokens`, …); those are
- * unknown fields here, so they pass through unchecked. The converters read both spellings.
+ * Google also accepts snake_case (`system_instruction`, `generation_config`, `max_output_tokens`,
+ * …), and the converters and the hold read both spellings, so the request's fields, the tool and
+ * generation configs are checked in both. Parts are told apart by their camelCase data field; a
+ * snake_case part (`inline_data`) passes as another part.
  */
 import { z } from 'zod';
 import { intIn, isPlainObject, jsonObject, jsonType, oneOf, tokenLimit } from './chat';
+
+/** `maxOutputTokens` -> `max_output_tokens`. */
+type Snake<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<T>}` : S;
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** A shape whose fields are also taken under their snake_case names, with the same schemas. */
+function bothSpellings<T extends Record<string, z.ZodType>>(shape: T) {
+  const out: Record<string, z.ZodType> = { ...shape };
+  for (const [key, schema] of Object.entries(shape)) out[snake(key)] = schema;
+  return out as T & { [K in keyof T & string as Snake<K>]: T[K] };
+}
 
 /* ------------------------------------------------------------------ parts */
 
@@ -57,24 +69,30 @@ const tool = z
   .looseObject({ functionDeclarations: z.array(functionDeclaration).optional() })
   .refine((t) => Object.keys(t).length > 0, 'Invalid tool: expected functionDeclarations or a built-in tool');
 
-const toolConfig = z.looseObject({
-  functionCallingConfig: z
-    .looseObject({
-      mode: z.enum(['MODE_UNSPECIFIED', 'AUTO', 'ANY', 'NONE', 'VALIDATED']).optional(),
-      allowedFunctionNames: z.array(z.string().min(1)).optional(),
-    })
-    .optional(),
-});
+const toolConfig = z.looseObject(
+  bothSpellings({
+    functionCallingConfig: z
+      .looseObject(
+        bothSpellings({
+          mode: z.enum(['MODE_UNSPECIFIED', 'AUTO', 'ANY', 'NONE', 'VALIDATED']).optional(),
+          allowedFunctionNames: z.array(z.string().min(1)).optional(),
+        }),
+      )
+      .optional(),
+  }),
+);
 
 /* ------------------------------------------------------- generation config */
 
-const thinkingConfig = z.looseObject({
-  thinkingBudget: z.number().int().min(-1).optional(),
-  includeThoughts: z.boolean().optional(),
-  thinkingLevel: z.string().optional(),
-});
+const thinkingConfig = z.looseObject(
+  bothSpellings({
+    thinkingBudget: z.number().int().min(-1).optional(),
+    includeThoughts: z.boolean().optional(),
+    thinkingLevel: z.string().optional(),
+  }),
+);
 
-const generationConfig = z.looseObject({
+const generationConfig = z.looseObject(bothSpellings({
   maxOutputTokens: tokenLimit.optional(),
   temperature: z.number().min(0).max(2).optional(),
   topP: z.number().min(0).max(1).optional(),
@@ -88,20 +106,22 @@ const generationConfig = z.looseObject({
   presencePenalty: z.number().optional(),
   frequencyPenalty: z.number().optional(),
   thinkingConfig: thinkingConfig.optional(),
-});
+}));
 
 const safetySetting = z.looseObject({ category: z.string().min(1), threshold: z.string().min(1) });
 
 /* ---------------------------------------------------------------- request */
 
-export const geminiRequest = z.looseObject({
-  contents: z.array(geminiContent).min(1),
-  systemInstruction: systemInstruction.optional(),
-  tools: z.array(tool).optional(),
-  toolConfig: toolConfig.optional(),
-  generationConfig: generationConfig.optional(),
-  safetySettings: z.array(safetySetting).optional(),
-  cachedContent: z.string().min(1).optional(),
-});
+export const geminiRequest = z.looseObject(
+  bothSpellings({
+    contents: z.array(geminiContent).min(1),
+    systemInstruction: systemInstruction.optional(),
+    tools: z.array(tool).optional(),
+    toolConfig: toolConfig.optional(),
+    generationConfig: generationConfig.optional(),
+    safetySettings: z.array(safetySetting).optional(),
+    cachedContent: z.string().min(1).optional(),
+  }),
+);
 
 export type GeminiRequest = z.output<typeof geminiRequest>;

@@ -1,7 +1,8 @@
 /**
  * The schema of each inbound request format. Every body is checked against its format's schema
  * before it is converted or sent; a failure answers 400 naming the field
- * (`${issue.path.join('.')}: ${issue.message}`).
+ * (`${issue.path.join('.')}: ${issue.message}`). Fields of the formats a body may be converted to
+ * are checked for their JSON type too (./foreign).
  */
 import type { z } from 'zod';
 import { chatRequest, type ChatRequest } from './chat';
@@ -10,6 +11,7 @@ import { embeddingsRequest, type EmbeddingsRequest } from './embeddings';
 import { messagesRequest, type MessagesRequest } from './messages';
 import { responsesRequest, type ResponsesRequest } from './responses';
 import { geminiRequest, type GeminiRequest } from './gemini';
+import { withForeignFields } from './foreign';
 
 export { chatRequest, type ChatRequest, type ChatMessage } from './chat';
 export { completionsRequest, type CompletionsRequest } from './completions';
@@ -33,10 +35,10 @@ export interface InboundRequests {
 export type InboundRequest<F extends InboundFormat = InboundFormat> = InboundRequests[F];
 
 export const inboundSchemas: { readonly [F in InboundFormat]: z.ZodType<InboundRequests[F]> } = {
-  chat: chatRequest,
+  chat: withForeignFields('chat', chatRequest),
   completions: completionsRequest,
   embeddings: embeddingsRequest,
-  messages: messagesRequest,
-  responses: responsesRequest,
-  gemini: geminiRequest,
+  messages: withForeignFields('messages', messagesRequest),
+  responses: withForeignFields('responses', responsesRequest),
+  gemini: withForeignFields('gemini', geminiRequest),
 };
