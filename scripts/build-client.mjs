@@ -4,7 +4,7 @@
 // headers they are served with. wrangler runs this before `dev` and `deploy` ([build] in
 // wrangler.toml); the vitest config runs it too.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,9 +19,19 @@ const HEADERS = `/assets/*
   Cache-Control: public, max-age=0, must-revalidate
 `;
 
+/**
+ * Writes only what changed: a running `wrangler dev` reloads when a file under its assets
+ * directory changes, which would cut the requests in flight of every relay started earlier.
+ */
+function writeIfChanged(file, content) {
+  const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content);
+  if (existsSync(file) && readFileSync(file).equals(bytes)) return;
+  writeFileSync(file, bytes);
+}
+
 export async function buildClient({ quiet = false } = {}) {
   mkdirSync(assets, { recursive: true });
-  await build({
+  const result = await build({
     entryPoints: [path.join(source, 'main.ts')],
     outfile: path.join(assets, 'app.js'),
     bundle: true,
@@ -30,10 +40,12 @@ export async function buildClient({ quiet = false } = {}) {
     target: 'es2020',
     legalComments: 'none',
     logLevel: quiet ? 'error' : 'warning',
+    write: false,
   });
-  copyFileSync(path.join(source, 'app.css'), path.join(assets, 'app.css'));
-  copyFileSync(path.join(source, 'favicon.svg'), path.join(assets, 'favicon.svg'));
-  writeFileSync(path.join(out, '_headers'), HEADERS);
+  for (const file of result.outputFiles) writeIfChanged(file.path, file.contents);
+  writeIfChanged(path.join(assets, 'app.css'), readFileSync(path.join(source, 'app.css')));
+  writeIfChanged(path.join(assets, 'favicon.svg'), readFileSync(path.join(source, 'favicon.svg')));
+  writeIfChanged(path.join(out, '_headers'), HEADERS);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

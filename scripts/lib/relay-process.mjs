@@ -3,11 +3,23 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 /**
  * `reuse` starts a relay on the state and secrets an earlier one left (after `kill()`), as a
@@ -16,7 +28,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
  * @returns {Promise<{ url: string, port: number, pid: number, dir: string, admin: { username: string, password: string }, stop(): Promise<void>, kill(): Promise<void>, output(): string }>}
  */
 export async function startRelay(opts = {}) {
-  const port = opts.port ?? 8790 + Math.floor(Math.random() * 800);
+  // A port the system says is free: a random one could belong to a relay that is already running,
+  // which would then answer the readiness check below in this one's place.
+  const port = opts.port ?? (await freePort());
   const dir = opts.reuse?.dir ?? mkdtempSync(path.join(tmpdir(), 'relay-'));
   const admin = opts.reuse?.admin ?? { username: 'root', password: `pw-${randomBytes(9).toString('hex')}` };
   const varsFile = path.join(dir, 'dev.vars');
@@ -88,8 +102,9 @@ export async function startRelay(opts = {}) {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`relay exited early (${child.exitCode}):\n${log}`);
     try {
-      const res = await fetch(`${url}/api/pricing`);
-      if (res.ok) break;
+      // Only once this wrangler says it listens on the port is an answer there its own.
+      const res = new RegExp(`Ready on http://\\S+:${port}\\b`).test(log) ? await fetch(`${url}/api/pricing`) : null;
+      if (res?.ok) break;
     } catch {
       // not up yet
     }
