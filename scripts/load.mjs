@@ -203,6 +203,11 @@ async function oneRun(target, n) {
   return { phases, billing, non_2xx: phases.reduce((s, p) => s + p.non_2xx, 0) };
 }
 
+/**
+ * The local targets, each started only when its turn comes and stopped after it: a second
+ * wrangler dev starting beside a loaded one has been seen to pause it (wrangler's proxy then
+ * answers 503 "Your worker restarted mid-request" for calls in flight).
+ */
 async function localTargets(onStop) {
   const upstream = await startUpstreamProcess();
   onStop(upstream.stop);
@@ -211,16 +216,16 @@ async function localTargets(onStop) {
     method: 'PUT',
     body: JSON.stringify({ mode: 'slow_stream', chunks: STREAM_CHUNKS, gap_ms: Math.round((STREAM_SECONDS * 1000) / STREAM_CHUNKS) }),
   });
-  const relay = await startRelay({ quiet: true });
-  onStop(relay.stop);
-  const { key, jwt, userId } = await seedRelay(relay, upstream.url, MODEL);
-  const targets = [{ name: 'relay', base: relay.url, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, account: { jwt, userId }, output: relay.output }];
-  if (opts.bare) {
-    const bare = await startPassthrough(upstream.url, 'passthrough');
-    onStop(bare.stop);
-    targets.push({ name: 'bare', base: bare.url, headers: { 'content-type': 'application/json' }, account: null, output: bare.output });
-  }
-  return targets;
+  const relay = async () => {
+    const r = await startRelay({ quiet: true });
+    const { key, jwt, userId } = await seedRelay(r, upstream.url, MODEL);
+    return { name: 'relay', base: r.url, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, account: { jwt, userId }, output: r.output, stop: r.stop };
+  };
+  const bare = async () => {
+    const b = await startPassthrough(upstream.url, 'passthrough');
+    return { name: 'bare', base: b.url, headers: { 'content-type': 'application/json' }, account: null, output: b.output, stop: b.stop };
+  };
+  return opts.bare ? [relay, bare] : [relay];
 }
 
 async function remoteTarget() {
@@ -232,7 +237,7 @@ async function remoteTarget() {
     const { token: jwt, user } = await call(base, 'POST', '/api/auth/login', { body: { username, password: rest.join(':') } });
     account = { jwt, userId: user.id };
   }
-  return [{ name: 'relay', base, headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.key}` }, account, output: () => '' }];
+  return [async () => ({ name: 'relay', base, headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.key}` }, account, output: () => '', stop: async () => undefined })];
 }
 
 function summary(runs) {
@@ -261,7 +266,9 @@ async function main() {
   };
   try {
     const targets = opts.url ? await remoteTarget() : await localTargets(onStop);
-    for (const target of targets) {
+    for (const open of targets) {
+      const target = await open();
+      onStop(target.stop);
       console.log(`load: ${target.name} at ${target.base}: ${RUNS} run(s) of stream waves ${WAVES.join(', ')} then ${BURST_CONNECTIONS} connections for ${BURST_SECONDS} s`);
       const runs = [];
       for (let i = 1; i <= RUNS; i++) {
@@ -275,6 +282,7 @@ async function main() {
       console.log(`load: ${target.name}: ${s.clean_runs} of ${s.runs} run(s) clean; burst ${s.burst_requests_per_s} req/s, p50 ${s.burst_p50_ms} ms, p99 ${s.burst_p99_ms} ms`);
       if (s.clean_runs !== s.runs && target.name === 'relay') failed = true;
       if (process.env.LOAD_DEBUG) console.log(target.output());
+      await target.stop();
     }
   } finally {
     await stopAll();
