@@ -3,10 +3,10 @@
 // relay seeded with one rich user, one unlimited key, one priced model and one openai channel.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './relay-process.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -14,17 +14,6 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Keep wrangler/miniflare local: no metrics, no Request.cf fetch from workers.cloudflare.com.
 process.env.WRANGLER_SEND_METRICS = 'false';
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A child in its own process group, so stop() ends it and everything it started. */
 export function spawnGroup(cmd, args, opts) {
