@@ -26,7 +26,7 @@ import { signupRoutes } from './api/signup';
 import { totpRoutes } from './api/totp';
 import { auditRoutes } from './api/audit';
 import { Scalar } from '@scalar/hono-api-reference';
-import { relayRoutes } from './relay/routes';
+import { relayRoutes } from './relay/endpoints';
 import { dashboardRoutes } from './dashboard/routes';
 
 const API_MAX_BODY_BYTES = 1024 * 1024;

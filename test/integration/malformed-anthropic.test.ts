@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { messagesRequest } from '../../worker/relay/schemas';
+import { messagesRequest } from '../../worker/relay/formats/schemas';
 import { checkMalformed } from '../support/malformed-run';
 
 describe('malformed Anthropic Messages bodies, generated from the schema, never answer 5xx', () => {

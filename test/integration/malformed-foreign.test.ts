@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { chatRequest, completionsRequest, embeddingsRequest, geminiRequest, messagesRequest, responsesRequest } from '../../worker/relay/schemas';
+import { chatRequest, completionsRequest, embeddingsRequest, geminiRequest, messagesRequest, responsesRequest } from '../../worker/relay/formats/schemas';
 import { checkForeign } from '../support/malformed-run';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { chatRequest, completionsRequest, embeddingsRequest } from '../../worker/relay/schemas';
+import { chatRequest, completionsRequest, embeddingsRequest } from '../../worker/relay/formats/schemas';
 import { checkMalformed } from '../support/malformed-run';
 
 describe('malformed OpenAI-format bodies, generated from the schemas, never answer 5xx', () => {

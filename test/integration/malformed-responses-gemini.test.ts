@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { geminiRequest, responsesRequest } from '../../worker/relay/schemas';
+import { geminiRequest, responsesRequest } from '../../worker/relay/formats/schemas';
 import { checkMalformed } from '../support/malformed-run';
 
 describe('malformed Responses and Gemini bodies, generated from the schemas, never answer 5xx', () => {

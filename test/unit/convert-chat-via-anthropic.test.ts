@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventSourceMessage } from 'eventsource-parser';
-import { chatToMessagesRequest, messageToChatResponse, MessagesStreamToChatWriter } from '../../worker/relay/convert/chat-via-anthropic';
+import { chatToMessagesRequest, messageToChatResponse, MessagesStreamToChatWriter } from '../../worker/relay/providers/anthropic/hub';
 
 describe('chat request -> Anthropic Messages', () => {
   it('moves system messages, merges turns, maps tools, images and limits', () => {

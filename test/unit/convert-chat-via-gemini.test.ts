@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { chatToGeminiRequest, GeminiStreamToChatWriter, geminiToChatResponse, SKIP_THOUGHT_SIGNATURE } from '../../worker/relay/convert/chat-via-gemini';
-import { geminiToChatRequest } from '../../worker/relay/convert/gemini-via-chat';
+import { chatToGeminiRequest, GeminiStreamToChatWriter, geminiToChatResponse, SKIP_THOUGHT_SIGNATURE } from '../../worker/relay/providers/gemini/hub';
+import { geminiToChatRequest } from '../../worker/relay/formats/gemini/hub';
 
 type Obj = Record<string, unknown>;
 

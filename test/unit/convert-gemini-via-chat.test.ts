@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { ChatStreamToGeminiWriter, chatToGeminiResponse, geminiToChatRequest, jsonSchemaOf } from '../../worker/relay/convert/gemini-via-chat';
+import { ChatStreamToGeminiWriter, chatToGeminiResponse, geminiToChatRequest, jsonSchemaOf } from '../../worker/relay/formats/gemini/hub';
 
 type Obj = Record<string, unknown>;
 

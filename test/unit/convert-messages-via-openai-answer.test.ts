@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatResponseToMessage } from '../../worker/relay/convert/messages-via-openai';
+import { chatResponseToMessage } from '../../worker/relay/formats/messages/hub';
 import { completion, type Obj } from './messages-via-openai-fixtures';
 
 describe('chatResponseToMessage', () => {

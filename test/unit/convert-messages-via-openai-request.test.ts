@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messagesToChatRequest } from '../../worker/relay/convert/messages-via-openai';
+import { messagesToChatRequest } from '../../worker/relay/formats/messages/hub';
 import type { Obj } from './messages-via-openai-fixtures';
 
 const msgs = (out: Obj) => out.messages as Obj[];

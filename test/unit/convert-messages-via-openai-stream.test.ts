@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
-import { ChatStreamToMessagesWriter, chatResponseToMessage } from '../../worker/relay/convert/messages-via-openai';
+import { ChatStreamToMessagesWriter, chatResponseToMessage } from '../../worker/relay/formats/messages/hub';
 import { chunk, completion, deltas, feed, names, parseSse, usageChunk, type Obj } from './messages-via-openai-fixtures';
 
 describe('ChatStreamToMessagesWriter', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { chatRequest, geminiRequest, inboundSchemas, messagesRequest } from '../../worker/relay/schemas';
-import { foreignFields, FORMAT_FIELDS } from '../../worker/relay/schemas/foreign';
+import { chatRequest, geminiRequest, inboundSchemas, messagesRequest } from '../../worker/relay/formats/schemas';
+import { foreignFields, FORMAT_FIELDS } from '../../worker/relay/formats/foreign';
 
 const SCHEMAS: Record<keyof typeof FORMAT_FIELDS, z.ZodObject> = { chat: chatRequest, messages: messagesRequest, gemini: geminiRequest };
 const SAMPLES: Record<string, unknown> = { string: 'x', number: 1, boolean: true, array: [], object: {}, null: null };

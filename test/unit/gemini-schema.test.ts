@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { geminiRequest } from '../../worker/relay/schemas/gemini';
+import { geminiRequest } from '../../worker/relay/formats/gemini/schema';
 
 type Obj = Record<string, unknown>;
 

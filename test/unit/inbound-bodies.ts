@@ -3,7 +3,7 @@
  * tests (accepted as-is, and seeds for the generated malformed bodies).
  * (Not a test file itself: vitest collects only *.test.ts.)
  */
-import type { InboundFormat } from '../../worker/relay/schemas';
+import type { InboundFormat } from '../../worker/relay/formats/schemas';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 

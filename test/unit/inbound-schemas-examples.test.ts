@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { chatRequest, completionsRequest, embeddingsRequest, inboundSchemas, messagesRequest } from '../../worker/relay/schemas';
-import { chatToMessagesRequest } from '../../worker/relay/convert/chat-via-anthropic';
-import { messagesToChatRequest } from '../../worker/relay/convert/messages-via-openai';
+import { chatRequest, completionsRequest, embeddingsRequest, inboundSchemas, messagesRequest } from '../../worker/relay/formats/schemas';
+import { chatToMessagesRequest } from '../../worker/relay/providers/anthropic/hub';
+import { messagesToChatRequest } from '../../worker/relay/formats/messages/hub';
 import { chatBodies, FORMATS, messagesBodies, VALID } from './inbound-bodies';
 
 /** What the relay answers for a rejected body. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { inboundSchemas, type InboundFormat } from '../../worker/relay/schemas';
-import { chatToMessagesRequest } from '../../worker/relay/convert/chat-via-anthropic';
-import { messagesToChatRequest } from '../../worker/relay/convert/messages-via-openai';
+import { inboundSchemas, type InboundFormat } from '../../worker/relay/formats/schemas';
+import { chatToMessagesRequest } from '../../worker/relay/providers/anthropic/hub';
+import { messagesToChatRequest } from '../../worker/relay/formats/messages/hub';
 import { malformedBodies, type MalformedBody } from '../support/malformed';
 import { completionsBodies, embeddingsBodies, FORMATS, type CoveredFormat } from './inbound-bodies';
 

@@ -4,7 +4,7 @@
  * (Not a test file itself: vitest collects only *.test.ts.)
  */
 import { expect } from 'vitest';
-import type { ChatStreamToMessagesWriter } from '../../worker/relay/convert/messages-via-openai';
+import type { ChatStreamToMessagesWriter } from '../../worker/relay/formats/messages/hub';
 
 export type Obj = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StreamTap, deliveredParts, type StreamFormat } from '../../worker/relay/stream-tap';
-import { PassThroughWriter } from '../../worker/relay/convert/pass-through';
+import { StreamTap, deliveredParts, type StreamFormat } from '../../worker/relay/hub/tap';
+import { PassThroughWriter } from '../../worker/relay/hub/pass-through';
 
 const tapFor = (format: StreamFormat, clientWantsUsage: boolean) => new StreamTap(format, new PassThroughWriter(format, clientWantsUsage));
 

@@ -11,10 +11,10 @@ import {
   type ChannelRecord, type PricingSnapshot, type TokenRecord,
 } from '../db/snapshots';
 import { channelsFor, type Endpoint } from './pick';
-import { needsNativeResponses } from './convert/responses-via-chat';
+import { needsNativeResponses } from './formats/responses/hub';
 import { TOOL_PRICE_PREFIX, toolBilling, type ToolBilling } from '../billing/tools';
-import { servesResponsesNatively } from './route';
-import { parseCall, type ParsedCall } from './request-shape';
+import { servesResponsesNatively } from './hub/route';
+import { parseCall, type ParsedCall } from './formats/call';
 
 /** Everything the relay knows about a request once its own checks have passed. */
 export interface Admitted {

@@ -1,6 +1,6 @@
 import { scrub } from '../lib/scrub';
 import type { Endpoint } from './pick';
-import { geminiErrorBody } from './gemini-errors';
+import { geminiErrorBody } from './formats/gemini/errors';
 import { type Obj, isObj } from '../lib/json';
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : null);

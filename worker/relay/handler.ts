@@ -15,11 +15,11 @@ import { clientErrorResponse } from './client-error';
 import { attempt, mustReportSuccess, reportAttempt, type AttemptResult } from './forward';
 import { availability, orderCandidates, upstreamModel, type Availability, type Endpoint } from './pick';
 import { providerFor } from './providers';
-import { countPrompt, withCompletionLimit, type ParsedCall } from './request-shape';
+import { countPrompt, withCompletionLimit, type ParsedCall } from './formats/call';
 import { logRow, settleFailed, settleServed, type LogSubject, type Outcome } from './settle';
 import { relayStream } from './stream';
-import { routeFor, type UpstreamRoute } from './route';
-import { countText } from './tokenize';
+import { routeFor, type UpstreamRoute } from './hub/route';
+import { countText } from './prompt/tokenize';
 import { TtlCache } from '../lib/ttl-cache';
 
 /** Channels an upstream asked us to leave alone for a short while (429 with retry-after). */

@@ -6,9 +6,9 @@ import { readWithin } from '../lib/read-within';
 import type { Admitted } from './admission';
 import type { AttemptResult } from './forward';
 import { settleServed, settleFailed, type Outcome } from './settle';
-import { StreamTap, deliveredParts, type TapState } from './stream-tap';
-import type { UpstreamRoute } from './route';
-import { countText } from './tokenize';
+import { StreamTap, deliveredParts, type TapState } from './hub/tap';
+import type { UpstreamRoute } from './hub/route';
+import { countText } from './prompt/tokenize';
 
 type Ending = 'complete' | 'client_gone' | 'upstream_broken';
 

@@ -1,6 +1,6 @@
-import { anthropic } from './anthropic';
-import { gemini } from './gemini';
-import { openai } from './openai';
+import { anthropic } from './anthropic/index';
+import { gemini } from './gemini/index';
+import { openai } from './openai/index';
 import type { Provider } from './types';
 
 const providers: Record<string, Provider> = { openai, anthropic, gemini };

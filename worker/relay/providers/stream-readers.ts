@@ -1,8 +1,8 @@
 /** Each stream format's reader, from the provider module it belongs to. */
-import type { StreamFormat, StreamReader } from '../stream-tap';
-import { readMessagesEvent } from './anthropic-stream';
-import { readGeminiChunk } from './gemini-stream';
-import { readChatChunk, readResponsesEvent } from './openai-stream';
+import type { StreamFormat, StreamReader } from '../hub/tap';
+import { readMessagesEvent } from './anthropic/usage';
+import { readGeminiChunk } from './gemini/usage';
+import { readChatChunk, readResponsesEvent } from './openai/usage';
 
 export const STREAM_READERS: Record<StreamFormat, StreamReader> = {
   openai: readChatChunk,

@@ -1,7 +1,7 @@
 import type { Usage } from '../../billing/charge';
 import type { Endpoint } from '../pick';
-import type { SseWriter } from '../convert/types';
-import type { StreamFormat } from '../stream-tap';
+import type { SseWriter } from '../hub/sse';
+import type { StreamFormat } from '../hub/tap';
 
 export interface UpstreamCall {
   endpoint: Endpoint;
