@@ -16,6 +16,7 @@
 // Exits 1 when any call answered other than 2xx, or charges and the balance delta disagree.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { startRelay } from './lib/relay-process.mjs';
@@ -275,7 +276,7 @@ async function main() {
         const run = await oneRun(target, i);
         runs.push(run);
         // What wrangler said about restarts, when a local target answered other than 2xx.
-        if (run.non_2xx > 0) for (const line of target.output().split('\n').filter((l) => /restart|reload|changed|crash|uncaught/i.test(l)).slice(-5)) console.log(`      wrangler: ${line.trim()}`);
+        if (run.non_2xx > 0 && target.output) reportWranglerLog(target, i);
       }
       const s = summary(runs);
       report.targets[target.name] = { summary: s, runs };
@@ -289,6 +290,16 @@ async function main() {
   }
   if (opts.json) writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
   return failed ? 1 : 0;
+}
+
+/** What wrangler said about reloads when a local target answered other than 2xx; its whole log is kept in a file. */
+function reportWranglerLog(target, run) {
+  const log = target.output();
+  const file = path.join(os.tmpdir(), `load-${target.name}-run${run}-wrangler.log`);
+  writeFileSync(file, log);
+  const telling = log.split('\n').filter((l) => /reloadStart|restart|\bchanged\b|crash|uncaught|connection status/i.test(l));
+  for (const line of telling.slice(-8)) console.log(`      wrangler: ${line.trim()}`);
+  console.log(`      wrangler's whole log: ${file}`);
 }
 
 let code = 0;
