@@ -1,5 +1,5 @@
 import type { Env } from './env';
-import type { SessionUser } from './api/session';
+import type { SessionUser } from './auth/session-user';
 
 export interface AppVars {
   requestId: string;

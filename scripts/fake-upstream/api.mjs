@@ -10,6 +10,8 @@ import { DEFAULT_SCENARIO, recordRequest } from './scenarios.mjs';
 
 const ROUTES = {
   'POST /v1/chat/completions': chatCompletions,
+  // DeepSeek's documented path: chat completions without the /v1 prefix.
+  'POST /chat/completions': chatCompletions,
   'POST /v1/completions': legacyCompletions,
   'POST /v1/embeddings': embeddings,
   'GET /v1/models': models,

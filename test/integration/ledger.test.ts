@@ -1,6 +1,6 @@
 import { SELF, abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { accountOf } from '../../worker/account/stub';
+import { accountOf } from '../../worker/account/client';
 import { BASE, call, chatBody, setupCustomer, waitFor } from '../helpers';
 
 interface LedgerRow { delta: number; reason: string; request_id: string | null }
@@ -14,7 +14,7 @@ const liveBalance = async (jwt: string, id: number) => (await call<{ quota: numb
 
 /** Waits until the account object has nothing left to flush. */
 async function flushed(userId: number): Promise<void> {
-  const stub = accountOf(env, userId);
+  const stub = accountOf(env, userId).stub;
   await waitFor(async () => {
     await runDurableObjectAlarm(stub);
     return runInDurableObject(stub, async (_o, state) => (await state.storage.list({ prefix: 'pend:' })).size === 0);
@@ -67,7 +67,7 @@ describe('an exact ledger', () => {
 
   it('a settle retried with the same request id charges once', async () => {
     const { user, token } = await setupCustomer({ quota: 10_000 });
-    const stub = accountOf(env, user.id);
+    const stub = accountOf(env, user.id).stub;
     const log = {
       created_at: Date.now(), request_id: 'req_retried_settle', user_id: user.id, token_id: token.id, channel_id: null, model: 'm', endpoint: 'chat',
       is_stream: false, prompt_tokens: 10, completion_tokens: 5, cached_tokens: 0, usage_counted: false, quota: 0, capped: false,
@@ -89,10 +89,10 @@ describe('an exact ledger', () => {
       model_ratio: 1, completion_ratio: 1, group_ratio: 1, ip: null, status: 200, error_code: null, latency_ms: 1, attempts: 1,
     };
     const input = { requestId: 'req_settle_after_restart', tokenId: token.id, charge: 15, log };
-    expect((await accountOf(env, user.id).settle(user.id, { ...input, firstSend: true })).charged).toBe(15);
+    expect((await accountOf(env, user.id).settle({ ...input, firstSend: true })).charged).toBe(15);
     // The answer was lost and the object restarted: the relay sends the settle again.
     await abortAllDurableObjects();
-    expect((await accountOf(env, user.id).settle(user.id, { ...input, firstSend: false })).charged).toBe(15);
+    expect((await accountOf(env, user.id).settle({ ...input, firstSend: false })).charged).toBe(15);
     await flushed(user.id);
     expect((await ledgerRows(user.id)).filter((r) => r.reason === 'charge')).toHaveLength(1);
     expect(await liveBalance(user.jwt, user.id)).toBe(10_000 - 15);
@@ -106,8 +106,8 @@ describe('an exact ledger', () => {
       expect(res.status).toBe(200);
       // the batch (log row, token_ips row, ledger row) fails as a whole: nothing of it is in D1
       await waitFor(async () => {
-        await runDurableObjectAlarm(accountOf(env, user.id));
-        return runInDurableObject(accountOf(env, user.id), async (_o, state) => (await state.storage.list({ prefix: 'pend:' })).size > 0);
+        await runDurableObjectAlarm(accountOf(env, user.id).stub);
+        return runInDurableObject(accountOf(env, user.id).stub, async (_o, state) => (await state.storage.list({ prefix: 'pend:' })).size > 0);
       });
       const none = await env.DB.prepare('SELECT COUNT(*) AS n FROM logs WHERE user_id = ?').bind(user.id).first<{ n: number }>();
       expect(none?.n).toBe(0);
@@ -122,7 +122,7 @@ describe('an exact ledger', () => {
 
   it('an object restarted mid-flush, after D1 took the batch, writes no row twice', async () => {
     const { admin, user, token, model } = await setupCustomer({ quota: 100_000 });
-    const stub = accountOf(env, user.id);
+    const stub = accountOf(env, user.id).stub;
     // The next flush commits its D1 batch, then the object dies before it forgets the rows.
     await runInDurableObject(stub, (_instance, state) => {
       Object.defineProperty(state.storage, 'delete', { configurable: true, value: () => Promise.reject(new Error('restarted mid-flush')) });

@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { BASE, call, chatBody, createUser, rootJwt, setPricing, setupCustomer, uniq, waitFor } from '../helpers';
-import { accountOf } from '../../worker/account/stub';
+import { accountOf } from '../../worker/account/client';
 import type { IpWatch } from '../../worker/account/notices';
 import { signLink } from '../../worker/mail/sign';
 // Confirmation mails are not notices: these tests count only the notices.
@@ -113,7 +113,7 @@ describe('new-IP mails', () => {
     await settle();
     expect(await mailsTo(email)).toHaveLength(1);
     // Ten minutes pass: the object's alarm mails both held IPs in one notice.
-    const stub = accountOf(env, user.id);
+    const stub = accountOf(env, user.id).stub;
     await runInDurableObject(stub, async (_o, state) => {
       const key = `nip:${token.id}`;
       const w = (await state.storage.get<IpWatch>(key))!;
@@ -166,7 +166,7 @@ describe('low-balance mails', () => {
     await settle();
     expect(await mailsTo(email)).toHaveLength(1);
     // A top-up takes it just back above; the next fall mails again.
-    const { quota } = await accountOf(env, user.id).balance(user.id);
+    const { quota } = await accountOf(env, user.id).balance();
     const adjust = await call('POST', `/api/users/${user.id}/quota`, { jwt: admin, body: { delta: 1_999_000 - quota + 1, note: 'top up' } });
     expect(adjust.status).toBe(200);
     await settle(300);

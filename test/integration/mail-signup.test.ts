@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { BASE, call, login, rootJwt, uniq } from '../helpers';
-import { accountOf } from '../../worker/account/stub';
+import { accountOf } from '../../worker/account/client';
 import { signLink } from '../../worker/mail/sign';
 import { confirmAddress, linkIn, mailsTo, waitForMails } from '../support/mail';
 
@@ -50,7 +50,7 @@ describe('self sign-up', () => {
     expect((await register({ username: uniq('su'), password: 'password-123', email: email.toUpperCase() })).status).toBe(409);
     const admin = await rootJwt();
     expect(await bonusRows(made.body.id, admin)).toBe(1);
-    expect((await accountOf(env, made.body.id).balance(made.body.id)).quota).toBe(BONUS);
+    expect((await accountOf(env, made.body.id).balance()).quota).toBe(BONUS);
     const jwt = await login(username, 'password-123');
     expect((await call('GET', '/api/notifications', { jwt })).body).toMatchObject({ email });
   });

@@ -3,7 +3,7 @@
  * tests (accepted as-is, and seeds for the generated malformed bodies).
  * (Not a test file itself: vitest collects only *.test.ts.)
  */
-import type { InboundFormat } from '../../worker/relay/formats/schemas';
+import type { Endpoint } from '../../worker/relay/formats/types';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
@@ -208,7 +208,7 @@ export const messagesBodies: Record<string, Record<string, unknown>> = {
 };
 
 /** The inbound formats these tests cover (responses and gemini have no bodies here yet). */
-export const FORMATS = ['chat', 'completions', 'embeddings', 'messages'] as const satisfies readonly InboundFormat[];
+export const FORMATS = ['chat', 'completions', 'embeddings', 'messages'] as const satisfies readonly Endpoint[];
 export type CoveredFormat = (typeof FORMATS)[number];
 
 export const VALID: Record<CoveredFormat, Record<string, Record<string, unknown>>> = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inboundSchemas, type InboundFormat } from '../../worker/relay/formats/schemas';
+import { inboundSchemas } from '../../worker/relay/formats/schemas';
+import type { Endpoint } from '../../worker/relay/formats/types';
 import { chatToMessagesRequest } from '../../worker/relay/providers/anthropic/hub';
 import { messagesToChatRequest } from '../../worker/relay/formats/messages/hub';
 import { malformedBodies, type MalformedBody } from '../support/malformed';
@@ -86,7 +87,7 @@ const SEEDS: Record<CoveredFormat, unknown[]> = {
   ],
 };
 
-function safeParseOrThrown(format: InboundFormat, body: unknown) {
+function safeParseOrThrown(format: Endpoint, body: unknown) {
   try {
     return inboundSchemas[format].safeParse(body);
   } catch (e) {

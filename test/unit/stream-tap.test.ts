@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { StreamTap, deliveredParts, type StreamFormat } from '../../worker/relay/hub/tap';
+import { StreamTap, deliveredParts } from '../../worker/relay/hub/tap';
 import { PassThroughWriter } from '../../worker/relay/hub/pass-through';
+import { routeFor } from '../../worker/relay/hub/route';
+import type { ChannelRecord } from '../../worker/db/snapshots';
+import type { Endpoint } from '../../worker/relay/formats';
 
-const tapFor = (format: StreamFormat, clientWantsUsage: boolean) => new StreamTap(format, new PassThroughWriter(format, clientWantsUsage));
+/** The tap and writer of a native route, as the relay builds them for a channel of the type. */
+function tapFor(type: 'openai' | 'anthropic', clientWantsUsage: boolean): StreamTap {
+  const endpoint: Endpoint = type === 'openai' ? 'chat' : 'messages';
+  const channel: ChannelRecord = {
+    id: 1, name: 'c', type, baseUrl: 'http://upstream', keysSealed: '', keyCount: 1, models: ['m'], modelMapping: null,
+    servesResponses: true, groups: ['default'], priority: 0, weight: 1, status: 'enabled', health: { state: 'closed', openedAt: null },
+  };
+  const route = routeFor(endpoint, channel, { body: {}, model: 'm', stream: true, clientWantsUsage, maxCompletion: null, choices: 1 }, 'm');
+  return new StreamTap(route.reader, route.writer());
+}
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

@@ -11,7 +11,7 @@ import {
   minuteOf, settledKey, type AccountState, type CreditMark, type Reservation, type Settled,
 } from './state';
 import type {
-  Audit, Balance, CreditInput, CreditResult, LedgerReason, LogRow, ReserveInput, ReserveResult, Revocation, SettleInput, SettleResult, TokenTruth,
+  Audit, Balance, CreditInput, CreditResult, LedgerReason, LogWrite, ReserveInput, ReserveResult, Revocation, SettleInput, SettleResult, TokenTruth,
 } from './types';
 import { planTakeBack, takeBackKey, type TakeBackInput, type TakeBackMark, type TakeBackResult } from './takeback';
 
@@ -190,7 +190,7 @@ export class Account extends DurableObject<Env> {
       cap.used += charge;
       writes[`cap:${input.tokenId}`] = cap;
     }
-    const log: LogRow = { ...input.log, quota: charge, capped };
+    const log: LogWrite = { ...input.log, quota: charge, capped };
     const rows: Pending[] = [{ kind: 'log', row: log }];
     if (charge > 0) rows.push(this.ledgerRow(userId, input.tokenId, -charge, 'charge', null, input.requestId, null, log.created_at));
     await this.enqueue(writes, rows);
@@ -207,7 +207,7 @@ export class Account extends DurableObject<Env> {
   }
 
   /** A failed request: the reservation goes back, and the log row records it at no charge. */
-  async release(userId: number, requestId: string, log: LogRow | null): Promise<void> {
+  async release(userId: number, requestId: string, log: LogWrite | null): Promise<void> {
     await this.load(userId);
     this.reservations.delete(requestId);
     if (log) await this.enqueue({}, [{ kind: 'log', row: { ...log, quota: 0, capped: false } }]);

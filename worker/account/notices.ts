@@ -7,7 +7,7 @@
  */
 import type { Env } from '../env';
 import type { MailMessage, NewIpSeen } from '../mail/messages';
-import type { LogRow } from './types';
+import type { LogWrite } from './types';
 
 export const NEW_IP_WINDOW_MS = 10 * 60_000;
 /** IPs listed in one mail at most; more are counted as seen but not listed. */
@@ -68,7 +68,7 @@ export class AccountNotices {
   }
 
   /** After a settle: never throws, so mail can never fail a charge. */
-  async afterSettle(userId: number, log: LogRow, balance: number): Promise<void> {
+  async afterSettle(userId: number, log: LogWrite, balance: number): Promise<void> {
     try {
       const prefs = await this.loadPrefs();
       await this.noteIp(userId, prefs, log);
@@ -115,7 +115,7 @@ export class AccountNotices {
     return true;
   }
 
-  private async noteIp(userId: number, prefs: NotifyPrefs | null, log: LogRow): Promise<void> {
+  private async noteIp(userId: number, prefs: NotifyPrefs | null, log: LogWrite): Promise<void> {
     const { token_id: tokenId, ip } = log;
     if (tokenId === null || !ip || !(await this.isNewIp(tokenId, ip, log.created_at))) return;
     if (!prefs?.newIp) return;

@@ -5,10 +5,10 @@
  */
 import type { LedgerEntry } from '../db/ledger';
 import { insertLedgerStatement, insertLogStatement, mirrorBalanceStatement, mirrorTokenCapStatement, noteTokenIpStatement } from '../db/flush';
-import type { LogRow } from './types';
+import type { LogWrite } from './types';
 
 export type Pending =
-  | { kind: 'log'; row: LogRow }
+  | { kind: 'log'; row: LogWrite }
   | { kind: 'ledger'; entry: LedgerEntry & { uid: string } }
   /** An operator changed a key's cap: write the cap's mirror. */
   | { kind: 'cap'; tokenId: number };

@@ -1,33 +1,8 @@
 import type { HoldPlan } from '../billing/hold';
 import type { LedgerReason } from '../db/ledger';
+import type { LogWrite } from '../db/logs';
 
-export type { LedgerReason };
-
-/** A request log row as the contract names its fields (snake_case is what D1 and the API use). */
-export interface LogRow {
-  created_at: number;
-  request_id: string;
-  user_id: number;
-  token_id: number | null;
-  channel_id: number | null;
-  model: string;
-  endpoint: string;
-  is_stream: boolean;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cached_tokens: number;
-  usage_counted: boolean;
-  quota: number;
-  capped: boolean;
-  model_ratio: number | null;
-  completion_ratio: number | null;
-  group_ratio: number | null;
-  ip: string | null;
-  status: number;
-  error_code: string | null;
-  latency_ms: number;
-  attempts: number;
-}
+export type { LedgerReason, LogWrite };
 
 export type Revocation = 'deleted' | 'disabled' | 'expired';
 
@@ -52,7 +27,7 @@ export interface SettleInput {
   requestId: string;
   tokenId: number | null;
   charge: number;
-  log: LogRow;
+  log: LogWrite;
   /**
    * The caller's first send of this request id, so no earlier instance of the object can have
    * settled it and its stored mark need not be read. Absent: the mark is checked.

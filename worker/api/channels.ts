@@ -5,7 +5,7 @@ import type { Env } from '../env';
 import { notFound } from '../lib/errors';
 import { seal } from '../lib/crypto';
 import { settingsOf } from '../env';
-import { healthOf } from '../account/stub';
+import { healthOf } from '../health/client';
 import { refreshChannels } from '../db/snapshots';
 import { dbOf } from '../db/client';
 import { allChannels, channelById, deleteChannel, insertChannel, updateChannel, type ChannelChange, type ChannelRow } from '../db/channels';
@@ -49,7 +49,7 @@ export const ChannelTest = z.object({ ok: z.boolean(), latency_ms: z.number(), e
 
 /** A channel with the live circuit from its health object. */
 async function channelView(env: Env, r: ChannelRow): Promise<ChannelView> {
-  const live = await healthOf(env, r.id).view(r.id);
+  const live = await healthOf(env, r.id).view();
   return {
     id: r.id, name: r.name, type: r.type, base_url: r.baseUrl, key_count: r.keyCount, models: r.models, model_mapping: r.modelMapping ?? null, responses: r.servesResponses,
     groups: r.groups, priority: r.priority, weight: r.weight, status: r.status, status_reason: r.statusReason,
@@ -158,7 +158,7 @@ channelRoutes
       const { change, resetHealth } = await channelChange(c, body);
       await updateChannel(dbOf(c.env.DB), id, change, Date.now());
       await audit(c, { action: 'channel.update', target: `channel:${id}`, summary: `changed ${fieldsOf(body)}${body.status ? `; status ${body.status}` : ''}${body.keys ? `; ${body.keys.length} key(s) set` : ''}` });
-      if (resetHealth) await healthOf(c.env, id).reset(id);
+      if (resetHealth) await healthOf(c.env, id).reset();
       await refreshChannels(c.env);
       return c.json(await channelView(c.env, await loadRow(c, id)), 200);
     },

@@ -38,7 +38,7 @@ export const LogView = z
     latency_ms: z.number().int(),
     attempts: z.number().int(),
   })
-  .openapi('LogRow');
+  .openapi('LogEntry');
 export type LogView = z.infer<typeof LogView>;
 
 export const logView = (r: LogEntry): LogView => ({

@@ -7,16 +7,13 @@ import { randomAlphanumeric } from '../lib/crypto';
 import { dbOf } from '../db/client';
 import { sessionUser, sessionVersionOf } from '../db/logins';
 import type { AppEnv } from '../app-types';
+import type { SessionUser } from '../auth/session-user';
 import { enforceAdminTotp } from '../security/admin-gate';
 
 export const SESSION_COOKIE = 'relay_session';
 export const SESSION_HOURS = 12;
 
-export interface SessionUser {
-  id: number;
-  role: 'admin' | 'user';
-  username: string;
-}
+export type { SessionUser } from '../auth/session-user';
 
 const secretOf = (c: Context<AppEnv>) => new TextEncoder().encode(settingsOf(c.env).JWT_SECRET);
 

@@ -6,7 +6,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-types';
-import { accountOf } from '../account/stub';
+import { accountOf } from '../account/client';
 import { dbOf, type Db } from '../db/client';
 import { countAttempts } from '../db/logins';
 import { confirmEmail, emailTaken, hasUnverifiedEmail, signupBonusIsTheirs, userByVerifiedEmail } from '../db/addresses';
@@ -63,7 +63,7 @@ export async function verifySignup(c: Context<AppEnv>, token: string): Promise<V
   const bonus = (await loadOptions(c.env)).signup.bonus;
   // Keyed by the user as well: a second opening, or a retry after a crash, credits nothing more.
   if (bonus > 0 && (await signupBonusIsTheirs(db, link.e, link.u, outcome === 'confirmed' && signingUp, now))) {
-    await accountOf(c.env, link.u).credit(link.u, { delta: bonus, reason: 'initial', note: 'sign-up bonus', idempotencyKey: `signup-bonus:${link.u}`, by: 'signup' });
+    await accountOf(c.env, link.u).credit({ delta: bonus, reason: 'initial', note: 'sign-up bonus', idempotencyKey: `signup-bonus:${link.u}`, by: 'signup' });
   }
   await syncNotify(c.env, link.u, requestLinkBase(c));
   const target = await mailTarget(db, link.u);

@@ -4,7 +4,7 @@ import type { AppEnv } from '../app-types';
 import { ApiError, notFound } from '../lib/errors';
 import { newApiKey, sha256Hex } from '../lib/crypto';
 import { isIpOrCidr } from '../lib/ip';
-import { accountOf } from '../account/stub';
+import { accountOf } from '../account/client';
 import { forgetTokens, pricingSnapshot } from '../db/snapshots';
 import { dbOf } from '../db/client';
 import { deleteToken, insertToken, rotateTokenKey, tokenById, tokensOf, updateToken, type TokenChange, type TokenRow } from '../db/tokens';
@@ -120,7 +120,7 @@ async function loadOwnToken(c: Context<AppEnv>, id: number): Promise<TokenRow> {
 /** The account object decides whether a key may be used; tell it of every change at once. */
 async function syncTruth(c: Context<AppEnv>, row: Pick<TokenRow, 'id' | 'userId' | 'status' | 'keyHash' | 'expiresAt'>, deleted = false) {
   const truth: TokenTruth = deleted ? { status: 'deleted', keyHash: null, expiresAt: null } : { status: row.status, keyHash: row.keyHash, expiresAt: row.expiresAt };
-  await accountOf(c.env, row.userId).syncToken(row.userId, row.id, truth);
+  await accountOf(c.env, row.userId).syncToken(row.id, truth);
 }
 
 /** The columns a PATCH changes; the cap lives in the account object, which writes it itself. */
@@ -216,7 +216,7 @@ tokenRoutes
       }
       const db = dbOf(c.env.DB);
       const updated = await updateToken(db, id, tokenChange(body, row, me.role), Date.now());
-      if (body.remain_quota !== undefined) await accountOf(c.env, row.userId).setTokenCap(row.userId, id, body.remain_quota);
+      if (body.remain_quota !== undefined) await accountOf(c.env, row.userId).setTokenCap(id, body.remain_quota);
       await syncTruth(c, updated);
       await forgetTokens(c.env, [row.keyHash]);
       await adminAudit(c, { action: 'token.update', target: `token:${id}`, summary: `user ${row.userId}: changed ${fieldsOf(body)}${body.status ? `; status ${body.status}` : ''}` });

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-types';
 import { ApiError, conflict, notFound } from '../lib/errors';
 import { hashPassword } from '../lib/crypto';
-import { accountOf } from '../account/stub';
+import { accountOf } from '../account/client';
 import { forgetTokens } from '../db/snapshots';
 import { dbOf } from '../db/client';
 import { LEDGER_REASONS } from '../db/schema';
@@ -55,7 +55,7 @@ export const userView = (u: UserSummary): UserView => ({
 export async function loadUserView(c: Context<AppEnv>, id: number): Promise<UserView> {
   const row = await userById(dbOf(c.env.DB), id);
   if (!row) throw notFound('user');
-  const live = await accountOf(c.env, id).balance(id);
+  const live = await accountOf(c.env, id).balance();
   return userView({ ...row, quota: live.quota, usedQuota: live.usedQuota });
 }
 
@@ -131,7 +131,7 @@ userRoutes
       await updateUser(db, id, { group: body.group, status: body.status, passwordHash }, Date.now());
       const said = [body.group !== undefined ? `group ${body.group}` : '', body.status !== undefined ? `status ${body.status}` : '', passwordHash ? 'password set' : ''];
       await audit(c, { action: 'user.update', target: `user:${id}`, summary: said.filter(Boolean).join('; ') });
-      if (body.status !== undefined) await accountOf(c.env, id).setUserStatus(id, body.status);
+      if (body.status !== undefined) await accountOf(c.env, id).setUserStatus(body.status);
       if (body.group !== undefined || body.status !== undefined) await forgetTokens(c.env, await keyHashesOf(db, id));
       return c.json(await loadUserView(c, id), 200);
     },
@@ -149,7 +149,7 @@ userRoutes
       const { delta, note } = c.req.valid('json');
       if (!(await userExists(dbOf(c.env.DB), id))) throw notFound('user');
       const idempotencyKey = c.req.valid('header')['idempotency-key'];
-      const result = await accountOf(c.env, id).credit(id, {
+      const result = await accountOf(c.env, id).credit({
         delta, reason: 'adjust', note: note ?? `by admin ${admin.id}`,
         ...(idempotencyKey ? { idempotencyKey: `adjust:${idempotencyKey}`, keyTtlMs: IDEMPOTENCY_TTL_MS } : {}),
       });

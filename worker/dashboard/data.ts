@@ -6,6 +6,8 @@ import type { Env } from '../env';
 import { dbOf } from '../db/client';
 import { totalsSince as dbTotalsSince, type Totals } from '../db/stats';
 import { logsPage as dbLogsPage, recentModels as dbRecentModels, type LogEntry, type LogFilter } from '../db/logs';
+
+export type { LogEntry };
 import { tokensOf as dbTokensOf, type TokenRow } from '../db/tokens';
 import { userGroup, userIdByName as dbUserIdByName, usersPage as dbUsersPage, customerBalances, type UserSummary } from '../db/users';
 import { ledgerPage, type LedgerRow } from '../db/ledger';
@@ -27,7 +29,6 @@ export const utcMonthStart = (ms: number) => {
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export type { ChannelView, LedgerRow, LogFilter, PricingChange, Totals, TokenRow };
-export type LogRow = LogEntry;
 export type UserRow = UserSummary;
 export type MaintenanceRun = RunRow;
 
@@ -47,7 +48,7 @@ export const requestsPerMinute = (env: Env, userId: number | null, minutes: numb
 export const tokensOf = (env: Env, userId: number): Promise<TokenRow[]> => dbTokensOf(dbOf(env.DB), userId);
 
 /** A page of request logs, newest first, with the key's name and whether the IP is new for the key (as GET /api/logs). */
-export const logsPage = (env: Env, f: LogFilter): Promise<{ items: LogRow[]; next: number | null }> => dbLogsPage(dbOf(env.DB), f);
+export const logsPage = (env: Env, f: LogFilter): Promise<{ items: LogEntry[]; next: number | null }> => dbLogsPage(dbOf(env.DB), f);
 
 export const recentModels = (env: Env, userId: number | null): Promise<string[]> => dbRecentModels(dbOf(env.DB), userId);
 

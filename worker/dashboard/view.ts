@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-types';
-import { readSession, type SessionUser } from '../api/session';
+import { readSession } from '../api/session';
+import type { SessionUser } from '../auth/session-user';
 import { loadOptions, type SiteOptions } from '../api/options';
 import { adminTotpMissing } from '../security/admin-gate';
 import { QUOTA_PER_USD } from '../billing/charge';

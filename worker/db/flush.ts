@@ -4,7 +4,7 @@
  * row here, which the benchmark showed as lost throughput. Each insert ignores a repeat of its
  * row's id (the ledger row's uid, the log row's request id).
  */
-import type { LogRow } from '../account/types';
+import type { LogWrite } from './logs';
 import type { LedgerEntry } from './ledger';
 
 const INSERT_LOG = `INSERT OR IGNORE INTO logs (created_at, request_id, user_id, token_id, channel_id, model, endpoint, is_stream,
@@ -14,7 +14,7 @@ const INSERT_LOG = `INSERT OR IGNORE INTO logs (created_at, request_id, user_id,
 const INSERT_LEDGER = `INSERT OR IGNORE INTO ledger (uid, user_id, token_id, delta, balance_after, reason, note, request_id, order_no, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-export function insertLogStatement(d1: D1Database, r: LogRow): D1PreparedStatement {
+export function insertLogStatement(d1: D1Database, r: LogWrite): D1PreparedStatement {
   return d1.prepare(INSERT_LOG).bind(
     r.created_at, r.request_id, r.user_id, r.token_id, r.channel_id, r.model, r.endpoint, r.is_stream ? 1 : 0, r.prompt_tokens,
     r.completion_tokens, r.cached_tokens, r.usage_counted ? 1 : 0, r.quota, r.capped ? 1 : 0, r.model_ratio, r.completion_ratio,

@@ -3,6 +3,16 @@ import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { logs, tokenIps, tokens, users } from './schema';
 
+/** `fooBar` as `foo_bar`: the column names the rows are written with. */
+type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}` ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}` : S;
+type LogInsert = Required<Omit<typeof logs.$inferInsert, 'id'>>;
+
+/**
+ * A request's log row as it is written (flush.ts), kept by the account object until then and
+ * named by its columns: `typeof logs.$inferInsert` in snake_case, every field given.
+ */
+export type LogWrite = { [K in keyof LogInsert as SnakeCase<K & string>]: LogInsert[K] };
+
 export interface LogFilter {
   /** null: every user (operators). */
   userId: number | null;

@@ -1,6 +1,6 @@
 /** What the signed links in mails do: unsubscribe from one kind of notice, disable a key. */
 import type { Env } from '../env';
-import { accountOf } from '../account/stub';
+import { accountOf } from '../account/client';
 import { dbOf } from '../db/client';
 import { saveNotify, type NotifyChange } from '../db/notify';
 import { forgetTokens } from '../db/snapshots';
@@ -60,7 +60,7 @@ export async function disableKeyByLink(env: Env, token: string): Promise<Disable
     const now = await tokenById(dbOf(env.DB), row.id);
     return { state: now ? stateOf(now, link.v) : 'stale', name: row.name };
   }
-  await accountOf(env, row.userId).syncToken(row.userId, row.id, { status: updated.status, keyHash: updated.keyHash, expiresAt: updated.expiresAt });
+  await accountOf(env, row.userId).syncToken(row.id, { status: updated.status, keyHash: updated.keyHash, expiresAt: updated.expiresAt });
   await forgetTokens(env, [row.keyHash]);
   return { state: 'ready', name: row.name };
 }

@@ -1,5 +1,5 @@
 import { forgetTokens } from '../db/snapshots';
-import { accountOf } from '../account/stub';
+import { accountOf } from '../account/client';
 import type { Job } from './types';
 import { dbOf } from '../db/client';
 import { expireDueTokens } from '../db/tokens';
@@ -14,7 +14,7 @@ export const expiry: Job = {
     for (let chunk = 0; chunk < budget; chunk++) {
       const results = await expireDueTokens(dbOf(env.DB), now, CHUNK);
       if (results.length === 0) return { rows, more: false };
-      await Promise.all(results.map((t) => accountOf(env, t.userId).syncToken(t.userId, t.id, { status: 'expired', keyHash: t.keyHash, expiresAt: t.expiresAt })));
+      await Promise.all(results.map((t) => accountOf(env, t.userId).syncToken(t.id, { status: 'expired', keyHash: t.keyHash, expiresAt: t.expiresAt })));
       await forgetTokens(env, results.map((t) => t.keyHash));
       rows += results.length;
     }

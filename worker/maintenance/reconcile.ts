@@ -1,5 +1,5 @@
 import { recordEvent } from '../db/events';
-import { accountOf } from '../account/stub';
+import { accountOf } from '../account/client';
 import type { Job } from './types';
 import { dbOf, runBatch } from '../db/client';
 import { optionValue, setOption } from '../db/options';
@@ -29,7 +29,7 @@ export const reconcile: Job = {
         break;
       }
       for (const id of results) {
-        const audit = await accountOf(env, id).audit(id);
+        const audit = await accountOf(env, id).audit();
         if (!audit.ok) continue; // D1 refused the flush; the next run looks again
         const ledger = audit.ledgerInD1 + audit.pending;
         if (audit.balance !== ledger) mismatches.push({ user_id: id, balance: audit.balance, ledger });

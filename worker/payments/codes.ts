@@ -4,7 +4,7 @@
  * through the account object, idempotent by the code, so a retried redeem never credits twice.
  */
 import type { Env } from '../env';
-import { accountOf } from '../account/stub';
+import { accountOf } from '../account/client';
 import { dbOf } from '../db/client';
 import { claimCode, codeByHash, insertCodes } from '../db/redemptions';
 import { ApiError } from '../lib/errors';
@@ -32,7 +32,7 @@ export async function redeemCode(env: Env, userId: number, code: string): Promis
     if (known.usedBy !== userId) throw new ApiError(409, 'code_used', 'code: already redeemed');
     row = known;
   }
-  const credit = await accountOf(env, userId).credit(userId, {
+  const credit = await accountOf(env, userId).credit({
     delta: row.quota, reason: 'redeem', note: `code ${row.codePrefix}…${row.name ? ` (${row.name})` : ''}`, idempotencyKey: `code:${hash}`,
   });
   if (!credit.ok) throw new Error(`crediting code ${row.codePrefix} failed: ${credit.error}`);

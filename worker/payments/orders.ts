@@ -5,7 +5,7 @@
  */
 import type { Env } from '../env';
 import { settingsOf } from '../env';
-import { accountOf } from '../account/stub';
+import { accountOf } from '../account/client';
 import { dbOf, runBatch } from '../db/client';
 import { recordEvent } from '../db/events';
 import { insertOrder, markPaid, orderByNo, setPayUrl, type OrderRow } from '../db/orders';
@@ -96,7 +96,7 @@ export type Completer = { kind: 'provider'; ref: string | null } | { kind: 'manu
  */
 export async function completeOrder(env: Env, order: OrderRow, by: Completer): Promise<{ order: OrderRow; credited: boolean }> {
   const db = dbOf(env.DB);
-  const credit = await accountOf(env, order.userId).credit(order.userId, {
+  const credit = await accountOf(env, order.userId).credit({
     delta: order.credit, reason: 'topup', note: by.kind === 'manual' ? `manual: ${by.note}` : `order ${order.orderNo}`,
     orderNo: order.orderNo, idempotencyKey: `order:${order.orderNo}`, by: JSON.stringify(by),
   });

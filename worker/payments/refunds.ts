@@ -4,7 +4,7 @@
  * row, with an event for the operator and another for any shortfall.
  */
 import type { Env } from '../env';
-import { accountOf } from '../account/stub';
+import { accountOf } from '../account/client';
 import { dbOf, runBatch } from '../db/client';
 import { recordEvent } from '../db/events';
 import { orderByPaymentIntent } from '../db/orders';
@@ -35,7 +35,7 @@ export async function takeBackClaim(env: Env, claim: Claim): Promise<boolean> {
   if (!order || order.status !== 'paid') return false;
   const paid = minorUnits(dec(order.payAmount), order.currency);
   const what = `${claim.kind} ${claim.ref} (${claim.minor} of ${paid} minor units)`;
-  const result = await accountOf(env, order.userId).takeBack(order.userId, {
+  const result = await accountOf(env, order.userId).takeBack({
     orderNo: order.orderNo, source: `${claim.kind}:${claim.ref}`, units: shareOf(order.credit, claim.minor, paid), cap: order.credit,
     note: `order ${order.orderNo}: ${what}`,
   });

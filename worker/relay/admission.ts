@@ -10,10 +10,11 @@ import {
   channelsSnapshot, groupRatio, pricingSnapshot, tokenByHash,
   type ChannelRecord, type PricingSnapshot, type TokenRecord,
 } from '../db/snapshots';
-import { channelsFor, type Endpoint } from './pick';
+import { channelsFor } from './pick';
+import type { Endpoint } from './formats';
 import { needsNativeResponses } from './formats/responses/hub';
 import { TOOL_PRICE_PREFIX, toolBilling, type ToolBilling } from '../billing/tools';
-import { servesResponsesNatively } from './hub/route';
+import { speaksNatively } from './providers';
 import { parseCall, type ParsedCall } from './formats/call';
 
 /** Everything the relay knows about a request once its own checks have passed. */
@@ -126,7 +127,7 @@ export async function admit(c: Context<AppEnv>, endpoint: Endpoint, onTokenKnown
 function nativeWhereNeeded(channels: ChannelRecord[], call: ParsedCall): ChannelRecord[] {
   const param = needsNativeResponses(call.body);
   if (!param) return channels;
-  const native = channels.filter(servesResponsesNatively);
+  const native = channels.filter((ch) => speaksNatively('responses', ch));
   if (native.length === 0) {
     throw new ApiError(400, 'invalid_request', `${param}: needs a channel that serves the Responses API natively, and none serves ${call.model}; the relay stores no conversation`);
   }

@@ -1,16 +1,8 @@
 import { scrub } from '../lib/scrub';
-import type { Endpoint } from './pick';
-import { geminiErrorBody } from './formats/gemini/errors';
+import { formatOf, type Endpoint, type UpstreamError } from './formats';
 import { type Obj, isObj } from '../lib/json';
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
-
-interface UpstreamError {
-  message: string;
-  type: string | null;
-  code: string | null;
-  param: string | null;
-}
 
 /** The error of an upstream's answer, in OpenAI's, Anthropic's or Gemini's shape, or as plain text. */
 function readError(body: string): UpstreamError {
@@ -36,13 +28,6 @@ function readError(body: string): UpstreamError {
  */
 export function clientErrorResponse(endpoint: Endpoint, status: number, body: string, headers: Record<string, string>): Response {
   const e = readError(body);
-  const message = scrub(e.message);
-  if (endpoint === 'gemini') {
-    return new Response(JSON.stringify(geminiErrorBody(status, message, e.code ?? 'invalid_request')), { status, headers: { 'content-type': 'application/json', ...headers } });
-  }
-  const payload =
-    endpoint === 'messages'
-      ? { type: 'error', error: { type: status === 400 || status === 422 ? 'invalid_request_error' : (e.type ?? 'api_error'), message } }
-      : { error: { message, type: e.type ?? 'invalid_request_error', param: e.param, code: e.code } };
+  const payload = formatOf(endpoint).errorBody(status, { ...e, message: scrub(e.message) });
   return new Response(JSON.stringify(payload), { status, headers: { 'content-type': 'application/json', ...headers } });
 }

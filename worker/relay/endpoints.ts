@@ -1,37 +1,40 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-types';
 import { channelsSnapshot } from '../db/snapshots';
-import { accountOf } from '../account/stub';
+import { accountOf } from '../account/client';
 import { keyedToken, refusal, snapshotRefusal } from './admission';
 import { relay } from './handler';
 import { ApiError } from '../lib/errors';
 import { geminiErrorResponse } from './formats/gemini/errors';
+import { FORMATS } from './formats';
 
 export const relayRoutes = new Hono<AppEnv>();
 
-relayRoutes.post('/v1/chat/completions', (c) => relay(c, 'chat'));
-relayRoutes.post('/v1/completions', (c) => relay(c, 'completions'));
-relayRoutes.post('/v1/embeddings', (c) => relay(c, 'embeddings'));
-relayRoutes.post('/v1/messages', (c) => relay(c, 'messages'));
-relayRoutes.post('/v1/responses', (c) => relay(c, 'responses'));
+// Every format's paths from the registry; Gemini's names the model and streaming in the path.
+for (const format of Object.values(FORMATS)) {
+  if (format.endpoint === 'gemini') continue;
+  for (const path of format.paths) relayRoutes.post(path, (c) => relay(c, format.endpoint));
+}
 
 /** Google's Gemini format: the model and streaming are named in the path; errors come in Google's shape. */
-relayRoutes.post('/v1beta/models/:target', async (c) => {
-  const target = /^(.+):(generateContent|streamGenerateContent)$/.exec(c.req.param('target'));
-  if (!target) return geminiErrorResponse(new ApiError(404, 'not_found', `no route for POST ${new URL(c.req.url).pathname}`));
-  c.set('pathCall', { model: target[1], stream: target[2] === 'streamGenerateContent' });
-  try {
-    return await relay(c, 'gemini');
-  } catch (err) {
-    if (err instanceof ApiError) return geminiErrorResponse(err);
-    throw err;
-  }
-});
+for (const path of FORMATS.gemini.paths) {
+  relayRoutes.post(path, async (c) => {
+    const target = /^(.+):(generateContent|streamGenerateContent)$/.exec(c.req.param('target') ?? '');
+    if (!target) return geminiErrorResponse(new ApiError(404, 'not_found', `no route for POST ${new URL(c.req.url).pathname}`));
+    c.set('pathCall', { model: target[1], stream: target[2] === 'streamGenerateContent' });
+    try {
+      return await relay(c, 'gemini');
+    } catch (err) {
+      if (err instanceof ApiError) return geminiErrorResponse(err);
+      throw err;
+    }
+  });
+}
 
 /** The models this key may use: those with a channel for its group, narrowed by the key's list. */
 relayRoutes.get('/v1/models', async (c) => {
   const { token, keyHash } = await keyedToken(c);
-  const verdict = await accountOf(c.env, token.userId).verifyToken(token.userId, token.id, keyHash);
+  const verdict = await accountOf(c.env, token.userId).verifyToken(token.id, keyHash);
   const refused = verdict === 'ok' ? snapshotRefusal(token) : verdict;
   if (refused) throw refusal(refused);
   const channels = await channelsSnapshot(c.env);

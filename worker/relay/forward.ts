@@ -1,5 +1,5 @@
 import type { Env, Settings } from '../env';
-import { healthOf } from '../account/stub';
+import { healthOf } from '../health/client';
 import { noteChannelHealth, type ChannelRecord } from '../db/snapshots';
 import { effectiveCooldownMs } from '../health/types';
 import { unseal } from '../lib/crypto';
@@ -8,6 +8,7 @@ import { scrub } from '../lib/scrub';
 import { TtlCache } from '../lib/ttl-cache';
 import { providerFor } from './providers';
 import type { UpstreamCall } from './providers/types';
+import { classifyUpstreamError } from './providers/errors';
 
 export type AttemptResult =
   /** A success. A non-streamed answer has been read whole (`text`); a stream is left to the caller. */
@@ -40,40 +41,6 @@ export async function nextKey(channel: ChannelRecord, encryptionKey: string): Pr
   const n = rotation.get(channel.id) ?? 0;
   rotation.set(channel.id, n + 1);
   return keys[n % keys.length];
-}
-
-const KEY_DEAD = /invalid[_ ]api[_ ]key|incorrect api key|invalid x-api-key|api key not valid|insufficient_quota|billing|credit balance|quota exceeded|account (is )?(deactivated|suspended|disabled)|permission_denied|authentication_error/i;
-const ABOUT_KEY = /api[_ -]?key|\bkey\b|account|organi[sz]ation|authenticat|permission|billing|credit|quota/i;
-const ABOUT_QUOTA = /insufficient_quota|quota|billing|credit balance|exceeded your current/i;
-
-export interface UpstreamVerdict {
-  /** Hand the answer back to the client: it is about the request, not the channel. */
-  passBack: boolean;
-  /** The failure speaks about the channel and counts against its health. */
-  counts: boolean;
-  /** The channel's key looks dead (auto-disabled once the failure threshold is reached). */
-  keyDead: boolean;
-}
-
-/**
- * What an upstream error status means. Only answers that speak about the channel count against
- * its health: 401, 402, a 403 about the key, a 429 about quota, 5xx (and, in `attempt`, timeouts
- * and resets). A 400 or 422 is about the request whatever its text says; anything else fails over
- * to another channel without counting.
- */
-export function classifyUpstreamError(status: number, body: string): UpstreamVerdict {
-  if (status === 400 || status === 422) return { passBack: true, counts: false, keyDead: false };
-  if (status === 401 || status === 402) return { passBack: false, counts: true, keyDead: true };
-  if (status === 403) {
-    const aboutKey = ABOUT_KEY.test(body);
-    return { passBack: false, counts: aboutKey, keyDead: aboutKey && KEY_DEAD.test(body) };
-  }
-  if (status === 429) {
-    const quota = ABOUT_QUOTA.test(body);
-    return { passBack: false, counts: quota, keyDead: quota };
-  }
-  if (status >= 500) return { passBack: false, counts: true, keyDead: false };
-  return { passBack: false, counts: false, keyDead: false };
 }
 
 function retryAfterOf(res: Response): number | null {
@@ -163,7 +130,7 @@ export async function reportAttempt(env: Env, settings: Settings, ch: ChannelRec
   if (r.kind === 'client_error' || (r.kind === 'failed' && !r.counts)) return;
   const ok = r.kind === 'ok';
   const view = await healthOf(env, ch.id).report({
-    channelId: ch.id, ok, latencyMs: r.latencyMs, error: ok ? null : r.error, keyDead: !ok && r.keyDead,
+    ok, latencyMs: r.latencyMs, error: ok ? null : r.error, keyDead: !ok && r.keyDead,
     threshold: settings.CHANNEL_FAILURE_THRESHOLD, cooldownMs: effectiveCooldownMs(settings.CHANNEL_COOLDOWN_SECONDS),
   });
   if (view.consecutiveFailures > 0) failingChannels.add(ch.id);

@@ -5,7 +5,9 @@ import type { Usage } from '../billing/charge';
 import { toolHold } from '../billing/tools';
 import { MIN_COMPLETION_TOKENS, type HoldPlan } from '../billing/hold';
 import { outputLimitOf } from '../billing/output-limits';
-import { accountOf, gateOf, healthOf } from '../account/stub';
+import { accountOf } from '../account/client';
+import { gateOf } from '../gate/client';
+import { healthOf } from '../health/client';
 import type { ChannelRecord, TokenRecord } from '../db/snapshots';
 import type { AdmitResult, RateInfo } from '../gate/types';
 import type { ReserveResult } from '../account/types';
@@ -13,12 +15,13 @@ import { effectiveCooldownMs } from '../health/types';
 import { admit, refusal, type Admitted } from './admission';
 import { clientErrorResponse } from './client-error';
 import { attempt, mustReportSuccess, reportAttempt, type AttemptResult } from './forward';
-import { availability, orderCandidates, upstreamModel, type Availability, type Endpoint } from './pick';
+import { availability, orderCandidates, upstreamModel, type Availability } from './pick';
+import { formatOf, type Endpoint, type ParsedCall } from './formats';
+import type { Attempt, HeldCall } from './attempt';
 import { providerFor } from './providers';
-import { countPrompt, withCompletionLimit, type ParsedCall } from './formats/call';
-import { logRow, settleFailed, settleServed, type LogSubject, type Outcome } from './settle';
+import { logRow, settleFailed, settleServed, type LogSubject } from './settle';
 import { relayStream } from './stream';
-import { routeFor, type UpstreamRoute } from './hub/route';
+import { routeFor } from './hub/route';
 import { countText } from './prompt/tokenize';
 import { TtlCache } from '../lib/ttl-cache';
 
@@ -44,7 +47,7 @@ function logRefusal(c: Context<AppEnv>, token: TokenRecord, call: ParsedCall, en
     model: call.model, stream: call.stream, price: null, groupRatio: null,
   };
   const row = logRow(subject, { channelId: null, attempts: 0, status: err.status, errorCode: err.code, startedAt }, { promptTokens: 0, completionTokens: 0, cachedTokens: 0 }, false);
-  c.executionCtx.waitUntil(accountOf(c.env, token.userId).release(token.userId, `none:${row.request_id}`, row).catch(() => undefined));
+  c.executionCtx.waitUntil(accountOf(c.env, token.userId).release(`none:${row.request_id}`, row).catch(() => undefined));
 }
 
 function rateHeaders(rate: RateInfo): Record<string, string> {
@@ -72,7 +75,7 @@ const hasLimits = (a: Admitted) => a.limits.rpm !== null || a.limits.tpm !== nul
  * sets, else the model's output limit, else DEFAULT_COMPLETION_RESERVE.
  */
 function holdPlan(a: Admitted, promptTokens: number): HoldPlan {
-  const completes = a.endpoint !== 'embeddings';
+  const completes = formatOf(a.endpoint).withLimit !== null;
   const wanted = completes ? (a.call.maxCompletion ?? outputLimitOf(a.price) ?? a.settings.DEFAULT_COMPLETION_RESERVE) : 0;
   return { price: a.price, groupRatio: a.groupRatio, promptTokens, choices: a.call.choices, wanted, min: completes ? MIN_COMPLETION_TOKENS : 0, fixed: toolHold(a.tools) };
 }
@@ -87,12 +90,12 @@ async function gateAndReserve(c: Context<AppEnv>, a: Admitted, plan: HoldPlan): 
   const limited = hasLimits(a);
   const [gate, reserve]: [AdmitResult, ReserveResult] = await Promise.all([
     limited
-      ? gateOf(c.env, a.token.id).admit({ tokenId: a.token.id, requestId: a.requestId, rpmLimit: a.limits.rpm, tpmLimit: a.limits.tpm, maxConcurrency: a.token.maxConcurrency })
+      ? gateOf(c.env, a.token.id).admit({ requestId: a.requestId, rpmLimit: a.limits.rpm, tpmLimit: a.limits.tpm, maxConcurrency: a.token.maxConcurrency })
       : Promise.resolve<AdmitResult>({ ok: true, rate: NO_LIMITS }),
-    accountOf(c.env, userId).reserve(userId, { tokenId: a.token.id, keyHash: a.keyHash, requestId: a.requestId, plan }),
+    accountOf(c.env, userId).reserve({ tokenId: a.token.id, keyHash: a.keyHash, requestId: a.requestId, plan }),
   ]);
   if (!gate.ok || !reserve.ok) {
-    if (reserve.ok) c.executionCtx.waitUntil(accountOf(c.env, userId).release(userId, a.requestId, null));
+    if (reserve.ok) c.executionCtx.waitUntil(accountOf(c.env, userId).release(a.requestId, null));
     if (gate.ok && limited) c.executionCtx.waitUntil(gateOf(c.env, a.token.id).cancel(a.requestId, admittedAt));
   }
   if (!reserve.ok && reserve.reason !== 'user_balance' && reserve.reason !== 'token_cap') throw refusal(reserve.reason);
@@ -110,7 +113,8 @@ interface Candidate {
 }
 
 async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promise<Response> {
-  const promptTokens = countPrompt(a.endpoint, a.call);
+  const format = formatOf(a.endpoint);
+  const promptTokens = format.countPrompt(a.call.model, a.call.body);
   const cooldownMs = effectiveCooldownMs(a.settings.CHANNEL_COOLDOWN_SECONDS);
   const now = Date.now();
   const usable = a.candidates
@@ -121,12 +125,13 @@ async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promis
   const plan = holdPlan(a, promptTokens);
   const { rate, allowance, held } = await gateAndReserve(c, a, plan);
   // Never ask the upstream for more completion tokens than were held.
-  const limited = a.endpoint !== 'embeddings' && (a.call.maxCompletion === null || allowance < a.call.maxCompletion);
-  const limitedCall: ParsedCall = limited ? { ...a.call, body: withCompletionLimit(a.endpoint, a.call, allowance) } : a.call;
+  const lowered = format.withLimit !== null && (a.call.maxCompletion === null || allowance < a.call.maxCompletion);
+  const limitedCall: ParsedCall = lowered && format.withLimit ? { ...a.call, body: format.withLimit(a.call, allowance) } : a.call;
   // Built-in tool calls were held for up to maxCalls: the upstream is told so.
   const call: ParsedCall = a.tools && limitedCall.body.max_tool_calls == null ? { ...limitedCall, body: { ...limitedCall.body, max_tool_calls: a.tools.maxCalls } } : limitedCall;
+  const heldCall: HeldCall = { c, a, call, promptTokens, held, headers: rateHeaders(rate), startedAt };
   try {
-    return await tryChannels(c, a, call, orderCandidates(usable), { promptTokens, held }, rateHeaders(rate), startedAt);
+    return await tryChannels(heldCall, orderCandidates(usable));
   } catch (err) {
     // Whatever failed after the hold was taken gives it back (a row already written is kept once).
     if (!(err instanceof ApiError && err.logged)) {
@@ -136,15 +141,8 @@ async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promis
   }
 }
 
-/** What the hold was computed from and came to. */
-interface Held {
-  promptTokens: number;
-  held: number;
-}
-
-async function tryChannels(
-  c: Context<AppEnv>, a: Admitted, call: ParsedCall, ordered: Candidate[], hold: Held, headers: Record<string, string>, startedAt: number,
-): Promise<Response> {
+async function tryChannels(h: HeldCall, ordered: Candidate[]): Promise<Response> {
+  const { c, a, call } = h;
   const cooldownMs = effectiveCooldownMs(a.settings.CHANNEL_COOLDOWN_SECONDS);
   const limits = { firstByteMs: a.settings.UPSTREAM_TIMEOUT_MS, idleMs: a.settings.STREAM_IDLE_TIMEOUT_MS };
   let attempts = 0;
@@ -158,15 +156,12 @@ async function tryChannels(
     const model = upstreamModel(ch, call.model);
     const route = routeFor(a.endpoint, ch, call, model);
     const result = await attempt(ch, { endpoint: route.endpoint, body: route.body, model, stream: call.stream, headers: c.req.raw.headers }, a.settings.ENCRYPTION_KEY, limits);
-    reportHealth(c, a, ch, result, state !== 'ready');
-    const outcome: Outcome = { channelId: ch.id, attempts, status: 200, errorCode: null, startedAt };
-    if (result.kind === 'ok') {
-      if (call.stream) return relayStream(c, a, ch, route, result, outcome, hold.promptTokens, headers);
-      return deliverJson(c, a, ch, route, result, outcome, hold, headers);
-    }
+    const t: Attempt = { held: h, channel: ch, state, route, upstreamModel: model, outcome: { channelId: ch.id, attempts, status: 200, errorCode: null, startedAt: h.startedAt } };
+    reportHealth(t, result);
+    if (result.kind === 'ok') return call.stream ? relayStream(t, result) : deliverJson(t, result);
     if (result.kind === 'client_error') {
-      settleFailed(c, a, { ...outcome, status: result.status, errorCode: 'upstream_rejected_request' }, true);
-      return clientErrorResponse(a.endpoint, result.status, result.body, headers);
+      settleFailed(c, a, { ...t.outcome, status: result.status, errorCode: 'upstream_rejected_request' }, true);
+      return clientErrorResponse(a.endpoint, result.status, result.body, h.headers);
     }
     lastFailure = result.summary;
     if (result.retryAfterSeconds !== null && result.retryAfterSeconds <= 60) {
@@ -176,9 +171,9 @@ async function tryChannels(
   // Every candidate past its cooldown had its one probe taken by another request: none was tried.
   const failure =
     attempts === 0
-      ? new ApiError(503, 'no_available_channel', `every channel for ${a.call.model} is cooling down; try again shortly`, headers)
-      : new ApiError(502, 'upstream_error', `no upstream answered after ${attempts} attempt(s) (last: ${lastFailure}); nothing was charged`, headers);
-  settleFailed(c, a, { channelId: lastChannel, attempts, status: failure.status, errorCode: failure.code, startedAt }, true);
+      ? new ApiError(503, 'no_available_channel', `every channel for ${a.call.model} is cooling down; try again shortly`, h.headers)
+      : new ApiError(502, 'upstream_error', `no upstream answered after ${attempts} attempt(s) (last: ${lastFailure}); nothing was charged`, h.headers);
+  settleFailed(c, a, { channelId: lastChannel, attempts, status: failure.status, errorCode: failure.code, startedAt: h.startedAt }, true);
   // Upstream error texts stay with the operator (channel health); they can name the provider.
   failure.logged = true;
   throw failure;
@@ -187,7 +182,7 @@ async function tryChannels(
 /** A recovering channel's say on this caller (see ChannelHealth.acquireProbe); unreachable means skip it. */
 async function mayProbe(c: Context<AppEnv>, ch: ChannelRecord, cooldownMs: number): Promise<boolean> {
   try {
-    return await healthOf(c.env, ch.id).acquireProbe(ch.id, cooldownMs);
+    return await healthOf(c.env, ch.id).acquireProbe(cooldownMs);
   } catch {
     return false;
   }
@@ -197,15 +192,14 @@ async function mayProbe(c: Context<AppEnv>, ch: ChannelRecord, cooldownMs: numbe
  * Health reports go to the channel's object after the response. A success on a channel this
  * isolate believes healthy is only sampled (latency); failures and recoveries are always sent.
  */
-function reportHealth(c: Context<AppEnv>, a: Admitted, ch: ChannelRecord, r: AttemptResult, wasProbe: boolean): void {
-  if (r.kind === 'ok' && !mustReportSuccess(ch, wasProbe) && Math.random() > 0.05) return;
-  c.executionCtx.waitUntil(reportAttempt(c.env, a.settings, ch, r).catch(() => undefined));
+function reportHealth(t: Attempt, r: AttemptResult): void {
+  const { c, a } = t.held;
+  if (r.kind === 'ok' && !mustReportSuccess(t.channel, t.state !== 'ready') && Math.random() > 0.05) return;
+  c.executionCtx.waitUntil(reportAttempt(c.env, a.settings, t.channel, r).catch(() => undefined));
 }
 
-async function deliverJson(
-  c: Context<AppEnv>, a: Admitted, ch: ChannelRecord, route: UpstreamRoute, r: Extract<AttemptResult, { kind: 'ok' }>,
-  outcome: Outcome, hold: Held, headers: Record<string, string>,
-): Promise<Response> {
+async function deliverJson(t: Attempt, r: Extract<AttemptResult, { kind: 'ok' }>): Promise<Response> {
+  const { a, c } = t.held;
   const text = r.text ?? '';
   let json: Record<string, unknown> = {};
   try {
@@ -214,19 +208,19 @@ async function deliverJson(
   } catch {
     // an unparsable success is still passed on; usage is counted below
   }
-  const provider = providerFor(ch.type);
+  const provider = providerFor(t.channel.type);
   const reported = provider.usageOf(json);
   const usage: Usage = reported ?? {
-    promptTokens: hold.promptTokens,
-    completionTokens: a.endpoint === 'embeddings' ? 0 : provider.completionParts(json).reduce((sum, part) => sum + countText(a.call.model, part), 0),
+    promptTokens: t.held.promptTokens,
+    completionTokens: formatOf(a.endpoint).withLimit === null ? 0 : provider.completionParts(json).reduce((sum, part) => sum + countText(a.call.model, part), 0),
     cachedTokens: 0,
   };
-  const { charge, settled } = settleServed(c, a, outcome, usage, reported === null, a.tools ? outputItemTypes(json) : []);
+  const { charge, settled } = settleServed(c, a, { outcome: t.outcome, usage, counted: reported === null, outputItems: a.tools ? outputItemTypes(json) : [] });
   // Within the hold the charge is certain; beyond it the account may cap it, so ask.
-  const charged = charge <= hold.held ? charge : (await settled).charged;
-  return new Response(route.toClient(json, text), {
+  const charged = charge <= t.held.held ? charge : (await settled).charged;
+  return new Response(t.route.toClient(json, text), {
     status: r.response.status,
-    headers: { 'content-type': r.response.headers.get('content-type') ?? 'application/json', 'x-quota-charged': String(charged), ...headers },
+    headers: { 'content-type': r.response.headers.get('content-type') ?? 'application/json', 'x-quota-charged': String(charged), ...t.held.headers },
   });
 }
 

@@ -1,22 +1,10 @@
 import type { ChannelRecord } from '../db/snapshots';
+import type { Endpoint } from './formats';
+import { serves } from './providers';
 
-export type Endpoint = 'chat' | 'completions' | 'embeddings' | 'messages' | 'responses' | 'gemini';
-
-/** Which channel types can serve an endpoint: as it is asked, or converted (see route.ts). */
-const TYPES_FOR: Record<Endpoint, string[]> = {
-  chat: ['openai', 'anthropic', 'gemini'],
-  completions: ['openai'],
-  embeddings: ['openai'],
-  messages: ['anthropic', 'openai', 'gemini'],
-  // Natively by OpenAI channels that have /v1/responses; converted to chat (and on to Messages) elsewhere.
-  responses: ['openai', 'anthropic', 'gemini'],
-  gemini: ['gemini', 'openai', 'anthropic'],
-};
-
-/** Every channel set up for the model and group, in any state (the 404 test). */
+/** Every channel set up for the model and group whose type serves the format, in any state (the 404 test). */
 export function channelsFor(channels: ChannelRecord[], endpoint: Endpoint, model: string, group: string): ChannelRecord[] {
-  const types = TYPES_FOR[endpoint];
-  return channels.filter((c) => types.includes(c.type) && c.groups.includes(group) && c.models.includes(model));
+  return channels.filter((c) => serves(c, endpoint) && c.groups.includes(group) && c.models.includes(model));
 }
 
 export type Availability = 'ready' | 'probe' | 'unavailable';

@@ -2,8 +2,9 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-types';
 import { chargeFor, type ModelPrice, type Usage } from '../billing/charge';
 import { toolCharge } from '../billing/tools';
-import { accountOf, gateOf } from '../account/stub';
-import type { LogRow, SettleInput, SettleResult } from '../account/types';
+import { accountOf } from '../account/client';
+import { gateOf } from '../gate/client';
+import type { LogWrite, SettleInput, SettleResult } from '../account/types';
 import type { Admitted } from './admission';
 
 export interface Outcome {
@@ -31,7 +32,7 @@ const subjectOf = (a: Admitted): LogSubject => ({
   stream: a.call.stream, price: a.price, groupRatio: a.groupRatio,
 });
 
-export function logRow(s: LogSubject, o: Outcome, usage: Usage, counted: boolean): LogRow {
+export function logRow(s: LogSubject, o: Outcome, usage: Usage, counted: boolean): LogWrite {
   return {
     created_at: Date.now(),
     request_id: s.requestId,
@@ -70,7 +71,7 @@ const SETTLE_TRIES = 3;
 async function settleWithRetry(c: Context<AppEnv>, userId: number, input: SettleInput): Promise<SettleResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await accountOf(c.env, userId).settle(userId, { ...input, firstSend: attempt === 1 });
+      return await accountOf(c.env, userId).settle({ ...input, firstSend: attempt === 1 });
     } catch (err) {
       if (attempt >= SETTLE_TRIES) throw err;
       await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
@@ -78,8 +79,18 @@ async function settleWithRetry(c: Context<AppEnv>, userId: number, input: Settle
   }
 }
 
+/** How a served request went, as its charge and log row need it. */
+export interface Served {
+  outcome: Outcome;
+  usage: Usage;
+  /** The usage was counted by the relay (the upstream reported none, or the stream did not close properly). */
+  counted: boolean;
+  /** Output item types of a Responses answer (built-in tool calls are billed per call). */
+  outputItems: string[];
+}
+
 /** Takes the exact charge for a served request and reports its tokens to the gate. */
-export function settleServed(c: Context<AppEnv>, a: Admitted, o: Outcome, usage: Usage, counted: boolean, outputItems: string[] = []) {
+export function settleServed(c: Context<AppEnv>, a: Admitted, { outcome: o, usage, counted, outputItems }: Served) {
   const charge = chargeFor(a.price, usage, a.groupRatio) + toolCharge(outputItems, a.tools);
   const userId = a.token.userId;
   const settled = settleWithRetry(c, userId, { requestId: a.requestId, tokenId: a.token.id, charge, log: logRow(subjectOf(a), o, usage, counted) });
@@ -93,6 +104,6 @@ export function settleFailed(c: Context<AppEnv>, a: Admitted, o: Outcome, reserv
   const userId = a.token.userId;
   const none: Usage = { promptTokens: 0, completionTokens: 0, cachedTokens: 0 };
   const log = logRow(subjectOf(a), o, none, false);
-  c.executionCtx.waitUntil(accountOf(c.env, userId).release(userId, reserved ? a.requestId : `none:${a.requestId}`, log));
+  c.executionCtx.waitUntil(accountOf(c.env, userId).release(reserved ? a.requestId : `none:${a.requestId}`, log));
   if (tracksGate(a)) c.executionCtx.waitUntil(gateOf(c.env, a.token.id).finish(a.requestId, 0));
 }

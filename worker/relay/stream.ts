@@ -1,13 +1,9 @@
-import type { Context } from 'hono';
-import type { AppEnv } from '../app-types';
 import type { Usage } from '../billing/charge';
-import type { ChannelRecord } from '../db/snapshots';
 import { readWithin } from '../lib/read-within';
-import type { Admitted } from './admission';
+import type { Attempt } from './attempt';
 import type { AttemptResult } from './forward';
-import { settleServed, settleFailed, type Outcome } from './settle';
+import { settleServed, settleFailed } from './settle';
 import { StreamTap, deliveredParts, type TapState } from './hub/tap';
-import type { UpstreamRoute } from './hub/route';
 import { countText } from './prompt/tokenize';
 
 type Ending = 'complete' | 'client_gone' | 'upstream_broken';
@@ -17,11 +13,9 @@ type Ending = 'complete' | 'client_gone' | 'upstream_broken';
  * stream ends (completed, broken, or abandoned by the client, which also cancels the upstream
  * request) the request is settled after the response, in waitUntil.
  */
-export function relayStream(
-  c: Context<AppEnv>, a: Admitted, ch: ChannelRecord, route: UpstreamRoute, r: Extract<AttemptResult, { kind: 'ok' }>,
-  outcome: Outcome, promptTokens: number, headers: Record<string, string>,
-): Response {
-  const tap = new StreamTap(route.tapFormat, route.writer());
+export function relayStream(t: Attempt, r: Extract<AttemptResult, { kind: 'ok' }>): Response {
+  const { c, a, headers } = t.held;
+  const tap = new StreamTap(t.route.reader, t.route.writer());
   const reader = r.response.body!.getReader();
   const idleMs = a.settings.STREAM_IDLE_TIMEOUT_MS;
   let resolveEnded!: (e: Ending) => void;
@@ -66,7 +60,7 @@ export function relayStream(
     { highWaterMark: 0 },
   );
 
-  c.executionCtx.waitUntil(ended.then((ending) => settleStream(c, a, tap.state, ending, outcome, promptTokens)));
+  c.executionCtx.waitUntil(ended.then((ending) => settleStream(t, tap.state, ending)));
   return new Response(body, {
     status: 200,
     headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers },
@@ -82,7 +76,9 @@ const countDelivered = (model: string, state: TapState) => deliveredParts(state)
  * or with an error) is billed for the prompt and what was delivered: usage announced at the start
  * is not its final count. A stream that delivered nothing before it broke or erred charges nothing.
  */
-function settleStream(c: Context<AppEnv>, a: Admitted, state: TapState, ending: Ending, outcome: Outcome, promptTokens: number): Promise<unknown> {
+function settleStream(t: Attempt, state: TapState, ending: Ending): Promise<unknown> {
+  const { c, a, promptTokens } = t.held;
+  const outcome = t.outcome;
   const closedProperly = ending === 'complete' && state.closed && !state.errored;
   const delivered = deliveredParts(state).length > 0;
   if (!closedProperly && !delivered && ending !== 'client_gone') {
@@ -96,6 +92,6 @@ function settleStream(c: Context<AppEnv>, a: Admitted, state: TapState, ending: 
     : { promptTokens: reported?.promptTokens || promptTokens, completionTokens: countDelivered(a.call.model, state), cachedTokens: reported?.cachedTokens ?? 0 };
   const counted = !(closedProperly && reported);
   const errorCode = closedProperly ? null : ending === 'client_gone' ? 'client_closed' : state.errored ? 'upstream_stream_error' : 'upstream_stream_broken';
-  const { settled } = settleServed(c, a, { ...outcome, errorCode }, usage, counted, state.outputItems);
+  const { settled } = settleServed(c, a, { outcome: { ...outcome, errorCode }, usage, counted, outputItems: state.outputItems });
   return settled;
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
-import { accountOf } from '../../account/stub';
+import { accountOf } from '../../account/client';
 import { usersPage, type UserRow } from '../data';
 import { Badge, Card, DataTable, Field, FormDialog, PageHead, StatusBadge, Time } from '../components';
 import { withParam, type View, type SignedInView } from '../view';
@@ -81,7 +81,7 @@ export async function usersBody(c: Context<AppEnv>, v: SignedInView) {
   const rows = await usersPage(c.env, q, PAGE + 1, offset);
   const shown = rows.slice(0, PAGE);
   // The live balance is the account object's; the D1 row may trail it by a moment.
-  const live = await Promise.all(shown.map((u) => accountOf(c.env, u.id).balance(u.id)));
+  const live = await Promise.all(shown.map((u) => accountOf(c.env, u.id).balance()));
   const users = shown.map((u, i) => ({ ...u, quota: live[i].quota, used_quota: live[i].usedQuota }));
   return (
     <>

@@ -1,13 +1,13 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
-import { logsPage, recentModels, tokensOf, userIdByName, type LogFilter, type LogRow } from '../data';
+import { logsPage, recentModels, tokensOf, userIdByName, type LogFilter, type LogEntry } from '../data';
 import { Badge, Card, DataTable, PageHead, Time } from '../components';
 import { formatInt, withParam, withoutParam, type View, type SignedInView } from '../view';
 
 const DAY = 86_400_000;
 const PAGE = 50;
 
-export function LogTable(props: { v: View; rows: LogRow[]; showUser: boolean; compact?: boolean }) {
+export function LogTable(props: { v: View; rows: LogEntry[]; showUser: boolean; compact?: boolean }) {
   const { v, rows } = props;
   const head = (
     <tr>

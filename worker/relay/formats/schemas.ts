@@ -12,6 +12,7 @@ import { messagesRequest, type MessagesRequest } from './messages/schema';
 import { responsesRequest, type ResponsesRequest } from './responses/schema';
 import { geminiRequest, type GeminiRequest } from './gemini/schema';
 import { withForeignFields } from './foreign';
+import type { Endpoint } from './types';
 
 export { chatRequest, type ChatRequest, type ChatMessage } from './chat/schema';
 export { completionsRequest, type CompletionsRequest } from './completions/schema';
@@ -20,7 +21,6 @@ export { messagesRequest, type MessagesRequest, type MessagesMessage, type Messa
 export { responsesRequest, type ResponsesRequest } from './responses/schema';
 export { geminiRequest, type GeminiRequest } from './gemini/schema';
 
-export type InboundFormat = 'chat' | 'completions' | 'embeddings' | 'messages' | 'responses' | 'gemini';
 
 /** The parsed body of each format. */
 export interface InboundRequests {
@@ -32,9 +32,9 @@ export interface InboundRequests {
   gemini: GeminiRequest;
 }
 
-export type InboundRequest<F extends InboundFormat = InboundFormat> = InboundRequests[F];
+export type InboundRequest<F extends Endpoint = Endpoint> = InboundRequests[F];
 
-export const inboundSchemas: { readonly [F in InboundFormat]: z.ZodType<InboundRequests[F]> } = {
+export const inboundSchemas: { readonly [F in Endpoint]: z.ZodType<InboundRequests[F]> } = {
   chat: withForeignFields('chat', chatRequest),
   completions: completionsRequest,
   embeddings: embeddingsRequest,

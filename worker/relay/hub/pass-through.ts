@@ -1,20 +1,20 @@
 import type { EventSourceMessage } from 'eventsource-parser';
-import type { StreamFormat } from './tap';
-import { anthropicStreamError, geminiStreamError, openAiStreamError, responsesStreamError, sse, type SseWriter } from './sse';
+import { sse, type SseWriter } from './sse';
 
 /**
- * The client speaks the upstream's format: events go on as they came, except that an OpenAI
- * client that did not ask for usage gets neither the usage-only chunk the relay asked for nor
- * the `usage: null` fields that come with it.
+ * The client speaks the upstream's format: events go on as they came, except that a client of a
+ * format whose usage the relay asked for on its behalf (`dropAskedUsage`: chat and completions
+ * streams, when the client did not ask) gets neither the usage-only chunk nor the `usage: null`
+ * fields that come with it.
  */
 export class PassThroughWriter implements SseWriter {
   constructor(
-    private readonly format: StreamFormat,
-    private readonly clientWantsUsage: boolean,
+    private readonly dropAskedUsage: boolean,
+    private readonly streamError: (message: string) => string,
   ) {}
 
   write(e: EventSourceMessage, json: Record<string, unknown> | undefined): string {
-    if (this.format === 'openai' && !this.clientWantsUsage && json) {
+    if (this.dropAskedUsage && json) {
       const choices = Array.isArray(json.choices) ? json.choices : [];
       if (json.usage && choices.length === 0) return '';
       if ('usage' in json && json.usage === null) {
@@ -30,8 +30,6 @@ export class PassThroughWriter implements SseWriter {
   }
 
   abort(message: string): string {
-    if (this.format === 'responses') return responsesStreamError(message);
-    if (this.format === 'gemini') return geminiStreamError(message, 502);
-    return this.format === 'anthropic' ? anthropicStreamError(message) : openAiStreamError(message);
+    return this.streamError(message);
   }
 }

@@ -14,22 +14,6 @@ export interface SseWriter {
   abort(message: string): string;
 }
 
-/** An error event as an OpenAI-format client reads it (the SDKs raise it as an API error). */
-export const openAiStreamError = (message: string) =>
-  sse(JSON.stringify({ error: { message, type: 'upstream_error', code: 'upstream_error' } }));
-
-/** An error event as a Responses client reads it (`type: error`; the SDKs raise it). */
-export const responsesStreamError = (message: string) =>
-  sse(JSON.stringify({ type: 'error', code: 'upstream_error', message, param: null }), 'error');
-
-/** An error chunk as a Gemini client reads it (the SDKs raise it as an API error): 500 for an upstream's error, 502 for a stream that broke off. */
-export const geminiStreamError = (message: string, code: 500 | 502 = 500) =>
-  sse(JSON.stringify({ error: { code, message, status: code === 502 ? 'UNAVAILABLE' : 'INTERNAL' } }));
-
-/** An error event as an Anthropic-format client reads it. */
-export const anthropicStreamError = (message: string) =>
-  sse(JSON.stringify({ type: 'error', error: { type: 'api_error', message } }), 'error');
-
 /** `event: <name>` (when named) and `data:` lines, then the blank line. */
 export function sse(data: string, event?: string): string {
   let s = event ? `event: ${event}\n` : '';

@@ -1,10 +1,7 @@
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import type { Usage } from '../../billing/charge';
 import type { SseWriter } from './sse';
-import { STREAM_READERS } from '../providers/stream-readers';
 import { type Obj, isObj } from '../../lib/json';
-
-export type StreamFormat = 'openai' | 'anthropic' | 'responses' | 'gemini';
 
 export interface TapState {
   /** The latest usage the upstream reported; final only once the stream closed properly. */
@@ -47,7 +44,7 @@ export class StreamTap implements TapSink {
   private out: string[] = [];
 
   constructor(
-    private readonly format: StreamFormat,
+    private readonly reader: StreamReader,
     private readonly writer: SseWriter,
   ) {
     this.parser = createParser({
@@ -93,7 +90,7 @@ export class StreamTap implements TapSink {
       } catch {
         // not JSON: handed on as it came
       }
-      if (json) STREAM_READERS[this.format](this, e.event, json);
+      if (json) this.reader(this, e.event, json);
     }
     this.out.push(this.writer.write(e, json));
   }

@@ -1,5 +1,6 @@
 /**
- * Prompt tokens for the hold, counted over every part of the input: text, system, tool
+ * The walker each format's prompt count is made of (formats/<format>/index.ts `countPrompt`):
+ * prompt tokens for the hold, counted over every part of the input: text, system, tool
  * definitions, tool calls and results of any shape, documents, images and audio. Text is counted
  * with the model family's tokenizer; media by the provider's published rule (media-tokens.ts).
  * An over-count only holds a little more for the length of the call; an under-count would let a
@@ -13,7 +14,7 @@ import { countText } from './tokenize';
 import { type Obj, isObj, str } from '../../lib/json';
 
 /** Framing tokens OpenAI counts per message, and once for the reply primer. */
-const PER_MESSAGE = 3;
+export const PER_MESSAGE = 3;
 /** Keys whose values are labels or references, not text the model reads. */
 const SKIP_KEYS = new Set(['type', 'role', 'id', 'tool_call_id', 'tool_use_id', 'call_id', 'signature', 'cache_control', 'media_type', 'mimeType', 'mime_type', 'detail', 'format', 'file_id', 'index']);
 /** Deeper than this, a body is hostile; what lies below is counted as raw text. */
@@ -22,6 +23,9 @@ const MAX_DEPTH = 64;
 const HEADER_BYTES = 64 * 1024;
 /** PDFs larger than this are not decoded to count pages; their size gives the estimate. */
 const MAX_PDF_DECODE = 16 * 1024 * 1024;
+
+/** The counter for a model: its tokenizer family and its provider's image rule. */
+export const counterFor = (model: string): Counter => ({ model, rule: imageRuleFor(model) });
 
 export type ImageRule = 'openai' | 'anthropic' | 'gemini';
 
@@ -33,7 +37,7 @@ export function imageRuleFor(model: string): ImageRule {
   return 'openai';
 }
 
-interface Counter {
+export interface Counter {
   model: string;
   rule: ImageRule;
 }
@@ -119,7 +123,7 @@ function mediaPart(c: Counter, v: Obj): number | null {
 }
 
 /** Every string the model reads inside `value`, media by its rule, labels and references skipped. */
-function walk(c: Counter, value: unknown, depth = 0): number {
+export function walk(c: Counter, value: unknown, depth = 0): number {
   if (typeof value === 'string') return countText(c.model, value);
   if (typeof value !== 'object' || value === null) return 0;
   if (depth > MAX_DEPTH) return countText(c.model, JSON.stringify(value) ?? '');
@@ -145,34 +149,15 @@ function walk(c: Counter, value: unknown, depth = 0): number {
 }
 
 /** Messages with OpenAI's framing: a few tokens per message and for the reply primer. */
-function messagesTokens(c: Counter, messages: unknown): number {
+export function messagesTokens(c: Counter, messages: unknown): number {
   if (!Array.isArray(messages)) return walk(c, messages);
   let total = PER_MESSAGE;
   for (const m of messages) total += PER_MESSAGE + walk(c, m);
   return total;
 }
 
-/** Prompt tokens of an inbound body, by the body's fields that reach the model. */
-export function countPromptTokens(format: 'chat' | 'completions' | 'embeddings' | 'messages' | 'responses' | 'gemini', model: string, body: Obj): number {
-  const c: Counter = { model, rule: imageRuleFor(model) };
-  switch (format) {
-    case 'chat':
-      return messagesTokens(c, body.messages) + walk(c, [body.tools, body.functions, body.response_format]);
-    case 'messages':
-      return messagesTokens(c, body.messages) + walk(c, [body.system, body.tools]);
-    case 'completions':
-      return tokenIdsOr(c, body.prompt) + walk(c, body.suffix);
-    case 'embeddings':
-      return tokenIdsOr(c, body.input);
-    case 'gemini':
-      return messagesTokens(c, body.contents) + walk(c, [body.systemInstruction ?? body.system_instruction, body.tools]);
-    case 'responses':
-      return (typeof body.input === 'string' ? PER_MESSAGE * 2 + walk(c, body.input) : messagesTokens(c, body.input)) + walk(c, [body.instructions, body.tools, body.text]);
-  }
-}
-
 /** Prompts given as token ids are already tokens; anything else is walked. */
-function tokenIdsOr(c: Counter, input: unknown): number {
+export function tokenIdsOr(c: Counter, input: unknown): number {
   if (Array.isArray(input) && input.length > 0 && input.every((x) => typeof x === 'number')) return input.length;
   if (Array.isArray(input) && input.length > 0 && input.every((x) => Array.isArray(x) && x.every((y) => typeof y === 'number'))) {
     return input.reduce<number>((sum, x) => sum + (x as unknown[]).length, 0);

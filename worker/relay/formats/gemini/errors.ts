@@ -3,6 +3,7 @@
  * which Google's SDKs read; the relay's own code rides along as the ErrorInfo reason.
  */
 import type { ApiError } from '../../../lib/errors';
+import { sse } from '../../hub/sse';
 
 const GOOGLE_STATUS: Record<number, string> = {
   400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 402: 'RESOURCE_EXHAUSTED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND',
@@ -26,3 +27,7 @@ export function geminiErrorResponse(err: ApiError): Response {
     headers: { 'content-type': 'application/json', ...err.headers },
   });
 }
+
+/** An error chunk as a Gemini client reads it (the SDKs raise it as an API error): 500 for an upstream's error, 502 for a stream that broke off. */
+export const geminiStreamError = (message: string, code: 500 | 502 = 500) =>
+  sse(JSON.stringify({ error: { code, message, status: code === 502 ? 'UNAVAILABLE' : 'INTERNAL' } }));

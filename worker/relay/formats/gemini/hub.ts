@@ -6,7 +6,8 @@
  * (`system_instruction`, `inline_data`, `max_output_tokens`, …).
  */
 import type { EventSourceMessage } from 'eventsource-parser';
-import { geminiStreamError, sse, type SseWriter } from '../../hub/sse';
+import { sse, type SseWriter } from '../../hub/sse';
+import { geminiStreamError } from './errors';
 import { type Obj, isObj, objs, str, tokenCount as count } from '../../../lib/json';
 
 

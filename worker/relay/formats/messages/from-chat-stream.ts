@@ -1,6 +1,7 @@
 import type { EventSourceMessage } from 'eventsource-parser';
-import { anthropicStreamError, sse, type SseWriter } from '../../hub/sse';
-import { anthropicUsage, isObj, messageId, objs, randomId, stopReason, str, type Obj } from './shared';
+import { sse, type SseWriter } from '../../hub/sse';
+import { anthropicStreamError } from './errors';
+import { anthropicUsageOfChat, isObj, messageId, objs, randomId, stopReason, str, type Obj } from './shared';
 
 /* OpenAI chat.completion.chunk stream -> Anthropic Messages stream. A pure state machine; no I/O. */
 
@@ -168,7 +169,7 @@ export class ChatStreamToMessagesWriter implements SseWriter {
   }
 
   private deltaUsage(): Obj {
-    const u = anthropicUsage(this.usage);
+    const u = anthropicUsageOfChat(this.usage);
     const out: Obj = { output_tokens: u.output_tokens, input_tokens: u.input_tokens };
     if (u.cache_read_input_tokens !== undefined) out.cache_read_input_tokens = u.cache_read_input_tokens;
     return out;

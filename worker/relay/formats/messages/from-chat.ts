@@ -1,4 +1,4 @@
-import { anthropicUsage, isObj, messageId, objs, randomId, stopReason, str, type Obj } from './shared';
+import { anthropicUsageOfChat, isObj, messageId, objs, randomId, stopReason, str, type Obj } from './shared';
 
 /* OpenAI chat.completion answer (non-streaming) -> Anthropic Messages answer. Pure functions; no I/O. */
 
@@ -56,6 +56,6 @@ export function chatResponseToMessage(json: Record<string, unknown>, requestedMo
     content,
     stop_reason: stopReason(choice.finish_reason, content.some((b) => b.type === 'tool_use')),
     stop_sequence: null,
-    usage: anthropicUsage(json.usage),
+    usage: anthropicUsageOfChat(json.usage),
   };
 }

@@ -33,7 +33,7 @@ export function stopReason(finish: unknown, sawToolUse: boolean): string {
 }
 
 /** Anthropic usage from OpenAI usage: input_tokens excludes the cached part. */
-export function anthropicUsage(u: unknown): Obj {
+export function anthropicUsageOfChat(u: unknown): Obj {
   const usage = isObj(u) ? u : {};
   const details = isObj(usage.prompt_tokens_details) ? usage.prompt_tokens_details : {};
   const prompt = count(usage.prompt_tokens);

@@ -5,7 +5,8 @@
  */
 import type { EventSourceMessage } from 'eventsource-parser';
 import { functionCallItem, messageItem, newId, reasoningItem, responseShell, responsesUsageOfChat } from './hub';
-import { responsesStreamError, sse, type SseWriter } from '../../hub/sse';
+import { sse, type SseWriter } from '../../hub/sse';
+import { responsesStreamError } from './errors';
 import { type Obj, isObj, objs, str } from '../../../lib/json';
 
 /** An output item being streamed. */

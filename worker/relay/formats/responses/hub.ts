@@ -4,7 +4,7 @@
  * state kept by the upstream (previous_response_id, store, item references) or a built-in tool
  * cannot be converted: such calls go only to channels that serve Responses natively.
  */
-import { COMPLETION_TOKENS_ONLY } from '../call';
+import { COMPLETION_TOKENS_ONLY } from '../chat';
 import { type Obj, isObj, objs, str } from '../../../lib/json';
 
 /** The parameter that needs a native Responses upstream, or null when the call converts. */

@@ -3,9 +3,11 @@
  * stream conversions. Pure functions and one state machine, tested directly.
  */
 import type { EventSourceMessage } from 'eventsource-parser';
-import { anthropicUsage } from './usage';
+import { usageFromAnthropic } from './usage';
 import type { Usage } from '../../../billing/charge';
-import { openAiStreamError, sse, type SseWriter } from '../../hub/sse';
+import { sse, type SseWriter } from '../../hub/sse';
+import { ChatChunks } from '../../hub/chat-chunks';
+import { openAiStreamError } from '../../formats/chat/errors';
 import { type Obj, isObj, str } from '../../../lib/json';
 
 type Block = Obj;
@@ -140,7 +142,7 @@ export function messageToChatResponse(json: Obj, requestedModel: string): Obj {
     .map((b) => ({ id: str(b.id), type: 'function', function: { name: str(b.name), arguments: JSON.stringify(b.input ?? {}) } }));
   const message: Obj = { role: 'assistant', content: text || (toolCalls.length ? null : ''), refusal: null };
   if (toolCalls.length) message.tool_calls = toolCalls;
-  const usage = isObj(json.usage) ? anthropicUsage(json.usage, null) : { promptTokens: 0, completionTokens: 0, cachedTokens: 0 };
+  const usage = isObj(json.usage) ? usageFromAnthropic(json.usage, null) : { promptTokens: 0, completionTokens: 0, cachedTokens: 0 };
   return {
     id: `chatcmpl-${str(json.id).replace(/^msg_/, '') || crypto.randomUUID()}`,
     object: 'chat.completion',
@@ -153,8 +155,7 @@ export function messageToChatResponse(json: Obj, requestedModel: string): Obj {
 
 /** Anthropic stream events in, OpenAI chat.completion.chunk events out. */
 export class MessagesStreamToChatWriter implements SseWriter {
-  private id = `chatcmpl-${crypto.randomUUID()}`;
-  private readonly created = Math.floor(Date.now() / 1000);
+  private readonly chunks: ChatChunks;
   private usage: Usage | null = null;
   private started = false;
   private finished = false;
@@ -162,15 +163,12 @@ export class MessagesStreamToChatWriter implements SseWriter {
   /** Anthropic content-block index -> OpenAI tool_calls index. */
   private readonly toolIndex = new Map<number, number>();
 
-  constructor(
-    private readonly model: string,
-    private readonly clientWantsUsage: boolean,
-  ) {}
+  constructor(model: string, clientWantsUsage: boolean) {
+    this.chunks = new ChatChunks(model, clientWantsUsage, `chatcmpl-${crypto.randomUUID()}`);
+  }
 
   private chunk(delta: Obj, finish: string | null = null): string {
-    const body: Obj = { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] };
-    if (this.clientWantsUsage) body.usage = null;
-    return sse(JSON.stringify(body));
+    return this.chunks.delta(0, delta, finish);
   }
 
   private start(): string {
@@ -184,8 +182,8 @@ export class MessagesStreamToChatWriter implements SseWriter {
     switch (json.type) {
       case 'message_start': {
         const message = isObj(json.message) ? json.message : {};
-        if (typeof message.id === 'string') this.id = `chatcmpl-${message.id.replace(/^msg_/, '')}`;
-        if (isObj(message.usage)) this.usage = anthropicUsage(message.usage, this.usage);
+        if (typeof message.id === 'string') this.chunks.id = `chatcmpl-${message.id.replace(/^msg_/, '')}`;
+        if (isObj(message.usage)) this.usage = usageFromAnthropic(message.usage, this.usage);
         return this.start();
       }
       case 'content_block_start':
@@ -193,7 +191,7 @@ export class MessagesStreamToChatWriter implements SseWriter {
       case 'content_block_delta':
         return this.start() + this.blockDelta(json);
       case 'message_delta': {
-        if (isObj(json.usage)) this.usage = anthropicUsage(json.usage, this.usage);
+        if (isObj(json.usage)) this.usage = usageFromAnthropic(json.usage, this.usage);
         const delta = isObj(json.delta) ? json.delta : {};
         if (delta.stop_reason === undefined || delta.stop_reason === null) return '';
         this.finished = true;
@@ -234,10 +232,7 @@ export class MessagesStreamToChatWriter implements SseWriter {
     this.done = true;
     let out = this.start();
     if (!this.finished) out += this.chunk({}, 'stop');
-    if (this.clientWantsUsage && this.usage) {
-      out += sse(JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: chatUsage(this.usage) }));
-    }
-    return out + sse('[DONE]');
+    return out + this.chunks.close(this.usage ? chatUsage(this.usage) : null);
   }
 
   end(): string {

@@ -1,22 +1,22 @@
 import { chatToMessagesRequest, messageToChatResponse, MessagesStreamToChatWriter } from './hub';
-import { anthropicUsage } from './usage';
-import { joinUrl, type Provider } from '../types';
+import { usageFromAnthropic, readMessagesEvent } from './usage';
+import { joinUrl, passedHeaders, type Provider } from '../types';
 
 const DEFAULT_VERSION = '2023-06-01';
 
 export const anthropic: Provider = {
   type: 'anthropic',
-  streamFormat: 'anthropic',
+  serves: { messages: 'native', chat: 'hub', responses: 'hub', gemini: 'hub' },
+  passHeaders: ['anthropic-version', 'anthropic-beta'],
   request(baseUrl, key, call) {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'x-api-key': key,
-      'anthropic-version': call.headers.get('anthropic-version') ?? DEFAULT_VERSION,
+      'anthropic-version': DEFAULT_VERSION,
+      ...passedHeaders(anthropic.passHeaders, call.headers),
     };
-    const beta = call.headers.get('anthropic-beta');
-    if (beta) headers['anthropic-beta'] = beta;
     return {
-      url: joinUrl(baseUrl, call.endpoint),
+      url: joinUrl(baseUrl, '/v1', call.endpoint),
       init: { method: 'POST', headers, body: JSON.stringify({ ...call.body, model: call.model }) },
     };
   },
@@ -27,9 +27,10 @@ export const anthropic: Provider = {
     streamToChat: (model, wantsUsage) => new MessagesStreamToChatWriter(model, wantsUsage),
   },
   probe: (model) => ({ endpoint: 'messages', body: { model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] } }),
+  streamReader: () => readMessagesEvent,
   usageOf(json) {
     const u = json.usage as Record<string, unknown> | undefined;
-    return u ? anthropicUsage(u, null) : null;
+    return u ? usageFromAnthropic(u, null) : null;
   },
   completionParts(json) {
     const content = Array.isArray(json.content) ? (json.content as Record<string, unknown>[]) : [];

@@ -7,7 +7,7 @@ import { type Obj, isObj, tokenCount as num } from '../../../lib/json';
  * Anthropic reports input_tokens without the cached part; the contract's P includes cached
  * tokens (K), so P = input + cache_read + cache_creation, K = cache_read.
  */
-export function anthropicUsage(u: Obj, prior: Usage | null): Usage {
+export function usageFromAnthropic(u: Obj, prior: Usage | null): Usage {
   const hasInput = 'input_tokens' in u;
   const cacheRead = num(u.cache_read_input_tokens);
   const cacheWrite = num(u.cache_creation_input_tokens);
@@ -23,9 +23,9 @@ export function readMessagesEvent(sink: TapSink, event: string | undefined, ev: 
   const i = typeof ev.index === 'number' ? ev.index : 0;
   if (type === 'message_start') {
     const message = isObj(ev.message) ? ev.message : {};
-    if (isObj(message.usage)) sink.state.usage = anthropicUsage(message.usage, sink.state.usage);
+    if (isObj(message.usage)) sink.state.usage = usageFromAnthropic(message.usage, sink.state.usage);
   } else if (type === 'message_delta') {
-    if (isObj(ev.usage)) sink.state.usage = anthropicUsage(ev.usage, sink.state.usage);
+    if (isObj(ev.usage)) sink.state.usage = usageFromAnthropic(ev.usage, sink.state.usage);
   } else if (type === 'content_block_start') {
     const block = isObj(ev.content_block) ? ev.content_block : {};
     sink.add(`${i}:name`, block.name);

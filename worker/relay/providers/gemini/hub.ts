@@ -5,7 +5,9 @@
  */
 import type { EventSourceMessage } from 'eventsource-parser';
 import { geminiUsage } from './usage';
-import { openAiStreamError, sse, type SseWriter } from '../../hub/sse';
+import { sse, type SseWriter } from '../../hub/sse';
+import { ChatChunks } from '../../hub/chat-chunks';
+import { openAiStreamError } from '../../formats/chat/errors';
 import { type Obj, isObj, objs, str, tokenCount as count } from '../../../lib/json';
 
 const randomId = (): string => crypto.randomUUID().replace(/-/g, '').slice(0, 24);
@@ -247,8 +249,7 @@ export function geminiToChatResponse(json: Record<string, unknown>, model: strin
 
 /** Gemini SSE chunks (each a GenerateContentResponse) in, OpenAI chat.completion.chunk events out. */
 export class GeminiStreamToChatWriter implements SseWriter {
-  private id = `chatcmpl-${randomId()}`;
-  private readonly created = Math.floor(Date.now() / 1000);
+  private readonly chunks: ChatChunks;
   private started = false;
   private done = false;
   private usage: unknown = null;
@@ -256,15 +257,12 @@ export class GeminiStreamToChatWriter implements SseWriter {
   private readonly toolCounts = new Map<number, number>();
   private readonly finished = new Set<number>();
 
-  constructor(
-    private readonly model: string,
-    private readonly clientWantsUsage: boolean,
-  ) {}
+  constructor(model: string, clientWantsUsage: boolean) {
+    this.chunks = new ChatChunks(model, clientWantsUsage, `chatcmpl-${randomId()}`);
+  }
 
   private chunk(index: number, delta: Obj, finish: string | null = null): string {
-    const body: Obj = { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [{ index, delta, logprobs: null, finish_reason: finish }] };
-    if (this.clientWantsUsage) body.usage = null;
-    return sse(JSON.stringify(body));
+    return this.chunks.delta(index, delta, finish);
   }
 
   private start(): string {
@@ -279,7 +277,7 @@ export class GeminiStreamToChatWriter implements SseWriter {
       this.done = true;
       return sse(JSON.stringify({ error: { message: str(json.error.message) || 'upstream error', type: str(json.error.status) || 'upstream_error', code: json.error.code ?? null } }));
     }
-    if (!this.started && str(json.responseId)) this.id = `chatcmpl-${str(json.responseId)}`;
+    if (!this.started && str(json.responseId)) this.chunks.id = `chatcmpl-${str(json.responseId)}`;
     if (isObj(json.usageMetadata)) this.usage = json.usageMetadata;
     let out = this.start();
     const candidates = objs(json.candidates);
@@ -318,10 +316,7 @@ export class GeminiStreamToChatWriter implements SseWriter {
     this.done = true;
     let out = this.start();
     if (this.finished.size === 0) out += this.finish(0, finishReason('STOP', this.toolCounts.has(0)));
-    if (this.clientWantsUsage && this.usage) {
-      out += sse(JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: chatUsageOf(this.usage) }));
-    }
-    return out + sse('[DONE]');
+    return out + this.chunks.close(this.usage ? chatUsageOf(this.usage) : null);
   }
 
   abort(message: string): string {

@@ -3,7 +3,7 @@
  * URL, the key in `x-goog-api-key`, usage in `usageMetadata`. A dead key is a 400 whose
  * structured reason says so (API_KEY_INVALID), which no request body can make it say.
  */
-import { geminiUsage } from './usage';
+import { geminiUsage, readGeminiChunk } from './usage';
 import type { Provider } from '../types';
 import { chatToGeminiRequest, geminiToChatResponse, GeminiStreamToChatWriter } from './hub';
 import { type Obj, isObj, objs } from '../../../lib/json';
@@ -29,7 +29,8 @@ function errorReasons(body: string): string[] {
 
 export const gemini: Provider = {
   type: 'gemini',
-  streamFormat: 'gemini',
+  serves: { gemini: 'native', chat: 'hub', messages: 'hub', responses: 'hub' },
+  passHeaders: [],
   request(baseUrl, key, call) {
     const { model: _model, stream: _stream, ...body } = call.body;
     return {
@@ -48,6 +49,7 @@ export const gemini: Provider = {
     streamToChat: (model, wantsUsage) => new GeminiStreamToChatWriter(model, wantsUsage),
   },
   probe: () => ({ endpoint: 'gemini', body: { contents: [{ role: 'user', parts: [{ text: 'ping' }] }], generationConfig: { maxOutputTokens: 1 } } }),
+  streamReader: () => readGeminiChunk,
   usageOf(json) {
     return isObj(json.usageMetadata) ? geminiUsage(json.usageMetadata) : null;
   },

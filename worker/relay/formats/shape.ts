@@ -1,0 +1,7 @@
+/** Small readers shared by the formats' `shape` and `withLimit`. */
+import type { Obj } from '../../lib/json';
+
+export const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+export const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
+export const modelOf = (body: Obj): string => (typeof body.model === 'string' ? body.model : '');
+export const streamOf = (body: Obj): boolean => body.stream === true;
