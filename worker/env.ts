@@ -1,19 +1,14 @@
 import { z } from 'zod';
-import type { TokenGate } from './gate/token-gate';
-import type { Account } from './account/account';
-import type { ChannelHealth } from './health/channel-health';
-import type { NoticeTally } from './payments/notice-tally';
 import type { MailMessage } from './mail/messages';
 
-/** Bindings as wrangler passes them: resources plus string variables and secrets. */
-export interface Env {
-  DB: D1Database;
-  KV: KVNamespace;
-  TOKEN_GATE: DurableObjectNamespace<TokenGate>;
-  ACCOUNT: DurableObjectNamespace<Account>;
-  CHANNEL_HEALTH: DurableObjectNamespace<ChannelHealth>;
-  /** Refused payment notices, counted per source (worker/payments/notice-tally.ts). */
-  NOTICE_TALLY: DurableObjectNamespace<NoticeTally>;
+/** The resources wrangler.toml binds, typed by `wrangler types` (worker/bindings.d.ts; `npm run types`, checked current in CI). */
+type ResourceBinding = 'DB' | 'KV' | 'TOKEN_GATE' | 'ACCOUNT' | 'CHANNEL_HEALTH' | 'NOTICE_TALLY';
+
+/**
+ * Bindings as wrangler passes them: the generated resources, plus variables and secrets, every
+ * one optional (a secret the operator did not set is absent; settingsOf checks and defaults them).
+ */
+export interface Env extends Pick<Cloudflare.Env, ResourceBinding> {
   /** Notices to mail (worker/mail); absent where no queue is bound (then nothing is queued). */
   MAIL_QUEUE?: Queue<MailMessage>;
   SMTP_URL?: string;
