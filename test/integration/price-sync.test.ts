@@ -94,6 +94,29 @@ describe('price sync', () => {
     expect((await sync(admin)).changed).toEqual([]);
   });
 
+  it('the price editor shows which models follow the table and which are pinned, with a pin toggle and the last sync', async () => {
+    const admin = await rootJwt();
+    const p = uniq('pse-');
+    const [follows, pinned] = [`${p}-f`, `${p}-p`];
+    await setPricing(admin, { models: { [follows]: { model_ratio: 1.25, completion_ratio: 4 }, [pinned]: { model_ratio: 1, pinned: true } } });
+    await setSync(admin, { source_url: await serveTable({ [follows]: FULL_ROW, [pinned]: FULL_ROW }), models: [`${p}-*`], markup: 1, max_change: 0.5 });
+    await sync(admin);
+    const html = String((await call<string>('GET', '/admin/pricing', { headers: { cookie: `relay_session=${admin}` } })).body);
+    const rowOf = (model: string) => html.slice(html.indexOf(`value="${model}"`), html.indexOf('</tr>', html.indexOf(`value="${model}"`)));
+    expect(rowOf(follows)).toContain('data-sync-state="follows"');
+    expect(rowOf(follows)).toMatch(/name="pinned"(?![^>]*checked)/);
+    expect(rowOf(follows)).toContain('value="200000:2:1.5"');
+    expect(rowOf(pinned)).toContain('data-sync-state="pinned"');
+    expect(rowOf(pinned)).toMatch(/name="pinned"[^>]*checked/);
+    const card = html.slice(html.indexOf('data-testid="price-sync-last"'));
+    expect(card).toContain(`${follows} (1.25 -&gt; 1.25)`);
+    expect(card).toContain(`${pinned} (pinned)`);
+    // The public page shows the cache-write prices and the tier.
+    const pub = String((await call<string>('GET', '/pricing')).body);
+    const row = pub.slice(pub.indexOf(`data-model="${follows}"`));
+    expect(row.slice(0, row.indexOf('</tr>'))).toMatch(/price-cache-write"[^>]*>\$3\.125<[\s\S]*price-cache-write-1h"[^>]*>\$5\.00<[\s\S]*over 200,000 prompt tokens: input x2, output x1\.5/);
+  });
+
   it('refuses callers who are not admins, and bodies it does not know', async () => {
     const admin = await rootJwt();
     const user = await createUser(admin);
