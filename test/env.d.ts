@@ -19,6 +19,7 @@ declare module 'vitest' {
     smtpUrl: string;
     smtpControlUrl: string;
     turnstileUrl: string;
+    priceSourceUrl: string;
   }
 }
 

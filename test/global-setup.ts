@@ -7,6 +7,8 @@ import { startFakePayments } from '../scripts/fake-payments.mjs';
 import { startFakeSmtp } from './support/smtp.mjs';
 // @ts-expect-error: plain ESM script without types
 import { startFakeTurnstile } from './support/turnstile.mjs';
+// @ts-expect-error: plain ESM script without types
+import { startPriceSource } from './support/price-source.mjs';
 
 interface Closable {
   url: string;
@@ -25,7 +27,10 @@ export default async function setup(project: TestProject) {
   // Turnstile's siteverify: only test/integration/turnstile.test.ts points the Worker at it (Turnstile is off elsewhere).
   const turnstile: Closable = await startFakeTurnstile({ port: 0 });
   project.provide('turnstileUrl', turnstile.url);
+  // The public model table the price sync reads (test/integration/price-sync.test.ts).
+  const priceSource: Closable = await startPriceSource({ port: 0 });
+  project.provide('priceSourceUrl', priceSource.url);
   return async () => {
-    await Promise.all([upstream.close(), payments.close(), smtp.close(), turnstile.close()]);
+    await Promise.all([upstream.close(), payments.close(), smtp.close(), turnstile.close(), priceSource.close()]);
   };
 }

@@ -16,6 +16,7 @@ import { topupRoutes } from './api/topup';
 import { paymentRoutes } from './api/payments';
 import { redemptionRoutes } from './api/redemptions';
 import { pricingRoutes } from './api/pricing';
+import { pricingSyncRoutes } from './api/pricing-sync';
 import { logRoutes } from './api/logs';
 import { statsRoutes } from './api/stats';
 import { maintenanceRoutes } from './api/maintenance';
@@ -76,6 +77,7 @@ export function buildApp(): OpenAPIHono<AppEnv> {
   app.route('/', topupRoutes);
   app.route('/', paymentRoutes);
   app.route('/', redemptionRoutes);
+  app.route('/', pricingSyncRoutes);
   app.route('/', pricingRoutes);
   app.route('/', logRoutes);
   app.route('/', statsRoutes);

@@ -97,7 +97,7 @@ describe('maintenance: expiry, reconcile, optimize', () => {
   it('runs all jobs on demand and lists the runs newest first; refuses customers and unknown jobs', async () => {
     const { admin, user } = await setupCustomer();
     const run = await call<{ runs: { job: string; outcome: string }[] }>('POST', '/api/maintenance/run', { jwt: admin });
-    expect(run.body.runs.map((r) => r.job)).toEqual(['expiry', 'orders', 'retention', 'reconcile', 'promotions', 'probes', 'optimize']);
+    expect(run.body.runs.map((r) => r.job)).toEqual(['expiry', 'orders', 'retention', 'reconcile', 'promotions', 'probes', 'price_sync', 'optimize']);
     expect(run.body.runs.every((r) => r.outcome === 'ok')).toBe(true);
     const runs = await call<{ items: { job: string; finished_at: string; outcome: string }[] }>('GET', '/api/maintenance/runs', { jwt: admin });
     expect(runs.body.items[0].job).toBe('optimize');
@@ -127,7 +127,7 @@ describe('maintenance: triggers', () => {
   it('the window trigger runs every job inside 01:00-05:00 Asia/Shanghai, and nothing outside it', async () => {
     const since = await lastRunId();
     await fire('*/10 17-20 * * *', Date.UTC(2026, 10, 28, 18, 0)); // 02:00 in Shanghai
-    expect((await runsSince(since)).map((r) => r.job)).toEqual(['expiry', 'orders', 'retention', 'reconcile', 'promotions', 'probes', 'optimize']);
+    expect((await runsSince(since)).map((r) => r.job)).toEqual(['expiry', 'orders', 'retention', 'reconcile', 'promotions', 'probes', 'price_sync', 'optimize']);
     const mid = await lastRunId();
     await fire('*/10 17-20 * * *', Date.UTC(2026, 10, 28, 6, 0)); // 14:00 in Shanghai
     expect(await runsSince(mid)).toEqual([]);

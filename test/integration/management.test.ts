@@ -213,7 +213,7 @@ describe('pricing', () => {
     expect(pub.status).toBe(200);
     expect(pub.body.quota_per_usd).toBe(500000);
     expect(pub.body.groups.vip).toBe(0.8);
-    expect(pub.body.models.find((m) => m.model === model)).toEqual({ model, model_ratio: 2.5, completion_ratio: 4, cache_ratio: 0.1, price_per_call: null, max_output_tokens: null });
+    expect(pub.body.models.find((m) => m.model === model)).toEqual({ model, model_ratio: 2.5, completion_ratio: 4, cache_ratio: 0.1, cache_write_ratio: 1, cache_write_1h_ratio: 1, tiers: [], pinned: false, price_per_call: null, max_output_tokens: null });
     const history = await call<{ items: { change: unknown }[] }>('GET', '/api/pricing/history', { jwt: admin });
     expect(history.body.items.length).toBeGreaterThanOrEqual(2);
     const u = await createUser(admin);

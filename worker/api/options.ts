@@ -10,6 +10,7 @@ import { auditStatement } from '../security/audit';
 import { settingsOf } from '../env';
 import { stripeSetup } from '../payments/stripe';
 import { assertStripeCurrency } from '../payments/orders';
+import { DEFAULT_PRICE_SYNC, PriceSyncOptions, priceSyncOf } from '../prices/options';
 
 const Fraction = z.number().min(0).max(0.95);
 const Money = z.number().positive().max(1e9);
@@ -46,6 +47,8 @@ export const OptionsView = z
     topup: TopupOptions,
     signup: SignupOptions,
     security: SecurityOptions,
+    /** Prices that follow the official ones (worker/prices/). */
+    price_sync: PriceSyncOptions,
   })
   .openapi('Options');
 
@@ -66,6 +69,7 @@ export const DEFAULT_OPTIONS: SiteOptions = {
   },
   signup: { enabled: false, bonus: 0 },
   security: DEFAULT_SECURITY,
+  price_sync: DEFAULT_PRICE_SYNC,
 };
 
 const TopupChange = TopupOptions.extend({ enterprise: TopupOptions.shape.enterprise.partial().strict() }).partial().strict();
@@ -80,10 +84,11 @@ const OptionsInput = z
     topup: TopupChange,
     signup: SignupOptions.partial().strict(),
     security: SecurityOptions.partial().strict(),
+    price_sync: PriceSyncOptions.partial().strict(),
   })
   .partial()
   .strict()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one of site_name, usd_to_cny, default_currency, topup, signup, security' });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one of site_name, usd_to_cny, default_currency, topup, signup, security, price_sync' });
 
 /** A stored value if it has the schema's shape, else the default. */
 function storedOr<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
@@ -108,6 +113,7 @@ export async function loadOptions(env: Env): Promise<SiteOptions> {
     topup: mergeTopup(d.topup, storedOr(TopupChange, raw.topup, {})),
     signup: { ...d.signup, ...storedOr(SignupOptions.partial(), raw.signup, {}) },
     security: { ...d.security, ...storedOr(SecurityOptions.partial(), raw.security, {}) },
+    price_sync: priceSyncOf(raw.price_sync),
   };
 }
 
@@ -134,6 +140,7 @@ optionRoutes
       const values: Partial<SiteOptions> = {
         ...body, topup: body.topup ? mergeTopup(current.topup, body.topup) : undefined, signup: body.signup ? { ...current.signup, ...body.signup } : undefined,
         security: body.security ? { ...current.security, ...body.security } : undefined,
+        price_sync: body.price_sync ? { ...current.price_sync, ...body.price_sync } : undefined,
       };
       const changed = Object.entries(values).filter(([, v]) => v !== undefined);
       const summary = `set ${changed.map(([key, value]) => `${key} = ${JSON.stringify(value)}`).join('; ')}`;

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { QUOTA_PER_USD } from '../billing/charge';
+import { QUOTA_PER_USD, effectiveRates } from '../billing/charge';
 import { outputLimitOf } from '../billing/output-limits';
 import { loadPricingFromDb, refreshPricing, type PricingSnapshot } from '../db/snapshots';
 import { dbOf, runBatch, type Statement } from '../db/client';
@@ -13,8 +13,20 @@ import { requestLinkBase } from '../mail/base';
 
 const Ratio = z.number().nonnegative().max(1_000_000).nullable();
 
+const Multiplier = z.number().positive().max(1000);
+
+/** Long-context rates; given in any order, kept sorted by threshold (each threshold once). */
+export const TiersInput = z
+  .array(z.object({ above_prompt_tokens: z.number().int().nonnegative().max(100_000_000), prompt_multiplier: Multiplier, completion_multiplier: Multiplier }).strict())
+  .max(10)
+  .transform((tiers) => [...tiers].sort((a, b) => a.above_prompt_tokens - b.above_prompt_tokens))
+  .refine((tiers) => tiers.every((t, i) => i === 0 || t.above_prompt_tokens !== tiers[i - 1].above_prompt_tokens), { message: 'each above_prompt_tokens once' });
+
 const ModelPriceInput = z
-  .object({ model_ratio: Ratio, completion_ratio: Ratio, cache_ratio: Ratio, price_per_call: Ratio, max_output_tokens: z.number().int().positive().max(10_000_000).nullable() })
+  .object({
+    model_ratio: Ratio, completion_ratio: Ratio, cache_ratio: Ratio, cache_write_ratio: Ratio, cache_write_1h_ratio: Ratio, tiers: TiersInput.nullable(),
+    pinned: z.boolean(), price_per_call: Ratio, max_output_tokens: z.number().int().positive().max(10_000_000).nullable(),
+  })
   .partial()
   .strict();
 
@@ -36,6 +48,13 @@ export const ModelPriceView = z
     model_ratio: z.number().nullable(),
     completion_ratio: z.number().nullable(),
     cache_ratio: z.number().nullable(),
+    /** The operator's value, else the shipped one for a known model, else 1. */
+    cache_write_ratio: z.number(),
+    /** The operator's value, else the shipped one, else cache_write_ratio. */
+    cache_write_1h_ratio: z.number(),
+    tiers: z.array(z.object({ above_prompt_tokens: z.number().int(), prompt_multiplier: z.number(), completion_multiplier: z.number() })),
+    /** Priced by hand: the price sync leaves it alone. */
+    pinned: z.boolean(),
     price_per_call: z.number().nullable(),
     /** The operator's limit, else the shipped one for a known model (null: DEFAULT_COMPLETION_RESERVE applies). */
     max_output_tokens: z.number().int().nullable(),
@@ -52,7 +71,7 @@ export const PricingView = z
   .openapi('Pricing');
 
 export const PricingChangeView = z
-  .object({ id: z.number().int(), changed_at: Iso, changed_by: z.number().int().nullable(), username: z.string().nullable(), change: z.unknown() })
+  .object({ id: z.number().int(), changed_at: Iso, changed_by: z.number().int().nullable(), username: z.string().nullable(), source: z.enum(['admin', 'sync']), change: z.unknown() })
   .openapi('PricingChange');
 
 export function pricingView(p: PricingSnapshot): z.infer<typeof PricingView> {
@@ -60,9 +79,13 @@ export function pricingView(p: PricingSnapshot): z.infer<typeof PricingView> {
     quota_per_usd: QUOTA_PER_USD,
     groups: Object.fromEntries(Object.entries(p.groups).map(([name, g]) => [name, g.ratio])),
     group_limits: Object.fromEntries(Object.entries(p.groups).map(([name, g]) => [name, { rpm_limit: g.rpmLimit, tpm_limit: g.tpmLimit }])),
-    models: Object.values(p.models).map((m) => ({
-      model: m.model, model_ratio: m.modelRatio, completion_ratio: m.completionRatio, cache_ratio: m.cacheRatio, price_per_call: m.pricePerCall, max_output_tokens: outputLimitOf(m),
-    })),
+    models: Object.values(p.models).map((m) => {
+      const rates = effectiveRates(m);
+      return {
+        model: m.model, model_ratio: m.modelRatio, completion_ratio: m.completionRatio, cache_ratio: m.cacheRatio, cache_write_ratio: rates.cacheWriteRatio,
+        cache_write_1h_ratio: rates.cacheWrite1hRatio, tiers: rates.tiers, pinned: m.pinned ?? false, price_per_call: m.pricePerCall, max_output_tokens: outputLimitOf(m),
+      };
+    }),
   };
 }
 
@@ -74,6 +97,10 @@ function priceFields(fields: NonNullable<NonNullable<PricingInput['models']>[str
   if (fields.model_ratio !== undefined) out.modelRatio = fields.model_ratio;
   if (fields.completion_ratio !== undefined) out.completionRatio = fields.completion_ratio;
   if (fields.cache_ratio !== undefined) out.cacheRatio = fields.cache_ratio;
+  if (fields.cache_write_ratio !== undefined) out.cacheWriteRatio = fields.cache_write_ratio;
+  if (fields.cache_write_1h_ratio !== undefined) out.cacheWrite1hRatio = fields.cache_write_1h_ratio;
+  if (fields.tiers !== undefined) out.tiers = fields.tiers;
+  if (fields.pinned !== undefined) out.pinned = fields.pinned;
   if (fields.price_per_call !== undefined) out.pricePerCall = fields.price_per_call;
   if (fields.max_output_tokens !== undefined) out.maxOutputTokens = fields.max_output_tokens;
   return out;
@@ -119,7 +146,7 @@ pricingRoutes
       const db = dbOf(c.env.DB);
       const before = await loadPricingFromDb(c.env);
       const summary = `models: ${Object.keys(body.models ?? {}).join(', ') || 'none'}; groups: ${Object.keys(body.groups ?? {}).join(', ') || 'none'}`;
-      await runBatch(db, [...pricingStatements(body, db, now), recordPricingChange(db, admin.id, body, now), auditStatement(c, { action: 'pricing.update', target: 'pricing', summary })]);
+      await runBatch(db, [...pricingStatements(body, db, now), recordPricingChange(db, admin.id, body, now, 'admin'), auditStatement(c, { action: 'pricing.update', target: 'pricing', summary })]);
       const after = await refreshPricing(c.env);
       // Subscribers hear of models whose effective price moved (worker/mail/prices.ts).
       await notePriceChange(c.env, before, after, Object.keys(body.models ?? {}), requestLinkBase(c));
@@ -135,6 +162,6 @@ pricingRoutes
     async (c) => {
       requireAdmin(c);
       const rows = await pricingChanges(dbOf(c.env.DB), c.req.valid('query').limit);
-      return c.json({ items: rows.map((r) => ({ id: r.id, changed_at: isoOf(r.changedAt), changed_by: r.changedBy, username: r.username, change: r.change })) }, 200);
+      return c.json({ items: rows.map((r) => ({ id: r.id, changed_at: isoOf(r.changedAt), changed_by: r.changedBy, username: r.username, source: r.source, change: r.change })) }, 200);
     },
   );

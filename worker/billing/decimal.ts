@@ -66,3 +66,21 @@ export function toString(a: Decimal): string {
   const frac = digits.slice(digits.length - a.scale).replace(/0+$/, '');
   return `${neg ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
 }
+
+/**
+ * a / b rounded half away from zero to `digits` decimal places: exact for every quotient that
+ * terminates within them (3.75e-06 / 3e-06 is 1.25), as ratios of published prices do.
+ */
+export function div(a: Decimal, b: Decimal, digits = 12): Decimal {
+  if (b.units === 0n) throw new Error('division by zero');
+  const num = a.units * pow10(b.scale + digits);
+  const den = b.units * pow10(a.scale);
+  const neg = num < 0n !== den < 0n;
+  const n = num < 0n ? -num : num;
+  const d = den < 0n ? -den : den;
+  const q = n / d + ((n % d) * 2n >= d ? 1n : 0n);
+  return { units: neg ? -q : q, scale: digits };
+}
+
+/** The JS number nearest the decimal (its shortest form parses back to the same decimal). */
+export const toNumber = (a: Decimal): number => Number(toString(a));

@@ -5,7 +5,7 @@ import { groups, modelPrices, pricingHistory, users } from './schema';
 
 export type ModelPriceRow = typeof modelPrices.$inferSelect;
 export type GroupRow = typeof groups.$inferSelect;
-export type PriceFields = Partial<Pick<ModelPriceRow, 'modelRatio' | 'completionRatio' | 'cacheRatio' | 'pricePerCall' | 'maxOutputTokens'>>;
+export type PriceFields = Partial<Pick<ModelPriceRow, 'modelRatio' | 'completionRatio' | 'cacheRatio' | 'cacheWriteRatio' | 'cacheWrite1hRatio' | 'tiers' | 'pinned' | 'pricePerCall' | 'maxOutputTokens'>>;
 export type GroupFields = Pick<GroupRow, 'ratio'> & Partial<Pick<GroupRow, 'rpmLimit' | 'tpmLimit'>>;
 
 export async function allPrices(db: Db): Promise<{ models: ModelPriceRow[]; groups: GroupRow[] }> {
@@ -29,21 +29,22 @@ export function upsertGroup(db: Db, name: string, fields: GroupFields, now: numb
 
 export const deleteGroup = (db: Db, name: string): Statement => db.delete(groups).where(eq(groups.name, name));
 
-export const recordPricingChange = (db: Db, changedBy: number, change: unknown, now: number): Statement =>
-  db.insert(pricingHistory).values({ changedAt: now, changedBy, change });
+export const recordPricingChange = (db: Db, changedBy: number | null, change: unknown, now: number, source: 'admin' | 'sync'): Statement =>
+  db.insert(pricingHistory).values({ changedAt: now, changedBy, change, source });
 
 export interface PricingChange {
   id: number;
   changedAt: number;
   changedBy: number | null;
   username: string | null;
+  source: 'admin' | 'sync';
   change: unknown;
 }
 
 /** Past price changes, newest first, with who made them. */
 export async function pricingChanges(db: Db, limit: number): Promise<PricingChange[]> {
   return db
-    .select({ id: pricingHistory.id, changedAt: pricingHistory.changedAt, changedBy: pricingHistory.changedBy, username: users.username, change: pricingHistory.change })
+    .select({ id: pricingHistory.id, changedAt: pricingHistory.changedAt, changedBy: pricingHistory.changedBy, username: users.username, source: pricingHistory.source, change: pricingHistory.change })
     .from(pricingHistory)
     .leftJoin(users, eq(users.id, pricingHistory.changedBy))
     .orderBy(desc(pricingHistory.id))

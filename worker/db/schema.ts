@@ -1,4 +1,5 @@
 import { sqliteTable, integer, text, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import type { PriceTier } from '../billing/charge';
 
 /** Times are stored as milliseconds since the epoch (UTC). Money is integer quota units. */
 
@@ -94,6 +95,13 @@ export const modelPrices = sqliteTable('model_prices', {
   modelRatio: real('model_ratio'),
   completionRatio: real('completion_ratio'),
   cacheRatio: real('cache_ratio'),
+  /** Prompt tokens written to the provider's 5-minute cache (and 1-hour cache) cost this many prompt tokens. */
+  cacheWriteRatio: real('cache_write_ratio'),
+  cacheWrite1hRatio: real('cache_write_1h_ratio'),
+  /** Long-context rates: the highest tier whose `above_prompt_tokens` the prompt exceeds applies to the whole request. */
+  tiers: text('tiers', { mode: 'json' }).$type<PriceTier[]>(),
+  /** Priced by hand: the price sync never touches it. */
+  pinned: integer('pinned', { mode: 'boolean' }).notNull().default(false),
   pricePerCall: real('price_per_call'),
   /** The operator's completion limit for the model; else the shipped table's, else the default reserve. */
   maxOutputTokens: integer('max_output_tokens'),
@@ -113,6 +121,8 @@ export const pricingHistory = sqliteTable('pricing_history', {
   changedAt: integer('changed_at').notNull(),
   changedBy: integer('changed_by'),
   change: text('change', { mode: 'json' }).notNull(),
+  /** Who made the change: an admin (`PUT /api/pricing`) or the price sync. */
+  source: text('source', { enum: ['admin', 'sync'] }).notNull().default('admin'),
 });
 
 export const LEDGER_REASONS = ['initial', 'charge', 'topup', 'redeem', 'adjust', 'refund'] as const;

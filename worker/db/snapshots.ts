@@ -149,8 +149,8 @@ export async function loadPricingFromDb(env: Env): Promise<PricingSnapshot> {
   const models: Record<string, ModelPrice> = {};
   for (const r of priceRows) {
     models[r.model] = {
-      model: r.model, modelRatio: r.modelRatio, completionRatio: r.completionRatio, cacheRatio: r.cacheRatio,
-      pricePerCall: r.pricePerCall, maxOutputTokens: r.maxOutputTokens,
+      model: r.model, modelRatio: r.modelRatio, completionRatio: r.completionRatio, cacheRatio: r.cacheRatio, cacheWriteRatio: r.cacheWriteRatio,
+      cacheWrite1hRatio: r.cacheWrite1hRatio, tiers: r.tiers ?? null, pinned: r.pinned, pricePerCall: r.pricePerCall, maxOutputTokens: r.maxOutputTokens,
     };
   }
   const groupsOut: Record<string, GroupRecord> = {};

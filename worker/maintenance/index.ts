@@ -5,6 +5,7 @@ import { optimize } from './optimize';
 import { orders } from './orders';
 import { promotions } from './promotions';
 import { probes } from './probes';
+import { priceSync } from './price-sync';
 import { reconcile } from './reconcile';
 import { retention } from './retention';
 import type { Job, JobResult } from './types';
@@ -12,7 +13,7 @@ import { dbOf } from '../db/client';
 import { finishRun, startRun } from '../db/runs';
 
 /** Every job, in the order a full run takes them. Adding a job is one file and one line here. */
-export const JOBS: Job[] = [expiry, orders, retention, reconcile, promotions, probes, optimize];
+export const JOBS: Job[] = [expiry, orders, retention, reconcile, promotions, probes, priceSync, optimize];
 export const JOB_NAMES = JOBS.map((j) => j.name) as [string, ...string[]];
 
 export interface RunReport extends JobResult {

@@ -40,14 +40,31 @@ function preview(row: Element): void {
 
 const textOf = (row: Element, name: string) => row.querySelector<HTMLInputElement>(`[name=${name}]`)?.value.trim() ?? '';
 
+interface Tier { above_prompt_tokens: number; prompt_multiplier: number; completion_multiplier: number }
+
+/** `above:prompt:completion, ...` as tiers; null for an empty field (the known tiers, else none). */
+function tiersOf(row: Element): Tier[] | null {
+  const input = row.querySelector<HTMLInputElement>('[name=tiers]');
+  const raw = input?.value.trim() ?? '';
+  if (raw === '' || !input) return null;
+  return raw.split(',').map((part) => {
+    const [above, p, c] = part.split(':').map((x) => Number(x.trim()));
+    if (![above, p, c].every((n) => Number.isFinite(n) && n >= 0) || part.split(':').length !== 3) throw new Error(fill(STR.badNumber, { field: labelOf(input) }));
+    return { above_prompt_tokens: above, prompt_multiplier: p, completion_multiplier: c };
+  });
+}
+
+const checked = (row: Element, name: string) => row.querySelector<HTMLInputElement>(`[name=${name}]`)?.checked ?? false;
+
 function pricingPayload(root: Element, original: { models: string[]; groups: string[] }) {
-  const models: Record<string, Record<string, number | null> | null> = {};
+  const models: Record<string, Record<string, number | boolean | Tier[] | null> | null> = {};
   const groups: Record<string, number | null> = {};
   for (const row of all('tr[data-model-row]', root)) {
     const name = textOf(row, 'model');
     if (!name) continue;
     models[name] = {
       model_ratio: num(row, 'model_ratio'), completion_ratio: num(row, 'completion_ratio'), cache_ratio: num(row, 'cache_ratio'),
+      cache_write_ratio: num(row, 'cache_write_ratio'), cache_write_1h_ratio: num(row, 'cache_write_1h_ratio'), tiers: tiersOf(row), pinned: checked(row, 'pinned'),
       price_per_call: num(row, 'price_per_call'), max_output_tokens: num(row, 'max_output_tokens'),
     };
   }
@@ -88,8 +105,33 @@ async function savePricing(btn: HTMLButtonElement): Promise<void> {
   }
 }
 
+/** Runs the price sync (a dry run shows what it would do; a real one reloads the page with its result). */
+async function runSync(btn: HTMLButtonElement): Promise<void> {
+  const dryRun = btn.getAttribute('data-price-sync') === 'dry';
+  const out = document.querySelector<HTMLElement>('[data-price-sync-out]');
+  btn.disabled = true;
+  try {
+    const result = await api<{ changed: { model: string; before: unknown; after: unknown }[]; skipped: { model: string; reason: string }[] }>('POST', '/api/pricing/sync', { dry_run: dryRun });
+    if (!dryRun) return flashThenReload(STR.done);
+    if (out) {
+      out.hidden = false;
+      out.textContent = JSON.stringify({ changed: result.changed, skipped: result.skipped }, null, 2);
+    }
+  } catch (e) {
+    toast(errorText(e), true);
+  } finally {
+    btn.disabled = false;
+  }
+}
+
 export function wirePricingEditor(): void {
   document.addEventListener('click', (ev) => {
+    const sync = ev.target instanceof Element ? ev.target.closest<HTMLButtonElement>('button[data-price-sync]') : null;
+    if (sync) {
+      ev.preventDefault();
+      void runSync(sync);
+      return;
+    }
     const el = ev.target instanceof Element ? ev.target.closest<HTMLElement>('[data-add-row],[data-remove-row],[data-save-pricing]') : null;
     if (!el) return;
     ev.preventDefault();
