@@ -28,6 +28,8 @@ function buildUsage(override, completionTokens) {
     total: o.total_tokens ?? prompt + completion,
     cached: o.cached_tokens,
     cacheCreation: o.cache_creation_tokens,
+    cacheCreation5m: o.cache_creation_5m_tokens,
+    cacheCreation1h: o.cache_creation_1h_tokens,
     thoughts: o.thoughts_tokens,
   };
 }
@@ -42,6 +44,13 @@ export function anthropicUsage(u, outputTokens = u.completion) {
   const usage = { input_tokens: u.prompt, output_tokens: outputTokens };
   if (u.cached !== undefined) usage.cache_read_input_tokens = u.cached;
   if (u.cacheCreation !== undefined) usage.cache_creation_input_tokens = u.cacheCreation;
+  // Anthropic splits cache writes by cache length and gives their sum as cache_creation_input_tokens.
+  if (u.cacheCreation5m !== undefined || u.cacheCreation1h !== undefined) {
+    const fiveMinutes = u.cacheCreation5m ?? 0;
+    const oneHour = u.cacheCreation1h ?? 0;
+    usage.cache_creation = { ephemeral_5m_input_tokens: fiveMinutes, ephemeral_1h_input_tokens: oneHour };
+    usage.cache_creation_input_tokens = u.cacheCreation ?? fiveMinutes + oneHour;
+  }
   return usage;
 }
 

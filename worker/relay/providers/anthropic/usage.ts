@@ -5,16 +5,24 @@ import { type Obj, isObj, tokenCount as num } from '../../../lib/json';
 
 /**
  * Anthropic reports input_tokens without the cached part; the contract's P includes cached
- * tokens (K), so P = input + cache_read + cache_creation, K = cache_read.
+ * tokens (K) and cache writes (W, H), so P = input + cache_read + cache_creation, K = cache_read.
+ * Writes are split by cache length in `cache_creation` (5-minute and 1-hour); a bare
+ * `cache_creation_input_tokens` with no split is all 5-minute (W). A stream's message_delta may
+ * repeat some fields or none: what it lacks is kept from message_start (`prior`).
  */
 export function usageFromAnthropic(u: Obj, prior: Usage | null): Usage {
   const hasInput = 'input_tokens' in u;
   const cacheRead = num(u.cache_read_input_tokens);
   const cacheWrite = num(u.cache_creation_input_tokens);
+  const split = isObj(u.cache_creation) ? u.cache_creation : null;
+  const oneHour = split ? num(split.ephemeral_1h_input_tokens) : 0;
+  const fiveMinutes = split ? Math.max(num(split.ephemeral_5m_input_tokens), cacheWrite - oneHour) : cacheWrite;
   return {
-    promptTokens: hasInput ? num(u.input_tokens) + cacheRead + cacheWrite : (prior?.promptTokens ?? 0),
+    promptTokens: hasInput ? num(u.input_tokens) + cacheRead + Math.max(cacheWrite, fiveMinutes + oneHour) : (prior?.promptTokens ?? 0),
     completionTokens: 'output_tokens' in u ? num(u.output_tokens) : (prior?.completionTokens ?? 0),
     cachedTokens: hasInput ? cacheRead : (prior?.cachedTokens ?? 0),
+    cacheWriteTokens: hasInput ? fiveMinutes : (prior?.cacheWriteTokens ?? 0),
+    cacheWrite1hTokens: hasInput ? oneHour : (prior?.cacheWrite1hTokens ?? 0),
   };
 }
 
