@@ -5,6 +5,7 @@ import { CHANNEL_TYPES, providerFor, serves, speaksNatively } from '../../worker
 import { classifyUpstreamError } from '../../worker/relay/providers/errors';
 import { flushPlan, type Pending } from '../../worker/account/pending';
 import type { LogWrite } from '../../worker/db/logs';
+import { counterFor } from '../../worker/relay/prompt/count';
 
 const call = (endpoint: Endpoint, body: Record<string, unknown>): ParsedCall => ({ body, ...formatOf(endpoint).shape(body) });
 
@@ -79,7 +80,7 @@ describe('the shape each format reads (Format.shape)', () => {
 
 describe('prompt counting (Format.countPrompt)', () => {
   const text = 'The quick brown fox jumps over the lazy dog. '.repeat(20);
-  const count = (endpoint: Endpoint, body: Record<string, unknown>) => formatOf(endpoint).countPrompt('gpt-4o', body);
+  const count = (endpoint: Endpoint, body: Record<string, unknown>) => formatOf(endpoint).countPrompt(counterFor('gpt-4o'), body);
 
   it('counts the same text alike in every format, with its framing', () => {
     const chat = count('chat', { messages: [{ role: 'user', content: text }] });

@@ -143,6 +143,8 @@ export class Account extends DurableObject<Env> {
     const state = await this.load(userId);
     const verdict = await this.verifyToken(userId, input.tokenId, input.keyHash);
     if (verdict !== 'ok') return { ok: false, reason: verdict };
+    // A second reserve for the same request (the relay refining its hold) replaces the first.
+    this.reservations.delete(input.requestId);
     const cap = await this.cap(input.tokenId);
     const forUser = state.balance - this.held(() => true);
     const forToken = cap.remain === null ? Number.POSITIVE_INFINITY : cap.remain - this.held((r) => r.tokenId === input.tokenId);

@@ -14,8 +14,11 @@ export interface HeldCall {
   a: Admitted;
   /** The call as it is sent: its completion limit no more than was held. */
   call: ParsedCall;
-  /** Prompt tokens the hold counted. */
-  promptTokens: number;
+  /**
+   * The prompt's exact token count, taken on first use: the hold used a cheap bound, and the
+   * exact count is needed only where the bound did not fit or the upstream reports no usage.
+   */
+  exactPrompt: () => number;
   /** Units held. */
   held: number;
   /** Rate-limit headers every answer carries. */

@@ -23,6 +23,7 @@ import { logRow, settleFailed, settleServed, type LogSubject } from './settle';
 import { relayStream } from './stream';
 import { routeFor } from './hub/route';
 import { countText } from './prompt/tokenize';
+import { boundFor, counterFor } from './prompt/count';
 import { TtlCache } from '../lib/ttl-cache';
 
 /** Channels an upstream asked us to leave alone for a short while (429 with retry-after). */
@@ -80,22 +81,39 @@ function holdPlan(a: Admitted, promptTokens: number): HoldPlan {
   return { price: a.price, groupRatio: a.groupRatio, promptTokens, choices: a.call.choices, wanted, min: completes ? MIN_COMPLETION_TOKENS : 0, fixed: toolHold(a.tools) };
 }
 
+/** The hold's plan may be refined once, with the exact prompt count, where the cheap bound did not fit. */
+type RefinePlan = () => HoldPlan | null;
+
+/** The cheap bound did not fit: refused for the balance or the key's cap, or sent with a lowered completion limit. */
+const boundDidNotFit = (r: ReserveResult, plan: HoldPlan) =>
+  r.ok ? r.allowance < plan.wanted : r.reason === 'user_balance' || r.reason === 'token_cap';
+
 /**
  * Revocation, reservation and rate limits in one parallel round trip: the user's account object
- * (the last word on the key, and the balance) and, for a limited key, the key's gate.
+ * (the last word on the key, and the balance) and, for a limited key, the key's gate. Only where
+ * the hold on the prompt's cheap bound does not fit is the exact count taken and the hold asked
+ * again (the account object replaces the first), so a tight balance still gets the largest limit
+ * its exact prompt leaves room for.
  */
-async function gateAndReserve(c: Context<AppEnv>, a: Admitted, plan: HoldPlan): Promise<{ rate: RateInfo; allowance: number; held: number }> {
+async function gateAndReserve(c: Context<AppEnv>, a: Admitted, firstPlan: HoldPlan, refine: RefinePlan): Promise<{ rate: RateInfo; allowance: number; held: number; plan: HoldPlan }> {
   const admittedAt = Date.now();
-  const userId = a.token.userId;
+  const account = accountOf(c.env, a.token.userId);
   const limited = hasLimits(a);
-  const [gate, reserve]: [AdmitResult, ReserveResult] = await Promise.all([
+  const reserveFor = (plan: HoldPlan) => account.reserve({ tokenId: a.token.id, keyHash: a.keyHash, requestId: a.requestId, plan });
+  let plan = firstPlan;
+  let [gate, reserve]: [AdmitResult, ReserveResult] = await Promise.all([
     limited
       ? gateOf(c.env, a.token.id).admit({ requestId: a.requestId, rpmLimit: a.limits.rpm, tpmLimit: a.limits.tpm, maxConcurrency: a.token.maxConcurrency })
       : Promise.resolve<AdmitResult>({ ok: true, rate: NO_LIMITS }),
-    accountOf(c.env, userId).reserve({ tokenId: a.token.id, keyHash: a.keyHash, requestId: a.requestId, plan }),
+    reserveFor(plan),
   ]);
+  const exactPlan = gate.ok && boundDidNotFit(reserve, plan) ? refine() : null;
+  if (exactPlan) {
+    plan = exactPlan;
+    reserve = await reserveFor(plan);
+  }
   if (!gate.ok || !reserve.ok) {
-    if (reserve.ok) c.executionCtx.waitUntil(accountOf(c.env, userId).release(a.requestId, null));
+    if (reserve.ok) c.executionCtx.waitUntil(account.release(a.requestId, null));
     if (gate.ok && limited) c.executionCtx.waitUntil(gateOf(c.env, a.token.id).cancel(a.requestId, admittedAt));
   }
   if (!reserve.ok && reserve.reason !== 'user_balance' && reserve.reason !== 'token_cap') throw refusal(reserve.reason);
@@ -104,7 +122,7 @@ async function gateAndReserve(c: Context<AppEnv>, a: Admitted, plan: HoldPlan): 
     const whose = reserve.reason === 'token_cap' ? "the key's remaining quota" : 'your balance';
     throw new ApiError(402, 'insufficient_quota', `${whose} cannot cover this request: its prompt and at least ${Math.min(plan.wanted, plan.min)} completion tokens`, rateHeaders(gate.rate));
   }
-  return { rate: gate.rate, allowance: reserve.allowance, held: reserve.units };
+  return { rate: gate.rate, allowance: reserve.allowance, held: reserve.units, plan };
 }
 
 interface Candidate {
@@ -114,7 +132,10 @@ interface Candidate {
 
 async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promise<Response> {
   const format = formatOf(a.endpoint);
-  const promptTokens = format.countPrompt(a.call.model, a.call.body);
+  // The hold starts from a cheap bound of the prompt; the exact count is taken only where needed.
+  const promptBound = format.countPrompt(boundFor(a.call.model), a.call.body);
+  let exact: number | undefined;
+  const exactPrompt = () => (exact ??= format.countPrompt(counterFor(a.call.model), a.call.body));
   const cooldownMs = effectiveCooldownMs(a.settings.CHANNEL_COOLDOWN_SECONDS);
   const now = Date.now();
   const usable = a.candidates
@@ -122,14 +143,14 @@ async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promis
     .filter((x) => x.state !== 'unavailable');
   if (usable.length === 0) throw new ApiError(503, 'no_available_channel', `every channel for ${a.call.model} is disabled or cooling down; try again shortly`);
 
-  const plan = holdPlan(a, promptTokens);
-  const { rate, allowance, held } = await gateAndReserve(c, a, plan);
+  const refine: RefinePlan = () => (exactPrompt() < promptBound ? holdPlan(a, exactPrompt()) : null);
+  const { rate, allowance, held } = await gateAndReserve(c, a, holdPlan(a, promptBound), refine);
   // Never ask the upstream for more completion tokens than were held.
   const lowered = format.withLimit !== null && (a.call.maxCompletion === null || allowance < a.call.maxCompletion);
   const limitedCall: ParsedCall = lowered && format.withLimit ? { ...a.call, body: format.withLimit(a.call, allowance) } : a.call;
   // Built-in tool calls were held for up to maxCalls: the upstream is told so.
   const call: ParsedCall = a.tools && limitedCall.body.max_tool_calls == null ? { ...limitedCall, body: { ...limitedCall.body, max_tool_calls: a.tools.maxCalls } } : limitedCall;
-  const heldCall: HeldCall = { c, a, call, promptTokens, held, headers: rateHeaders(rate), startedAt };
+  const heldCall: HeldCall = { c, a, call, exactPrompt, held, headers: rateHeaders(rate), startedAt };
   try {
     return await tryChannels(heldCall, orderCandidates(usable));
   } catch (err) {
@@ -211,7 +232,7 @@ async function deliverJson(t: Attempt, r: Extract<AttemptResult, { kind: 'ok' }>
   const provider = providerFor(t.channel.type);
   const reported = provider.usageOf(json);
   const usage: Usage = reported ?? {
-    promptTokens: t.held.promptTokens,
+    promptTokens: t.held.exactPrompt(),
     completionTokens: formatOf(a.endpoint).withLimit === null ? 0 : provider.completionParts(json).reduce((sum, part) => sum + countText(a.call.model, part), 0),
     cachedTokens: 0,
   };

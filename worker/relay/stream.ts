@@ -77,7 +77,7 @@ const countDelivered = (model: string, state: TapState) => deliveredParts(state)
  * is not its final count. A stream that delivered nothing before it broke or erred charges nothing.
  */
 function settleStream(t: Attempt, state: TapState, ending: Ending): Promise<unknown> {
-  const { c, a, promptTokens } = t.held;
+  const { c, a } = t.held;
   const outcome = t.outcome;
   const closedProperly = ending === 'complete' && state.closed && !state.errored;
   const delivered = deliveredParts(state).length > 0;
@@ -89,7 +89,7 @@ function settleStream(t: Attempt, state: TapState, ending: Ending): Promise<unkn
   const reported = state.usage;
   const usage: Usage = closedProperly && reported
     ? reported
-    : { promptTokens: reported?.promptTokens || promptTokens, completionTokens: countDelivered(a.call.model, state), cachedTokens: reported?.cachedTokens ?? 0 };
+    : { promptTokens: reported?.promptTokens || t.held.exactPrompt(), completionTokens: countDelivered(a.call.model, state), cachedTokens: reported?.cachedTokens ?? 0 };
   const counted = !(closedProperly && reported);
   const errorCode = closedProperly ? null : ending === 'client_gone' ? 'client_closed' : state.errored ? 'upstream_stream_error' : 'upstream_stream_broken';
   const { settled } = settleServed(c, a, { outcome: { ...outcome, errorCode }, usage, counted, outputItems: state.outputItems });

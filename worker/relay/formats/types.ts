@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { SseWriter } from '../hub/sse';
 import type { Obj } from '../../lib/json';
+import type { Counter } from '../prompt/count';
 
 /** The one name for a wire format, inbound (what the client speaks) or upstream (what a channel is asked). */
 export type Endpoint = 'chat' | 'completions' | 'embeddings' | 'messages' | 'responses' | 'gemini';
@@ -54,8 +55,8 @@ export interface Format {
   shape(body: Obj): CallShape;
   /** The body with its completion limit set, in the field the format (and the client) uses; null when the format has no completion. */
   withLimit: ((call: ParsedCall, limit: number) => Obj) | null;
-  /** Prompt tokens over every part of the input, as the hold counts them. */
-  countPrompt(model: string, body: Obj): number;
+  /** Prompt tokens over every part of the input, exact or bounded as the counter counts text (prompt/count.ts). */
+  countPrompt(counter: Counter, body: Obj): number;
   /** The format's side of the hub; chat's is the identity. */
   client(call: ParsedCall): ClientSide;
   /** An upstream's refusal (400, 422) as this format's clients read errors. */

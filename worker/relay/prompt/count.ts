@@ -10,7 +10,7 @@ import {
   anthropicImageTokens, audioTokens, base64Length, base64Prefix, documentTokens, geminiImageTokens, imageSize,
   openAiImageTokens, pdfPageCount, type ImageSize,
 } from '../media-tokens';
-import { countText } from './tokenize';
+import { countText, familyFactor } from './tokenize';
 import { type Obj, isObj, str } from '../../lib/json';
 
 /** Framing tokens OpenAI counts per message, and once for the reply primer. */
@@ -24,8 +24,34 @@ const HEADER_BYTES = 64 * 1024;
 /** PDFs larger than this are not decoded to count pages; their size gives the estimate. */
 const MAX_PDF_DECODE = 16 * 1024 * 1024;
 
-/** The counter for a model: its tokenizer family and its provider's image rule. */
-export const counterFor = (model: string): Counter => ({ model, rule: imageRuleFor(model) });
+/** The exact counter for a model: its tokenizer family and its provider's image rule. */
+export const counterFor = (model: string): Counter => ({ model, rule: imageRuleFor(model), text: (s) => countText(model, s) });
+
+/**
+ * A cheap upper bound of the same count, for the hold: byte-level BPE never makes more tokens of
+ * a text than its UTF-8 bytes (every token is at least one byte), so bytes stand in for tokens,
+ * scaled like the exact count for families counted with a factor. Media keep their own rules.
+ */
+export const boundFor = (model: string): Counter => {
+  const factor = familyFactor(model);
+  return { model, rule: imageRuleFor(model), text: factor === 1 ? utf8Length : (s) => Math.ceil(utf8Length(s) * factor) };
+};
+
+/** UTF-8 bytes of a string, without encoding it. */
+export function utf8Length(s: string): number {
+  let bytes = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    // A surrogate pair is 4 bytes for 2 UTF-16 units; a lone surrogate is written as 3 (U+FFFD).
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2;
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}
 
 export type ImageRule = 'openai' | 'anthropic' | 'gemini';
 
@@ -40,6 +66,8 @@ export function imageRuleFor(model: string): ImageRule {
 export interface Counter {
   model: string;
   rule: ImageRule;
+  /** Tokens of a text: exact (the tokenizer) or a bound (its bytes). */
+  text(s: string): number;
 }
 
 function imageTokens(c: Counter, data: string | null, detail: string): number {
@@ -67,7 +95,7 @@ function mediaTokens(c: Counter, mime: string, data: string, detail = ''): numbe
   if (mime.startsWith('image/')) return imageTokens(c, data, detail);
   if (mime.startsWith('audio/')) return audioTokens({ format: mime.slice(6), bytes: base64Length(data), head: base64Prefix(data, 64) });
   if (mime === 'application/pdf') return pdfTokens(data);
-  if (mime.startsWith('text/')) return countText(c.model, data);
+  if (mime.startsWith('text/')) return c.text(data);
   return documentTokens({ pages: null, bytes: base64Length(data) });
 }
 
@@ -124,9 +152,9 @@ function mediaPart(c: Counter, v: Obj): number | null {
 
 /** Every string the model reads inside `value`, media by its rule, labels and references skipped. */
 export function walk(c: Counter, value: unknown, depth = 0): number {
-  if (typeof value === 'string') return countText(c.model, value);
+  if (typeof value === 'string') return c.text(value);
   if (typeof value !== 'object' || value === null) return 0;
-  if (depth > MAX_DEPTH) return countText(c.model, JSON.stringify(value) ?? '');
+  if (depth > MAX_DEPTH) return c.text(JSON.stringify(value) ?? '');
   if (Array.isArray(value)) {
     let total = 0;
     for (const item of value) total += walk(c, item, depth + 1);
@@ -140,7 +168,7 @@ export function walk(c: Counter, value: unknown, depth = 0): number {
     if (SKIP_KEYS.has(key)) continue;
     // Tool inputs and schemas are read by the model as JSON text, keys included.
     if ((key === 'input' || key === 'parameters' || key === 'input_schema' || key === 'args' || key === 'response') && isObj(item)) {
-      total += countText(c.model, JSON.stringify(item));
+      total += c.text(JSON.stringify(item));
       continue;
     }
     total += walk(c, item, depth + 1);

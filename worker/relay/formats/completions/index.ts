@@ -1,6 +1,6 @@
 /** OpenAI's legacy completions: served natively by OpenAI-compatible channels only. */
 import type { Format } from '../types';
-import { counterFor, tokenIdsOr, walk } from '../../prompt/count';
+import { tokenIdsOr, walk } from '../../prompt/count';
 import { modelOf, num, obj, streamOf } from '../shape';
 import { inboundSchemas } from '../schemas';
 import { chat } from '../chat';
@@ -20,8 +20,7 @@ export const completions: Format = {
     choices: num(body.n) ?? 1,
   }),
   withLimit: ({ body }, limit) => ({ ...body, max_tokens: limit }),
-  countPrompt: (model, body) => {
-    const c = counterFor(model);
+  countPrompt: (c, body) => {
     return tokenIdsOr(c, body.prompt) + walk(c, body.suffix);
   },
   client: chat.client,

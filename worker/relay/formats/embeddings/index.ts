@@ -1,6 +1,6 @@
 /** OpenAI embeddings: no completion, no stream; served natively by OpenAI-compatible channels only. */
 import type { Format } from '../types';
-import { counterFor, tokenIdsOr } from '../../prompt/count';
+import { tokenIdsOr } from '../../prompt/count';
 import { modelOf } from '../shape';
 import { inboundSchemas } from '../schemas';
 import { chat } from '../chat';
@@ -14,7 +14,7 @@ export const embeddings: Format = {
   schema: inboundSchemas.embeddings,
   shape: (body) => ({ model: modelOf(body), stream: false, clientWantsUsage: false, maxCompletion: null, choices: 1 }),
   withLimit: null,
-  countPrompt: (model, body) => tokenIdsOr(counterFor(model), body.input),
+  countPrompt: (c, body) => tokenIdsOr(c, body.input),
   client: chat.client,
   errorBody: openAiErrorBody,
   streamError: openAiStreamError,

@@ -4,7 +4,7 @@
  */
 import type { Format } from '../types';
 import type { Obj } from '../../../lib/json';
-import { counterFor, messagesTokens, walk } from '../../prompt/count';
+import { messagesTokens, walk } from '../../prompt/count';
 import { modelOf, num, obj, streamOf } from '../shape';
 import { inboundSchemas } from '../schemas';
 import { chatToGeminiResponse, ChatStreamToGeminiWriter, geminiToChatRequest } from './hub';
@@ -36,8 +36,7 @@ export const gemini: Format = {
     };
   },
   withLimit: ({ body }, limit) => geminiWithLimit(body, limit),
-  countPrompt: (model, body) => {
-    const c = counterFor(model);
+  countPrompt: (c, body) => {
     return messagesTokens(c, body.contents) + walk(c, [body.systemInstruction ?? body.system_instruction, body.tools]);
   },
   client: ({ body, model, stream }) => ({

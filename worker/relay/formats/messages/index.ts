@@ -1,6 +1,6 @@
 /** Anthropic Messages: native on anthropic channels, through the hub elsewhere. */
 import type { Format } from '../types';
-import { counterFor, messagesTokens, walk } from '../../prompt/count';
+import { messagesTokens, walk } from '../../prompt/count';
 import { modelOf, num, streamOf } from '../shape';
 import { inboundSchemas } from '../schemas';
 import { chatResponseToMessage, ChatStreamToMessagesWriter, messagesToChatRequest } from './hub';
@@ -19,8 +19,7 @@ export const messages: Format = {
     const budget = thinking?.type === 'enabled' && typeof thinking.budget_tokens === 'number' && thinking.budget_tokens >= limit ? Math.max(1024, limit - 1) : null;
     return budget === null ? { ...body, max_tokens: limit } : { ...body, max_tokens: limit, thinking: { ...thinking, budget_tokens: budget } };
   },
-  countPrompt: (model, body) => {
-    const c = counterFor(model);
+  countPrompt: (c, body) => {
     return messagesTokens(c, body.messages) + walk(c, [body.system, body.tools]);
   },
   client: ({ body, model }) => ({
