@@ -25,6 +25,8 @@ import { notificationRoutes } from './api/notifications';
 import { signupRoutes } from './api/signup';
 import { totpRoutes } from './api/totp';
 import { auditRoutes } from './api/audit';
+import { referralRoutes } from './api/referrals';
+import { planRoutes } from './api/plans';
 import { Scalar } from '@scalar/hono-api-reference';
 import { relayRoutes } from './relay/routes';
 import { dashboardRoutes } from './dashboard/routes';
@@ -86,6 +88,8 @@ export function buildApp(): OpenAPIHono<AppEnv> {
   app.route('/', signupRoutes);
   app.route('/', totpRoutes);
   app.route('/', auditRoutes);
+  app.route('/', referralRoutes);
+  app.route('/', planRoutes);
 
   const info = { title: 'LLM Relay management API', version: '1.0.0' };
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info });

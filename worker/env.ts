@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TokenGate } from './gate/token-gate';
-import type { Account } from './account/account';
+import type { Account } from './account/account-growth';
 import type { ChannelHealth } from './health/channel-health';
 import type { NoticeTally } from './payments/notice-tally';
 import type { MailMessage } from './mail/messages';

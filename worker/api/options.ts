@@ -36,6 +36,10 @@ export type TopupOptions = z.infer<typeof TopupOptions>;
 /** Self sign-up (worker/api/signup.ts): off by default; `bonus` units are credited once on verification. */
 const SignupOptions = z.object({ enabled: z.boolean(), bonus: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) });
 
+/** Referrals (worker/referrals): off by default; an invitee's paid top-up earns the inviter `topup_rebate` of its credit. */
+const ReferralOptions = z.object({ enabled: z.boolean(), topup_rebate: z.number().min(0).max(1), min_withdrawal: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) });
+export type ReferralOptions = z.infer<typeof ReferralOptions>;
+
 export const OptionsView = z
   .object({
     site_name: z.string(),
@@ -46,6 +50,7 @@ export const OptionsView = z
     topup: TopupOptions,
     signup: SignupOptions,
     security: SecurityOptions,
+    referral: ReferralOptions,
   })
   .openapi('Options');
 
@@ -66,6 +71,7 @@ export const DEFAULT_OPTIONS: SiteOptions = {
   },
   signup: { enabled: false, bonus: 0 },
   security: DEFAULT_SECURITY,
+  referral: { enabled: false, topup_rebate: 0.05, min_withdrawal: 5_000_000 },
 };
 
 const TopupChange = TopupOptions.extend({ enterprise: TopupOptions.shape.enterprise.partial().strict() }).partial().strict();
@@ -80,10 +86,11 @@ const OptionsInput = z
     topup: TopupChange,
     signup: SignupOptions.partial().strict(),
     security: SecurityOptions.partial().strict(),
+    referral: ReferralOptions.partial().strict(),
   })
   .partial()
   .strict()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one of site_name, usd_to_cny, default_currency, topup, signup, security' });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one of site_name, usd_to_cny, default_currency, topup, signup, security, referral' });
 
 /** A stored value if it has the schema's shape, else the default. */
 function storedOr<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
@@ -108,6 +115,7 @@ export async function loadOptions(env: Env): Promise<SiteOptions> {
     topup: mergeTopup(d.topup, storedOr(TopupChange, raw.topup, {})),
     signup: { ...d.signup, ...storedOr(SignupOptions.partial(), raw.signup, {}) },
     security: { ...d.security, ...storedOr(SecurityOptions.partial(), raw.security, {}) },
+    referral: { ...d.referral, ...storedOr(ReferralOptions.partial(), raw.referral, {}) },
   };
 }
 
@@ -134,6 +142,7 @@ optionRoutes
       const values: Partial<SiteOptions> = {
         ...body, topup: body.topup ? mergeTopup(current.topup, body.topup) : undefined, signup: body.signup ? { ...current.signup, ...body.signup } : undefined,
         security: body.security ? { ...current.security, ...body.security } : undefined,
+        referral: body.referral ? { ...current.referral, ...body.referral } : undefined,
       };
       const changed = Object.entries(values).filter(([, v]) => v !== undefined);
       const summary = `set ${changed.map(([key, value]) => `${key} = ${JSON.stringify(value)}`).join('; ')}`;

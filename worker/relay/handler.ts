@@ -11,6 +11,7 @@ import type { AdmitResult, RateInfo } from '../gate/types';
 import type { ReserveResult } from '../account/types';
 import { effectiveCooldownMs } from '../health/types';
 import { admit, refusal, type Admitted } from './admission';
+import { isPlanRefusal, planRefusal } from '../billing/plan-refusal';
 import { clientErrorResponse } from './client-error';
 import { attempt, mustReportSuccess, reportAttempt, type AttemptResult } from './forward';
 import { availability, orderCandidates, upstreamModel, type Availability, type Endpoint } from './pick';
@@ -89,12 +90,13 @@ async function gateAndReserve(c: Context<AppEnv>, a: Admitted, plan: HoldPlan): 
     limited
       ? gateOf(c.env, a.token.id).admit({ tokenId: a.token.id, requestId: a.requestId, rpmLimit: a.limits.rpm, tpmLimit: a.limits.tpm, maxConcurrency: a.token.maxConcurrency })
       : Promise.resolve<AdmitResult>({ ok: true, rate: NO_LIMITS }),
-    accountOf(c.env, userId).reserve(userId, { tokenId: a.token.id, keyHash: a.keyHash, requestId: a.requestId, plan }),
+    accountOf(c.env, userId).reserve(userId, { tokenId: a.token.id, keyHash: a.keyHash, requestId: a.requestId, plan, model: a.call.model, planOnly: a.token.planOnly }),
   ]);
   if (!gate.ok || !reserve.ok) {
     if (reserve.ok) c.executionCtx.waitUntil(accountOf(c.env, userId).release(userId, a.requestId, null));
     if (gate.ok && limited) c.executionCtx.waitUntil(gateOf(c.env, a.token.id).cancel(a.requestId, admittedAt));
   }
+  if (isPlanRefusal(reserve)) throw planRefusal(reserve);
   if (!reserve.ok && reserve.reason !== 'user_balance' && reserve.reason !== 'token_cap') throw refusal(reserve.reason);
   if (!gate.ok) throw new ApiError(429, 'rate_limit_exceeded', gate.message, { 'retry-after': String(gate.retryAfter), ...rateHeaders(gate.rate) });
   if (!reserve.ok) {
