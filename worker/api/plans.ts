@@ -18,7 +18,7 @@ import { loadOptions } from './options';
 import { orderView, OrderView, publicBase } from './topup';
 import { errors, IdParam, json, jsonBody, router } from './openapi';
 import { Iso, ModelName, Name, Units, isoOf, isoOrNull, listOf } from './fields';
-import { adminOnly, currentUser, requireAdmin, requireSession } from './session';
+import { currentUser, requireAdmin, requireSession } from './session';
 
 const Limit = z.object({ window: z.enum(WINDOW_NAMES as ['5h', '1d', '7d', '30d']), units: Units.min(1) }).strict();
 const PlanFields = {
@@ -63,8 +63,8 @@ async function planOr404(db: ReturnType<typeof dbOf>, id: number, onSale = false
 }
 
 export const planRoutes = router();
-planRoutes.post('/api/plans', requireSession, adminOnly);
-planRoutes.use('/api/plans/*', requireSession);
+// The list is public ('/api/plans/*' would match '/api/plans' too): only changes and purchases need a session.
+planRoutes.on(['POST', 'PATCH', 'DELETE'], ['/api/plans', '/api/plans/*'], requireSession);
 planRoutes.use('/api/subscriptions', requireSession);
 
 planRoutes
