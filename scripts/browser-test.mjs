@@ -19,6 +19,7 @@ import { defineScenarios } from '../test/browser/scenarios.mjs';
 import { defineTopupScenarios } from '../test/browser/payments.mjs';
 import { defineMailScenarios } from '../test/browser/mail.mjs';
 import { defineSafetyScenarios } from '../test/browser/safety.mjs';
+import { defineGrowthScenarios } from '../test/browser/growth.mjs';
 import { startFakeSmtp } from '../test/support/smtp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -74,6 +75,8 @@ async function main() {
     const cashier = await newSession(browser, relay.url, 'cashier');
     const visitor = await newSession(browser, relay.url, 'visitor');
     const guard = await newSession(browser, relay.url, 'guard');
+    const buyer = await newSession(browser, relay.url, 'buyer');
+    const friend = await newSession(browser, relay.url, 'friend');
 
     const runner = createRunner(outDir);
     const shotPath = (name) => path.join(outDir, `extra-${name}.png`);
@@ -81,6 +84,7 @@ async function main() {
     defineTopupScenarios(runner, { base: relay.url, adminCreds: relay.admin, payer, cashier, shotPath });
     defineMailScenarios(runner, { base: relay.url, adminCreds: relay.admin, visitor, payer, operator: cashier, smtp, shotPath });
     defineSafetyScenarios(runner, { base: relay.url, adminCreds: relay.admin, guard, shotPath });
+    defineGrowthScenarios(runner, { base: relay.url, adminCreds: relay.admin, buyer, friend, shotPath });
     console.log('browser scenarios:');
     const { passed, failed } = await runner.run();
     if (failed && process.env.RELAY_DEBUG) console.log(relay.output().slice(-4000));

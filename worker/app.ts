@@ -26,6 +26,8 @@ import { notificationRoutes } from './api/notifications';
 import { signupRoutes } from './api/signup';
 import { totpRoutes } from './api/totp';
 import { auditRoutes } from './api/audit';
+import { referralRoutes } from './api/referrals';
+import { planRoutes } from './api/plans';
 import { Scalar } from '@scalar/hono-api-reference';
 import { relayRoutes } from './relay/endpoints';
 import { dashboardRoutes } from './dashboard/routes';
@@ -88,6 +90,8 @@ export function buildApp(): OpenAPIHono<AppEnv> {
   app.route('/', signupRoutes);
   app.route('/', totpRoutes);
   app.route('/', auditRoutes);
+  app.route('/', referralRoutes);
+  app.route('/', planRoutes);
 
   const info = { title: 'LLM Relay management API', version: '1.0.0' };
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info });

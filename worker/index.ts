@@ -4,7 +4,7 @@ import { onSchedule } from './maintenance';
 import { onMailBatch } from './mail/consumer';
 
 export { TokenGate } from './gate/token-gate';
-export { Account } from './account/account';
+export { Account } from './account/account-growth';
 export { ChannelHealth } from './health/channel-health';
 export { NoticeTally } from './payments/notice-tally';
 

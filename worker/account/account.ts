@@ -14,15 +14,19 @@ import type {
   Audit, Balance, CreditInput, CreditResult, LedgerReason, LogWrite, ReserveInput, ReserveResult, Revocation, SettleInput, SettleResult, TokenTruth,
 } from './types';
 import { planTakeBack, takeBackKey, type TakeBackInput, type TakeBackMark, type TakeBackResult } from './takeback';
+import { AccountPlans, subKey } from './plans';
+import { clawTarget, orderRebateKey, outboxKey, type OrderRebate, type Outgoing } from './rebates';
+import { accountOf } from './client';
 
 /**
  * One per user: the live balance, its tokens' own caps, and reservations. Every balance change
  * passes through here, so concurrent requests cannot overspend. Ledger and log rows are kept in
  * this object's storage and flushed to D1 in batches by an alarm, one flush at a time; D1's
- * balance columns mirror the object's state and have no other writer.
+ * balance columns mirror the object's state and have no other writer. Referrals and plans are
+ * added by the `Account` class in ./account-growth.ts; the plan windows are held and charged here.
  */
-export class Account extends DurableObject<Env> {
-  private state: AccountState | undefined;
+export class AccountCore extends DurableObject<Env> {
+  protected state: AccountState | undefined;
   private seq = 0;
   /** The sum of queued ledger deltas not yet known to be in D1: balance = D1's ledger sum + this. */
   private unflushedDelta = 0;
@@ -46,6 +50,7 @@ export class Account extends DurableObject<Env> {
   private readonly recentSettles = new Map<string, Settled>();
   private creditCursor: string | undefined;
   /** New-IP and low-balance notices, decided after each settle (./notices). */
+  protected readonly plans = new AccountPlans(this.ctx.storage);
   private readonly notices = new AccountNotices(this.ctx.storage, this.env, (at) => this.scheduleAlarm(Math.max(0, at - Date.now())));
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -59,11 +64,11 @@ export class Account extends DurableObject<Env> {
     });
   }
 
-  private get db() {
+  protected get db() {
     return dbOf(this.env.DB);
   }
 
-  private async load(userId: number): Promise<AccountState> {
+  protected async load(userId: number): Promise<AccountState> {
     if (this.state) return this.state;
     const seed = await balanceSeed(this.db, userId);
     // Another call may have loaded it while D1 answered: keep the first copy.
@@ -125,7 +130,7 @@ export class Account extends DurableObject<Env> {
     await this.ctx.storage.put(`truth:${tokenId}`, truth);
   }
 
-  private held(filter: (r: Reservation) => boolean): number {
+  protected held(filter: (r: Reservation) => boolean): number {
     const now = Date.now();
     let sum = 0;
     for (const [id, r] of this.reservations) {
@@ -146,14 +151,34 @@ export class Account extends DurableObject<Env> {
     // A second reserve for the same request (the relay refining its hold) replaces the first.
     this.reservations.delete(input.requestId);
     const cap = await this.cap(input.tokenId);
-    const forUser = state.balance - this.held(() => true);
-    const forToken = cap.remain === null ? Number.POSITIVE_INFINITY : cap.remain - this.held((r) => r.tokenId === input.tokenId);
+    await this.plans.ready();
+    const onPlan = this.reserveOnPlan(input);
+    if (onPlan) return onPlan;
+    const forUser = state.balance - this.held((r) => r.subId === undefined);
+    const forToken = cap.remain === null ? Number.POSITIVE_INFINITY : cap.remain - this.held((r) => r.tokenId === input.tokenId && r.subId === undefined);
     const available = Math.min(forUser, forToken);
     const allowance = available > 0 ? largestAllowance(input.plan, available) : null;
     if (allowance === null) return { ok: false, reason: forToken < forUser ? 'token_cap' : 'user_balance' };
     const units = holdUnits(input.plan, allowance);
     this.reservations.set(input.requestId, { tokenId: input.tokenId, units, at: Date.now() });
     return { ok: true, units, allowance };
+  }
+
+  /**
+   * A call to a model a subscription covers is held against its windows when one has room; a
+   * `plan_only` key is refused when none has. Null: the balance holds it.
+   */
+  private reserveOnPlan(input: ReserveInput): ReserveResult | null {
+    if (!input.model) return null;
+    const now = Date.now();
+    const picked = this.plans.pick(input.model, input.plan, (id) => this.held((r) => r.subId === id), now);
+    if (picked) {
+      this.reservations.set(input.requestId, { tokenId: input.tokenId, units: picked.units, at: now, subId: picked.sub.id });
+      return { ok: true, units: picked.units, allowance: picked.allowance, plan: picked.sub.id };
+    }
+    if (!input.planOnly) return null;
+    if (this.plans.covering(input.model, now).length === 0) return { ok: false, reason: 'plan_required' };
+    return { ok: false, reason: 'plan_window_exhausted', resetsAt: this.plans.nextRoomAt(input.model, now) };
   }
 
   /** Takes the exact charge, never more than the account (and the token's cap) still holds; once per request id. */
@@ -173,8 +198,14 @@ export class Account extends DurableObject<Env> {
       if (done) return done;
     }
     const cap = input.tokenId === null ? null : await this.cap(input.tokenId);
+    await this.plans.ready();
+    const hold = this.reservations.get(input.requestId);
     this.reservations.delete(input.requestId);
-    let charge = Math.max(0, Math.floor(input.charge));
+    const now = Date.now();
+    // Held on a plan: its windows take what they have room for. No hold (the object restarted): a covering plan first.
+    const sub = hold ? (hold.subId === undefined ? undefined : this.plans.byId(hold.subId)) : this.plans.covering(input.log.model, now)[0];
+    const onPlan = sub ? this.plans.charge(sub, Math.max(0, Math.floor(input.charge)), now) : 0;
+    let charge = Math.max(0, Math.floor(input.charge)) - onPlan;
     let capped = false;
     const limit = Math.min(state.balance, cap && cap.remain !== null ? cap.remain : Number.POSITIVE_INFINITY);
     if (charge > limit) {
@@ -184,15 +215,16 @@ export class Account extends DurableObject<Env> {
     // From here to the write nothing awaits: the balance and its queued rows change together.
     state.balance -= charge;
     state.used += charge;
-    const result: Settled = { charged: charge, capped };
+    const result: Settled = { charged: charge + onPlan, capped };
     const writes: Record<string, unknown> = { state, [marker]: result };
+    if (sub) writes[subKey(sub.id)] = sub;
     this.rememberSettle(marker, result);
     if (cap && input.tokenId !== null) {
       if (cap.remain !== null) cap.remain -= charge;
       cap.used += charge;
       writes[`cap:${input.tokenId}`] = cap;
     }
-    const log: LogWrite = { ...input.log, quota: charge, capped };
+    const log: LogWrite = { ...input.log, quota: charge + onPlan, capped };
     const rows: Pending[] = [{ kind: 'log', row: log }];
     if (charge > 0) rows.push(this.ledgerRow(userId, input.tokenId, -charge, 'charge', null, input.requestId, null, log.created_at));
     await this.enqueue(writes, rows);
@@ -238,8 +270,15 @@ export class Account extends DurableObject<Env> {
       const expiresAt = input.keyTtlMs === undefined ? null : now + input.keyTtlMs;
       writes[markKey] = { quota: state.balance, usedQuota: state.used, at: now, expiresAt, by: input.by } satisfies CreditMark;
     }
+    // An invitee's paid order: the inviter's rebate is decided in this same write, and delivered after it.
+    const rebate = input.rebate && input.orderNo && input.rebate.units > 0 ? { ...input.rebate, orderNo: input.orderNo } : null;
+    if (rebate) {
+      writes[orderRebateKey(rebate.orderNo)] = { inviterId: rebate.inviterId, units: rebate.units, credit: delta } satisfies OrderRebate;
+      writes[outboxKey(rebate.orderNo, 'earn')] = { inviterId: rebate.inviterId, notice: { kind: 'earn', inviteeId: userId, orderNo: rebate.orderNo, units: rebate.units } } satisfies Outgoing;
+    }
     await this.enqueue(writes, [this.ledgerRow(userId, null, delta, input.reason, input.note, null, input.orderNo ?? null, now)]);
     await this.notices.afterCredit(userId, state.balance);
+    if (rebate) await this.deliverRebates();
     // The ledger shows the credit at once where D1 answers; otherwise the alarm retries.
     await this.flush().catch(() => undefined);
     return { ok: true, replayed: false, quota: state.balance, usedQuota: state.used, by: input.by ?? null };
@@ -256,11 +295,16 @@ export class Account extends DurableObject<Env> {
     if (!Number.isSafeInteger(input.units) || input.units < 0) return { ok: false, error: 'units must be a whole, non-negative number' };
     const state = await this.load(userId);
     const key = takeBackKey(input.orderNo);
+    const rebate = await this.ctx.storage.get<OrderRebate>(orderRebateKey(input.orderNo));
     const plan = planTakeBack(await this.ctx.storage.get<TakeBackMark>(key), input, state.balance);
     if (plan.taken === 0 && plan.shortfall === 0) return { ok: true, replayed: true, taken: 0, shortfall: 0, quota: state.balance };
     state.balance -= plan.taken;
     const rows = plan.taken > 0 ? [this.ledgerRow(userId, null, -plan.taken, 'refund', input.note, null, input.orderNo, Date.now())] : [];
-    await this.enqueue({ state, [key]: plan.mark }, rows);
+    const writes: Record<string, unknown> = { state, [key]: plan.mark };
+    // The inviter gives back the refunded share of the order's rebate.
+    if (rebate) writes[outboxKey(input.orderNo, 'claw')] = { inviterId: rebate.inviterId, notice: { kind: 'claw', inviteeId: userId, orderNo: input.orderNo, units: clawTarget(rebate, plan.mark.accounted) } } satisfies Outgoing;
+    await this.enqueue(writes, rows);
+    if (rebate) await this.deliverRebates();
     await this.flush().catch(() => undefined);
     return { ok: true, replayed: false, taken: plan.taken, shortfall: plan.shortfall, quota: state.balance };
   }
@@ -308,7 +352,7 @@ export class Account extends DurableObject<Env> {
    * A ledger row for a change just made to the balance, counted as not yet flushed. Called in the
    * same turn as the change, so the balance and the queued sum never disagree.
    */
-  private ledgerRow(userId: number, tokenId: number | null, delta: number, reason: LedgerReason, note: string | null, requestId: string | null, orderNo: string | null, at: number): Pending {
+  protected ledgerRow(userId: number, tokenId: number | null, delta: number, reason: LedgerReason, note: string | null, requestId: string | null, orderNo: string | null, at: number): Pending {
     this.unflushedDelta += delta;
     // The uid is fixed now; D1 ignores a repeat of it.
     const entry = { uid: crypto.randomUUID(), userId, tokenId, delta, balanceAfter: this.state!.balance, reason, note, requestId, orderNo, createdAt: at };
@@ -316,7 +360,7 @@ export class Account extends DurableObject<Env> {
   }
 
   /** Queues rows with the state they changed, in one storage write, and makes sure a flush follows. */
-  private enqueue(writes: Record<string, unknown>, rows: Pending[]): Promise<void> {
+  protected enqueue(writes: Record<string, unknown>, rows: Pending[]): Promise<void> {
     const entries: Record<string, unknown> = { ...writes };
     for (const row of rows) entries[pendingKey(++this.seq)] = row;
     entries.seq = this.seq;
@@ -348,7 +392,7 @@ export class Account extends DurableObject<Env> {
   }
 
   /** One batch to D1, never two at once. Answers true when more rows wait. */
-  private flush(): Promise<boolean> {
+  protected flush(): Promise<boolean> {
     return this.exclusive(() => this.flushOnce());
   }
 
@@ -383,7 +427,24 @@ export class Account extends DurableObject<Env> {
       await this.scheduleAlarm(Math.min(MAX_RETRY_MS, 500 * 2 ** this.failedFlushes));
     }
     await this.notices.onAlarm(this.state?.userId);
+    await this.deliverRebates();
     await this.sweep();
+  }
+
+  /** Rebate notices to inviters' objects, until each is taken (they ignore repeats); a failure waits for a later alarm. */
+  private async deliverRebates(): Promise<void> {
+    const out = await this.ctx.storage.list<Outgoing>({ prefix: 'out:' });
+    for (const [key, o] of out) {
+      try {
+        await accountOf(this.env, o.inviterId).rebateNotice(o.notice);
+      } catch {
+        await this.scheduleAlarm(5_000);
+        return;
+      }
+      // A later take-back may have raised the notice meanwhile: only the one delivered is done.
+      const current = await this.ctx.storage.get<Outgoing>(key);
+      if (current && current.notice.units === o.notice.units) await this.ctx.storage.delete(key);
+    }
   }
 
   /** Forgets settle marks and credit marks past their time, a bounded amount per sweep. */

@@ -3,7 +3,7 @@
  * does not know the name it was addressed by); the client owns that id and passes it on.
  */
 import type { Env } from '../env';
-import type { Account } from './account';
+import type { Account } from './account-growth';
 import type { CreditInput, LogWrite, ReserveInput, SettleInput, TokenTruth } from './types';
 import type { NotifyPrefs } from './notices';
 import type { TakeBackInput } from './takeback';
@@ -27,6 +27,13 @@ export class AccountClient {
   setTokenCap = (tokenId: number, remain: number | null) => this.stub.setTokenCap(this.userId, tokenId, remain);
   balance = () => this.stub.balance(this.userId);
   audit = () => this.stub.audit(this.userId);
+  rebateNotice = (n: Parameters<Account['rebateNotice']>[1]) => this.stub.rebateNotice(this.userId, n);
+  transferRebate = (units: number) => this.stub.transferRebate(this.userId, units);
+  holdWithdrawal = (id: string, units: number) => this.stub.holdWithdrawal(this.userId, id, units);
+  decideWithdrawal = (id: string, decision: 'approved' | 'rejected') => this.stub.decideWithdrawal(this.userId, id, decision);
+  rebateView = () => this.stub.rebateView(this.userId);
+  buyPlan = (input: Parameters<Account['buyPlan']>[1]) => this.stub.buyPlan(this.userId, input);
+  subscriptions = () => this.stub.subscriptions(this.userId);
 }
 
 export const accountOf = (env: Env, userId: number) => new AccountClient(env, userId);

@@ -4,14 +4,16 @@
  * a repeat, so a flush that runs twice, or is retried after a crash, writes nothing twice.
  */
 import type { LedgerEntry } from '../db/ledger';
-import { insertLedgerStatement, insertLogStatement, mirrorBalanceStatement, mirrorTokenCapStatement, noteTokenIpStatement } from '../db/flush';
+import { insertLedgerStatement, insertLogStatement, insertRebateStatement, mirrorBalanceStatement, mirrorTokenCapStatement, noteTokenIpStatement } from '../db/flush';
 import type { LogWrite } from './types';
+import type { RebateEntry } from './rebates';
 
 export type Pending =
   | { kind: 'log'; row: LogWrite }
   | { kind: 'ledger'; entry: LedgerEntry & { uid: string } }
   /** An operator changed a key's cap: write the cap's mirror. */
-  | { kind: 'cap'; tokenId: number };
+  | { kind: 'cap'; tokenId: number }
+  | { kind: 'rebate'; entry: RebateEntry };
 
 export interface TokenCap {
   /** null: the token has no cap of its own. */
@@ -55,6 +57,8 @@ export function flushPlan(
       if (p.entry.tokenId !== null && p.entry.tokenId !== undefined) caps.add(p.entry.tokenId);
     } else if (p.kind === 'cap') {
       caps.add(p.tokenId);
+    } else if (p.kind === 'rebate') {
+      statements.push(insertRebateStatement(d1, p.entry));
     } else {
       statements.push(insertLogStatement(d1, p.row));
       const { token_id: tokenId, ip } = p.row;

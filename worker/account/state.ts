@@ -13,6 +13,8 @@ export interface Reservation {
   tokenId: number | null;
   units: number;
   at: number;
+  /** Held against this plan subscription's windows rather than the balance. */
+  subId?: string;
 }
 
 /** A settled request, kept a while so a retried settle charges nothing twice. */

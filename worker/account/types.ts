@@ -11,10 +11,17 @@ export interface ReserveInput {
   keyHash: string;
   requestId: string;
   plan: HoldPlan;
+  /** The model called: a plan that covers it is held against first (./plans). */
+  model?: string;
+  /** The key is served from plans only: never from the balance. */
+  planOnly?: boolean;
 }
 
+/** Why a `plan_only` key's call was refused: every covering window is full, or no plan covers the model. */
+export type PlanRefusal = { ok: false; reason: 'plan_window_exhausted'; resetsAt: number | null } | { ok: false; reason: 'plan_required' };
+
 /** A hold taken: `allowance` completion tokens per choice, the most the account could cover up to what was wanted. */
-export type ReserveResult = { ok: true; units: number; allowance: number } | { ok: false; reason: 'user_balance' | 'token_cap' | Revocation };
+export type ReserveResult = { ok: true; units: number; allowance: number; plan?: string } | { ok: false; reason: 'user_balance' | 'token_cap' | Revocation } | PlanRefusal;
 
 /** What the management API last said about a key: the last word on whether it may be used. */
 export interface TokenTruth {
@@ -56,6 +63,8 @@ export interface CreditInput {
   orderNo?: string | null;
   /** Who made the credit (kept with the key): a repeat learns who made the first. */
   by?: string;
+  /** A paid order of an invitee: the inviter's rebate, earned in this same step (./rebates). */
+  rebate?: { inviterId: number; units: number };
 }
 
 /** `replayed`: the key was credited before, by `by`; nothing changed now. */

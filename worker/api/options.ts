@@ -37,6 +37,10 @@ export type TopupOptions = z.infer<typeof TopupOptions>;
 /** Self sign-up (worker/api/signup.ts): off by default; `bonus` units are credited once on verification. */
 const SignupOptions = z.object({ enabled: z.boolean(), bonus: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) });
 
+/** Referrals (worker/referrals): off by default; an invitee's paid top-up earns the inviter `topup_rebate` of its credit. */
+const ReferralOptions = z.object({ enabled: z.boolean(), topup_rebate: z.number().min(0).max(1), min_withdrawal: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) });
+export type ReferralOptions = z.infer<typeof ReferralOptions>;
+
 export const OptionsView = z
   .object({
     site_name: z.string(),
@@ -49,6 +53,7 @@ export const OptionsView = z
     security: SecurityOptions,
     /** Prices that follow the official ones (worker/prices/). */
     price_sync: PriceSyncOptions,
+    referral: ReferralOptions,
   })
   .openapi('Options');
 
@@ -70,6 +75,7 @@ export const DEFAULT_OPTIONS: SiteOptions = {
   signup: { enabled: false, bonus: 0 },
   security: DEFAULT_SECURITY,
   price_sync: DEFAULT_PRICE_SYNC,
+  referral: { enabled: false, topup_rebate: 0.05, min_withdrawal: 5_000_000 },
 };
 
 const TopupChange = TopupOptions.extend({ enterprise: TopupOptions.shape.enterprise.partial().strict() }).partial().strict();
@@ -85,10 +91,11 @@ const OptionsInput = z
     signup: SignupOptions.partial().strict(),
     security: SecurityOptions.partial().strict(),
     price_sync: PriceSyncOptions.partial().strict(),
+    referral: ReferralOptions.partial().strict(),
   })
   .partial()
   .strict()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one of site_name, usd_to_cny, default_currency, topup, signup, security, price_sync' });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one of site_name, usd_to_cny, default_currency, topup, signup, security, price_sync, referral' });
 
 /** A stored value if it has the schema's shape, else the default. */
 function storedOr<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
@@ -114,6 +121,7 @@ export async function loadOptions(env: Env): Promise<SiteOptions> {
     signup: { ...d.signup, ...storedOr(SignupOptions.partial(), raw.signup, {}) },
     security: { ...d.security, ...storedOr(SecurityOptions.partial(), raw.security, {}) },
     price_sync: priceSyncOf(raw.price_sync),
+    referral: { ...d.referral, ...storedOr(ReferralOptions.partial(), raw.referral, {}) },
   };
 }
 
@@ -141,6 +149,7 @@ optionRoutes
         ...body, topup: body.topup ? mergeTopup(current.topup, body.topup) : undefined, signup: body.signup ? { ...current.signup, ...body.signup } : undefined,
         security: body.security ? { ...current.security, ...body.security } : undefined,
         price_sync: body.price_sync ? { ...current.price_sync, ...body.price_sync } : undefined,
+        referral: body.referral ? { ...current.referral, ...body.referral } : undefined,
       };
       const changed = Object.entries(values).filter(([, v]) => v !== undefined);
       const summary = `set ${changed.map(([key, value]) => `${key} = ${JSON.stringify(value)}`).join('; ')}`;

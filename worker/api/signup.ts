@@ -23,6 +23,7 @@ import { Email } from './notifications';
 import { ErrorSchema, errors, json, jsonBody, router } from './openapi';
 import { Password, Username } from './fields';
 import { Captcha, requireCaptcha } from '../security/turnstile';
+import { signupInvite } from '../referrals/rebate';
 
 /** Sign-ups and reset requests one IP may make in an hour. */
 const PER_IP_PER_HOUR = 10;
@@ -86,18 +87,21 @@ export const signupRoutes = router()
   .openapi(
     createRoute({
       method: 'post', path: '/api/auth/register', tags: ['auth'], summary: 'Sign up (when the operator allows it); a confirmation link is mailed',
-      request: jsonBody(z.object({ username: Username, password: Password, email: Email, ...Captcha }).strict().openapi('Register')),
+      request: jsonBody(z.object({ username: Username, password: Password, email: Email, invite_code: z.string().trim().max(32).optional(), ...Captcha }).strict().openapi('Register')),
       responses: { 201: json(Registered), 409: json(ErrorSchema, 'The username or email is taken'), 429: json(ErrorSchema, 'Too many sign-ups from this IP'), ...errors },
     }),
     async (c) => {
       const body = c.req.valid('json');
-      if (!(await loadOptions(c.env)).signup.enabled) throw new ApiError(403, 'signup_closed', 'sign-up is closed on this site');
+      const options = await loadOptions(c.env);
+      if (!options.signup.enabled) throw new ApiError(403, 'signup_closed', 'sign-up is closed on this site');
       await throttle(c, 'signup');
       await requireCaptcha(c, body.turnstile_token);
       const db = dbOf(c.env.DB);
       // Only a confirmed address is taken; one waiting for its link (anyone's) reserves nothing.
       if (await emailTaken(db, body.email, null)) throw new ApiError(409, 'conflict', 'email: another account uses this address');
-      const made = await createSignupUser(db, { username: body.username, passwordHash: await hashPassword(body.password), email: body.email }, Date.now());
+      const ip = c.req.header('cf-connecting-ip') ?? null;
+      const invite = await signupInvite(db, body.invite_code, body.email, ip, options.referral);
+      const made = await createSignupUser(db, { username: body.username, passwordHash: await hashPassword(body.password), email: body.email, ip, invite }, Date.now());
       if (!made.ok) throw new ApiError(409, 'conflict', 'username: taken');
       const queue = c.env.MAIL_QUEUE;
       await queue?.send({ type: 'verify', key: `verify:${made.id}`, userId: made.id, email: body.email, base: requestLinkBase(c) });

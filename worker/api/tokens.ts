@@ -35,6 +35,8 @@ export const TokenView = z
     rpm_limit: z.number().int().nullable(),
     tpm_limit: z.number().int().nullable(),
     max_concurrency: z.number().int().nullable(),
+    /** Served from the owner's plans only: a full window answers 429 `plan_window_exhausted` instead of charging the balance. */
+    plan_only: z.boolean(),
     group: z.string().nullable(),
     disabled_by: z.enum(['user', 'admin']).nullable(),
     created_at: Iso,
@@ -50,7 +52,7 @@ export function tokenView(r: TokenRow): TokenView {
   return {
     id: r.id, user_id: r.userId, name: r.name, key: `${r.keyPrefix}...${r.keySuffix}`, status: effectiveStatus(r), remain_quota: r.remainQuota,
     used_quota: r.usedQuota, expires_at: isoOrNull(r.expiresAt), models: r.models ?? null, allow_ips: r.allowIps ?? null, rpm_limit: r.rpmLimit,
-    tpm_limit: r.tpmLimit, max_concurrency: r.maxConcurrency, group: r.group, disabled_by: r.disabledBy, created_at: isoOf(r.createdAt), updated_at: isoOf(r.updatedAt),
+    tpm_limit: r.tpmLimit, max_concurrency: r.maxConcurrency, plan_only: r.planOnly, group: r.group, disabled_by: r.disabledBy, created_at: isoOf(r.createdAt), updated_at: isoOf(r.updatedAt),
   };
 }
 
@@ -70,6 +72,7 @@ const TokenFields = {
   rpm_limit: RateLimit,
   tpm_limit: RateLimit,
   max_concurrency: RateLimit,
+  plan_only: z.boolean(),
   group: GroupName.nullable(),
 };
 
@@ -141,6 +144,7 @@ function tokenChange(body: z.infer<typeof PatchToken>, row: TokenRow, role: 'adm
   if (body.rpm_limit !== undefined) change.rpmLimit = body.rpm_limit;
   if (body.tpm_limit !== undefined) change.tpmLimit = body.tpm_limit;
   if (body.max_concurrency !== undefined) change.maxConcurrency = body.max_concurrency;
+  if (body.plan_only !== undefined) change.planOnly = body.plan_only;
   if (body.group !== undefined) change.group = body.group;
   return change;
 }
@@ -173,7 +177,7 @@ tokenRoutes
         userId, name: body.name, keyHash: await sha256Hex(key), keyPrefix: key.slice(0, 7), keySuffix: key.slice(-4), status: 'enabled',
         remainQuota: body.remain_quota ?? null, usedQuota: 0, expiresAt: parseExpiry(body.expires_at) ?? null, models: body.models ?? null,
         allowIps: body.allow_ips ?? null, rpmLimit: body.rpm_limit ?? null, tpmLimit: body.tpm_limit ?? null, maxConcurrency: body.max_concurrency ?? null,
-        group: body.group ?? null, createdAt: now, updatedAt: now,
+        planOnly: body.plan_only ?? false, group: body.group ?? null, createdAt: now, updatedAt: now,
       });
       await syncTruth(c, row);
       await adminAudit(c, { action: 'token.create', target: `token:${row.id}`, summary: `"${row.name}" for user ${userId}` });

@@ -58,6 +58,8 @@ const CUSTOMER_NAV: [string, MessageKey][] = [
   ['/logs', 'nav.logs'],
   ['/pricing', 'nav.pricing'],
   ['/topup', 'nav.topup'],
+  ['/plans', 'nav.plans'],
+  ['/referrals', 'nav.referrals'],
   ['/account', 'nav.account'],
   ['/notifications', 'nav.notifications'],
 ];
@@ -68,6 +70,8 @@ const OPERATOR_NAV: [string, MessageKey][] = [
   ['/admin/pricing', 'nav.pricingEditor'],
   ['/admin/orders', 'nav.orders'],
   ['/admin/codes', 'nav.codes'],
+  ['/admin/plans', 'nav.adminPlans'],
+  ['/admin/withdrawals', 'nav.withdrawals'],
   ['/admin/logs', 'nav.allLogs'],
   ['/admin/notices', 'nav.notices'],
   ['/admin/maintenance', 'nav.maintenance'],

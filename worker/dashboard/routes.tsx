@@ -22,6 +22,8 @@ import { signupPageRoutes } from './pages/signup';
 import { notificationsBody } from './pages/notifications';
 import { noticesBody } from './pages/admin-notices';
 import { auditBody } from './pages/admin-audit';
+import { referralsBody, withdrawalsBody } from './pages/referrals';
+import { adminPlansBody, plansBody } from './pages/plans';
 
 /**
  * The dashboard: server-rendered pages at `/`. Every page checks the session and role on the
@@ -42,6 +44,8 @@ dashboardRoutes.get('/pricing', page('public', (v) => v.t('pricing.title'), pric
 dashboardRoutes.get('/topup', page('user', (v) => v.t('topup.title'), topupBody));
 dashboardRoutes.get('/topup/return', page('user', (v) => v.t('topup.returnTitle'), topupReturnBody));
 dashboardRoutes.get('/account', page('user', (v) => v.t('account.title'), accountBody));
+dashboardRoutes.get('/plans', page('user', (v) => v.t('plans.title'), plansBody));
+dashboardRoutes.get('/referrals', page('user', (v) => v.t('ref.title'), referralsBody));
 dashboardRoutes.get('/notifications', page('user', (v) => v.t('notify.title'), notificationsBody));
 
 dashboardRoutes.get('/admin', (c) => c.redirect('/admin/channels', 303));
@@ -53,5 +57,7 @@ dashboardRoutes.get('/admin/codes', page('admin', (v) => v.t('codes.title'), cod
 dashboardRoutes.get('/admin/logs', page('admin', (v) => v.t('logs.allTitle'), adminLogsBody));
 dashboardRoutes.get('/admin/notices', page('admin', (v) => v.t('notices.title'), noticesBody));
 dashboardRoutes.get('/admin/maintenance', page('admin', (v) => v.t('maint.title'), maintenanceBody));
+dashboardRoutes.get('/admin/plans', page('admin', (v) => v.t('plans.title'), adminPlansBody));
+dashboardRoutes.get('/admin/withdrawals', page('admin', (v) => v.t('wd.title'), withdrawalsBody));
 dashboardRoutes.get('/admin/audit', page('admin', (v) => v.t('audit.title'), auditBody));
 dashboardRoutes.get('/admin/settings', page('admin', (v) => v.t('settings.title'), (c, v) => settingsBody(v, availableMethods(c.env))));

@@ -6,6 +6,7 @@
  */
 import type { LogWrite } from './logs';
 import type { LedgerEntry } from './ledger';
+import type { RebateEntry } from '../account/rebates';
 
 const INSERT_LOG = `INSERT OR IGNORE INTO logs (created_at, request_id, user_id, token_id, channel_id, model, endpoint, is_stream,
   prompt_tokens, completion_tokens, cached_tokens, usage_counted, quota, capped, model_ratio, completion_ratio, group_ratio, ip,
@@ -40,4 +41,11 @@ export function mirrorBalanceStatement(d1: D1Database, userId: number, quota: nu
 
 export function mirrorTokenCapStatement(d1: D1Database, tokenId: number, remainQuota: number | null, usedQuota: number): D1PreparedStatement {
   return d1.prepare('UPDATE tokens SET remain_quota = ?, used_quota = ? WHERE id = ?').bind(remainQuota, usedQuota, tokenId);
+}
+
+/** A row of a user's rebate history; a repeat of its uid is ignored. */
+export function insertRebateStatement(d1: D1Database, e: RebateEntry): D1PreparedStatement {
+  return d1
+    .prepare('INSERT OR IGNORE INTO rebates (uid, user_id, kind, units, invitee_id, order_no, withdrawal_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .bind(e.uid, e.userId, e.kind, e.units, e.inviteeId, e.orderNo, e.withdrawalId, e.createdAt);
 }

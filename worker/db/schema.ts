@@ -26,6 +26,11 @@ export const users = sqliteTable('users', {
   signupUnverified: integer('signup_unverified', { mode: 'boolean' }).notNull().default(false),
   /** Every session carries it; a password change or reset raises it, ending older sessions. */
   sessionVersion: integer('session_version').notNull().default(0),
+  /** Referrals (worker/referrals): the user's own code, who invited them, and whether that invite earns nothing (self-referral). */
+  inviteCode: text('invite_code').unique('users_invite_code'),
+  invitedBy: integer('invited_by'),
+  inviteVoid: integer('invite_void', { mode: 'boolean' }).notNull().default(false),
+  signupIp: text('signup_ip'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
@@ -58,6 +63,8 @@ export const tokens = sqliteTable(
     group: text('group'),
     /** Who disabled the key: a customer may re-enable only a key they disabled themselves. */
     disabledBy: text('disabled_by', { enum: ['user', 'admin'] }),
+    /** Served only from a plan's windows: a full window answers 429 rather than charging the balance. */
+    planOnly: integer('plan_only', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -125,7 +132,7 @@ export const pricingHistory = sqliteTable('pricing_history', {
   source: text('source', { enum: ['admin', 'sync'] }).notNull().default('admin'),
 });
 
-export const LEDGER_REASONS = ['initial', 'charge', 'topup', 'redeem', 'adjust', 'refund'] as const;
+export const LEDGER_REASONS = ['initial', 'charge', 'topup', 'redeem', 'adjust', 'refund', 'rebate', 'plan'] as const;
 
 export const ledger = sqliteTable(
   'ledger',
@@ -302,6 +309,9 @@ export const orders = sqliteTable(
     /** Stripe: the Checkout Session made for the order (only its completion credits it) and the PaymentIntent that paid it. */
     stripeSessionId: text('stripe_session_id'),
     stripePaymentIntent: text('stripe_payment_intent'),
+    /** A `plan` order starts a subscription when paid instead of crediting the balance. */
+    kind: text('kind', { enum: ['topup', 'plan'] }).notNull().default('topup'),
+    planId: integer('plan_id'),
   },
   (t) => [
     uniqueIndex('orders_no').on(t.orderNo), index('orders_user').on(t.userId, t.id), index('orders_status').on(t.status, t.createdAt),
@@ -433,3 +443,5 @@ export const auditLog = sqliteTable(
   },
   (t) => [index('audit_log_actor').on(t.actorId, t.id), index('audit_log_action').on(t.action, t.id)],
 );
+
+export * from './schema-growth';

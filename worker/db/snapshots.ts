@@ -22,6 +22,8 @@ export interface TokenRecord {
   rpmLimit: number | null;
   tpmLimit: number | null;
   maxConcurrency: number | null;
+  /** Served from plans only (worker/account/plans.ts). */
+  planOnly: boolean;
   /** The token's group, or else its user's. */
   group: string;
 }

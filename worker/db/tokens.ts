@@ -6,7 +6,7 @@ import { tokens, users } from './schema';
 export type TokenRow = typeof tokens.$inferSelect;
 export type NewToken = Omit<typeof tokens.$inferInsert, 'id'>;
 /** The columns a key's owner or an admin may change. */
-export type TokenChange = Partial<Pick<TokenRow, 'name' | 'status' | 'disabledBy' | 'remainQuota' | 'expiresAt' | 'models' | 'allowIps' | 'rpmLimit' | 'tpmLimit' | 'maxConcurrency' | 'group'>>;
+export type TokenChange = Partial<Pick<TokenRow, 'name' | 'status' | 'disabledBy' | 'remainQuota' | 'expiresAt' | 'models' | 'allowIps' | 'rpmLimit' | 'tpmLimit' | 'maxConcurrency' | 'planOnly' | 'group'>>;
 
 export async function insertToken(db: Db, t: NewToken): Promise<TokenRow> {
   const [row] = await db.insert(tokens).values(t).returning();
@@ -71,7 +71,7 @@ export async function tokenRecordByHash(db: Db, keyHash: string) {
     .select({
       id: tokens.id, userId: tokens.userId, keyHash: tokens.keyHash, status: tokens.status, userStatus: users.status,
       expiresAt: tokens.expiresAt, models: tokens.models, allowIps: tokens.allowIps, rpmLimit: tokens.rpmLimit,
-      tpmLimit: tokens.tpmLimit, maxConcurrency: tokens.maxConcurrency, group: sql<string>`COALESCE(${tokens.group}, ${users.group})`,
+      tpmLimit: tokens.tpmLimit, maxConcurrency: tokens.maxConcurrency, planOnly: tokens.planOnly, group: sql<string>`COALESCE(${tokens.group}, ${users.group})`,
     })
     .from(tokens)
     .innerJoin(users, eq(users.id, tokens.userId))

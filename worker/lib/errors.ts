@@ -26,6 +26,9 @@ export type ErrorCode =
   | 'email_unverified'
   | 'totp_required'
   | 'captcha_failed'
+  | 'plan_window_exhausted'
+  | 'plan_required'
+  | 'referral_closed'
   | 'internal_error';
 
 const typeOf: Partial<Record<ErrorCode, string>> = {
@@ -45,6 +48,8 @@ const typeOf: Partial<Record<ErrorCode, string>> = {
   forbidden: 'permission_error',
   totp_required: 'authentication_error',
   captcha_failed: 'permission_error',
+  plan_window_exhausted: 'rate_limit_error',
+  plan_required: 'permission_error',
 };
 
 /** An error with a contract code; thrown anywhere, rendered once by the app's error handler. */

@@ -19,6 +19,9 @@ import { newOrderNo } from './order-no';
 import { createCheckout, stripeSetup } from './stripe';
 import { epaySetup, submitUrl } from './epay';
 import { maybePromote } from './promotion';
+import { orderRebate } from '../referrals/rebate';
+import { loadOptions } from '../api/options';
+import { startPaidPlan } from '../plans/purchase';
 
 export type PayMethod = 'stripe' | 'epay';
 
@@ -54,17 +57,24 @@ export interface Urls {
   notifyUrl: string;
 }
 
+/** What an order buys other than balance: a plan, started when the order is paid (worker/plans). */
+export interface OrderItem {
+  kind: 'plan';
+  planId: number;
+  name: string;
+}
+
 /** A pending order with its way to pay: a Stripe Checkout Session, or a signed Epay redirect. It expires `expiryMinutes` after now. */
-export async function createOrder(env: Env, userId: number, method: PayMethod, payType: string | null, q: Quote, urls: Urls, expiryMinutes: number): Promise<OrderRow> {
+export async function createOrder(env: Env, userId: number, method: PayMethod, payType: string | null, q: Quote, urls: Urls, expiryMinutes: number, item?: OrderItem): Promise<OrderRow> {
   const db = dbOf(env.DB);
   const now = Date.now();
   if (method === 'stripe') assertStripeCurrency(q.currency);
   const order = await insertOrder(db, {
     orderNo: newOrderNo(), userId, amount: q.amount, payAmount: q.payAmount, currency: q.currency, discount: String(q.discount), credit: q.credit,
-    method, payType, status: 'pending', createdAt: now, updatedAt: now,
+    method, payType, status: 'pending', createdAt: now, updatedAt: now, kind: item?.kind ?? 'topup', planId: item?.planId ?? null,
   });
   const s = settingsOf(env);
-  const name = `Balance top-up ${order.orderNo}`;
+  const name = item ? `Plan ${item.name} ${order.orderNo}` : `Balance top-up ${order.orderNo}`;
   if (method === 'stripe') {
     const setup = stripeSetup(s);
     if (!setup) throw unavailable(method);
@@ -96,9 +106,10 @@ export type Completer = { kind: 'provider'; ref: string | null } | { kind: 'manu
  */
 export async function completeOrder(env: Env, order: OrderRow, by: Completer): Promise<{ order: OrderRow; credited: boolean }> {
   const db = dbOf(env.DB);
-  const credit = await accountOf(env, order.userId).credit({
+  const credit = order.kind === 'plan' ? await startPaidPlan(env, order, by) : await accountOf(env, order.userId).credit({
     delta: order.credit, reason: 'topup', note: by.kind === 'manual' ? `manual: ${by.note}` : `order ${order.orderNo}`,
     orderNo: order.orderNo, idempotencyKey: `order:${order.orderNo}`, by: JSON.stringify(by),
+    rebate: await orderRebate(env, order, (await loadOptions(env)).referral),
   });
   if (!credit.ok) throw new Error(`crediting order ${order.orderNo} failed: ${credit.error}`);
   // The row records whoever credited first, whichever call gets here first.

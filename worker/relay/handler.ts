@@ -13,6 +13,7 @@ import type { AdmitResult, RateInfo } from '../gate/types';
 import type { ReserveResult } from '../account/types';
 import { effectiveCooldownMs } from '../health/types';
 import { admit, refusal, type Admitted } from './admission';
+import { isPlanRefusal, planRefusal } from '../billing/plan-refusal';
 import { clientErrorResponse } from './client-error';
 import { attempt, mustReportSuccess, reportAttempt, type AttemptResult } from './forward';
 import { availability, orderCandidates, upstreamModel, type Availability } from './pick';
@@ -99,7 +100,7 @@ async function gateAndReserve(c: Context<AppEnv>, a: Admitted, firstPlan: HoldPl
   const admittedAt = Date.now();
   const account = accountOf(c.env, a.token.userId);
   const limited = hasLimits(a);
-  const reserveFor = (plan: HoldPlan) => account.reserve({ tokenId: a.token.id, keyHash: a.keyHash, requestId: a.requestId, plan });
+  const reserveFor = (plan: HoldPlan) => account.reserve({ tokenId: a.token.id, keyHash: a.keyHash, requestId: a.requestId, plan, model: a.call.model, planOnly: a.token.planOnly });
   let plan = firstPlan;
   let [gate, reserve]: [AdmitResult, ReserveResult] = await Promise.all([
     limited
@@ -116,6 +117,7 @@ async function gateAndReserve(c: Context<AppEnv>, a: Admitted, firstPlan: HoldPl
     if (reserve.ok) c.executionCtx.waitUntil(account.release(a.requestId, null));
     if (gate.ok && limited) c.executionCtx.waitUntil(gateOf(c.env, a.token.id).cancel(a.requestId, admittedAt));
   }
+  if (isPlanRefusal(reserve)) throw planRefusal(reserve);
   if (!reserve.ok && reserve.reason !== 'user_balance' && reserve.reason !== 'token_cap') throw refusal(reserve.reason);
   if (!gate.ok) throw new ApiError(429, 'rate_limit_exceeded', gate.message, { 'retry-after': String(gate.retryAfter), ...rateHeaders(gate.rate) });
   if (!reserve.ok) {

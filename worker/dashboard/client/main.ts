@@ -11,6 +11,7 @@ import { wirePricingEditor } from './pricing-editor';
 import { wireTopup } from './topup';
 import { wireNotifications } from './notifications';
 import { wireTotp } from './totp';
+import { wirePlans } from './plans';
 
 showFlash();
 localizeTimes();
@@ -20,3 +21,4 @@ wirePricingEditor();
 wireTopup();
 wireNotifications();
 wireTotp();
+wirePlans();

@@ -2,6 +2,7 @@
 import { enMoneyAndMail } from './en-money-and-mail';
 import { enSafety } from './en-safety';
 import { enPrices } from './en-prices';
+import { enGrowth } from './en-growth';
 
 const enCore = {
   'app.dashboard': 'Dashboard',
@@ -288,6 +289,6 @@ const enCore = {
 
 export type CoreKey = keyof typeof enCore;
 
-export const en = { ...enCore, ...enMoneyAndMail, ...enSafety, ...enPrices } as const;
+export const en = { ...enCore, ...enMoneyAndMail, ...enSafety, ...enPrices, ...enGrowth } as const;
 
 export type MessageKey = keyof typeof en;

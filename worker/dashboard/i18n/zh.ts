@@ -3,6 +3,7 @@ import type { CoreKey, MessageKey } from './en';
 import { zhMoneyAndMail } from './zh-money-and-mail';
 import { zhSafety } from './zh-safety';
 import { zhPrices } from './zh-prices';
+import { zhGrowth } from './zh-growth';
 
 const zhCore: Record<CoreKey, string> = {
   'app.dashboard': '控制台',
@@ -287,4 +288,4 @@ const zhCore: Record<CoreKey, string> = {
 
 };
 
-export const zh: Record<MessageKey, string> = { ...zhCore, ...zhMoneyAndMail, ...zhSafety, ...zhPrices };
+export const zh: Record<MessageKey, string> = { ...zhCore, ...zhMoneyAndMail, ...zhSafety, ...zhPrices, ...zhGrowth };

@@ -6,6 +6,27 @@ import { channelsWithHealth, logsPage, requestsPerMinute, siteBalances, totalsSi
 import { Card, PageHead, Stat } from '../components';
 import { formatInt, type View, type SignedInView } from '../view';
 import { LogTable } from './logs';
+import { accountOf } from '../../account/client';
+import { dbOf } from '../../db/client';
+import { revenueBySource, type Revenue } from '../../db/plans';
+import { SubscriptionCards } from './plans';
+import { orderMoney } from '../client/shared';
+
+function RevenueCard(props: { v: View; r: Revenue }) {
+  const { v, r } = props;
+  const cur = v.options.topup.currency;
+  const rows: [string, string, string][] = [
+    [v.t('rev.topups'), orderMoney(r.topups.amount.toFixed(2), cur), v.money(r.topups.units)],
+    [v.t('rev.plans'), orderMoney(r.plans.amount.toFixed(2), cur), ''],
+    [v.t('rev.plansBalance'), '', v.money(r.plans.units)],
+    [v.t('rev.codes'), '', v.money(r.codes.units)],
+  ];
+  return (
+    <Card title={v.t('rev.title')} id="revenue">
+      <table data-testid="revenue"><tbody>{rows.map(([name, money, units]) => <tr><td>{name}</td><td class="num">{money}</td><td class="num">{units}</td></tr>)}</tbody></table>
+    </Card>
+  );
+}
 
 const TOP_MODELS = 6;
 
@@ -42,13 +63,17 @@ export async function overviewBody(c: Context<AppEnv>, v: SignedInView) {
 
   let first;
   let fourth;
+  let growth;
   if (site) {
     const [balances, channels] = await Promise.all([siteBalances(c.env), channelsWithHealth(c.env)]);
     const serving = channels.filter((ch) => ch.status === 'enabled' && ch.health.state !== 'open').length;
     first = <Stat label={v.t('overview.usersBalance')} value={v.money(balances.quota)} hint={v.t('overview.usersCount', { n: formatInt(balances.users) })} testid="balance" />;
+    growth = <RevenueCard v={v} r={await revenueBySource(dbOf(c.env.DB))} />;
     fourth = <Stat label={v.t('overview.channelsHealthy')} value={`${serving} / ${channels.length}`} hint={`${v.t('overview.requestsToday')}: ${formatInt(today.requests)}`} testid="channels-serving" />;
   } else {
     const me = await loadUserView(c, s.id);
+    const subs = await accountOf(c.env, s.id).subscriptions();
+    growth = subs.length ? <div class="grid cols-2" data-testid="overview-plans"><SubscriptionCards v={v} subs={subs} /></div> : null;
     first = <Stat label={v.t('overview.balance')} value={v.money(me.quota)} hint={v.t('overview.used', { amount: v.money(me.used_quota) })} testid="balance" />;
     fourth = <Stat label={v.t('overview.requestsToday')} value={formatInt(today.requests)} hint={v.t('overview.tokensToday', { n: formatInt(today.tokens) })} testid="requests-today" />;
   }
@@ -68,6 +93,7 @@ export async function overviewBody(c: Context<AppEnv>, v: SignedInView) {
         <Stat label={v.t('overview.spentMonth')} value={v.money(month.quota)} hint={v.t('overview.requestsN', { n: formatInt(month.requests) })} testid="spent-month" />
         {fourth}
       </div>
+      {growth}
       <div class="grid cols-2">
         <Card title={v.t('overview.usageChart')} hint={v.t('overview.usageChartHint')} id="usage-chart">
           <StackedBars

@@ -11,7 +11,11 @@ import { LinkCard, invalidLink } from './mail-links';
 
 const tokenOf = (c: Context<AppEnv>) => c.req.query('t') ?? '';
 
+/** The code of an invite link (`/signup?invite=...`), carried by the form. */
+const inviteOf = (c: Context<AppEnv>) => /^[A-Za-z0-9]{4,32}$/.test(c.req.query('invite') ?? '') ? (c.req.query('invite') ?? '') : '';
+
 function SignupForm(props: { v: View; c: Context<AppEnv> }) {
+  const invite = inviteOf(props.c);
   const { v } = props;
   return (
     <LinkCard v={v} title={v.t('signup.title')} testid="signup">
@@ -20,6 +24,7 @@ function SignupForm(props: { v: View; c: Context<AppEnv> }) {
         <Field label={v.t('login.username')}><input name="username" autocomplete="username" required maxlength={64} /></Field>
         <Field label={v.t('notify.email')}><input name="email" type="email" autocomplete="email" required maxlength={254} /></Field>
         <Field label={v.t('login.password')} hint={v.t('account.newHint')}><input name="password" type="password" autocomplete="new-password" required minlength={8} maxlength={128} /></Field>
+        {invite ? <input type="hidden" name="invite_code" value={invite} data-testid="signup-invite" /> : null}
         <TurnstileWidget c={props.c} />
         <button class="btn btn-primary btn-block" type="submit">{v.t('signup.submit')}</button>
       </form>
