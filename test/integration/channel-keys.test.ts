@@ -84,6 +84,16 @@ describe('per-key health on a multi-key channel', () => {
     const { admin, token, model, channel, keys } = await revokedMiddle();
     for (let i = 0; i < 3; i++) await chat(token.key, model);
     await setAside(admin, channel.id);
+    // The channels page shows the set-aside key by index, with its enable button, and never a key.
+    for (const lang of ['en', 'zh']) {
+      const page = await call<string>('GET', `/admin/channels?lang=${lang}`, { headers: { cookie: `relay_session=${admin}` } });
+      expect(page.status).toBe(200);
+      const row = page.body.slice(page.body.indexOf(`data-channel-id="${channel.id}"`));
+      expect(row).toMatch(/data-key-index="1" data-key-state="disabled"/);
+      expect(row).toContain(`data-call="/api/channels/${channel.id}/keys/1/enable"`);
+      expect(row).toContain(lang === 'en' ? 'key #1 set aside' : '密钥 #1 已停用');
+      for (const k of keys) expect(page.body).not.toContain(k);
+    }
     await upstreamMode(channel.scenario, 'ok');
     const bad = await call('POST', `/api/channels/${channel.id}/keys/3/enable`, { jwt: admin });
     expect(bad.status).toBe(404);
