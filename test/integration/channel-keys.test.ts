@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ChannelView as ChannelSchema } from '../../worker/api/channels';
 import { call, chatBody, setupCustomer, upstreamMode, upstreamRequests, waitFor } from '../helpers';
 
 interface KeyState {
@@ -100,6 +101,7 @@ describe('per-key health on a multi-key channel', () => {
     const res = await call<ChannelView>('POST', `/api/channels/${channel.id}/keys/1/enable`, { jwt: admin });
     expect(res.status).toBe(200);
     expect(res.body.key_states.map((k) => k.state)).toEqual(['ok', 'ok', 'ok']);
+    expect(ChannelSchema.safeParse(res.body).success).toBe(true);
     const before = (await keyUses(channel.scenario))[keys[1]] ?? 0;
     for (let i = 0; i < 6; i++) expect((await chat(token.key, model)).status).toBe(200);
     expect((await keyUses(channel.scenario))[keys[1]]).toBeGreaterThan(before);
@@ -123,6 +125,14 @@ describe('per-key health on a multi-key channel', () => {
     const run = await call<Run>('POST', '/api/maintenance/run', { jwt: admin, body: { jobs: ['probes'] } });
     expect(run.body.runs[0].details.keys_recovered).toContainEqual({ channel_id: channel.id, index: 1 });
     expect((await view(admin, channel.id)).key_states[1]).toEqual({ index: 1, state: 'ok', last_error: null, since: null });
+  });
+
+  it('new keys start with a clean list', async () => {
+    const { admin, token, model, channel } = await revokedMiddle();
+    for (let i = 0; i < 3; i++) await chat(token.key, model);
+    await setAside(admin, channel.id);
+    const res = await call<ChannelView>('PATCH', `/api/channels/${channel.id}`, { jwt: admin, body: { keys: ['fresh-1', 'fresh-2'] } });
+    expect(res.body.key_states.map((k) => k.state)).toEqual(['ok', 'ok']);
   });
 
   it('with every key revoked the channel fails and counts as before, then disables itself', async () => {
