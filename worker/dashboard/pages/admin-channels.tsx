@@ -32,7 +32,7 @@ function KeyStates(props: { v: View; ch: ChannelView }) {
           <div data-key-index={k.index} data-key-state={k.state}>
             <span class="dot d-red" />
             <span title={k.last_error ?? ''}>{v.t('channels.keyDisabled', { index: k.index })}{k.last_error ? `: ${k.last_error.slice(0, 40)}` : ''}</span>{' '}
-            <button class="btn btn-sm" data-call={`/api/channels/${ch.id}/keys/${k.index}/enable`} data-testid="enable-key">{v.t('channels.keyEnable')}</button>
+            <button type="button" class="btn btn-sm" data-call={`/api/channels/${ch.id}/keys/${k.index}/enable`} data-testid="enable-key">{v.t('channels.keyEnable')}</button>
           </div>
         ))
       )}
