@@ -203,6 +203,24 @@ test('error mode (openai + anthropic shapes, retry-after)', async () => {
   assert.equal(anth.error.type, 'rate_limit_error');
 });
 
+test('dead_keys: the named keys are refused in each provider shape, the others served', async () => {
+  await control('dk1', { mode: 'ok', dead_keys: ['sk-revoked'] });
+  const good = await post('dk1', '/v1/chat/completions', { model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+  assert.equal(good.status, 200);
+  const openai = await post('dk1', '/v1/chat/completions', {}, { authorization: 'Bearer sk-revoked' });
+  assert.equal(openai.status, 401);
+  assert.equal((await openai.json()).error.code, 'invalid_api_key');
+  const anth = await post('dk1', '/v1/messages', {}, { authorization: undefined, 'x-api-key': 'sk-revoked' });
+  assert.equal(anth.status, 401);
+  assert.equal((await anth.json()).error.type, 'authentication_error');
+  await control('dk2', { mode: 'ok', dead_keys: ['sk-broke'], dead_key_status: 429 });
+  const broke = await post('dk2', '/v1/chat/completions', {}, { authorization: 'Bearer sk-broke' });
+  assert.equal(broke.status, 429);
+  assert.equal((await broke.json()).error.code, 'insufficient_quota');
+  const recorded = await requestsOf('dk1');
+  assert.deepEqual(recorded.map((r) => r.headers.authorization ?? r.headers['x-api-key']), ['Bearer sk-up', 'Bearer sk-revoked', 'sk-revoked']);
+});
+
 test('invalid JSON -> 400, bad path -> 404, unknown mode rejected', async () => {
   const bad = await post('v', '/v1/chat/completions', '{nope');
   assert.equal(bad.status, 400);

@@ -66,6 +66,7 @@ async function applyMode(ctx, { config, seq, flavour, handler, body }) {
     return;
   }
   if (config.mode === 'hang') return; // answered never; the socket is destroyed on close()
+  if (isDeadKey(req, config)) return sendError(res, flavour, deadKeyError(flavour, config));
   if (firstByteMs > 0) {
     await wait(firstByteMs, ctx);
     if (ctx.closed) return;
@@ -75,4 +76,30 @@ async function applyMode(ctx, { config, seq, flavour, handler, body }) {
     return sendError(res, flavour, { ...config, status: config.status ?? 500 });
   }
   await handler(ctx, body, buildPlan(config, seq));
+}
+
+/** The upstream key a request carries, in any provider's header (or Gemini's `?key=`). */
+function requestKey(req) {
+  const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+  if (bearer) return bearer[1].trim();
+  const header = req.headers['x-api-key'] ?? req.headers['x-goog-api-key'];
+  if (header) return String(header);
+  return new URL(req.url, 'http://fake').searchParams.get('key');
+}
+
+/** `dead_keys: [key, ...]`: those keys are refused whatever the mode (401 invalid key, or `dead_key_status`, e.g. 402 or 429 out of credit). */
+function isDeadKey(req, config) {
+  return Array.isArray(config.dead_keys) && config.dead_keys.includes(requestKey(req));
+}
+
+function deadKeyError(flavour, config) {
+  const status = Number(config.dead_key_status ?? 401);
+  if (status === 401) {
+    return flavour === 'anthropic'
+      ? { status, message: 'invalid x-api-key' }
+      : flavour === 'gemini'
+        ? { status: 400, message: 'API key not valid. Please pass a valid API key.', reason: 'API_KEY_INVALID' }
+        : { status, message: 'Incorrect API key provided.', code: 'invalid_api_key' };
+  }
+  return { status, message: 'You exceeded your current quota, please check your plan and billing details.', code: 'insufficient_quota', type: 'insufficient_quota' };
 }

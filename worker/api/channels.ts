@@ -15,6 +15,26 @@ import { IdParam, errors, json, jsonBody, router } from './openapi';
 import { GroupName, Iso, ModelName, Name, isoOf, listOf } from './fields';
 import { adminOnly, requireAdmin, requireSession } from './session';
 import { audit, fieldsOf } from '../security/audit';
+import type { KeyAside } from '../relay/keys';
+
+const KeyState = z
+  .object({
+    index: z.number().int(),
+    /** `disabled`: refused as invalid, revoked or out of credit, and set aside until a probe or an operator brings it back. */
+    state: z.enum(['ok', 'disabled']),
+    last_error: z.string().nullable(),
+    /** When the key was set aside. */
+    since: Iso.nullable(),
+  })
+  .openapi('ChannelKeyState');
+
+/** Every key of the channel with its state: set-aside ones from the health object, the rest ok. */
+function keyStates(keyCount: number, aside: readonly KeyAside[]): z.infer<typeof KeyState>[] {
+  return Array.from({ length: keyCount }, (_, index) => {
+    const k = aside.find((a) => a.index === index);
+    return k ? { index, state: 'disabled', last_error: k.error, since: isoOf(k.since) } : { index, state: 'ok', last_error: null, since: null };
+  });
+}
 
 export const ChannelView = z
   .object({
@@ -39,6 +59,8 @@ export const ChannelView = z
       last_error: z.string().nullable(),
       latency_ms: z.number().nullable(),
     }),
+    /** One per upstream key, by its index in the list; the key itself is never shown. */
+    key_states: z.array(KeyState),
     created_at: Iso,
     updated_at: Iso,
   })
@@ -54,6 +76,7 @@ async function channelView(env: Env, r: ChannelRow): Promise<ChannelView> {
     id: r.id, name: r.name, type: r.type, base_url: r.baseUrl, key_count: r.keyCount, models: r.models, model_mapping: r.modelMapping ?? null, responses: r.servesResponses,
     groups: r.groups, priority: r.priority, weight: r.weight, status: r.status, status_reason: r.statusReason,
     health: { state: live.state, consecutive_failures: live.consecutiveFailures, last_error: live.lastError ?? r.lastError, latency_ms: live.latencyMs ?? r.latencyMs },
+    key_states: keyStates(r.keyCount, live.keysAside),
     created_at: isoOf(r.createdAt), updated_at: isoOf(r.updatedAt),
   };
 }
@@ -63,6 +86,8 @@ export async function listChannels(env: Env): Promise<ChannelView[]> {
   const rows = await allChannels(dbOf(env.DB));
   return Promise.all(rows.map((r) => channelView(env, r)));
 }
+
+const KeyParam = IdParam.extend({ index: z.coerce.number().int().min(0).max(999).openapi({ param: { name: 'index', in: 'path' } }) });
 
 const HttpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
@@ -99,7 +124,7 @@ async function channelChange(c: Context<AppEnv>, b: z.infer<typeof PatchChannel>
   if (b.name !== undefined) change.name = b.name;
   if (b.type !== undefined) change.type = b.type;
   if (b.base_url !== undefined) change.baseUrl = b.base_url;
-  if (b.keys !== undefined) Object.assign(change, { keysSealed: await sealKeys(c, b.keys), keyCount: b.keys.length });
+  if (b.keys !== undefined) Object.assign(change, { keysSealed: await sealKeys(c, b.keys), keyCount: b.keys.length, keyStates: null });
   if (b.models !== undefined) change.models = b.models;
   if (b.model_mapping !== undefined) change.modelMapping = b.model_mapping;
   if (b.responses !== undefined) change.servesResponses = b.responses;
@@ -158,7 +183,7 @@ channelRoutes
       const { change, resetHealth } = await channelChange(c, body);
       await updateChannel(dbOf(c.env.DB), id, change, Date.now());
       await audit(c, { action: 'channel.update', target: `channel:${id}`, summary: `changed ${fieldsOf(body)}${body.status ? `; status ${body.status}` : ''}${body.keys ? `; ${body.keys.length} key(s) set` : ''}` });
-      if (resetHealth) await healthOf(c.env, id).reset();
+      if (resetHealth) await healthOf(c.env, id).reset(body.keys !== undefined);
       await refreshChannels(c.env);
       return c.json(await channelView(c.env, await loadRow(c, id)), 200);
     },
@@ -173,6 +198,22 @@ channelRoutes
       await audit(c, { action: 'channel.delete', target: `channel:${id}`, summary: `deleted "${row.name}"` });
       await refreshChannels(c.env);
       return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post', path: '/api/channels/{id}/keys/{index}/enable', tags: ['channels'], summary: 'Bring a set-aside upstream key back at once (admin)',
+      request: { params: KeyParam }, responses: { 200: json(ChannelView), ...errors },
+    }),
+    async (c) => {
+      requireAdmin(c);
+      const { id, index } = c.req.valid('param');
+      const row = await loadRow(c, id);
+      if (index >= row.keyCount) throw notFound('key');
+      await healthOf(c.env, id).enableKey(index);
+      await audit(c, { action: 'channel.key_enable', target: `channel:${id}`, summary: `key #${index} of "${row.name}" re-enabled` });
+      await refreshChannels(c.env);
+      return c.json(await channelView(c.env, await loadRow(c, id)), 200);
     },
   )
   .openapi(

@@ -2,6 +2,7 @@
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db, Statement } from './client';
 import { channels } from './schema';
+import type { KeyAside } from '../relay/keys';
 
 export type ChannelRow = typeof channels.$inferSelect;
 export type NewChannel = Omit<typeof channels.$inferInsert, 'id'>;
@@ -36,6 +37,7 @@ export interface HealthMirror {
   consecutiveFailures: number;
   lastError: string | null;
   latencyMs: number | null;
+  keysAside: KeyAside[];
   /** The health object disabled the channel (dead key), or lifted its own disable (it answers again). */
   disabled: boolean;
   enabled: boolean;
@@ -49,7 +51,7 @@ export function mirrorHealth(db: Db, channelId: number, h: HealthMirror, now: nu
   return db
     .update(channels)
     .set({
-      healthState: h.state, openedAt: h.openedAt, consecutiveFailures: h.consecutiveFailures, lastError: h.lastError, latencyMs: h.latencyMs, updatedAt: now,
+      healthState: h.state, openedAt: h.openedAt, consecutiveFailures: h.consecutiveFailures, lastError: h.lastError, latencyMs: h.latencyMs, keyStates: h.keysAside, updatedAt: now,
       status: sql`CASE WHEN ${h.disabled ? 1 : 0} THEN 'auto_disabled' WHEN ${h.enabled ? 1 : 0} AND ${channels.status} = 'auto_disabled' THEN 'enabled' ELSE ${channels.status} END`,
       statusReason: sql`CASE WHEN ${h.disabled ? 1 : 0} THEN ${h.lastError} WHEN ${h.enabled ? 1 : 0} THEN NULL ELSE ${channels.statusReason} END`,
     })

@@ -1,5 +1,6 @@
 import { sqliteTable, integer, text, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 import type { PriceTier } from '../billing/charge';
+import type { KeyAside } from '../relay/keys';
 
 /** Times are stored as milliseconds since the epoch (UTC). Money is integer quota units. */
 
@@ -91,6 +92,8 @@ export const channels = sqliteTable('channels', {
   consecutiveFailures: integer('consecutive_failures').notNull().default(0),
   lastError: text('last_error'),
   latencyMs: integer('latency_ms'),
+  /** Keys set aside by the health object (refused as invalid, revoked or out of credit); null or [] when none. */
+  keyStates: text('key_states', { mode: 'json' }).$type<KeyAside[] | null>(),
   /** An OpenAI-type channel whose upstream has no /v1/responses: Responses calls reach it converted to chat. */
   servesResponses: integer('serves_responses', { mode: 'boolean' }).notNull().default(true),
   createdAt: integer('created_at').notNull(),

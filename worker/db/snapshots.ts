@@ -5,6 +5,7 @@
 import type { Env } from '../env';
 import type { ModelPrice } from '../billing/charge';
 import { TtlCache } from '../lib/ttl-cache';
+import type { KeyAside } from '../relay/keys';
 import { dbOf } from './client';
 import { allChannels } from './channels';
 import { allPrices } from './pricing';
@@ -45,8 +46,11 @@ export interface ChannelRecord {
   priority: number;
   weight: number;
   status: 'enabled' | 'disabled' | 'auto_disabled';
-  /** `version` is the health object's (see HealthView); snapshots read from D1 have none. */
-  health: { state: CircuitState; openedAt: number | null; version?: number };
+  /**
+   * `version` is the health object's (see HealthView); snapshots read from D1 have none.
+   * `keysAside` lists the keys set aside on their own (see relay/keys.ts).
+   */
+  health: { state: CircuitState; openedAt: number | null; version?: number; keysAside?: KeyAside[] };
 }
 
 export interface GroupRecord {
@@ -111,7 +115,7 @@ async function loadChannelsFromDb(env: Env): Promise<ChannelRecord[]> {
   return rows.map((r) => ({
     id: r.id, name: r.name, type: r.type, baseUrl: r.baseUrl, keysSealed: r.keysSealed, keyCount: r.keyCount, models: r.models,
     modelMapping: r.modelMapping ?? null, servesResponses: r.servesResponses, groups: r.groups, priority: r.priority, weight: r.weight, status: r.status,
-    health: { state: r.healthState, openedAt: r.openedAt },
+    health: { state: r.healthState, openedAt: r.openedAt, keysAside: r.keyStates ?? [] },
   }));
 }
 

@@ -13,7 +13,8 @@ export class HealthClient {
   view = () => this.stub.view(this.channelId);
   report = (r: Omit<HealthReport, 'channelId'>) => this.stub.report({ ...r, channelId: this.channelId });
   acquireProbe = (cooldownMs: number) => this.stub.acquireProbe(this.channelId, cooldownMs);
-  reset = () => this.stub.reset(this.channelId);
+  reset = (clearKeys = false) => this.stub.reset(this.channelId, clearKeys);
+  enableKey = (index: number) => this.stub.enableKey(this.channelId, index);
 }
 
 export const healthOf = (env: Env, channelId: number) => new HealthClient(env, channelId);

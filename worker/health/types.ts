@@ -1,4 +1,5 @@
 import type { CircuitState } from '../db/snapshots';
+import type { KeyAside, KeyNews } from '../relay/keys';
 
 export interface HealthReport {
   channelId: number;
@@ -9,6 +10,9 @@ export interface HealthReport {
   keyDead: boolean;
   threshold: number;
   cooldownMs: number;
+  /** False when the try says nothing about the channel (only `keys` is applied). Default true. */
+  counts?: boolean;
+  keys?: KeyNews;
 }
 
 export interface HealthView {
@@ -18,6 +22,8 @@ export interface HealthView {
   lastError: string | null;
   latencyMs: number | null;
   autoDisabled: boolean;
+  /** Keys set aside on their own, by index. */
+  keysAside: KeyAside[];
   /** Grows with every change of state: an isolate applies a view only if it is not older than what it has. */
   version: number;
 }

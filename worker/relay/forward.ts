@@ -9,8 +9,15 @@ import { TtlCache } from '../lib/ttl-cache';
 import { providerFor } from './providers';
 import type { UpstreamCall } from './providers/types';
 import { classifyUpstreamError } from './providers/errors';
+import { applyKeyNews, pickKey, type KeyAside, type KeyNews } from './keys';
 
-export type AttemptResult =
+export type AttemptResult = SentResult & {
+  /** The key the last send used (its index in the channel's list), and what the attempt learned about keys. */
+  keyIndex: number;
+  keys: KeyNews;
+};
+
+type SentResult =
   /** A success. A non-streamed answer has been read whole (`text`); a stream is left to the caller. */
   | { kind: 'ok'; response: Response; text: string | null; abort: AbortController; latencyMs: number }
   /** The upstream refused the request itself (400/422): handed back, not retried, not counted. */
@@ -22,7 +29,6 @@ export type AttemptResult =
   | { kind: 'failed'; error: string; summary: string; counts: boolean; keyDead: boolean; retryAfterSeconds: number | null; latencyMs: number };
 
 const keyCache = new TtlCache<string[]>(1000, 5 * 60_000);
-const rotation = new Map<number, number>();
 
 async function channelKeys(channel: ChannelRecord, encryptionKey: string): Promise<string[]> {
   const cacheKey = `${channel.id}:${channel.keysSealed}`;
@@ -32,15 +38,6 @@ async function channelKeys(channel: ChannelRecord, encryptionKey: string): Promi
     keyCache.set(cacheKey, keys);
   }
   return keys;
-}
-
-/** The channel's keys in turn, one per call. */
-export async function nextKey(channel: ChannelRecord, encryptionKey: string): Promise<string> {
-  const keys = await channelKeys(channel, encryptionKey);
-  if (rotation.size > 10_000) rotation.clear();
-  const n = rotation.get(channel.id) ?? 0;
-  rotation.set(channel.id, n + 1);
-  return keys[n % keys.length];
 }
 
 function retryAfterOf(res: Response): number | null {
@@ -67,29 +64,86 @@ export interface AttemptLimits {
  */
 const CONNECTION_RESENDS = 4;
 
+/** How a try chooses its key: `preferred` while that key is usable (a pinned session), or `only` that key (a key probe). */
+export interface KeyChoice {
+  preferred?: number;
+  only?: number;
+}
+
+/** Further keys one attempt may switch to after dead-key answers, so that a channel of many dead keys cannot hold a call long. */
+const MAX_KEY_SWITCHES = 3;
+
 /**
  * One try against one channel. A non-streamed answer is read whole inside the attempt, so a
  * reset or a silence half-way through the body fails the attempt like a refused connection.
+ * A key refused as dead is set aside at once (here, and in the result for the health object) and
+ * the try goes on with the channel's next usable key; the failure counts against the channel only
+ * when no usable key is left.
  */
-export async function attempt(channel: ChannelRecord, call: UpstreamCall, encryptionKey: string, limits: AttemptLimits): Promise<AttemptResult> {
-  let result = await sendOnce(channel, call, encryptionKey, limits);
+export async function attempt(channel: ChannelRecord, call: UpstreamCall, encryptionKey: string, limits: AttemptLimits, choice: KeyChoice = {}): Promise<AttemptResult> {
+  const keys = await channelKeys(channel, encryptionKey);
+  const tried = new Set<number>();
+  const news: KeyNews = { setAside: [], recovered: null };
+  let pick = choice.only !== undefined ? { index: choice.only, key: keys[choice.only] } : pickKey(channel, keys, keysAsideOf(channel), choice.preferred, tried);
+  for (;;) {
+    // pickKey answers a key whenever nothing has been tried yet.
+    const { index, key } = pick ?? { index: 0, key: keys[0] };
+    const result = await sendWithResends(channel, call, key, limits);
+    tried.add(index);
+    if (!(result.kind === 'failed' && result.keyDead)) {
+      if (result.kind === 'ok' && keysAsideOf(channel).some((k) => k.index === index)) news.recovered = index;
+      return finish(channel, result, index, news);
+    }
+    news.setAside.push({ index, since: Date.now(), error: result.error });
+    noteKeyAside(channel, news);
+    const next = pickKey(channel, keys, keysAsideOf(channel), undefined, tried);
+    if (next === null || choice.only !== undefined || tried.size > MAX_KEY_SWITCHES) {
+      // While the channel has a usable key, a dead key says nothing about the channel.
+      return finish(channel, next === null ? result : { ...result, counts: false }, index, news);
+    }
+    pick = next;
+  }
+}
+
+async function sendWithResends(channel: ChannelRecord, call: UpstreamCall, key: string, limits: AttemptLimits): Promise<SendResult> {
+  let result = await sendOnce(channel, call, key, limits);
   for (let resend = 0; resend < CONNECTION_RESENDS && lostBeforeAnswer(result); resend++) {
-    result = await sendOnce(channel, call, encryptionKey, limits);
+    result = await sendOnce(channel, call, key, limits);
   }
   return result;
 }
 
-type SendResult = AttemptResult | (Extract<AttemptResult, { kind: 'failed' }> & { connectionLost: boolean });
+const keysAsideOf = (ch: ChannelRecord): KeyAside[] => ch.health.keysAside ?? [];
+
+/**
+ * This isolate stops using a dead key at once, before the health object's answer: the snapshot's
+ * record is changed in place (its version unchanged, so the object's next view replaces it).
+ */
+function noteKeyAside(ch: ChannelRecord, news: KeyNews): void {
+  ch.health = { ...ch.health, keysAside: applyKeyNews(keysAsideOf(ch), news, ch.keyCount) };
+}
+
+/** Channels with key news not yet sent to their health object: their next success is always reported. */
+const keyNewsPending = new Map<number, number>();
+
+function finish(ch: ChannelRecord, r: SendResult, keyIndex: number, keys: KeyNews): AttemptResult {
+  const { connectionLost: _lost, ...result } = 'connectionLost' in r ? r : { ...r, connectionLost: false };
+  if (hasKeyNews(keys)) keyNewsPending.set(ch.id, (keyNewsPending.get(ch.id) ?? 0) + 1);
+  return { ...result, keyIndex, keys };
+}
+
+const hasKeyNews = (k: KeyNews) => k.setAside.length > 0 || k.recovered !== null;
+
+type SendResult = SentResult | (Extract<SentResult, { kind: 'failed' }> & { connectionLost: boolean });
 
 const lostBeforeAnswer = (r: SendResult) => 'connectionLost' in r && r.connectionLost;
 
-async function sendOnce(channel: ChannelRecord, call: UpstreamCall, encryptionKey: string, limits: AttemptLimits): Promise<SendResult> {
+async function sendOnce(channel: ChannelRecord, call: UpstreamCall, key: string, limits: AttemptLimits): Promise<SendResult> {
   const started = Date.now();
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error('upstream timeout')), limits.firstByteMs);
   let gotHeaders = false;
   try {
-    const key = await nextKey(channel, encryptionKey);
     const provider = providerFor(channel.type);
     const { url, init } = provider.request(channel.baseUrl, key, call);
     const response = await fetch(url, { ...init, signal: abort.signal });
@@ -124,18 +178,27 @@ async function sendOnce(channel: ChannelRecord, call: UpstreamCall, encryptionKe
 /**
  * Tells the channel's health object how an attempt went, and applies the answer to this
  * isolate's snapshot at once. An answer about the request, or a failure that says nothing about
- * the channel (a plain rate limit, a 404), is not reported.
+ * the channel (a plain rate limit, a 404, a dead key while others serve), is not counted; what
+ * the attempt learned about the channel's keys is always sent.
  */
 export async function reportAttempt(env: Env, settings: Settings, ch: ChannelRecord, r: AttemptResult): Promise<void> {
-  if (r.kind === 'client_error' || (r.kind === 'failed' && !r.counts)) return;
+  const counts = !(r.kind === 'client_error' || (r.kind === 'failed' && !r.counts));
+  const news = hasKeyNews(r.keys);
+  if (news) {
+    const left = (keyNewsPending.get(ch.id) ?? 1) - 1;
+    if (left > 0) keyNewsPending.set(ch.id, left);
+    else keyNewsPending.delete(ch.id);
+  }
+  if (!counts && !news) return;
   const ok = r.kind === 'ok';
   const view = await healthOf(env, ch.id).report({
-    ok, latencyMs: r.latencyMs, error: ok ? null : r.error, keyDead: !ok && r.keyDead,
+    ok, latencyMs: r.latencyMs, error: r.kind === 'failed' ? r.error : null, keyDead: r.kind === 'failed' && r.keyDead,
     threshold: settings.CHANNEL_FAILURE_THRESHOLD, cooldownMs: effectiveCooldownMs(settings.CHANNEL_COOLDOWN_SECONDS),
+    counts, keys: news ? r.keys : undefined,
   });
-  if (view.consecutiveFailures > 0) failingChannels.add(ch.id);
-  else failingChannels.delete(ch.id);
-  noteChannelHealth(ch.id, { state: view.state, openedAt: view.openedAt, version: view.version }, view.autoDisabled ? 'auto_disabled' : undefined);
+  if (counts && view.consecutiveFailures > 0) failingChannels.add(ch.id);
+  else if (counts) failingChannels.delete(ch.id);
+  noteChannelHealth(ch.id, { state: view.state, openedAt: view.openedAt, version: view.version, keysAside: view.keysAside }, view.autoDisabled ? 'auto_disabled' : undefined);
 }
 
 /** Channels whose last report here left a failure streak: their next success ends it, so it is always sent. */
@@ -147,4 +210,4 @@ const failingChannels = new Set<number>();
  * in a row open the circuit.
  */
 export const mustReportSuccess = (ch: ChannelRecord, wasProbe: boolean) =>
-  wasProbe || ch.health.state !== 'closed' || ch.status !== 'enabled' || failingChannels.has(ch.id);
+  wasProbe || ch.health.state !== 'closed' || ch.status !== 'enabled' || failingChannels.has(ch.id) || keyNewsPending.has(ch.id);

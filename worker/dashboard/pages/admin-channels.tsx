@@ -19,6 +19,27 @@ function Health(props: { v: View; ch: ChannelView }) {
   );
 }
 
+/** Each upstream key's state by index (never the key): a set-aside key shows its error and an enable button. */
+function KeyStates(props: { v: View; ch: ChannelView }) {
+  const { v, ch } = props;
+  const aside = ch.key_states.filter((k) => k.state === 'disabled');
+  return (
+    <div class="cell-sub" data-testid="key-states">
+      {aside.length === 0 ? (
+        <span data-testid="keys-all-ok">{v.t('channels.keysAllOk')}</span>
+      ) : (
+        aside.map((k) => (
+          <div data-key-index={k.index} data-key-state={k.state}>
+            <span class="dot d-red" />
+            <span title={k.last_error ?? ''}>{v.t('channels.keyDisabled', { index: k.index })}{k.last_error ? `: ${k.last_error.slice(0, 40)}` : ''}</span>{' '}
+            <button type="button" class="btn btn-sm" data-call={`/api/channels/${ch.id}/keys/${k.index}/enable`} data-testid="enable-key">{v.t('channels.keyEnable')}</button>
+          </div>
+        ))
+      )}
+    </div>
+  );
+}
+
 function ChannelRow(props: { v: View; ch: ChannelView }) {
   const { v, ch } = props;
   const fill = {
@@ -40,7 +61,7 @@ function ChannelRow(props: { v: View; ch: ChannelView }) {
       </td>
       <td class="num">{ch.priority} / {ch.weight}</td>
       <td><StatusBadge v={v} status={ch.status} title={ch.status_reason} /></td>
-      <td><Health v={v} ch={ch} /></td>
+      <td><Health v={v} ch={ch} /><KeyStates v={v} ch={ch} /></td>
       <td class="num" data-testid="channel-latency">{ch.health.latency_ms === null ? <span class="muted">—</span> : `${formatInt(ch.health.latency_ms)} ms`}</td>
       <td>
         <div class="actions">
