@@ -12,7 +12,7 @@ import { classifyUpstreamError } from './providers/errors';
 
 export type AttemptResult =
   /** A success. A non-streamed answer has been read whole (`text`); a stream is left to the caller. */
-  | { kind: 'ok'; response: Response; text: string | null; abort: AbortController; latencyMs: number }
+  | { kind: 'ok'; response: Response; text: string | null; abort: AbortController; latencyMs: number; keyIndex: number }
   /** The upstream refused the request itself (400/422): handed back, not retried, not counted. */
   | { kind: 'client_error'; status: number; body: string; latencyMs: number }
   /**
@@ -34,13 +34,14 @@ async function channelKeys(channel: ChannelRecord, encryptionKey: string): Promi
   return keys;
 }
 
-/** The channel's keys in turn, one per call. */
-export async function nextKey(channel: ChannelRecord, encryptionKey: string): Promise<string> {
+/** The channel's keys in turn, one per call; the `preferred` one (a session's pinned key) where given. */
+export async function nextKey(channel: ChannelRecord, encryptionKey: string, preferred?: number): Promise<{ key: string; index: number }> {
   const keys = await channelKeys(channel, encryptionKey);
+  if (preferred !== undefined) return { key: keys[preferred % keys.length], index: preferred % keys.length };
   if (rotation.size > 10_000) rotation.clear();
   const n = rotation.get(channel.id) ?? 0;
   rotation.set(channel.id, n + 1);
-  return keys[n % keys.length];
+  return { key: keys[n % keys.length], index: n % keys.length };
 }
 
 function retryAfterOf(res: Response): number | null {
@@ -71,10 +72,10 @@ const CONNECTION_RESENDS = 4;
  * One try against one channel. A non-streamed answer is read whole inside the attempt, so a
  * reset or a silence half-way through the body fails the attempt like a refused connection.
  */
-export async function attempt(channel: ChannelRecord, call: UpstreamCall, encryptionKey: string, limits: AttemptLimits): Promise<AttemptResult> {
-  let result = await sendOnce(channel, call, encryptionKey, limits);
+export async function attempt(channel: ChannelRecord, call: UpstreamCall, encryptionKey: string, limits: AttemptLimits, preferredKey?: number): Promise<AttemptResult> {
+  let result = await sendOnce(channel, call, encryptionKey, limits, preferredKey);
   for (let resend = 0; resend < CONNECTION_RESENDS && lostBeforeAnswer(result); resend++) {
-    result = await sendOnce(channel, call, encryptionKey, limits);
+    result = await sendOnce(channel, call, encryptionKey, limits, preferredKey);
   }
   return result;
 }
@@ -83,13 +84,13 @@ type SendResult = AttemptResult | (Extract<AttemptResult, { kind: 'failed' }> & 
 
 const lostBeforeAnswer = (r: SendResult) => 'connectionLost' in r && r.connectionLost;
 
-async function sendOnce(channel: ChannelRecord, call: UpstreamCall, encryptionKey: string, limits: AttemptLimits): Promise<SendResult> {
+async function sendOnce(channel: ChannelRecord, call: UpstreamCall, encryptionKey: string, limits: AttemptLimits, preferredKey?: number): Promise<SendResult> {
   const started = Date.now();
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error('upstream timeout')), limits.firstByteMs);
   let gotHeaders = false;
   try {
-    const key = await nextKey(channel, encryptionKey);
+    const { key, index: keyIndex } = await nextKey(channel, encryptionKey, preferredKey);
     const provider = providerFor(channel.type);
     const { url, init } = provider.request(channel.baseUrl, key, call);
     const response = await fetch(url, { ...init, signal: abort.signal });
@@ -98,7 +99,7 @@ async function sendOnce(channel: ChannelRecord, call: UpstreamCall, encryptionKe
     const latencyMs = Date.now() - started;
     if (response.ok) {
       const text = call.stream ? null : await readTextWithin(response.body, limits.idleMs);
-      return { kind: 'ok', response, text, abort, latencyMs };
+      return { kind: 'ok', response, text, abort, latencyMs, keyIndex };
     }
     const body = (await readTextWithin(response.body, limits.idleMs)).slice(0, 64 * 1024);
     const verdict = provider.classify?.(response.status, body) ?? classifyUpstreamError(response.status, body);
