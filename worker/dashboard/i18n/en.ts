@@ -1,6 +1,7 @@
 /** The dashboard's English strings: the key set every other language must fill. `{name}` marks a value put in. */
 import { enMoneyAndMail } from './en-money-and-mail';
 import { enSafety } from './en-safety';
+import { enSessions } from './en-sessions';
 
 const enCore = {
   'app.dashboard': 'Dashboard',
@@ -287,6 +288,6 @@ const enCore = {
 
 export type CoreKey = keyof typeof enCore;
 
-export const en = { ...enCore, ...enMoneyAndMail, ...enSafety } as const;
+export const en = { ...enCore, ...enMoneyAndMail, ...enSafety, ...enSessions } as const;
 
 export type MessageKey = keyof typeof en;

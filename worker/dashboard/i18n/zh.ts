@@ -2,6 +2,7 @@
 import type { CoreKey, MessageKey } from './en';
 import { zhMoneyAndMail } from './zh-money-and-mail';
 import { zhSafety } from './zh-safety';
+import { zhSessions } from './zh-sessions';
 
 const zhCore: Record<CoreKey, string> = {
   'app.dashboard': '控制台',
@@ -286,4 +287,4 @@ const zhCore: Record<CoreKey, string> = {
 
 };
 
-export const zh: Record<MessageKey, string> = { ...zhCore, ...zhMoneyAndMail, ...zhSafety };
+export const zh: Record<MessageKey, string> = { ...zhCore, ...zhMoneyAndMail, ...zhSafety, ...zhSessions };
