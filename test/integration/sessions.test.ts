@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { call, chatBody, createChannel, createToken, createUser, setupCustomer, uniq, upstreamMode, upstreamRequests, waitFor } from '../helpers';
+import {
+  call,
+  chatBody,
+  createChannel,
+  createToken,
+  createUser,
+  setupCustomer,
+  uniq,
+  upstreamMode,
+  upstreamRequests,
+  waitFor,
+} from '../helpers';
 
 const KEYS = 3;
 
@@ -24,15 +35,29 @@ async function reached(channels: { id: number; scenario: string }[]) {
 }
 
 const messagesBody = (model: string, userId: string) => ({
-  model, max_tokens: 64, metadata: { user_id: userId }, messages: [{ role: 'user', content: 'Hello there' }],
+  model,
+  max_tokens: 64,
+  metadata: { user_id: userId },
+  messages: [{ role: 'user', content: 'Hello there' }],
 });
-const responsesBody = (model: string, cacheKey: string) => ({ model, input: 'Hello there', prompt_cache_key: cacheKey });
+const responsesBody = (model: string, cacheKey: string) => ({
+  model,
+  input: 'Hello there',
+  prompt_cache_key: cacheKey,
+});
 
-interface LogItem { request_id: string; channel_id: number | null; session_hash: string | null; cache_read: boolean; cached_tokens: number }
-const logsOf = async (jwt: string, tokenId: number) => (await call<{ items: LogItem[] }>('GET', `/api/logs?token_id=${tokenId}&limit=200`, { jwt })).body.items;
+interface LogItem {
+  request_id: string;
+  channel_id: number | null;
+  session_hash: string | null;
+  cache_read: boolean;
+  cached_tokens: number;
+}
+const logsOf = async (jwt: string, tokenId: number) =>
+  (await call<{ items: LogItem[] }>('GET', `/api/logs?token_id=${tokenId}&limit=200`, { jwt })).body.items;
 
 describe('sticky sessions', () => {
-  it("12 Messages calls of one Claude Code session (metadata.user_id) reach one channel of three, and one key of it", async () => {
+  it('12 Messages calls of one Claude Code session (metadata.user_id) reach one channel of three, and one key of it', async () => {
     const { token, model, channels } = await threeChannels();
     const session = `user_${uniq('')}_account__session_${crypto.randomUUID()}`;
     for (let i = 0; i < 12; i++) {
@@ -49,8 +74,17 @@ describe('sticky sessions', () => {
     const { token, model, channels } = await threeChannels();
     const cacheKey = uniq('pck-');
     for (let i = 0; i < 4; i++) {
-      expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model, { prompt_cache_key: cacheKey }) })).status).toBe(200);
-      expect((await call('POST', '/v1/responses', { key: token.key, body: responsesBody(model, cacheKey) })).status).toBe(200);
+      expect(
+        (
+          await call('POST', '/v1/chat/completions', {
+            key: token.key,
+            body: chatBody(model, { prompt_cache_key: cacheKey }),
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (await call('POST', '/v1/responses', { key: token.key, body: responsesBody(model, cacheKey) })).status,
+      ).toBe(200);
     }
     const hit = await reached(channels);
     expect(hit).toHaveLength(1);
@@ -61,9 +95,13 @@ describe('sticky sessions', () => {
   it('a session-id header pins too, and calls without a session still spread', async () => {
     const { token, model, channels } = await threeChannels();
     const headers = { 'x-session-id': uniq('hdr-') };
-    for (let i = 0; i < 6; i++) expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model), headers })).status).toBe(200);
+    for (let i = 0; i < 6; i++)
+      expect(
+        (await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model), headers })).status,
+      ).toBe(200);
     expect(await reached(channels)).toHaveLength(1);
-    for (let i = 0; i < 24; i++) expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(200);
+    for (let i = 0; i < 24; i++)
+      expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(200);
     expect((await reached(channels)).length).toBeGreaterThan(1);
   });
 
@@ -71,7 +109,10 @@ describe('sticky sessions', () => {
     const { admin, token, model, channels } = await threeChannels();
     const session = uniq('move-');
     const send = async (n: number) => {
-      for (let i = 0; i < n; i++) expect((await call('POST', '/v1/messages', { key: token.key, body: messagesBody(model, session) })).status).toBe(200);
+      for (let i = 0; i < n; i++)
+        expect(
+          (await call('POST', '/v1/messages', { key: token.key, body: messagesBody(model, session) })).status,
+        ).toBe(200);
     };
     await send(3);
     const [first] = await reached(channels);
@@ -90,10 +131,12 @@ describe('sticky sessions', () => {
   it('moves when its channel fails a call, and stays where it moved', async () => {
     const { token, model, channels } = await threeChannels();
     const cacheKey = uniq('fail-');
-    const send = () => call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model, { prompt_cache_key: cacheKey }) });
+    const send = () =>
+      call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model, { prompt_cache_key: cacheKey }) });
     expect((await send()).status).toBe(200);
     const [first] = await reached(channels);
-    const pinned = channels.find((ch) => ch.id === first.id)!;
+    const pinned = channels.find((ch) => ch.id === first.id);
+    if (!pinned) throw new Error('the pinned channel is one of the three');
     await upstreamMode(pinned.scenario, 'error', { status: 500 });
     expect((await send()).status).toBe(200);
     await upstreamMode(pinned.scenario, 'ok');
@@ -109,7 +152,14 @@ describe('sticky sessions', () => {
     const { admin, token, model, channel: a } = await setupCustomer();
     const b = await createChannel(admin, { models: [model] });
     for (let i = 0; i < 40; i++) {
-      expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model, { prompt_cache_key: uniq('spread-') }) })).status).toBe(200);
+      expect(
+        (
+          await call('POST', '/v1/chat/completions', {
+            key: token.key,
+            body: chatBody(model, { prompt_cache_key: uniq('spread-') }),
+          })
+        ).status,
+      ).toBe(200);
     }
     const [na, nb] = [(await upstreamRequests(a.scenario)).length, (await upstreamRequests(b.scenario)).length];
     expect(na + nb).toBe(40);
@@ -119,10 +169,13 @@ describe('sticky sessions', () => {
 
   it('the log row has the session hash, scoped by key and never the raw value, and the cache read', async () => {
     const { admin, user, token, model, channel } = await setupCustomer();
-    await upstreamMode(channel.scenario, 'ok', { usage: { prompt_tokens: 1200, completion_tokens: 5, cached_tokens: 1024 } });
+    await upstreamMode(channel.scenario, 'ok', {
+      usage: { prompt_tokens: 1200, completion_tokens: 5, cached_tokens: 1024 },
+    });
     const other = await createToken(user.jwt);
     const raw = `user_${uniq('')}_session_${crypto.randomUUID()}`;
-    for (const key of [token.key, other.key]) expect((await call('POST', '/v1/messages', { key, body: messagesBody(model, raw) })).status).toBe(200);
+    for (const key of [token.key, other.key])
+      expect((await call('POST', '/v1/messages', { key, body: messagesBody(model, raw) })).status).toBe(200);
     expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(200);
     const rows = await waitFor(async () => {
       const items = await logsOf(user.jwt, token.id);
@@ -144,11 +197,26 @@ describe('sticky sessions', () => {
   it('two customers with the same session id do not share a pin', async () => {
     const { admin, token, model, channels } = await threeChannels();
     const raw = uniq('shared-');
-    for (let i = 0; i < 2; i++) expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model, { prompt_cache_key: raw }) })).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect(
+        (
+          await call('POST', '/v1/chat/completions', {
+            key: token.key,
+            body: chatBody(model, { prompt_cache_key: raw }),
+          })
+        ).status,
+      ).toBe(200);
     // Eight other customers sending the same id are placed on their own: some land elsewhere.
     for (let i = 0; i < 8; i++) {
       const other = await createToken((await createUser(admin, { quota: 1_000_000 })).jwt);
-      expect((await call('POST', '/v1/chat/completions', { key: other.key, body: chatBody(model, { prompt_cache_key: raw }) })).status).toBe(200);
+      expect(
+        (
+          await call('POST', '/v1/chat/completions', {
+            key: other.key,
+            body: chatBody(model, { prompt_cache_key: raw }),
+          })
+        ).status,
+      ).toBe(200);
     }
     expect((await reached(channels)).length).toBeGreaterThan(1);
   });

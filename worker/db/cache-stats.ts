@@ -28,7 +28,11 @@ function add(into: CacheRate, r: CacheRate): void {
 
 /** Served calls since `sinceMs` (one user's, or everyone's for null), most requests first. */
 export async function cacheRates(db: Db, userId: number | null, sinceMs: number): Promise<CacheRates> {
-  const where: (SQL | undefined)[] = [gte(logs.createdAt, sinceMs), eq(logs.status, 200), userId === null ? undefined : eq(logs.userId, userId)];
+  const where: (SQL | undefined)[] = [
+    gte(logs.createdAt, sinceMs),
+    eq(logs.status, 200),
+    userId === null ? undefined : eq(logs.userId, userId),
+  ];
   const rows = await db
     .select({
       model: logs.model,

@@ -31,7 +31,12 @@ export function sessionKeyOf(endpoint: Endpoint, body: Obj, headers: Headers): s
  * The session's hash, scoped by the API key (two customers' equal session ids never share a pin).
  * Only the hash is kept or logged, never the raw value.
  */
-export async function sessionHashOf(endpoint: Endpoint, body: Obj, headers: Headers, tokenId: number): Promise<string | null> {
+export async function sessionHashOf(
+  endpoint: Endpoint,
+  body: Obj,
+  headers: Headers,
+  tokenId: number,
+): Promise<string | null> {
   const raw = sessionKeyOf(endpoint, body, headers);
   return raw === null ? null : (await sha256Hex(`${tokenId}\u0000${raw}`)).slice(0, 32);
 }

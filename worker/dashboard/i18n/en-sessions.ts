@@ -1,7 +1,8 @@
 /** English strings of sticky sessions and the prompt cache's hit rate. */
 export const enSessions = {
   'cache.title': 'Prompt cache (last 24 h)',
-  'cache.hint': 'Served calls where the provider reported cached prompt tokens read. Calls of one session stay on one channel and key, so its cache is hit.',
+  'cache.hint':
+    'Served calls where the provider reported cached prompt tokens read. Calls of one session stay on one channel and key, so its cache is hit.',
   'cache.model': 'Model',
   'cache.channel': 'Channel',
   'cache.calls': 'Calls',

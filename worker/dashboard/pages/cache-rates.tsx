@@ -25,7 +25,11 @@ function Rate(props: { v: View; r: CacheRate }) {
 function RateTable(props: { v: View; label: string; rows: { name: string; r: CacheRate }[]; testid: string }) {
   const { v, rows } = props;
   return (
-    <DataTable v={v} rows={rows.length} testid={props.testid} empty={v.t('cache.none')}
+    <DataTable
+      v={v}
+      rows={rows.length}
+      testid={props.testid}
+      empty={v.t('cache.none')}
       head={
         <tr>
           <th>{props.label}</th>
@@ -61,7 +65,12 @@ export function CacheCard(props: { v: View; rates: CacheRates; channelNames?: Ma
 /** One channel's cell on the channels page. */
 export function ChannelCacheCell(props: { v: View; r: CacheRate | undefined }) {
   const { v, r } = props;
-  if (!r || r.requests === 0) return <td class="num muted" data-testid="channel-cache">—</td>;
+  if (!r || r.requests === 0)
+    return (
+      <td class="num muted" data-testid="channel-cache">
+        —
+      </td>
+    );
   return (
     <td class="num" data-testid="channel-cache">
       {pct(hitRate(r))}
