@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { MailMessage } from './mail/messages';
 
 /** The resources wrangler.toml binds, typed by `wrangler types` (worker/bindings.d.ts; `npm run types`, checked current in CI). */
-type ResourceBinding = 'DB' | 'KV' | 'TOKEN_GATE' | 'ACCOUNT' | 'CHANNEL_HEALTH' | 'NOTICE_TALLY';
+type ResourceBinding = 'DB' | 'KV' | 'TOKEN_GATE' | 'ACCOUNT' | 'CHANNEL_HEALTH' | 'NOTICE_TALLY' | 'SESSION_PINS';
 
 /**
  * Bindings as wrangler passes them: the generated resources, plus variables and secrets, every

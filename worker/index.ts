@@ -7,6 +7,7 @@ export { TokenGate } from './gate/token-gate';
 export { Account } from './account/account-growth';
 export { ChannelHealth } from './health/channel-health';
 export { NoticeTally } from './payments/notice-tally';
+export { SessionPins } from './session/session-pins';
 
 const app = buildApp();
 

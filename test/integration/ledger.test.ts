@@ -71,7 +71,7 @@ describe('an exact ledger', () => {
     const log = {
       created_at: Date.now(), request_id: 'req_retried_settle', user_id: user.id, token_id: token.id, channel_id: null, model: 'm', endpoint: 'chat',
       is_stream: false, prompt_tokens: 10, completion_tokens: 5, cached_tokens: 0, usage_counted: false, quota: 0, capped: false,
-      model_ratio: 1, completion_ratio: 1, group_ratio: 1, ip: null, status: 200, error_code: null, latency_ms: 1, attempts: 1,
+      model_ratio: 1, completion_ratio: 1, group_ratio: 1, ip: null, status: 200, error_code: null, latency_ms: 1, attempts: 1, session_hash: null, cache_read: false,
     };
     const input = { requestId: 'req_retried_settle', tokenId: token.id, charge: 15, log };
     const results = await Promise.all([stub.settle(user.id, input), stub.settle(user.id, input), stub.settle(user.id, input)]);
@@ -86,7 +86,7 @@ describe('an exact ledger', () => {
     const log = {
       created_at: Date.now(), request_id: 'req_settle_after_restart', user_id: user.id, token_id: token.id, channel_id: null, model: 'm', endpoint: 'chat',
       is_stream: false, prompt_tokens: 10, completion_tokens: 5, cached_tokens: 0, usage_counted: false, quota: 0, capped: false,
-      model_ratio: 1, completion_ratio: 1, group_ratio: 1, ip: null, status: 200, error_code: null, latency_ms: 1, attempts: 1,
+      model_ratio: 1, completion_ratio: 1, group_ratio: 1, ip: null, status: 200, error_code: null, latency_ms: 1, attempts: 1, session_hash: null, cache_read: false,
     };
     const input = { requestId: 'req_settle_after_restart', tokenId: token.id, charge: 15, log };
     expect((await accountOf(env, user.id).settle({ ...input, firstSend: true })).charged).toBe(15);

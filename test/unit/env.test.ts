@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { settingsOf, SettingsError, type Env } from '../../worker/env';
 
 // The test worker's own resources, but none of its variables: those are the test's to choose.
-const { DB, KV, TOKEN_GATE, ACCOUNT, CHANNEL_HEALTH, NOTICE_TALLY } = env;
+const { DB, KV, TOKEN_GATE, ACCOUNT, CHANNEL_HEALTH, NOTICE_TALLY, SESSION_PINS } = env;
 const good: Env = {
-  DB, KV, TOKEN_GATE, ACCOUNT, CHANNEL_HEALTH, NOTICE_TALLY,
+  DB, KV, TOKEN_GATE, ACCOUNT, CHANNEL_HEALTH, NOTICE_TALLY, SESSION_PINS,
   ADMIN_PASSWORD: 'password-123',
   JWT_SECRET: 'x'.repeat(32),
   ENCRYPTION_KEY: btoa('k'.repeat(32)),

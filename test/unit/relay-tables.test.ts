@@ -144,7 +144,7 @@ describe('the flush plan (account/pending.ts)', () => {
   const log = (requestId: string, ip: string | null, tokenId: number | null = 7): LogWrite => ({
     created_at: 1, request_id: requestId, user_id: 1, token_id: tokenId, channel_id: 1, model: 'm', endpoint: 'chat', is_stream: false,
     prompt_tokens: 1, completion_tokens: 1, cached_tokens: 0, usage_counted: false, quota: 2, capped: false, model_ratio: 1, completion_ratio: 1,
-    group_ratio: 1, ip, status: 200, error_code: null, latency_ms: 1, attempts: 1,
+    group_ratio: 1, ip, status: 200, error_code: null, latency_ms: 1, attempts: 1, session_hash: null, cache_read: false,
   });
 
   it('writes each row, notes each (key, IP) once, sums the ledger and mirrors the balance and the caps touched', () => {

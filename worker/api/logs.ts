@@ -37,6 +37,10 @@ export const LogView = z
     error_code: z.string().nullable(),
     latency_ms: z.number().int(),
     attempts: z.number().int(),
+    /** The call's session, hashed and scoped by its key (sticky sessions); null without one. */
+    session_hash: z.string().nullable(),
+    /** The provider reported a cache read (cached prompt tokens). */
+    cache_read: z.boolean(),
   })
   .openapi('LogEntry');
 export type LogView = z.infer<typeof LogView>;
@@ -47,6 +51,7 @@ export const logView = (r: LogEntry): LogView => ({
   completion_tokens: r.completionTokens, cached_tokens: r.cachedTokens, usage_counted: r.usageCounted, quota: r.quota, capped: r.capped,
   model_ratio: r.modelRatio, completion_ratio: r.completionRatio, group_ratio: r.groupRatio, ip: r.ip, ip_first_seen: r.ipFirstSeen,
   status: r.status, error_code: r.errorCode, latency_ms: r.latencyMs, attempts: r.attempts,
+  session_hash: r.sessionHash, cache_read: r.cacheRead,
 });
 
 /** A customer's view is always their own: the filter is forced to their id. */

@@ -18,6 +18,7 @@ import { dailyUsage, minuteSeries } from '../api/stats';
 import type { DayModelTotals } from '../db/stats';
 import { orderByNo, ordersPage, type OrderFilter, type OrderRow } from '../db/orders';
 import { codesPage, type CodeRow } from '../db/redemptions';
+import { cacheRates as dbCacheRates, type CacheRates } from '../db/cache-stats';
 
 const DAY = 86_400_000;
 
@@ -77,3 +78,7 @@ export const ordersOf = (env: Env, f: OrderFilter): Promise<{ items: OrderRow[];
 export const orderOf = (env: Env, orderNo: string): Promise<OrderRow | null> => orderByNo(dbOf(env.DB), orderNo);
 
 export const redemptionCodes = (env: Env, cursor: number | undefined, limit: number): Promise<{ items: CodeRow[]; next: number | null }> => codesPage(dbOf(env.DB), cursor, limit);
+
+/** The prompt cache's hit rate over the last day's served calls, by model and by channel (as GET /api/stats/cache). */
+export const cacheRatesOf = (env: Env, userId: number | null): Promise<CacheRates> => dbCacheRates(dbOf(env.DB), userId, Date.now() - DAY);
+export type { CacheRates };

@@ -10,7 +10,7 @@ import type { RebateEntry } from '../account/rebates';
 
 const INSERT_LOG = `INSERT OR IGNORE INTO logs (created_at, request_id, user_id, token_id, channel_id, model, endpoint, is_stream,
   prompt_tokens, completion_tokens, cached_tokens, usage_counted, quota, capped, model_ratio, completion_ratio, group_ratio, ip,
-  status, error_code, latency_ms, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  status, error_code, latency_ms, attempts, session_hash, cache_read) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 const INSERT_LEDGER = `INSERT OR IGNORE INTO ledger (uid, user_id, token_id, delta, balance_after, reason, note, request_id, order_no, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
@@ -19,7 +19,7 @@ export function insertLogStatement(d1: D1Database, r: LogWrite): D1PreparedState
   return d1.prepare(INSERT_LOG).bind(
     r.created_at, r.request_id, r.user_id, r.token_id, r.channel_id, r.model, r.endpoint, r.is_stream ? 1 : 0, r.prompt_tokens,
     r.completion_tokens, r.cached_tokens, r.usage_counted ? 1 : 0, r.quota, r.capped ? 1 : 0, r.model_ratio, r.completion_ratio,
-    r.group_ratio, r.ip, r.status, r.error_code, r.latency_ms, r.attempts,
+    r.group_ratio, r.ip, r.status, r.error_code, r.latency_ms, r.attempts, r.session_hash ?? null, r.cache_read ? 1 : 0,
   );
 }
 

@@ -182,9 +182,14 @@ export const logs = sqliteTable(
     errorCode: text('error_code'),
     latencyMs: integer('latency_ms').notNull().default(0),
     attempts: integer('attempts').notNull().default(0),
+    /** The call's session key, hashed and scoped by its API key (never the raw value); null without one. */
+    sessionHash: text('session_hash'),
+    /** The provider reported cached prompt tokens read. */
+    cacheRead: integer('cache_read', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     uniqueIndex('logs_request').on(t.requestId),
+    index('logs_channel').on(t.channelId, t.createdAt),
     index('logs_created').on(t.createdAt),
     index('logs_user').on(t.userId, t.createdAt),
     index('logs_token').on(t.tokenId, t.createdAt),

@@ -16,6 +16,7 @@ import { needsNativeResponses } from './formats/responses/hub';
 import { TOOL_PRICE_PREFIX, toolBilling, type ToolBilling } from '../billing/tools';
 import { speaksNatively } from './providers';
 import { parseCall, type ParsedCall } from './formats/call';
+import { sessionHashOf } from './sticky';
 
 /** Everything the relay knows about a request once its own checks have passed. */
 export interface Admitted {
@@ -34,6 +35,8 @@ export interface Admitted {
   limits: { rpm: number | null; tpm: number | null };
   /** The Responses API's built-in tools the call offers, with their per-call prices; null if none. */
   tools: ToolBilling | null;
+  /** The call's session key, hashed and scoped by the key (sticky sessions); null without one. */
+  session: string | null;
 }
 
 function apiKeyOf(c: Context<AppEnv>): string | null {
@@ -112,6 +115,7 @@ export async function admit(c: Context<AppEnv>, endpoint: Endpoint, onTokenKnown
   return {
     requestId: c.get('requestId'), endpoint, settings, token, keyHash, call, price, pricing,
     groupRatio: ratio, candidates, ip, tools,
+    session: await sessionHashOf(endpoint, call.body, c.req.raw.headers, token.id),
     limits: {
       rpm: token.rpmLimit ?? pricing.groups[token.group]?.rpmLimit ?? null,
       tpm: token.tpmLimit ?? pricing.groups[token.group]?.tpmLimit ?? null,

@@ -26,6 +26,7 @@ import { routeFor } from './hub/route';
 import { countText } from './prompt/tokenize';
 import { boundFor, counterFor } from './prompt/count';
 import { TtlCache } from '../lib/ttl-cache';
+import { openSession, type StickySession } from './sticky';
 
 /** Channels an upstream asked us to leave alone for a short while (429 with retry-after). */
 const restingChannels = new TtlCache<number>(1000, 60_000);
@@ -130,6 +131,8 @@ async function gateAndReserve(c: Context<AppEnv>, a: Admitted, firstPlan: HoldPl
 interface Candidate {
   ch: ChannelRecord;
   state: Availability;
+  /** A session's pinned key on its pinned channel. */
+  keyIndex?: number;
 }
 
 async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promise<Response> {
@@ -145,8 +148,12 @@ async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promis
     .filter((x) => x.state !== 'unavailable');
   if (usable.length === 0) throw new ApiError(503, 'no_available_channel', `every channel for ${a.call.model} is disabled or cooling down; try again shortly`);
 
+  const ordered = orderCandidates(usable);
+  // The session's pin is looked up while the hold is taken.
+  const pinning = openSession(c.env, a.session, a.call.model, ordered, (p) => c.executionCtx.waitUntil(p));
   const refine: RefinePlan = () => (exactPrompt() < promptBound ? holdPlan(a, exactPrompt()) : null);
   const { rate, allowance, held } = await gateAndReserve(c, a, holdPlan(a, promptBound), refine);
+  const sticky = await pinning;
   // Never ask the upstream for more completion tokens than were held.
   const lowered = format.withLimit !== null && (a.call.maxCompletion === null || allowance < a.call.maxCompletion);
   const limitedCall: ParsedCall = lowered && format.withLimit ? { ...a.call, body: format.withLimit(a.call, allowance) } : a.call;
@@ -154,7 +161,7 @@ async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promis
   const call: ParsedCall = a.tools && limitedCall.body.max_tool_calls == null ? { ...limitedCall, body: { ...limitedCall.body, max_tool_calls: a.tools.maxCalls } } : limitedCall;
   const heldCall: HeldCall = { c, a, call, exactPrompt, held, headers: rateHeaders(rate), startedAt };
   try {
-    return await tryChannels(heldCall, orderCandidates(usable));
+    return await tryChannels(heldCall, sticky ? sticky.arrange(ordered) : ordered, sticky);
   } catch (err) {
     // Whatever failed after the hold was taken gives it back (a row already written is kept once).
     if (!(err instanceof ApiError && err.logged)) {
@@ -164,24 +171,27 @@ async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promis
   }
 }
 
-async function tryChannels(h: HeldCall, ordered: Candidate[]): Promise<Response> {
+async function tryChannels(h: HeldCall, ordered: Candidate[], sticky: StickySession | null): Promise<Response> {
   const { c, a, call } = h;
   const cooldownMs = effectiveCooldownMs(a.settings.CHANNEL_COOLDOWN_SECONDS);
   const limits = { firstByteMs: a.settings.UPSTREAM_TIMEOUT_MS, idleMs: a.settings.STREAM_IDLE_TIMEOUT_MS };
   let attempts = 0;
   let lastFailure = '';
   let lastChannel: number | null = null;
-  for (const { ch, state } of ordered) {
+  for (const { ch, state, keyIndex } of ordered) {
     if (attempts >= a.settings.RETRY_ATTEMPTS) break;
     if (state === 'probe' && !(await mayProbe(c, ch, cooldownMs))) continue;
     attempts++;
     lastChannel = ch.id;
     const model = upstreamModel(ch, call.model);
     const route = routeFor(a.endpoint, ch, call, model);
-    const result = await attempt(ch, { endpoint: route.endpoint, body: route.body, model, stream: call.stream, headers: c.req.raw.headers }, a.settings.ENCRYPTION_KEY, limits);
+    const result = await attempt(ch, { endpoint: route.endpoint, body: route.body, model, stream: call.stream, headers: c.req.raw.headers }, a.settings.ENCRYPTION_KEY, limits, { preferred: keyIndex });
     const t: Attempt = { held: h, channel: ch, state, route, upstreamModel: model, outcome: { channelId: ch.id, attempts, status: 200, errorCode: null, startedAt: h.startedAt } };
     reportHealth(t, result);
-    if (result.kind === 'ok') return call.stream ? relayStream(t, result) : deliverJson(t, result);
+    if (result.kind === 'ok') {
+      sticky?.served(ch.id, result.keyIndex);
+      return call.stream ? relayStream(t, result) : deliverJson(t, result);
+    }
     if (result.kind === 'client_error') {
       settleFailed(c, a, { ...t.outcome, status: result.status, errorCode: 'upstream_rejected_request' }, true);
       return clientErrorResponse(a.endpoint, result.status, result.body, h.headers);

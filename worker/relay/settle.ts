@@ -25,11 +25,13 @@ export interface LogSubject {
   stream: boolean;
   price: Pick<ModelPrice, 'modelRatio' | 'completionRatio'> | null;
   groupRatio: number | null;
+  /** The session's hash (sticky sessions), never its raw key. */
+  session?: string | null;
 }
 
 const subjectOf = (a: Admitted): LogSubject => ({
   requestId: a.requestId, endpoint: a.endpoint, token: a.token, ip: a.ip, model: a.call.model,
-  stream: a.call.stream, price: a.price, groupRatio: a.groupRatio,
+  stream: a.call.stream, price: a.price, groupRatio: a.groupRatio, session: a.session,
 });
 
 export function logRow(s: LogSubject, o: Outcome, usage: Usage, counted: boolean): LogWrite {
@@ -56,6 +58,8 @@ export function logRow(s: LogSubject, o: Outcome, usage: Usage, counted: boolean
     error_code: o.errorCode,
     latency_ms: Date.now() - o.startedAt,
     attempts: o.attempts,
+    session_hash: s.session ?? null,
+    cache_read: usage.cachedTokens > 0,
   };
 }
 

@@ -3,6 +3,7 @@ import { enMoneyAndMail } from './en-money-and-mail';
 import { enSafety } from './en-safety';
 import { enPrices } from './en-prices';
 import { enGrowth } from './en-growth';
+import { enSessions } from './en-sessions';
 
 const enCore = {
   'app.dashboard': 'Dashboard',
@@ -292,6 +293,6 @@ const enCore = {
 
 export type CoreKey = keyof typeof enCore;
 
-export const en = { ...enCore, ...enMoneyAndMail, ...enSafety, ...enPrices, ...enGrowth } as const;
+export const en = { ...enCore, ...enMoneyAndMail, ...enSafety, ...enPrices, ...enGrowth, ...enSessions } as const;
 
 export type MessageKey = keyof typeof en;

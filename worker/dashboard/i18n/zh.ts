@@ -4,6 +4,7 @@ import { zhMoneyAndMail } from './zh-money-and-mail';
 import { zhSafety } from './zh-safety';
 import { zhPrices } from './zh-prices';
 import { zhGrowth } from './zh-growth';
+import { zhSessions } from './zh-sessions';
 
 const zhCore: Record<CoreKey, string> = {
   'app.dashboard': '控制台',
@@ -291,4 +292,4 @@ const zhCore: Record<CoreKey, string> = {
 
 };
 
-export const zh: Record<MessageKey, string> = { ...zhCore, ...zhMoneyAndMail, ...zhSafety, ...zhPrices, ...zhGrowth };
+export const zh: Record<MessageKey, string> = { ...zhCore, ...zhMoneyAndMail, ...zhSafety, ...zhPrices, ...zhGrowth, ...zhSessions };

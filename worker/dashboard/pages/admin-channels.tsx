@@ -1,7 +1,9 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { CHANNEL_TYPES } from '../../relay/providers';
-import { channelsWithHealth, type ChannelView } from '../data';
+import { cacheRatesOf, channelsWithHealth, type ChannelView } from '../data';
+import type { CacheRate } from '../../db/cache-stats';
+import { ChannelCacheCell } from './cache-rates';
 import { Card, DataTable, Field, FormDialog, PageHead, StatusBadge } from '../components';
 import { formatInt, type View, type SignedInView } from '../view';
 
@@ -40,7 +42,7 @@ function KeyStates(props: { v: View; ch: ChannelView }) {
   );
 }
 
-function ChannelRow(props: { v: View; ch: ChannelView }) {
+function ChannelRow(props: { v: View; ch: ChannelView; cache: CacheRate | undefined }) {
   const { v, ch } = props;
   const fill = {
     name: ch.name, type: ch.type, base_url: ch.base_url, models: ch.models, groups: ch.groups,
@@ -63,6 +65,7 @@ function ChannelRow(props: { v: View; ch: ChannelView }) {
       <td><StatusBadge v={v} status={ch.status} title={ch.status_reason} /></td>
       <td><Health v={v} ch={ch} /><KeyStates v={v} ch={ch} /></td>
       <td class="num" data-testid="channel-latency">{ch.health.latency_ms === null ? <span class="muted">—</span> : `${formatInt(ch.health.latency_ms)} ms`}</td>
+      <ChannelCacheCell v={v} r={props.cache} />
       <td>
         <div class="actions">
           <button class="btn btn-sm" data-call={`/api/channels/${ch.id}/test`} data-then="test" data-result={`test-${ch.id}`} data-testid="test-channel">
@@ -131,7 +134,8 @@ function ChannelForm(props: { v: View }) {
 }
 
 export async function channelsBody(c: Context<AppEnv>, v: SignedInView) {
-  const channels = await channelsWithHealth(c.env);
+  const [channels, cache] = await Promise.all([channelsWithHealth(c.env), cacheRatesOf(c.env, null)]);
+  const cacheOf = new Map(cache.byChannel.map((r) => [r.channelId, r]));
   return (
     <>
       <PageHead title={v.t('channels.title')} sub={v.t('channels.subtitle')}>
@@ -149,11 +153,12 @@ export async function channelsBody(c: Context<AppEnv>, v: SignedInView) {
               <th>{v.t('common.status')}</th>
               <th>{v.t('channels.health')}</th>
               <th class="num">{v.t('channels.latency')}</th>
+              <th class="num">{v.t('cache.column')}</th>
               <th>{v.t('common.actions')}</th>
             </tr>
           }
         >
-          {channels.map((ch) => <ChannelRow v={v} ch={ch} />)}
+          {channels.map((ch) => <ChannelRow v={v} ch={ch} cache={cacheOf.get(ch.id)} />)}
         </DataTable>
       </Card>
       <ChannelForm v={v} />

@@ -32,10 +32,12 @@ export function LogTable(props: { v: View; rows: LogEntry[]; showUser: boolean; 
           <td>
             <span class="mono">{r.model}</span>
             {r.isStream ? <> <Badge tone="blue">{v.t('logs.stream')}</Badge></> : null}
+            {r.sessionHash && !props.compact ? <div class="cell-sub mono" title={`${v.t('logs.session')}: ${r.sessionHash}`} data-testid="log-session">{v.t('logs.session')} {r.sessionHash.slice(0, 8)}</div> : null}
           </td>
           <td class="num" title={v.t('logs.tokensTitle', { p: r.promptTokens, c: r.completionTokens, cached: r.cachedTokens ? v.t('logs.cached', { k: r.cachedTokens }) : '' })}>
             {formatInt(r.promptTokens + r.completionTokens)}
             {props.compact ? null : <div class="cell-sub">{formatInt(r.promptTokens)} + {formatInt(r.completionTokens)}{r.usageCounted ? ` · ${v.t('logs.counted')}` : ''}</div>}
+            {r.cacheRead ? <div><Badge tone="violet">{v.t('logs.cacheRead')}</Badge></div> : null}
           </td>
           <td class="num">
             {v.money(r.quota)}

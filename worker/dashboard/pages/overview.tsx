@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-types';
 import { loadUserView } from '../../api/users';
 import { AreaLine, Legend, PALETTE, StackedBars, type Series } from '../charts';
-import { channelsWithHealth, logsPage, requestsPerMinute, siteBalances, totalsSince, usageByDay, utcDayStart, utcMonthStart } from '../data';
+import { cacheRatesOf, channelsWithHealth, logsPage, requestsPerMinute, siteBalances, totalsSince, usageByDay, utcDayStart, utcMonthStart } from '../data';
 import { Card, PageHead, Stat } from '../components';
 import { formatInt, type View, type SignedInView } from '../view';
 import { LogTable } from './logs';
@@ -27,6 +27,7 @@ function RevenueCard(props: { v: View; r: Revenue }) {
     </Card>
   );
 }
+import { CacheCard } from './cache-rates';
 
 const TOP_MODELS = 6;
 
@@ -53,19 +54,22 @@ export async function overviewBody(c: Context<AppEnv>, v: SignedInView) {
   const site = s.role === 'admin';
   const scope = site ? null : s.id;
   const now = Date.now();
-  const [today, month, usage, rpm, recent] = await Promise.all([
+  const [today, month, usage, rpm, recent, cache] = await Promise.all([
     totalsSince(c.env, scope, utcDayStart(now)),
     totalsSince(c.env, scope, utcMonthStart(now)),
     usageByDay(c.env, scope, 30),
     requestsPerMinute(c.env, scope, 60),
     logsPage(c.env, { userId: scope, limit: 6 }),
+    cacheRatesOf(c.env, scope),
   ]);
 
   let first;
   let fourth;
   let growth;
+  let channelNames: Map<number, string> | undefined;
   if (site) {
     const [balances, channels] = await Promise.all([siteBalances(c.env), channelsWithHealth(c.env)]);
+    channelNames = new Map(channels.map((ch) => [ch.id, ch.name]));
     const serving = channels.filter((ch) => ch.status === 'enabled' && ch.health.state !== 'open').length;
     first = <Stat label={v.t('overview.usersBalance')} value={v.money(balances.quota)} hint={v.t('overview.usersCount', { n: formatInt(balances.users) })} testid="balance" />;
     growth = <RevenueCard v={v} r={await revenueBySource(dbOf(c.env.DB))} />;
@@ -117,6 +121,7 @@ export async function overviewBody(c: Context<AppEnv>, v: SignedInView) {
           />
         </Card>
       </div>
+      <CacheCard v={v} rates={cache} channelNames={channelNames} />
       <Card flush title={v.t('overview.recent')} actions={<a href={site ? '/admin/logs' : '/logs'} class="small">{v.t('overview.seeAll')} →</a>}>
         <LogTable v={v} rows={recent.items} showUser={site} compact />
       </Card>

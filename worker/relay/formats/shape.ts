@@ -5,3 +5,5 @@ export const num = (v: unknown): number | null => (typeof v === 'number' ? v : n
 export const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 export const modelOf = (body: Obj): string => (typeof body.model === 'string' ? body.model : '');
 export const streamOf = (body: Obj): boolean => body.stream === true;
+/** A non-empty string field (a session id), or null. */
+export const nonEmpty = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);

@@ -55,6 +55,8 @@ export interface Format {
   shape(body: Obj): CallShape;
   /** The body with its completion limit set, in the field the format (and the client) uses; null when the format has no completion. */
   withLimit: ((call: ParsedCall, limit: number) => Obj) | null;
+  /** The client's own session id in the body (sticky sessions), or null; formats without one leave it out. */
+  sessionKey?(body: Obj): string | null;
   /** Prompt tokens over every part of the input, exact or bounded as the counter counts text (prompt/count.ts). */
   countPrompt(counter: Counter, body: Obj): number;
   /** The format's side of the hub; chat's is the identity. */

@@ -1,7 +1,7 @@
 /** OpenAI chat completions: the hub every conversion goes through, so its side of the hub is the identity. */
 import type { Format } from '../types';
 import { messagesTokens, walk } from '../../prompt/count';
-import { modelOf, num, obj, streamOf } from '../shape';
+import { modelOf, nonEmpty, num, obj, streamOf } from '../shape';
 import { inboundSchemas } from '../schemas';
 import { openAiErrorBody, openAiStreamError } from './errors';
 
@@ -26,6 +26,7 @@ export const chat: Format = {
     const field = body.max_completion_tokens != null || (body.max_tokens == null && COMPLETION_TOKENS_ONLY.test(model)) ? 'max_completion_tokens' : 'max_tokens';
     return { ...body, [field]: limit };
   },
+  sessionKey: (body) => nonEmpty(body.prompt_cache_key),
   countPrompt: (c, body) => {
     return messagesTokens(c, body.messages) + walk(c, [body.tools, body.functions, body.response_format]);
   },

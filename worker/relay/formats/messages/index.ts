@@ -1,7 +1,7 @@
 /** Anthropic Messages: native on anthropic channels, through the hub elsewhere. */
 import type { Format } from '../types';
 import { messagesTokens, walk } from '../../prompt/count';
-import { modelOf, num, streamOf } from '../shape';
+import { modelOf, nonEmpty, num, obj, streamOf } from '../shape';
 import { inboundSchemas } from '../schemas';
 import { chatResponseToMessage, ChatStreamToMessagesWriter, messagesToChatRequest } from './hub';
 import { anthropicErrorBody, anthropicStreamError } from './errors';
@@ -19,6 +19,7 @@ export const messages: Format = {
     const budget = thinking?.type === 'enabled' && typeof thinking.budget_tokens === 'number' && thinking.budget_tokens >= limit ? Math.max(1024, limit - 1) : null;
     return budget === null ? { ...body, max_tokens: limit } : { ...body, max_tokens: limit, thinking: { ...thinking, budget_tokens: budget } };
   },
+  sessionKey: (body) => nonEmpty(obj(body.metadata).user_id),
   countPrompt: (c, body) => {
     return messagesTokens(c, body.messages) + walk(c, [body.system, body.tools]);
   },
