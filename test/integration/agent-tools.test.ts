@@ -7,7 +7,7 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import codex from '../fixtures/codex-0.171.0-first-request.json';
-import { BASE, setPricing, setupCustomer, upstreamRequests } from '../helpers';
+import { BASE, setPricing, setupCustomer, upstreamMode, upstreamRequests } from '../helpers';
 import { logFor } from '../support/relay';
 
 type Body = Record<string, unknown>;
@@ -79,5 +79,59 @@ describe('tool types on a native channel', () => {
     const res = await post(token.key, { model, input: 'Hi', tools: [{ type: 'code_interpreter', container: { type: 'auto' } }] });
     const body = (await res.json()) as Done;
     expect(Number(res.headers.get('x-quota-charged'))).toBe(body.usage.input_tokens + body.usage.output_tokens + 1000);
+  });
+});
+
+interface Sent { body: Body | null; path: string }
+const toolsOf = (sent: Sent) => (sent.body?.tools ?? []) as Body[];
+
+describe('Codex CLI on converted routes', () => {
+  it('an anthropic channel gets the namespace as function tools and web search as its server tool, billed per search', async () => {
+    const { user, token, model, channel } = await setupCustomer({ channel: { type: 'anthropic' } });
+    const res = await post(token.key, codexBody(model), codex.headers);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-relay-dropped-tools')).toBeNull();
+    const done = completed(await res.text());
+    const [sent] = await upstreamRequests(channel.scenario);
+    expect(sent.path).toBe('/v1/messages');
+    const names = toolsOf(sent).map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(['exec_command', 'multi_agent_v1__close_agent', 'multi_agent_v1__spawn_agent', 'get_goal']));
+    expect(toolsOf(sent)).toContainEqual({ type: 'web_search_20250305', name: 'web_search', max_uses: 8 });
+    const row = await logFor(user.jwt, res.headers.get('x-request-id')!);
+    expect(row.quota).toBe(done.usage.input_tokens + done.usage.output_tokens + 5000);
+  });
+
+  it('a gemini channel gets the function tools; web search is left out and named in x-relay-dropped-tools', async () => {
+    const { user, token, model, channel } = await setupCustomer({ channel: { type: 'gemini' } });
+    const res = await post(token.key, codexBody(model), codex.headers);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-relay-dropped-tools')).toBe('web_search');
+    const done = completed(await res.text());
+    const [sent] = await upstreamRequests(channel.scenario);
+    const declared = ((toolsOf(sent)[0]?.functionDeclarations ?? []) as Body[]).map((d) => d.name);
+    expect(declared).toEqual(expect.arrayContaining(['exec_command', 'multi_agent_v1__close_agent']));
+    const row = await logFor(user.jwt, res.headers.get('x-request-id')!);
+    expect(row.quota).toBe(done.usage.input_tokens + done.usage.output_tokens);
+  });
+
+  it("a call to a namespaced tool comes back in Codex's shape, streamed and not, and goes back flat on the next turn", async () => {
+    const { token, model, channel } = await setupCustomer({ channel: { type: 'anthropic' } });
+    await upstreamMode(channel.scenario, 'ok', { tool_name: 'multi_agent_v1__close_agent', tool_args: '{"target":"a1"}' });
+    const ns = codex.body.tools.filter((t) => t.type === 'namespace');
+    const plain = (await (await post(token.key, { model, input: 'Close a1.', tools: ns })).json()) as Done;
+    const call = plain.output.find((o) => o.type === 'function_call');
+    expect(call).toMatchObject({ name: 'close_agent', namespace: 'multi_agent_v1', arguments: '{"target":"a1"}' });
+    const streamed = completed(await (await post(token.key, { model, input: 'Close a1.', tools: ns, stream: true })).text());
+    expect(streamed.output.find((o) => o.type === 'function_call')).toMatchObject({ name: 'close_agent', namespace: 'multi_agent_v1' });
+    const input = [
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Close a1.' }] },
+      { type: 'function_call', call_id: call?.call_id, name: 'close_agent', namespace: 'multi_agent_v1', arguments: '{"target":"a1"}' },
+      { type: 'function_call_output', call_id: call?.call_id, output: 'closed' },
+    ];
+    await upstreamMode(channel.scenario, 'ok');
+    expect((await post(token.key, { model, input, tools: ns })).status).toBe(200);
+    const last = (await upstreamRequests(channel.scenario)).at(-1) as Sent;
+    const turns = last.body?.messages as { content: Body[] }[];
+    expect(turns[1].content).toContainEqual(expect.objectContaining({ type: 'tool_use', name: 'multi_agent_v1__close_agent', input: { target: 'a1' } }));
   });
 });

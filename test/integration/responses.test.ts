@@ -157,12 +157,12 @@ describe('POST /v1/responses converted, on channels without a native Responses A
     expect(body.usage.input_tokens).toBeGreaterThan(0);
   });
 
-  it('previous_response_id, store and built-in tools answer 400 naming them where no channel serves Responses natively', async () => {
+  it('previous_response_id, store and item references answer 400 naming them where no channel serves Responses natively', async () => {
     const { token, model, channel } = await setupCustomer({ channel: { type: 'anthropic' } });
     for (const [extra, param] of [
       [{ previous_response_id: 'resp_1' }, 'previous_response_id'],
       [{ store: true }, 'store'],
-      [{ tools: [{ type: 'web_search' }] }, 'tools.0'],
+      [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input.0'],
     ] as const) {
       const res = await post(token.key, { model, input: 'Hi', ...extra });
       expect(res.status).toBe(400);

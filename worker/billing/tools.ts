@@ -85,3 +85,20 @@ export function toolCharge(itemTypes: string[], t: ToolBilling | null): number {
   }
   return units;
 }
+
+/**
+ * The hosted tool calls an answer reports, as Responses output item types: the Responses API's
+ * `output` items, or Anthropic's `usage.server_tool_use.web_search_requests` (a converted route).
+ */
+export function hostedCallsOf(json: Obj): string[] {
+  const output = Array.isArray(json.output) ? json.output.filter(isObj) : [];
+  const items = output.map((item) => (typeof item.type === 'string' ? item.type : '')).filter(Boolean);
+  return [...items, ...anthropicSearches(json.usage)];
+}
+
+/** Anthropic's web searches of a usage object, one `web_search_call` each. */
+export function anthropicSearches(usage: unknown): string[] {
+  const server = isObj(usage) && isObj(usage.server_tool_use) ? usage.server_tool_use : null;
+  const n = server && typeof server.web_search_requests === 'number' ? server.web_search_requests : 0;
+  return Array.from({ length: Math.max(0, Math.min(n, 1000)) }, () => 'web_search_call');
+}
