@@ -65,3 +65,8 @@ export function anthropicMessages(ctx, body, plan) {
   const error = sseEvent({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
   return writeStream(ctx, events.map(sseEvent), plan, firstContent, error, endOfContent);
 }
+
+/** POST /v1/messages/count_tokens: the plan's prompt tokens (config.usage.prompt_tokens, else 10), as Anthropic answers it. */
+export function anthropicCountTokens(ctx, _body, plan) {
+  sendJson(ctx.res, 200, { input_tokens: plan.usage?.prompt ?? 10 });
+}
