@@ -9,9 +9,13 @@ function anthropicBlocks(plan) {
   const blocks = [];
   if (plan.thinking) blocks.push({ type: 'thinking', thinking: plan.thinking, signature: 'sig-fake' });
   blocks.push({ type: 'text', text: plan.content });
-  if (plan.toolArgs) blocks.push({ type: 'tool_use', id: nextId('toolu_fake'), name: 'get_weather', input: JSON.parse(plan.toolArgs) });
+  if (plan.toolArgs) blocks.push({ type: 'tool_use', id: nextId('toolu_fake'), name: plan.toolName ?? 'get_weather', input: JSON.parse(plan.toolArgs) });
   return blocks;
 }
+
+/** Anthropic's web search server tool, when offered, runs once: its usage counts the search. */
+const searches = (body) => (Array.isArray(body?.tools) && body.tools.some((t) => String(t?.type).startsWith('web_search_')) ? 1 : 0);
+const withSearches = (usage, body) => (searches(body) ? { ...usage, server_tool_use: { web_search_requests: searches(body) } } : usage);
 
 export function anthropicMessages(ctx, body, plan) {
   const id = nextId('msg_fake');
@@ -27,14 +31,14 @@ export function anthropicMessages(ctx, body, plan) {
       stop_reason: plan.toolArgs ? 'tool_use' : 'end_turn',
       stop_sequence: null,
     };
-    if (plan.usage) message.usage = anthropicUsage(plan.usage);
+    if (plan.usage) message.usage = withSearches(anthropicUsage(plan.usage), body);
     if (plan.resetBody) return sendHalfThenReset(ctx, message);
     return sendJson(ctx.res, 200, message);
   }
   const startMessage = { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null };
   if (plan.usage) startMessage.usage = anthropicUsage(plan.usage, 1);
   const messageDelta = { type: 'message_delta', delta: { stop_reason: plan.toolArgs ? 'tool_use' : 'end_turn', stop_sequence: null } };
-  if (plan.usage) messageDelta.usage = { output_tokens: plan.usage.completion };
+  if (plan.usage) messageDelta.usage = withSearches({ output_tokens: plan.usage.completion }, body);
   const events = [{ type: 'message_start', message: startMessage }];
   let firstContent = 0;
   blocks.forEach((block, index) => {
@@ -60,4 +64,9 @@ export function anthropicMessages(ctx, body, plan) {
   events.push(messageDelta, { type: 'message_stop' });
   const error = sseEvent({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
   return writeStream(ctx, events.map(sseEvent), plan, firstContent, error, endOfContent);
+}
+
+/** POST /v1/messages/count_tokens: the plan's prompt tokens (config.usage.prompt_tokens, else 10), as Anthropic answers it. */
+export function anthropicCountTokens(ctx, _body, plan) {
+  sendJson(ctx.res, 200, { input_tokens: plan.usage?.prompt ?? 10 });
 }

@@ -1,6 +1,6 @@
 // API request flow: record -> validate -> apply scenario mode.
 
-import { anthropicMessages } from './anthropic.mjs';
+import { anthropicCountTokens, anthropicMessages } from './anthropic.mjs';
 import { parseJson, readBody, sendError, wait } from './http.mjs';
 import { chatCompletions, embeddings, legacyCompletions, models } from './openai.mjs';
 import { buildPlan } from './plan.mjs';
@@ -16,6 +16,7 @@ const ROUTES = {
   'POST /v1/embeddings': embeddings,
   'GET /v1/models': models,
   'POST /v1/messages': anthropicMessages,
+  'POST /v1/messages/count_tokens': anthropicCountTokens,
   'POST /v1/responses': responses,
 };
 const ROUTE_PATHS = new Set(Object.keys(ROUTES).map((k) => k.split(' ')[1]));
@@ -31,7 +32,7 @@ export async function handleApi(ctx, store, pathname) {
   const { scenarioId, apiPath } = splitScenario(pathname);
   const normalized = apiPath.length > 1 ? apiPath.replace(/\/+$/, '') : apiPath;
   const target = geminiTarget(normalized);
-  const flavour = normalized === '/v1/messages' ? 'anthropic' : target ? 'gemini' : 'openai';
+  const flavour = normalized.startsWith('/v1/messages') ? 'anthropic' : target ? 'gemini' : 'openai';
   const scenario = store.get(scenarioId);
 
   const text = await readBody(req);

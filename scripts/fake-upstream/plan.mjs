@@ -75,5 +75,6 @@ export function buildPlan(config, seq) {
     cutByReset: config.reset === true,
     thinking: typeof config.thinking === 'string' ? config.thinking : null,
     toolArgs: typeof config.tool_args === 'string' ? config.tool_args : null,
+    toolName: typeof config.tool_name === 'string' ? config.tool_name : null,
   };
 }

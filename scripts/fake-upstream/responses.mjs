@@ -25,10 +25,12 @@ function calledTool(body) {
   return tools.find((t) => t.name === choice?.name) ?? tools[0];
 }
 
-/** One call of each built-in tool offered (web_search_preview -> a web_search_call item), as the provider would run it. */
+const HOSTED = /^(web_search|file_search|code_interpreter|image_generation|computer_use)/;
+
+/** One call of each hosted tool offered (web_search_preview -> a web_search_call item), as the provider would run it. */
 function builtInCalls(body) {
-  const tools = Array.isArray(body?.tools) ? body.tools.filter((t) => t?.type && t.type !== 'function') : [];
-  return tools.map((t) => ({ type: `${t.type.replace(/_preview$/, '').replace(/_use$/, '')}_call`, id: nextId('tc'), status: 'completed' }));
+  const tools = Array.isArray(body?.tools) ? body.tools.filter((t) => typeof t?.type === 'string' && HOSTED.test(t.type)) : [];
+  return tools.map((t) => ({ type: `${t.type.replace(/_\d{4}_\d{2}_\d{2}$/, '').replace(/_preview$/, '').replace(/_use$/, '')}_call`, id: nextId('tc'), status: 'completed' }));
 }
 
 function outputItems(body, plan, text) {

@@ -13,7 +13,7 @@ import {
 import { channelsFor } from './pick';
 import type { Endpoint } from './formats';
 import { needsNativeResponses } from './formats/responses/hub';
-import { TOOL_PRICE_PREFIX, toolBilling, type ToolBilling } from '../billing/tools';
+import { toolBilling, type ToolBilling } from '../billing/tools';
 import { speaksNatively } from './providers';
 import { parseCall, type ParsedCall } from './formats/call';
 import { sessionHashOf } from './sticky';
@@ -33,7 +33,7 @@ export interface Admitted {
   ip: string | null;
   /** The token's limits, or else its group's defaults. */
   limits: { rpm: number | null; tpm: number | null };
-  /** The Responses API's built-in tools the call offers, with their per-call prices; null if none. */
+  /** The Responses API's hosted tools the call offers, with their per-call prices; null if none. */
   tools: ToolBilling | null;
   /** The call's session key, hashed and scoped by the key (sticky sessions); null without one. */
   session: string | null;
@@ -110,7 +110,6 @@ export async function admit(c: Context<AppEnv>, endpoint: Endpoint, onTokenKnown
   if (!isPriced(price)) throw new ApiError(403, 'model_price_unset', `the model ${call.model} has no price set; ask the operator to price it`);
   const ratio = groupRatio(pricing, token.group);
   const tools = endpoint === 'responses' ? toolBilling(call.body, pricing.models, ratio) : null;
-  if (tools && 'unpriced' in tools) throw new ApiError(403, 'model_price_unset', `the built-in tool ${tools.unpriced} has no price set; ask the operator to price "${TOOL_PRICE_PREFIX}${tools.unpriced}"`);
 
   return {
     requestId: c.get('requestId'), endpoint, settings, token, keyHash, call, price, pricing,

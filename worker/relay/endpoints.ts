@@ -7,8 +7,12 @@ import { relay } from './handler';
 import { ApiError } from '../lib/errors';
 import { geminiErrorResponse } from './formats/gemini/errors';
 import { FORMATS } from './formats';
+import { countTokens } from './count-tokens';
 
 export const relayRoutes = new Hono<AppEnv>();
+
+// Before the formats' paths: Anthropic's token count is not a completion.
+relayRoutes.post('/v1/messages/count_tokens', (c) => countTokens(c));
 
 // Every format's paths from the registry; Gemini's names the model and streaming in the path.
 for (const format of Object.values(FORMATS)) {

@@ -73,6 +73,12 @@ export interface KeyChoice {
 /** Further keys one attempt may switch to after dead-key answers, so that a channel of many dead keys cannot hold a call long. */
 const MAX_KEY_SWITCHES = 3;
 
+/** A key of the channel to use outside an attempt (count_tokens): the next usable one, set-aside keys skipped. */
+export async function usableKey(channel: ChannelRecord, encryptionKey: string): Promise<string> {
+  const keys = await channelKeys(channel, encryptionKey);
+  return (pickKey(channel, keys, keysAsideOf(channel)) ?? { key: keys[0] }).key;
+}
+
 /**
  * One try against one channel. A non-streamed answer is read whole inside the attempt, so a
  * reset or a silence half-way through the body fails the attempt like a refused connection.

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-types';
 import { ApiError } from '../lib/errors';
 import type { Usage } from '../billing/charge';
-import { toolHold } from '../billing/tools';
+import { hostedCallsOf, toolHold } from '../billing/tools';
 import { MIN_COMPLETION_TOKENS, type HoldPlan } from '../billing/hold';
 import { outputLimitOf } from '../billing/output-limits';
 import { accountOf } from '../account/client';
@@ -185,6 +185,7 @@ async function tryChannels(h: HeldCall, ordered: Candidate[], sticky: StickySess
     lastChannel = ch.id;
     const model = upstreamModel(ch, call.model);
     const route = routeFor(a.endpoint, ch, call, model);
+    setDroppedTools(h.headers, route.droppedTools);
     const result = await attempt(ch, { endpoint: route.endpoint, body: route.body, model, stream: call.stream, headers: c.req.raw.headers }, a.settings.ENCRYPTION_KEY, limits, { preferred: keyIndex });
     const t: Attempt = { held: h, channel: ch, state, route, upstreamModel: model, outcome: { channelId: ch.id, attempts, status: 200, errorCode: null, startedAt: h.startedAt } };
     reportHealth(t, result);
@@ -210,6 +211,12 @@ async function tryChannels(h: HeldCall, ordered: Candidate[], sticky: StickySess
   // Upstream error texts stay with the operator (channel health); they can name the provider.
   failure.logged = true;
   throw failure;
+}
+
+/** The answer names the tools the channel lacks and that were left out (this attempt's route). */
+function setDroppedTools(headers: Record<string, string>, dropped: string[]): void {
+  if (dropped.length > 0) headers['x-relay-dropped-tools'] = dropped.join(', ');
+  else delete headers['x-relay-dropped-tools'];
 }
 
 /** A recovering channel's say on this caller (see ChannelHealth.acquireProbe); unreachable means skip it. */
@@ -248,17 +255,11 @@ async function deliverJson(t: Attempt, r: Extract<AttemptResult, { kind: 'ok' }>
     completionTokens: formatOf(a.endpoint).withLimit === null ? 0 : provider.completionParts(json).reduce((sum, part) => sum + countText(a.call.model, part), 0),
     cachedTokens: 0,
   };
-  const { charge, settled } = settleServed(c, a, { outcome: t.outcome, usage, counted: reported === null, outputItems: a.tools ? outputItemTypes(json) : [] });
+  const { charge, settled } = settleServed(c, a, { outcome: t.outcome, usage, counted: reported === null, outputItems: a.tools ? hostedCallsOf(json) : [] });
   // Within the hold the charge is certain; beyond it the account may cap it, so ask.
   const charged = charge <= t.held.held ? charge : (await settled).charged;
   return new Response(t.route.toClient(json, text), {
     status: r.response.status,
     headers: { 'content-type': r.response.headers.get('content-type') ?? 'application/json', 'x-quota-charged': String(charged), ...t.held.headers },
   });
-}
-
-/** The types of a Responses answer's output items (built-in tool calls are billed per call). */
-function outputItemTypes(json: Record<string, unknown>): string[] {
-  const output = Array.isArray(json.output) ? json.output : [];
-  return output.map((item: unknown) => (item && typeof item === 'object' && 'type' in item && typeof item.type === 'string' ? item.type : '')).filter(Boolean);
 }

@@ -17,6 +17,7 @@ import { PassThroughWriter } from './pass-through';
 import type { SseWriter } from './sse';
 import type { StreamReader } from './tap';
 import type { Obj } from '../../lib/json';
+import { splitHosted } from '../formats/responses/tools';
 
 /** How one attempt reaches a channel: what to ask it, and how its answer reaches the client. */
 export interface UpstreamRoute {
@@ -27,6 +28,8 @@ export interface UpstreamRoute {
   writer(): SseWriter;
   /** Reads the upstream's stream events (usage, delivered parts, the end) beside the writer. */
   reader: StreamReader;
+  /** Tool types the client offered that the channel lacks: left out, named in `x-relay-dropped-tools`. */
+  droppedTools: string[];
 }
 
 export function routeFor(endpoint: Endpoint, channel: ChannelRecord, call: ParsedCall, upstreamModel: string): UpstreamRoute {
@@ -38,13 +41,16 @@ export function routeFor(endpoint: Endpoint, channel: ChannelRecord, call: Parse
       endpoint, body: call.body, toClient: (_json, text) => text,
       writer: () => new PassThroughWriter(dropAskedUsage, format.streamError),
       reader: provider.streamReader(endpoint),
+      droppedTools: [],
     };
   }
   const client = format.client(call);
   const upstream = provider.hub;
+  const { chat, dropped } = splitHosted(client.toChat(upstreamModel), (type) => upstream.offersHosted?.(type) ?? false);
   return {
     endpoint: upstream.endpoint,
-    body: upstream.fromChat(client.toChat(upstreamModel), upstreamModel),
+    droppedTools: dropped,
+    body: upstream.fromChat(chat, upstreamModel),
     toClient: (json) => JSON.stringify(client.fromChat(upstream.toChat(json, call.model))),
     writer: () => hubWriter(upstream, call.model, client, call.clientWantsUsage),
     reader: provider.streamReader(upstream.endpoint),

@@ -66,6 +66,8 @@ export interface HubSide {
   toChat(json: Obj, model: string): Obj;
   /** The provider's stream events to chat chunks; null where they are chat chunks already. */
   streamToChat(model: string, wantsUsage: boolean): SseWriter | null;
+  /** The hosted tool types (Responses names) it maps to a tool of its own; the others are left out. */
+  offersHosted?(type: string): boolean;
 }
 
 /**

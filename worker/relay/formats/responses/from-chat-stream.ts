@@ -7,6 +7,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import { functionCallItem, messageItem, newId, reasoningItem, responseShell, responsesUsageOfChat } from './hub';
 import { sse, type SseWriter } from '../../hub/sse';
 import { responsesStreamError } from './errors';
+import { clientCallName } from './tools';
 import { type Obj, isObj, objs, str } from '../../../lib/json';
 
 /** An output item being streamed. */
@@ -30,7 +31,7 @@ export class ChatStreamToResponsesWriter implements SseWriter {
   private usage: Obj | null = null;
   private finish: string | null = null;
 
-  constructor(request: Obj, model: string) {
+  constructor(private readonly request: Obj, model: string) {
     this.shell = responseShell(request, model, 'in_progress');
   }
 
@@ -98,7 +99,7 @@ export class ChatStreamToResponsesWriter implements SseWriter {
       this.tools.set(index, item);
       this.open = item;
       out += this.event('response.output_item.added', {
-        output_index: item.index, item: { type: 'function_call', id: item.id, call_id: item.callId, name: item.name, arguments: '', status: 'in_progress' },
+        output_index: item.index, item: { type: 'function_call', id: item.id, call_id: item.callId, ...clientCallName(this.request, item.name ?? ''), arguments: '', status: 'in_progress' },
       });
     }
     const args = str(fn.arguments);
@@ -123,7 +124,7 @@ export class ChatStreamToResponsesWriter implements SseWriter {
       done = { ...reasoningItem(item.text), id: item.id };
       out += this.event('response.reasoning_summary_text.done', { ...at, summary_index: 0, text: item.text });
     } else {
-      done = { ...functionCallItem(item.callId ?? '', item.name ?? '', item.text), id: item.id };
+      done = { ...functionCallItem(item.callId ?? '', clientCallName(this.request, item.name ?? ''), item.text), id: item.id };
       out += this.event('response.function_call_arguments.done', { ...at, arguments: item.text });
     }
     this.done.push(done);

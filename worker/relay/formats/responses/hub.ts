@@ -6,15 +6,20 @@
  */
 import { COMPLETION_TOKENS_ONLY } from '../chat';
 import { type Obj, isObj, objs, str } from '../../../lib/json';
+import { chatCallName, chatTools, clientCallName } from './tools';
 
-/** The parameter that needs a native Responses upstream, or null when the call converts. */
+/** Input items a chat upstream can be given (hosted tools' calls are left out: the provider ran them). */
+const CONVERTIBLE_ITEMS = ['message', 'function_call', 'function_call_output', 'reasoning', 'web_search_call'];
+
+/**
+ * The parameter that needs a native Responses upstream, or null when the call converts. Tools
+ * always convert (responses/tools.ts): a tool the channel cannot offer is left out and named.
+ */
 export function needsNativeResponses(body: Obj): string | null {
   if (typeof body.previous_response_id === 'string') return 'previous_response_id';
   if (body.store === true) return 'store';
-  const builtIn = objs(body.tools).findIndex((t) => t.type !== 'function');
-  if (builtIn >= 0) return `tools.${builtIn} (${str(objs(body.tools)[builtIn].type)})`;
   if (Array.isArray(body.input)) {
-    const i = objs(body.input).findIndex((item) => item.type !== undefined && !['message', 'function_call', 'function_call_output', 'reasoning'].includes(str(item.type)));
+    const i = objs(body.input).findIndex((item) => item.type !== undefined && !CONVERTIBLE_ITEMS.includes(str(item.type)));
     if (i >= 0) return `input.${i} (${str(objs(body.input)[i].type)})`;
   }
   return null;
@@ -54,7 +59,7 @@ function chatMessages(body: Obj): Obj[] {
   if (typeof body.input === 'string') return [...out, { role: 'user', content: body.input }];
   for (const item of objs(body.input)) {
     if (item.type === 'function_call') {
-      const call = { id: str(item.call_id), type: 'function', function: { name: str(item.name), arguments: str(item.arguments) } };
+      const call = { id: str(item.call_id), type: 'function', function: { name: chatCallName(item), arguments: str(item.arguments) } };
       const last = out.at(-1);
       if (last?.role === 'assistant') last.tool_calls = [...objs(last.tool_calls), call];
       else out.push({ role: 'assistant', content: null, tool_calls: [call] });
@@ -85,7 +90,7 @@ function responseFormat(text: unknown): Obj | undefined {
 
 export function responsesToChatRequest(body: Obj, upstreamModel: string): Obj {
   const out: Obj = { model: upstreamModel, messages: chatMessages(body) };
-  const tools = objs(body.tools).map((t) => ({ type: 'function', function: { name: t.name, description: t.description ?? undefined, parameters: t.parameters ?? undefined, strict: t.strict ?? undefined } }));
+  const tools = chatTools(body.tools, body.max_tool_calls);
   if (tools.length) out.tools = tools;
   if (body.tool_choice !== undefined) out.tool_choice = chatToolChoice(body.tool_choice);
   if (typeof body.max_output_tokens === 'number') out[COMPLETION_TOKENS_ONLY.test(upstreamModel) ? 'max_completion_tokens' : 'max_tokens'] = body.max_output_tokens;
@@ -134,8 +139,9 @@ export const messageItem = (text: string): Obj => ({
   type: 'message', id: newId('msg'), status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }],
 });
 export const reasoningItem = (text: string): Obj => ({ type: 'reasoning', id: newId('rs'), summary: [{ type: 'summary_text', text }] });
-export const functionCallItem = (callId: string, name: string, args: string): Obj => ({
-  type: 'function_call', id: newId('fc'), call_id: callId, name, arguments: args, status: 'completed',
+/** A function call as the client named it (a namespaced tool's call carries its `namespace`). */
+export const functionCallItem = (callId: string, name: { name: string; namespace?: string }, args: string): Obj => ({
+  type: 'function_call', id: newId('fc'), call_id: callId, ...name, arguments: args, status: 'completed',
 });
 
 /** A chat completion as the Response the client asked for. */
@@ -149,7 +155,7 @@ export function chatToResponse(json: Obj, request: Obj, model: string): Obj {
   if (text) output.push(messageItem(text));
   for (const call of objs(message.tool_calls)) {
     const fn = isObj(call.function) ? call.function : {};
-    output.push(functionCallItem(str(call.id), str(fn.name), str(fn.arguments)));
+    output.push(functionCallItem(str(call.id), clientCallName(request, str(fn.name)), str(fn.arguments)));
   }
   const incomplete = choice.finish_reason === 'length';
   return {

@@ -9,6 +9,7 @@ import { sse, type SseWriter } from '../../hub/sse';
 import { ChatChunks } from '../../hub/chat-chunks';
 import { openAiStreamError } from '../../formats/chat/errors';
 import { type Obj, isObj, str } from '../../../lib/json';
+import { HOSTED_CHAT_TOOL } from '../../formats/responses/tools';
 
 type Block = Obj;
 
@@ -66,9 +67,17 @@ function pushTurn(turns: { role: string; content: Block[] }[], role: string, blo
   else turns.push({ role, content: [...blocks] });
 }
 
+/** The hosted tools Anthropic runs itself: web search, as its server tool. */
+export const offersHosted = (type: string) => type.startsWith('web_search');
+
+function serverTool(t: Obj): Obj {
+  return { type: 'web_search_20250305', name: 'web_search', ...(typeof t.max_uses === 'number' ? { max_uses: t.max_uses } : {}) };
+}
+
 function convertTools(tools: unknown): Obj[] | undefined {
   if (!Array.isArray(tools)) return undefined;
   return tools.filter(isObj).map((t) => {
+    if (t.type === HOSTED_CHAT_TOOL) return serverTool(t);
     const fn = isObj(t.function) ? t.function : t;
     const out: Obj = { name: str(fn.name), input_schema: isObj(fn.parameters) ? fn.parameters : { type: 'object', properties: {} } };
     if (typeof fn.description === 'string') out.description = fn.description;

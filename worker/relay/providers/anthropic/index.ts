@@ -1,4 +1,4 @@
-import { chatToMessagesRequest, messageToChatResponse, MessagesStreamToChatWriter } from './hub';
+import { offersHosted, chatToMessagesRequest, messageToChatResponse, MessagesStreamToChatWriter } from './hub';
 import { usageFromAnthropic, readMessagesEvent } from './usage';
 import { joinUrl, passedHeaders, type Provider } from '../types';
 
@@ -25,6 +25,7 @@ export const anthropic: Provider = {
     fromChat: (chat, upstreamModel) => chatToMessagesRequest(chat, upstreamModel),
     toChat: (json, model) => messageToChatResponse(json, model),
     streamToChat: (model, wantsUsage) => new MessagesStreamToChatWriter(model, wantsUsage),
+    offersHosted,
   },
   probe: (model) => ({ endpoint: 'messages', body: { model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] } }),
   streamReader: () => readMessagesEvent,

@@ -1,6 +1,7 @@
 /** Anthropic's stream events, read beside the bytes the relay passes on, with their usage. */
 import type { Usage } from '../../../billing/charge';
 import type { TapSink } from '../../hub/tap';
+import { anthropicSearches } from '../../../billing/tools';
 import { type Obj, isObj, tokenCount as num } from '../../../lib/json';
 
 /**
@@ -34,6 +35,8 @@ export function readMessagesEvent(sink: TapSink, event: string | undefined, ev: 
     if (isObj(message.usage)) sink.state.usage = usageFromAnthropic(message.usage, sink.state.usage);
   } else if (type === 'message_delta') {
     if (isObj(ev.usage)) sink.state.usage = usageFromAnthropic(ev.usage, sink.state.usage);
+    // web searches run by Anthropic's server tool, billed per call like the Responses API's
+    if (isObj(ev.usage) && isObj(ev.usage.server_tool_use)) sink.state.outputItems = anthropicSearches(ev.usage);
   } else if (type === 'content_block_start') {
     const block = isObj(ev.content_block) ? ev.content_block : {};
     sink.add(`${i}:name`, block.name);
