@@ -78,6 +78,7 @@ describe('output limits', () => {
     expect(shippedOutputLimit('o1-2099')).toBe(100000);
     expect(shippedOutputLimit('o1-209')).toBeNull();
     expect(shippedOutputLimit('o1-x2099')).toBeNull();
+    expect(shippedOutputLimit('gpt-4o-2099-mini')).toBeNull(); // a date only at the end
     expect(shippedOutputLimit('no-such-model-2024-01-01')).toBeNull();
     expect(shippedOutputLimit('no-such-model')).toBeNull();
   });
