@@ -12,7 +12,14 @@ export const modules = {
   ip: ['worker/lib/ip.ts'],
 };
 
+/** The score every module must reach. */
 export const THRESHOLD = 85;
+
+/**
+ * Modules not yet at THRESHOLD fail only below the score they have reached (a ratchet: raise it
+ * as tests are added, remove the entry at 85). See docs/testing.md.
+ */
+export const FLOORS = { convert: 0 };
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

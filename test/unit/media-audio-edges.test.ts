@@ -40,6 +40,7 @@ describe('MP3 frames', () => {
     expect(rate(bytes(frame(0xf3, 0x80)), 'mp3')).toBe(8000); // MPEG-2 III 64k
     expect(rate(bytes(frame(0xf7, 0x20)), 'mp3')).toBe(6000); // MPEG-2 I 48k
     expect(rate(bytes(frame(0xe3, 0x10)), 'mp3')).toBe(1000); // MPEG-2.5 III 8k
+    expect(rate(bytes(frame(0xf5, 0x80)), 'mp3')).toBe(8000); // MPEG-2 II 64k
   });
   it('skips reserved versions and layers, free and bad bitrates, bad sample rates', () => {
     const good = frame(0xfb, 0x50);
@@ -58,12 +59,14 @@ describe('MP3 frames', () => {
     expect(rate(bytes(frame(0xfb, 0x50)), 'ogg')).toBe(4000);
     for (const f of ['mpeg', 'mpga', 'audio/mpeg', '']) expect(rate(bytes(frame(0xfb, 0x50)), f)).toBe(8000);
     expect(rate(bytes([0xff, 0xfb, 0x50]), 'mp3')).toBe(16000);
+    // a tag header cut short is no tag: the frame inside it is read
+    expect(rate(bytes(ascii('ID3'), frame(0xfb, 0x50), [0, 0]), 'ogg')).toBe(8000);
   });
 });
 
 describe('formats without a header', () => {
   it('names in any case, with parameters, audio/ and x- prefixes', () => {
-    for (const f of ['wav', 'WAVE', ' audio/x-wav; codecs=1 ', 'audio/vnd.wave']) expect(rate(undefined, f), f).toBe(8000);
+    for (const f of ['wav', 'WAVE', ' audio/x-wav; codecs=1 ', 'audio/vnd.wave', ' wav ', 'wav ;rate=8000']) expect(rate(undefined, f), f).toBe(8000);
     for (const f of ['opus', 'ogg', 'audio/ogg;codecs=opus', 'oga', 'webm']) expect(rate(undefined, f), f).toBe(4000);
     for (const f of ['g711_ulaw', 'g711_alaw', 'pcmu', 'PCMA', 'audio/basic']) expect(rate(undefined, f), f).toBe(8000);
     for (const f of ['flac', 'aac', 'mp3', 'x-', 'audio/', 'xwav']) expect(rate(undefined, f), f).toBe(16000);
