@@ -19,7 +19,7 @@ export const THRESHOLD = 85;
  * Modules not yet at THRESHOLD fail only below the score they have reached (a ratchet: raise it
  * as tests are added, remove the entry at 85). See docs/testing.md.
  */
-export const FLOORS = { convert: 0 };
+export const FLOORS = { convert: 59 };
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
