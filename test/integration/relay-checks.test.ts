@@ -1,4 +1,6 @@
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../worker/lib/crypto';
 import { call, chatBody, createChannel, createToken, rootJwt, setupCustomer, uniq } from '../helpers';
 import { balance, type Err } from '../support/relay';
 
@@ -39,20 +41,33 @@ describe('relay: checks in the contract\'s order', () => {
   it('refuses disabled, deleted, rotated and expired keys on the very next request', async () => {
     const { user, token, model } = await setupCustomer();
     expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(200);
+    // Another isolate keeps the token record it read for up to 10 s: after each change the old
+    // record is put back, so the refusal must come from the account object, not the snapshot.
+    const kvKey = `tok:${await sha256Hex(token.key)}`;
+    const record = await env.KV.get(kvKey);
+    expect(record).not.toBeNull();
+    const stale = () => env.KV.put(kvKey, record ?? '');
     await call('PATCH', `/api/tokens/${token.id}`, { jwt: user.jwt, body: { status: 'disabled' } });
+    await stale();
     expect((await call<Err>('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).body.error.code).toBe('token_disabled');
     await call('PATCH', `/api/tokens/${token.id}`, { jwt: user.jwt, body: { status: 'enabled' } });
     expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(200);
     // disabling the user refuses every key of theirs at once
     const admin = await rootJwt();
     await call('PATCH', `/api/users/${user.id}`, { jwt: admin, body: { status: 'disabled' } });
+    await stale();
     expect((await call<Err>('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).body.error.code).toBe('token_disabled');
     await call('PATCH', `/api/users/${user.id}`, { jwt: admin, body: { status: 'enabled' } });
     expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(200);
     const rotated = await call<{ key: string }>('POST', `/api/tokens/${token.id}/rotate`, { jwt: user.jwt });
+    await stale();
     expect((await call<Err>('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(401);
     expect((await call('POST', '/v1/chat/completions', { key: rotated.body.key, body: chatBody(model) })).status).toBe(200);
+    const rotatedKv = `tok:${await sha256Hex(rotated.body.key)}`;
+    const rotatedRecord = await env.KV.get(rotatedKv);
+    expect(rotatedRecord).not.toBeNull();
     await call('DELETE', `/api/tokens/${token.id}`, { jwt: user.jwt });
+    await env.KV.put(rotatedKv, rotatedRecord ?? '');
     expect((await call<Err>('POST', '/v1/chat/completions', { key: rotated.body.key, body: chatBody(model) })).status).toBe(401);
 
     const soon = await createToken(user.jwt, { expires_at: new Date(Date.now() + 1500).toISOString() });
