@@ -7,7 +7,10 @@ export const modules = {
   billing: ['worker/billing/charge.ts', 'worker/billing/hold.ts', 'worker/billing/output-limits.ts', 'worker/billing/tools.ts'],
   decimal: ['worker/billing/decimal.ts'],
   media: ['worker/relay/media/*.ts', 'worker/relay/media-tokens.ts'],
-  convert: ['worker/relay/convert/*.ts'],
+  convert: [
+    'worker/relay/formats/*/hub.ts', 'worker/relay/formats/*/to-chat.ts', 'worker/relay/formats/*/from-chat*.ts', 'worker/relay/formats/messages/shared.ts',
+    'worker/relay/formats/responses/tools.ts', 'worker/relay/providers/*/hub.ts', 'worker/relay/hub/chain.ts', 'worker/relay/hub/chat-chunks.ts',
+  ],
   payments: ['worker/payments/money.ts', 'worker/payments/currencies.ts', 'worker/payments/epay.ts'],
   ip: ['worker/lib/ip.ts'],
 };

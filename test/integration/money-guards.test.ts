@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { BASE, call, chatBody, createUser, rootJwt, setupCustomer, upstreamMode, upstreamRequests, waitFor } from '../helpers';
 import { balance, logFor, type Err, type LogItem } from '../support/relay';
 import { epayNotice, deliverEpay, newOrder, openEpayPage, refusedTotal } from '../support/payments';
-import { accountOf } from '../../worker/account/stub';
+import { accountOf } from '../../worker/account/client';
 import type { HoldPlan } from '../../worker/billing/hold';
 import type { OrderView } from '../../worker/api/topup';
 import { sha256Hex } from '../../worker/lib/crypto';
@@ -35,7 +35,7 @@ describe('the account object decides revocation, whatever the caller\'s token re
   const plan = (): HoldPlan => ({ price: { model: 'm', modelRatio: 1, completionRatio: 1, cacheRatio: 1, pricePerCall: null, maxOutputTokens: null }, groupRatio: 1, promptTokens: 10, choices: 1, wanted: 16, min: 16 });
   const reserveWith = (userId: number, tokenId: number, keyHash: string) =>
     // straight to the object, as the relay calls it: no snapshot on the way
-    accountOf(env, userId).reserve(userId, { tokenId, keyHash, requestId: crypto.randomUUID(), plan: plan() });
+    accountOf(env, userId).reserve({ tokenId, keyHash, requestId: crypto.randomUUID(), plan: plan() });
 
   it('refuses a rotated, a disabled and a deleted key to a caller still holding the old record', async () => {
     const admin = await rootJwt();
