@@ -21,7 +21,15 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { startRelay } from './lib/relay-process.mjs';
-import { root, seedRelay, sleep, startPassthrough, startUpstreamProcess, stopper, wranglerVersion } from './lib/local-targets.mjs';
+import {
+  root,
+  seedRelay,
+  sleep,
+  startPassthrough,
+  startUpstreamProcess,
+  stopper,
+  wranglerVersion,
+} from './lib/local-targets.mjs';
 import { groupCpuMs, perRequest } from './lib/process-cpu.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -29,7 +37,11 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 8);
 const MODEL = 'gpt-4o-mini';
-const BODY = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 16 });
+const BODY = JSON.stringify({
+  model: MODEL,
+  messages: [{ role: 'user', content: 'Say hello in five words.' }],
+  max_tokens: 16,
+});
 
 async function checkOnce(url, headers) {
   const res = await fetch(url, { method: 'POST', headers, body: BODY });
@@ -101,14 +113,25 @@ async function main() {
 
   const json = { 'content-type': 'application/json' };
   const targets = {
-    relay: { url: `${relay.url}/v1/chat/completions`, headers: { ...json, authorization: `Bearer ${key}` }, pid: relay.pid, port: relay.port },
+    relay: {
+      url: `${relay.url}/v1/chat/completions`,
+      headers: { ...json, authorization: `Bearer ${key}` },
+      pid: relay.pid,
+      port: relay.port,
+    },
     bare: { url: `${bare.url}/v1/chat/completions`, headers: json, pid: bare.pid, port: bare.port },
-    bare_assets: { url: `${bareAssets.url}/v1/chat/completions`, headers: json, pid: bareAssets.pid, port: bareAssets.port },
+    bare_assets: {
+      url: `${bareAssets.url}/v1/chat/completions`,
+      headers: json,
+      pid: bareAssets.pid,
+      port: bareAssets.port,
+    },
   };
   const names = Object.keys(targets);
   for (const [name, t] of Object.entries(targets)) {
     const answer = await checkOnce(t.url, t.headers);
-    if (!answer.choices?.[0]?.message?.content) throw new Error(`${name} answered no completion: ${JSON.stringify(answer)}`);
+    if (!answer.choices?.[0]?.message?.content)
+      throw new Error(`${name} answered no completion: ${JSON.stringify(answer)}`);
   }
 
   console.log(`bench: warmup ${WARMUP} s each`);
@@ -124,8 +147,12 @@ async function main() {
       await sleep(1000);
       const s = summarize(result, perRequest(before, groupCpuMs(t.pid, t.port), result.requests.total));
       rounds[name].push(s);
-      const cpu = s.cpu_ms_per_request ? `  cpu ${s.cpu_ms_per_request.total} ms/req (worker runtime ${s.cpu_ms_per_request.runtime})` : '';
-      console.log(`bench: round ${i} ${name.padEnd(11)} ${s.requests_per_s} req/s  p50 ${s.p50_ms} ms  p99 ${s.p99_ms} ms  non-2xx ${s.non_2xx}  errors ${s.errors + s.timeouts}${cpu}`);
+      const cpu = s.cpu_ms_per_request
+        ? `  cpu ${s.cpu_ms_per_request.total} ms/req (worker runtime ${s.cpu_ms_per_request.runtime})`
+        : '';
+      console.log(
+        `bench: round ${i} ${name.padEnd(11)} ${s.requests_per_s} req/s  p50 ${s.p50_ms} ms  p99 ${s.p99_ms} ms  non-2xx ${s.non_2xx}  errors ${s.errors + s.timeouts}${cpu}`,
+      );
     }
   }
 
@@ -145,19 +172,30 @@ async function main() {
     const c = a.cpu_ms_per_request;
     return `| ${name.padEnd(19)} | ${cell(a.requests_per_s, 7)} | ${cell(a.p50_ms, 6)} | ${cell(a.p99_ms, 6)} | ${cell(a.non_2xx + a.errors, 6)} | ${cell(c?.total, 9)} | ${cell(c?.runtime, 7)} | ${cell(c?.devProxy, 9)} | ${cell(c?.wrangler, 8)} |`;
   };
-  const ratioRow = (name, r) => `| ${name.padEnd(19)} | ${cell(`${r.throughput}x`, 7)} | ${cell(`${r.p50}x`, 6)} | ${cell(`${r.p99}x`, 6)} | ${cell('', 6)} | ${cell('', 9)} | ${cell('', 7)} | ${cell('', 9)} | ${cell('', 8)} |`;
+  const ratioRow = (name, r) =>
+    `| ${name.padEnd(19)} | ${cell(`${r.throughput}x`, 7)} | ${cell(`${r.p50}x`, 6)} | ${cell(`${r.p99}x`, 6)} | ${cell('', 6)} | ${cell('', 9)} | ${cell('', 7)} | ${cell('', 9)} | ${cell('', 8)} |`;
   console.log('');
-  console.log('|                     |         |        |        |        | CPU ms per request                        |');
-  console.log('| target              |   req/s | p50 ms | p99 ms | failed |     total | runtime | dev proxy | wrangler |');
-  console.log('|---------------------|---------|--------|--------|--------|-----------|---------|-----------|----------|');
+  console.log(
+    '|                     |         |        |        |        | CPU ms per request                        |',
+  );
+  console.log(
+    '| target              |   req/s | p50 ms | p99 ms | failed |     total | runtime | dev proxy | wrangler |',
+  );
+  console.log(
+    '|---------------------|---------|--------|--------|--------|-----------|---------|-----------|----------|',
+  );
   console.log(row('relay', agg.relay));
   console.log(row('bare', agg.bare));
   console.log(row('bare + [assets]', agg.bare_assets));
   console.log(ratioRow('relay / bare', ratios));
   console.log(ratioRow('relay / bare+assets', ratiosSameConfig));
   console.log('');
-  console.log(`target: throughput >= ${target.throughput_min}x bare: ${met.throughput ? 'met' : 'MISSED'} (${ratios.throughput}x); p50 <= ${target.p50_max}x bare: ${met.p50 ? 'met' : 'MISSED'} (${ratios.p50}x)`);
-  console.log(`like for like (both with [assets]): ${ratiosSameConfig.throughput}x throughput, ${ratiosSameConfig.p50}x p50`);
+  console.log(
+    `target: throughput >= ${target.throughput_min}x bare: ${met.throughput ? 'met' : 'MISSED'} (${ratios.throughput}x); p50 <= ${target.p50_max}x bare: ${met.p50 ? 'met' : 'MISSED'} (${ratios.p50}x)`,
+  );
+  console.log(
+    `like for like (both with [assets]): ${ratiosSameConfig.throughput}x throughput, ${ratiosSameConfig.p50}x p50`,
+  );
   if (names.some((n) => agg[n].non_2xx + agg[n].errors > 0)) {
     console.log('WARNING: some requests failed (non-2xx, errors or timeouts); the numbers above include them.');
   }
@@ -179,7 +217,7 @@ async function main() {
       warmup_s: WARMUP,
       rounds: ROUNDS,
       order: 'relay, bare, bare with [assets], in turn, each round',
-      cpu: 'utime + stime from /proc of each target\'s process group over the round and 1 s after it, divided by its requests',
+      cpu: "utime + stime from /proc of each target's process group over the round and 1 s after it, divided by its requests",
       body: JSON.parse(BODY),
       upstream: 'scripts/fake-upstream.mjs, default scenario, separate Node process',
     },

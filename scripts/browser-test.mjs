@@ -55,16 +55,23 @@ async function main() {
       port,
       vars: {
         PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-        SMTP_URL: smtp.smtpUrl, MAIL_FROM: 'LLM Relay <noreply@relay.test>',
-        STRIPE_API_BASE: payments.stripeApiBase, STRIPE_SECRET_KEY: FAKE_STRIPE.secretKey, STRIPE_WEBHOOK_SECRET: FAKE_STRIPE.webhookSecret,
-        EPAY_GATEWAY: payments.epayGateway, EPAY_PID: FAKE_EPAY.pid, EPAY_KEY: FAKE_EPAY.key,
+        SMTP_URL: smtp.smtpUrl,
+        MAIL_FROM: 'LLM Relay <noreply@relay.test>',
+        STRIPE_API_BASE: payments.stripeApiBase,
+        STRIPE_SECRET_KEY: FAKE_STRIPE.secretKey,
+        STRIPE_WEBHOOK_SECRET: FAKE_STRIPE.webhookSecret,
+        EPAY_GATEWAY: payments.epayGateway,
+        EPAY_PID: FAKE_EPAY.pid,
+        EPAY_KEY: FAKE_EPAY.key,
       },
     });
     cleanups.push(() => relay.stop());
     console.log(`relay on ${relay.url}, fake upstream on ${upstream.url}`);
 
     const seeded = await seed(relay.url, relay.admin, upstream.url);
-    console.log(`seeded: customer #${seeded.customer.id}, channel #${seeded.channel.id}, ${seeded.calls.length} relay calls`);
+    console.log(
+      `seeded: customer #${seeded.customer.id}, channel #${seeded.channel.id}, ${seeded.calls.length} relay calls`,
+    );
 
     const browser = await launchBrowser();
     cleanups.push(() => browser.close());
@@ -80,9 +87,26 @@ async function main() {
 
     const runner = createRunner(outDir);
     const shotPath = (name) => path.join(outDir, `extra-${name}.png`);
-    defineScenarios(runner, { base: relay.url, adminCreds: relay.admin, seeded, anon, customer, operator, docsShot, shotPath });
+    defineScenarios(runner, {
+      base: relay.url,
+      adminCreds: relay.admin,
+      seeded,
+      anon,
+      customer,
+      operator,
+      docsShot,
+      shotPath,
+    });
     defineTopupScenarios(runner, { base: relay.url, adminCreds: relay.admin, payer, cashier, shotPath });
-    defineMailScenarios(runner, { base: relay.url, adminCreds: relay.admin, visitor, payer, operator: cashier, smtp, shotPath });
+    defineMailScenarios(runner, {
+      base: relay.url,
+      adminCreds: relay.admin,
+      visitor,
+      payer,
+      operator: cashier,
+      smtp,
+      shotPath,
+    });
     defineSafetyScenarios(runner, { base: relay.url, adminCreds: relay.admin, guard, shotPath });
     defineGrowthScenarios(runner, { base: relay.url, adminCreds: relay.admin, buyer, friend, shotPath });
     console.log('browser scenarios:');

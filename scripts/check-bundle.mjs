@@ -12,7 +12,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = mkdtempSync(path.join(tmpdir(), 'relay-bundle-'));
 const LIMIT = 3 * 1024 * 1024;
 const build = spawnSync(path.join(root, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--outdir', out], {
-  cwd: root, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  cwd: root,
+  encoding: 'utf8',
+  env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
 });
 if (build.status !== 0) {
   console.error(build.stdout, build.stderr);

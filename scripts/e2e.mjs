@@ -32,7 +32,9 @@ try {
       CHANNEL_COOLDOWN_SECONDS: '1',
     },
   });
-  console.log(`e2e: relay ${relay.url}, fake upstream ${upstream.url} (up in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `e2e: relay ${relay.url}, fake upstream ${upstream.url} (up in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
 
   const child = spawn(
     process.execPath,

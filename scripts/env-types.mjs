@@ -9,12 +9,21 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const devVars = path.join(root, '.dev.vars');
 const aside = path.join(root, '.dev.vars.aside');
-const args = ['wrangler', 'types', 'worker/bindings.d.ts', '--include-runtime=false', '--strict-vars=false', ...process.argv.slice(2)];
+const args = [
+  'wrangler',
+  'types',
+  'worker/bindings.d.ts',
+  '--include-runtime=false',
+  '--strict-vars=false',
+  ...process.argv.slice(2),
+];
 const hadVars = existsSync(devVars);
 if (hadVars) renameSync(devVars, aside);
 let status = 1;
 try {
-  status = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } }).status ?? 1;
+  status =
+    spawnSync('npx', args, { cwd: root, stdio: 'inherit', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } })
+      .status ?? 1;
 } finally {
   if (hadVars) renameSync(aside, devVars);
 }

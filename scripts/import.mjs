@@ -8,11 +8,21 @@ import { fileURLToPath } from 'node:url';
 import { run } from './import/run.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const USAGE = 'usage: npm run import -- <database> [--remote] [--dry-run] [--merge] [--with-logs] [--state <dir>] [--vars <file>] [--source <label>]';
+const USAGE =
+  'usage: npm run import -- <database> [--remote] [--dry-run] [--merge] [--with-logs] [--state <dir>] [--vars <file>] [--source <label>]';
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  const opts = { file: '', remote: false, dryRun: false, merge: false, withLogs: false, state: '', vars: '', source: '' };
+  const opts = {
+    file: '',
+    remote: false,
+    dryRun: false,
+    merge: false,
+    withLogs: false,
+    state: '',
+    vars: '',
+    source: '',
+  };
   const flags = { '--remote': 'remote', '--dry-run': 'dryRun', '--merge': 'merge', '--with-logs': 'withLogs' };
   const values = { '--state': 'state', '--vars': 'vars', '--source': 'source' };
   for (let i = 0; i < argv.length; i++) {
@@ -28,7 +38,8 @@ function parseArgs(argv) {
 
 /** ENCRYPTION_KEY and ADMIN_USERNAME: from the env file locally, from the environment with --remote. */
 function settings(opts) {
-  if (opts.remote) return { encryptionKey: process.env.ENCRYPTION_KEY ?? null, adminUsername: process.env.ADMIN_USERNAME || 'root' };
+  if (opts.remote)
+    return { encryptionKey: process.env.ENCRYPTION_KEY ?? null, adminUsername: process.env.ADMIN_USERNAME || 'root' };
   const file = path.resolve(opts.vars || process.env.RELAY_VARS_FILE || path.join(root, '.dev.vars'));
   const vars = {};
   if (existsSync(file)) {
@@ -37,7 +48,11 @@ function settings(opts) {
       if (m) vars[m[1]] = m[2].replace(/^"(.*)"$/, '$1');
     }
   }
-  return { encryptionKey: vars.ENCRYPTION_KEY ?? process.env.ENCRYPTION_KEY ?? null, adminUsername: vars.ADMIN_USERNAME || 'root', varsFile: file };
+  return {
+    encryptionKey: vars.ENCRYPTION_KEY ?? process.env.ENCRYPTION_KEY ?? null,
+    adminUsername: vars.ADMIN_USERNAME || 'root',
+    varsFile: file,
+  };
 }
 
 try {

@@ -20,7 +20,15 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { startRelay } from './lib/relay-process.mjs';
-import { call, seedRelay, sleep, startPassthrough, startUpstreamProcess, stopper, wranglerVersion } from './lib/local-targets.mjs';
+import {
+  call,
+  seedRelay,
+  sleep,
+  startPassthrough,
+  startUpstreamProcess,
+  stopper,
+  wranglerVersion,
+} from './lib/local-targets.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -46,21 +54,44 @@ const MODEL = opts.model;
 const STREAM_CHUNKS = 10;
 
 const messages = [{ role: 'user', content: 'Say hello in five words.' }];
-const STREAM_BODY = JSON.stringify({ model: MODEL, messages, max_tokens: 32, stream: true, stream_options: { include_usage: true } });
+const STREAM_BODY = JSON.stringify({
+  model: MODEL,
+  messages,
+  max_tokens: 32,
+  stream: true,
+  stream_options: { include_usage: true },
+});
 const SHORT_BODY = JSON.stringify({ model: MODEL, messages, max_tokens: 16 });
 
-const percentile = (sorted, p) => (sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]);
+const percentile = (sorted, p) =>
+  sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /** One stream read to its end; the time is to the last byte. */
 async function oneStream(target) {
   const started = performance.now();
   try {
-    const res = await fetch(`${target.base}/v1/chat/completions`, { method: 'POST', headers: target.headers, body: STREAM_BODY });
+    const res = await fetch(`${target.base}/v1/chat/completions`, {
+      method: 'POST',
+      headers: target.headers,
+      body: STREAM_BODY,
+    });
     const text = await res.text();
     const ok = res.status === 200 && text.includes('[DONE]');
-    return { status: res.status, ms: performance.now() - started, ok, error: ok ? null : `${res.status}: ${text.slice(0, 200)}`, requestId: res.headers.get('x-request-id') };
+    return {
+      status: res.status,
+      ms: performance.now() - started,
+      ok,
+      error: ok ? null : `${res.status}: ${text.slice(0, 200)}`,
+      requestId: res.headers.get('x-request-id'),
+    };
   } catch (err) {
-    return { status: 0, ms: performance.now() - started, ok: false, error: String(err?.cause?.code ?? err?.message ?? err), requestId: null };
+    return {
+      status: 0,
+      ms: performance.now() - started,
+      ok: false,
+      error: String(err?.cause?.code ?? err?.message ?? err),
+      requestId: null,
+    };
   }
 }
 
@@ -76,7 +107,10 @@ async function streamWave(target, concurrency, answeredIds) {
     calls: results.length,
     statuses,
     non_2xx: results.filter((r) => !r.ok).length,
-    first_errors: results.filter((r) => !r.ok).slice(0, 3).map((r) => r.error),
+    first_errors: results
+      .filter((r) => !r.ok)
+      .slice(0, 3)
+      .map((r) => r.error),
     p50_ms: Math.round(percentile(ms, 50)),
     p99_ms: Math.round(percentile(ms, 99)),
     charged_by_header: 0,
@@ -102,8 +136,7 @@ function burst(target, answeredIds) {
               if (status >= 200 && status < 300) {
                 charged += Number(headers?.['x-quota-charged'] ?? 0);
                 if (headers?.['x-request-id']) answeredIds.push(headers['x-request-id']);
-              }
-              else if (firstErrors.length < 3) firstErrors.push(`${status}: ${String(body).slice(0, 200)}`);
+              } else if (firstErrors.length < 3) firstErrors.push(`${status}: ${String(body).slice(0, 200)}`);
             },
           },
         ],
@@ -163,7 +196,8 @@ async function settledLedger(target, from) {
   for (let i = 0; i < 28; i++) {
     await sleep(1000);
     const next = await ledgerView(target, from);
-    if (next.balance === last.balance && next.charged === last.charged && next.rowsById.size === last.rowsById.size) return next;
+    if (next.balance === last.balance && next.charged === last.charged && next.rowsById.size === last.rowsById.size)
+      return next;
     last = next;
   }
   return last;
@@ -178,7 +212,9 @@ async function oneRun(target, n) {
   phases.push(await burst(target, answeredIds));
   for (const p of phases) {
     const extra = p.kind === 'burst' ? `  ${p.requests_per_s} req/s` : '';
-    console.log(`load: run ${n} ${p.kind.padEnd(7)} x${String(p.concurrency).padEnd(4)} ${String(p.calls).padStart(6)} calls  non-2xx ${p.non_2xx}  p50 ${p.p50_ms} ms  p99 ${p.p99_ms} ms${extra}  ${JSON.stringify(p.statuses)}`);
+    console.log(
+      `load: run ${n} ${p.kind.padEnd(7)} x${String(p.concurrency).padEnd(4)} ${String(p.calls).padStart(6)} calls  non-2xx ${p.non_2xx}  p50 ${p.p50_ms} ms  p99 ${p.p99_ms} ms${extra}  ${JSON.stringify(p.statuses)}`,
+    );
     for (const e of p.first_errors) console.log(`      ${e}`);
   }
   let billing = null;
@@ -195,7 +231,10 @@ async function oneRun(target, n) {
       answered_with_one_row: answeredIds.filter((id) => after.rowsById.get(id) === 1).length,
       rows_of_calls_cut_off_by_the_load: cutOff,
     };
-    billing.consistent = billing.balance_delta === billing.charged_in_logs && billing.answered_with_one_row === billing.answered && cutOff <= BURST_CONNECTIONS;
+    billing.consistent =
+      billing.balance_delta === billing.charged_in_logs &&
+      billing.answered_with_one_row === billing.answered &&
+      cutOff <= BURST_CONNECTIONS;
     console.log(
       `load: run ${n} billing: balance went down ${billing.balance_delta}, the log rows charged ${billing.charged_in_logs}; ` +
         `${billing.answered_with_one_row} of ${billing.answered} answered calls have exactly one row (+${cutOff} cut off by the load at its end): ${billing.consistent ? 'consistent' : 'INCONSISTENT'}`,
@@ -215,16 +254,34 @@ async function localTargets(onStop) {
   // One-second streams: the default scenario streams STREAM_CHUNKS chunks this far apart.
   await fetch(`${upstream.url}/__control/default`, {
     method: 'PUT',
-    body: JSON.stringify({ mode: 'slow_stream', chunks: STREAM_CHUNKS, gap_ms: Math.round((STREAM_SECONDS * 1000) / STREAM_CHUNKS) }),
+    body: JSON.stringify({
+      mode: 'slow_stream',
+      chunks: STREAM_CHUNKS,
+      gap_ms: Math.round((STREAM_SECONDS * 1000) / STREAM_CHUNKS),
+    }),
   });
   const relay = async () => {
     const r = await startRelay({ quiet: true });
     const { key, jwt, userId } = await seedRelay(r, upstream.url, MODEL);
-    return { name: 'relay', base: r.url, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, account: { jwt, userId }, output: r.output, stop: r.stop };
+    return {
+      name: 'relay',
+      base: r.url,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      account: { jwt, userId },
+      output: r.output,
+      stop: r.stop,
+    };
   };
   const bare = async () => {
     const b = await startPassthrough(upstream.url, 'passthrough');
-    return { name: 'bare', base: b.url, headers: { 'content-type': 'application/json' }, account: null, output: b.output, stop: b.stop };
+    return {
+      name: 'bare',
+      base: b.url,
+      headers: { 'content-type': 'application/json' },
+      account: null,
+      output: b.output,
+      stop: b.stop,
+    };
   };
   return opts.bare ? [relay, bare] : [relay];
 }
@@ -235,10 +292,21 @@ async function remoteTarget() {
   let account = null;
   if (opts.login) {
     const [username, ...rest] = opts.login.split(':');
-    const { token: jwt, user } = await call(base, 'POST', '/api/auth/login', { body: { username, password: rest.join(':') } });
+    const { token: jwt, user } = await call(base, 'POST', '/api/auth/login', {
+      body: { username, password: rest.join(':') },
+    });
     account = { jwt, userId: user.id };
   }
-  return [async () => ({ name: 'relay', base, headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.key}` }, account, output: () => '', stop: async () => undefined })];
+  return [
+    async () => ({
+      name: 'relay',
+      base,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.key}` },
+      account,
+      output: () => '',
+      stop: async () => undefined,
+    }),
+  ];
 }
 
 function summary(runs) {
@@ -252,7 +320,9 @@ function summary(runs) {
     burst_requests_per_s: mean(burstPhases.map((p) => p.requests_per_s)),
     burst_p50_ms: mean(burstPhases.map((p) => p.p50_ms)),
     burst_p99_ms: mean(burstPhases.map((p) => p.p99_ms)),
-    stream_p99_ms_by_wave: Object.fromEntries(WAVES.map((w) => [w, mean(all.filter((p) => p.kind === 'streams' && p.concurrency === w).map((p) => p.p99_ms))])),
+    stream_p99_ms_by_wave: Object.fromEntries(
+      WAVES.map((w) => [w, mean(all.filter((p) => p.kind === 'streams' && p.concurrency === w).map((p) => p.p99_ms))]),
+    ),
   };
 }
 
@@ -261,8 +331,19 @@ async function main() {
   let failed = false;
   const report = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? 'unknown', node: process.version, wrangler: wranglerVersion() },
-    method: { waves: WAVES, stream_seconds: STREAM_SECONDS, burst_connections: BURST_CONNECTIONS, burst_seconds: BURST_SECONDS, model: MODEL },
+    machine: {
+      cpus: os.cpus().length,
+      cpu_model: os.cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      wrangler: wranglerVersion(),
+    },
+    method: {
+      waves: WAVES,
+      stream_seconds: STREAM_SECONDS,
+      burst_connections: BURST_CONNECTIONS,
+      burst_seconds: BURST_SECONDS,
+      model: MODEL,
+    },
     targets: {},
   };
   try {
@@ -270,7 +351,9 @@ async function main() {
     for (const open of targets) {
       const target = await open();
       onStop(target.stop);
-      console.log(`load: ${target.name} at ${target.base}: ${RUNS} run(s) of stream waves ${WAVES.join(', ')} then ${BURST_CONNECTIONS} connections for ${BURST_SECONDS} s`);
+      console.log(
+        `load: ${target.name} at ${target.base}: ${RUNS} run(s) of stream waves ${WAVES.join(', ')} then ${BURST_CONNECTIONS} connections for ${BURST_SECONDS} s`,
+      );
       const runs = [];
       for (let i = 1; i <= RUNS; i++) {
         const run = await oneRun(target, i);
@@ -280,7 +363,9 @@ async function main() {
       }
       const s = summary(runs);
       report.targets[target.name] = { summary: s, runs };
-      console.log(`load: ${target.name}: ${s.clean_runs} of ${s.runs} run(s) clean; burst ${s.burst_requests_per_s} req/s, p50 ${s.burst_p50_ms} ms, p99 ${s.burst_p99_ms} ms`);
+      console.log(
+        `load: ${target.name}: ${s.clean_runs} of ${s.runs} run(s) clean; burst ${s.burst_requests_per_s} req/s, p50 ${s.burst_p50_ms} ms, p99 ${s.burst_p99_ms} ms`,
+      );
       if (s.clean_runs !== s.runs && target.name === 'relay') failed = true;
       if (process.env.LOAD_DEBUG) console.log(target.output());
       await target.stop();
@@ -297,7 +382,9 @@ function reportWranglerLog(target, run) {
   const log = target.output();
   const file = path.join(os.tmpdir(), `load-${target.name}-run${run}-wrangler.log`);
   writeFileSync(file, log);
-  const telling = log.split('\n').filter((l) => /reloadStart|restart|\bchanged\b|crash|uncaught|connection status/i.test(l));
+  const telling = log
+    .split('\n')
+    .filter((l) => /reloadStart|restart|\bchanged\b|crash|uncaught|connection status/i.test(l));
   for (const line of telling.slice(-8)) console.log(`      wrangler: ${line.trim()}`);
   console.log(`      wrangler's whole log: ${file}`);
 }

@@ -32,7 +32,12 @@ function git(...args) {
 
 /** The modules with a file that differs between `base` (a ref) and the working tree. */
 function changedModules(base) {
-  const ref = base ?? process.env.MUTATE_BASE ?? git('merge-base', 'HEAD', 'origin/main') ?? git('merge-base', 'HEAD', 'main') ?? git('rev-parse', '--verify', '-q', 'HEAD~1');
+  const ref =
+    base ??
+    process.env.MUTATE_BASE ??
+    git('merge-base', 'HEAD', 'origin/main') ??
+    git('merge-base', 'HEAD', 'main') ??
+    git('rev-parse', '--verify', '-q', 'HEAD~1');
   if (!ref) {
     console.log('mutate --changed: no base commit to compare with, so every module');
     return Object.keys(modules);
@@ -49,7 +54,8 @@ function chosen(argv) {
     return changedModules(base);
   }
   const unknown = argv.filter((a) => !(a in modules));
-  if (unknown.length) throw new Error(`unknown module(s) ${unknown.join(', ')}; known: ${Object.keys(modules).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown module(s) ${unknown.join(', ')}; known: ${Object.keys(modules).join(', ')}`);
   return argv.length ? argv : Object.keys(modules);
 }
 
@@ -67,16 +73,29 @@ function report(names, seconds) {
   const rows = [];
   let failed = false;
   for (const name of names) {
-    const mine = Object.entries(files).filter(([file]) => moduleOf(path.relative(root, path.resolve(root, file))) === name);
+    const mine = Object.entries(files).filter(
+      ([file]) => moduleOf(path.relative(root, path.resolve(root, file))) === name,
+    );
     const all = tally(mine.flatMap(([, f]) => f.mutants));
     const floor = FLOORS[name] ?? THRESHOLD;
     if (all.score < floor) failed = true;
-    const note = all.score < floor ? `  FAILS: below ${floor}%` : all.score < THRESHOLD ? `  below the ${THRESHOLD}% target (floor ${floor}%)` : '';
-    rows.push(`${name.padEnd(44)} ${all.score.toFixed(2).padStart(7)}%  ${String(all.killed).padStart(5)} / ${String(all.total).padEnd(5)}${note}`);
+    const note =
+      all.score < floor
+        ? `  FAILS: below ${floor}%`
+        : all.score < THRESHOLD
+          ? `  below the ${THRESHOLD}% target (floor ${floor}%)`
+          : '';
+    rows.push(
+      `${name.padEnd(44)} ${all.score.toFixed(2).padStart(7)}%  ${String(all.killed).padStart(5)} / ${String(all.total).padEnd(5)}${note}`,
+    );
     for (const [file, f] of mine.sort()) {
       const t = tally(f.mutants);
-      const survivors = [...new Set(f.mutants.filter((m) => !detected(m.status) && counted(m.status)).map((m) => m.location.start.line))].sort((a, b) => a - b);
-      rows.push(`  ${path.relative(root, path.resolve(root, file)).padEnd(42)} ${t.score.toFixed(2).padStart(7)}%  ${String(t.killed).padStart(5)} / ${String(t.total).padEnd(5)}${survivors.length ? `  survivors at lines ${survivors.join(', ')}` : ''}`);
+      const survivors = [
+        ...new Set(f.mutants.filter((m) => !detected(m.status) && counted(m.status)).map((m) => m.location.start.line)),
+      ].sort((a, b) => a - b);
+      rows.push(
+        `  ${path.relative(root, path.resolve(root, file)).padEnd(42)} ${t.score.toFixed(2).padStart(7)}%  ${String(t.killed).padStart(5)} / ${String(t.total).padEnd(5)}${survivors.length ? `  survivors at lines ${survivors.join(', ')}` : ''}`,
+      );
     }
   }
   console.log(`\nmutation score by module (threshold ${THRESHOLD}%), ${seconds} s\n${rows.join('\n')}`);
@@ -95,6 +114,10 @@ if (names.length === 0) {
 const globs = names.flatMap((n) => modules[n]);
 console.log(`mutate: ${names.join(', ')}`);
 const started = Date.now();
-const run = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs', '--mutate', globs.join(','), ...(ignoreStatic ? ['--ignoreStatic'] : [])], { cwd: root, stdio: 'inherit' });
+const run = spawnSync(
+  'npx',
+  ['stryker', 'run', 'stryker.config.mjs', '--mutate', globs.join(','), ...(ignoreStatic ? ['--ignoreStatic'] : [])],
+  { cwd: root, stdio: 'inherit' },
+);
 if (run.status !== 0) process.exit(run.status ?? 1);
 process.exit(report(names, ((Date.now() - started) / 1000).toFixed(0)) ? 0 : 1);

@@ -64,7 +64,10 @@ function migrate() {
 const created = ensureVars();
 const vars = readVars();
 const extraVars = Object.fromEntries(
-  (process.env.RELAY_VARS || '').split(',').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  (process.env.RELAY_VARS || '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
 );
 const problem = await checkSettings(root, { ...vars, ...extraVars });
 if (problem) {
@@ -75,8 +78,14 @@ migrate();
 console.log(`\nLLM relay on http://127.0.0.1:${port}`);
 console.log(`  dashboard  http://127.0.0.1:${port}/`);
 console.log(`  API docs   http://127.0.0.1:${port}/api/docs`);
-console.log(`  admin      ${vars.ADMIN_USERNAME || 'root'} / ${vars.ADMIN_PASSWORD ?? '(ADMIN_PASSWORD is not set in ' + path.basename(varsFile) + ')'}`);
-console.log(created ? `  secrets    written to ${path.relative(root, varsFile)}\n` : `  secrets    from ${path.relative(root, varsFile)}\n`);
+console.log(
+  `  admin      ${vars.ADMIN_USERNAME || 'root'} / ${vars.ADMIN_PASSWORD ?? '(ADMIN_PASSWORD is not set in ' + path.basename(varsFile) + ')'}`,
+);
+console.log(
+  created
+    ? `  secrets    written to ${path.relative(root, varsFile)}\n`
+    : `  secrets    from ${path.relative(root, varsFile)}\n`,
+);
 
 // The dashboard's files are built here, once, and wrangler dev runs on a copy of wrangler.toml
 // without its [build] step: wrangler re-runs a custom build when its file watcher becomes ready,
@@ -85,14 +94,27 @@ console.log(created ? `  secrets    written to ${path.relative(root, varsFile)}\
 await buildClient({ quiet: true });
 // Written only when it differs (atomically), since a running wrangler reloads when its config file changes.
 const devConfig = path.join(root, '.wrangler-dev.toml');
-const devConfigText = readFileSync(path.join(root, 'wrangler.toml'), 'utf8').replace(/^\[build\]\n(?:(?!\[).*\n)*/m, '');
+const devConfigText = readFileSync(path.join(root, 'wrangler.toml'), 'utf8').replace(
+  /^\[build\]\n(?:(?!\[).*\n)*/m,
+  '',
+);
 if (!existsSync(devConfig) || readFileSync(devConfig, 'utf8') !== devConfigText) {
   const temp = `${devConfig}.${process.pid}`;
   writeFileSync(temp, devConfigText);
   renameSync(temp, devConfig);
 }
 
-const args = ['dev', '--config', devConfig, '--test-scheduled', '--port', port, '--ip', process.env.HOST || '127.0.0.1', '--show-interactive-dev-session=false'];
+const args = [
+  'dev',
+  '--config',
+  devConfig,
+  '--test-scheduled',
+  '--port',
+  port,
+  '--ip',
+  process.env.HOST || '127.0.0.1',
+  '--show-interactive-dev-session=false',
+];
 if (stateDir) args.push('--persist-to', stateDir);
 if (process.env.RELAY_VARS_FILE) args.push('--env-file', varsFile);
 for (const [key, value] of Object.entries(extraVars)) args.push('--var', `${key}:${value}`);

@@ -22,12 +22,18 @@ const lanes = [
   [
     { name: 'bundle size', cmd: ['node', 'scripts/check-bundle.mjs'] },
     { name: 'end-to-end (openai and anthropic SDKs against npm start)', cmd: ['node', 'scripts/e2e.mjs'] },
-    { name: 'import from one-api / new-api (npm run import, then npm start)', cmd: ['node', '--test', '--test-concurrency=1', 'test/import/import.test.mjs'] },
+    {
+      name: 'import from one-api / new-api (npm run import, then npm start)',
+      cmd: ['node', '--test', '--test-concurrency=1', 'test/import/import.test.mjs'],
+    },
     {
       name: 'browser (playwright-core + chromium)',
       cmd: ['node', 'scripts/browser-test.mjs'],
       // CI installs Chromium and must run these; a laptop without it is told so instead.
-      skip: !existsSync(chromium) && process.env.CI !== 'true' ? `${chromium} not found (install Debian's chromium to run them)` : null,
+      skip:
+        !existsSync(chromium) && process.env.CI !== 'true'
+          ? `${chromium} not found (install Debian's chromium to run them)`
+          : null,
     },
   ],
 ];

@@ -18,8 +18,13 @@ const MODES = new Set(['chat', 'completion', 'responses']);
 const STRIPPED = ['anthropic/', 'gemini/', 'openai/', 'deepseek/', 'xai/', 'mistral/'];
 /** The price fields the relay reads (besides `mode` and `max_output_tokens`). */
 const PRICE_FIELDS = [
-  'input_cost_per_token', 'output_cost_per_token', 'cache_read_input_token_cost', 'cache_creation_input_token_cost',
-  'cache_creation_input_token_cost_above_1hr', 'input_cost_per_token_above_200k_tokens', 'output_cost_per_token_above_200k_tokens',
+  'input_cost_per_token',
+  'output_cost_per_token',
+  'cache_read_input_token_cost',
+  'cache_creation_input_token_cost',
+  'cache_creation_input_token_cost_above_1hr',
+  'input_cost_per_token_above_200k_tokens',
+  'output_cost_per_token_above_200k_tokens',
 ];
 const LONG_CONTEXT_ABOVE = 200000;
 /**
@@ -28,7 +33,12 @@ const LONG_CONTEXT_ABOVE = 200000;
  * cache-write price of Claude Sonnet ($6 / MTok), where Anthropic bills 2x input ($0.50 and $30).
  */
 const CORRECTIONS = [
-  { model: 'claude-3-haiku-20240307', field: 'cache_creation_input_token_cost_above_1hr', published: 6e-6, value: 5e-7 },
+  {
+    model: 'claude-3-haiku-20240307',
+    field: 'cache_creation_input_token_cost_above_1hr',
+    published: 6e-6,
+    value: 5e-7,
+  },
   { model: 'claude-3-opus-20240229', field: 'cache_creation_input_token_cost_above_1hr', published: 6e-6, value: 3e-5 },
 ];
 const out = (name) => new URL(`../worker/billing/${name}`, import.meta.url);
@@ -60,7 +70,10 @@ function bareName(key) {
   return rest && !rest.includes('/') ? rest : null;
 }
 
-const hasPrices = (entry) => MODES.has(entry?.mode) && typeof entry.input_cost_per_token === 'number' && typeof entry.output_cost_per_token === 'number';
+const hasPrices = (entry) =>
+  MODES.has(entry?.mode) &&
+  typeof entry.input_cost_per_token === 'number' &&
+  typeof entry.output_cost_per_token === 'number';
 
 // One row per bare name: the smaller limit on a clash, prices from the unprefixed entry (else the first).
 const rows = new Map();
@@ -95,25 +108,45 @@ const priceLines = names.flatMap((n) => {
   return rates ? [`  ${JSON.stringify(n)}: ${JSON.stringify(rates)}`] : [];
 });
 await writeFile(TABLE_OUT, `{\n${copy.join(',\n')}\n}\n`);
-await writeFile(out('model-limits.json'), `{\n${limitNames.map((n) => `  ${JSON.stringify(n)}: ${rows.get(n).max_output_tokens}`).join(',\n')}\n}\n`);
+await writeFile(
+  out('model-limits.json'),
+  `{\n${limitNames.map((n) => `  ${JSON.stringify(n)}: ${rows.get(n).max_output_tokens}`).join(',\n')}\n}\n`,
+);
 await writeFile(out('model-prices.json'), `{\n${priceLines.join(',\n')}\n}\n`);
-await writeFile(LICENSE_OUT, licenseNote(note, { rows: names.length, limits: limitNames.length, priced: names.filter((n) => rows.get(n).priced).length, rates: priceLines.length }));
-console.log(`wrote ${names.length} rows: ${limitNames.length} output limits, ${priceLines.length} models with cache-write ratios or tiers`);
+await writeFile(
+  LICENSE_OUT,
+  licenseNote(note, {
+    rows: names.length,
+    limits: limitNames.length,
+    priced: names.filter((n) => rows.get(n).priced).length,
+    rates: priceLines.length,
+  }),
+);
+console.log(
+  `wrote ${names.length} rows: ${limitNames.length} output limits, ${priceLines.length} models with cache-write ratios or tiers`,
+);
 
 /** Cache-write ratios and the long-context tier of a priced row, as ratios of its input and output prices. */
 function ratesOf(row) {
   if (!row.priced || !(row.input_cost_per_token > 0)) return null;
   const rates = {};
   const input = row.input_cost_per_token;
-  if (typeof row.cache_creation_input_token_cost === 'number') rates.cache_write_ratio = ratio(row.cache_creation_input_token_cost, input);
-  if (typeof row.cache_creation_input_token_cost_above_1hr === 'number') rates.cache_write_1h_ratio = ratio(row.cache_creation_input_token_cost_above_1hr, input);
+  if (typeof row.cache_creation_input_token_cost === 'number')
+    rates.cache_write_ratio = ratio(row.cache_creation_input_token_cost, input);
+  if (typeof row.cache_creation_input_token_cost_above_1hr === 'number')
+    rates.cache_write_1h_ratio = ratio(row.cache_creation_input_token_cost_above_1hr, input);
   if (typeof row.input_cost_per_token_above_200k_tokens === 'number') {
     const longOutput = row.output_cost_per_token_above_200k_tokens;
-    rates.tiers = [{
-      above_prompt_tokens: LONG_CONTEXT_ABOVE,
-      prompt_multiplier: ratio(row.input_cost_per_token_above_200k_tokens, input),
-      completion_multiplier: typeof longOutput === 'number' && row.output_cost_per_token > 0 ? ratio(longOutput, row.output_cost_per_token) : 1,
-    }];
+    rates.tiers = [
+      {
+        above_prompt_tokens: LONG_CONTEXT_ABOVE,
+        prompt_multiplier: ratio(row.input_cost_per_token_above_200k_tokens, input),
+        completion_multiplier:
+          typeof longOutput === 'number' && row.output_cost_per_token > 0
+            ? ratio(longOutput, row.output_cost_per_token)
+            : 1,
+      },
+    ];
   }
   return Object.keys(rates).length > 0 ? rates : null;
 }

@@ -22,5 +22,3 @@ declare module 'vitest' {
     priceSourceUrl: string;
   }
 }
-
-export {};

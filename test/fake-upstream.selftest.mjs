@@ -60,7 +60,10 @@ function parseSse(text) {
 }
 
 const dataEvents = (events) => events.filter((e) => e.data !== undefined);
-const json = (events) => dataEvents(events).filter((e) => e.data !== '[DONE]').map((e) => JSON.parse(e.data));
+const json = (events) =>
+  dataEvents(events)
+    .filter((e) => e.data !== '[DONE]')
+    .map((e) => JSON.parse(e.data));
 
 async function waitFor(predicate, timeoutMs = 2000) {
   const start = Date.now();
@@ -74,7 +77,10 @@ async function waitFor(predicate, timeoutMs = 2000) {
 // ---------------------------------------------------------------- tests
 
 test('chat non-stream ok', async () => {
-  const res = await post('chat1', '/v1/chat/completions', { model: 'gpt-x', messages: [{ role: 'user', content: 'hi' }] });
+  const res = await post('chat1', '/v1/chat/completions', {
+    model: 'gpt-x',
+    messages: [{ role: 'user', content: 'hi' }],
+  });
   assert.equal(res.status, 200);
   const body = await res.json();
   assert.match(body.id, /^chatcmpl-fake/);
@@ -101,24 +107,39 @@ test('chat stream without include_usage has no usage', async () => {
   const chunks = json(events);
   assert.deepEqual(chunks[0].choices[0].delta, { role: 'assistant', content: '' });
   assert.equal(chunks.map((c) => c.choices[0].delta.content ?? '').join(''), 'Hello from the fake upstream.');
-  assert.deepEqual(chunks.slice(1, 3).map((c) => c.choices[0].delta.content), ['Hello', ' from']);
+  assert.deepEqual(
+    chunks.slice(1, 3).map((c) => c.choices[0].delta.content),
+    ['Hello', ' from'],
+  );
   assert.equal(chunks.at(-1).choices[0].finish_reason, 'stop');
   assert.ok(chunks.every((c) => !('usage' in c)));
 });
 
 test('chat stream with include_usage ends with usage chunk', async () => {
   await control('chat3', { mode: 'ok', content: 'a b', usage: { prompt_tokens: 7, cached_tokens: 3 } });
-  const res = await post('chat3', '/v1/chat/completions', { model: 'm', stream: true, stream_options: { include_usage: true } });
+  const res = await post('chat3', '/v1/chat/completions', {
+    model: 'm',
+    stream: true,
+    stream_options: { include_usage: true },
+  });
   const chunks = json(parseSse(await res.text()));
   const last = chunks.at(-1);
   assert.deepEqual(last.choices, []);
-  assert.deepEqual(last.usage, { prompt_tokens: 7, completion_tokens: 2, total_tokens: 9, prompt_tokens_details: { cached_tokens: 3 } });
+  assert.deepEqual(last.usage, {
+    prompt_tokens: 7,
+    completion_tokens: 2,
+    total_tokens: 9,
+    prompt_tokens_details: { cached_tokens: 3 },
+  });
   assert.ok(chunks.slice(0, -1).every((c) => c.usage === null));
 });
 
 test('no_usage mode omits usage everywhere', async () => {
   await control('nousage', { mode: 'no_usage' });
-  const stream = await post('nousage', '/v1/chat/completions', { stream: true, stream_options: { include_usage: true } });
+  const stream = await post('nousage', '/v1/chat/completions', {
+    stream: true,
+    stream_options: { include_usage: true },
+  });
   const chunks = json(parseSse(await stream.text()));
   assert.ok(chunks.every((c) => !('usage' in c) && c.choices.length === 1));
   const plain = await (await post('nousage', '/v1/chat/completions', {})).json();
@@ -131,11 +152,16 @@ test('no_usage mode omits usage everywhere', async () => {
 
 test('anthropic messages non-stream', async () => {
   await control('anth1', { mode: 'ok', usage: { prompt_tokens: 12, completion_tokens: 4, cached_tokens: 2 } });
-  const res = await post('anth1', '/v1/messages', { model: 'claude-x', max_tokens: 10, messages: [] }, {
-    authorization: undefined,
-    'x-api-key': 'sk-ant',
-    'anthropic-version': '2023-06-01',
-  });
+  const res = await post(
+    'anth1',
+    '/v1/messages',
+    { model: 'claude-x', max_tokens: 10, messages: [] },
+    {
+      authorization: undefined,
+      'x-api-key': 'sk-ant',
+      'anthropic-version': '2023-06-01',
+    },
+  );
   const body = await res.json();
   assert.match(body.id, /^msg_fake/);
   assert.equal(body.type, 'message');
@@ -154,13 +180,23 @@ test('anthropic messages stream event sequence', async () => {
   const events = parseSse(await res.text());
   const names = events.map((e) => e.event);
   assert.deepEqual(names, [
-    'message_start', 'content_block_start', 'ping',
+    'message_start',
+    'content_block_start',
+    'ping',
     ...Array(5).fill('content_block_delta'),
-    'content_block_stop', 'message_delta', 'message_stop',
+    'content_block_stop',
+    'message_delta',
+    'message_stop',
   ]);
   const payloads = json(events);
   assert.deepEqual(payloads[0].message.usage, { input_tokens: 10, output_tokens: 1 });
-  assert.equal(payloads.filter((p) => p.type === 'content_block_delta').map((p) => p.delta.text).join(''), 'Hello from the fake upstream.');
+  assert.equal(
+    payloads
+      .filter((p) => p.type === 'content_block_delta')
+      .map((p) => p.delta.text)
+      .join(''),
+    'Hello from the fake upstream.',
+  );
   const delta = payloads.find((p) => p.type === 'message_delta');
   assert.equal(delta.delta.stop_reason, 'end_turn');
   assert.deepEqual(delta.usage, { output_tokens: 5 });
@@ -170,7 +206,12 @@ test('legacy completions, embeddings, models, default scenario', async () => {
   const plain = await (await post(null, '/v1/completions', { model: 'inst', prompt: 'x' })).json();
   assert.equal(plain.object, 'text_completion');
   assert.equal(plain.choices[0].text, 'Hello from the fake upstream.');
-  const stream = await post(null, '/v1/completions', { model: 'inst', prompt: 'x', stream: true, stream_options: { include_usage: true } });
+  const stream = await post(null, '/v1/completions', {
+    model: 'inst',
+    prompt: 'x',
+    stream: true,
+    stream_options: { include_usage: true },
+  });
   const chunks = json(parseSse(await stream.text()));
   assert.equal(chunks.map((c) => c.choices[0]?.text ?? '').join(''), 'Hello from the fake upstream.');
   assert.equal(chunks.at(-1).usage.total_tokens, 15);
@@ -218,7 +259,10 @@ test('dead_keys: the named keys are refused in each provider shape, the others s
   assert.equal(broke.status, 429);
   assert.equal((await broke.json()).error.code, 'insufficient_quota');
   const recorded = await requestsOf('dk1');
-  assert.deepEqual(recorded.map((r) => r.headers.authorization ?? r.headers['x-api-key']), ['Bearer sk-up', 'Bearer sk-revoked', 'sk-revoked']);
+  assert.deepEqual(
+    recorded.map((r) => r.headers.authorization ?? r.headers['x-api-key']),
+    ['Bearer sk-up', 'Bearer sk-revoked', 'sk-revoked'],
+  );
 });
 
 test('invalid JSON -> 400, bad path -> 404, unknown mode rejected', async () => {

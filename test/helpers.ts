@@ -12,9 +12,14 @@ export const relay = createClient((url, init) => SELF.fetch(url, init), BASE);
 
 let counter = 0;
 /** A name unique across the test run, so files and tests never collide. */
-export const uniq = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+export const uniq = (prefix: string) =>
+  `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
-export const call = <T = Record<string, unknown>>(method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> => relay.call<T>(method, path, opts);
+export const call = <T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  opts: CallOptions = {},
+): Promise<Answer<T>> => relay.call<T>(method, path, opts);
 
 export const login = (username: string, password: string): Promise<string> => relay.login(username, password);
 
@@ -28,24 +33,45 @@ export interface TestUser {
 }
 
 export async function createUser(admin: string, opts: { quota?: number; group?: string } = {}): Promise<TestUser> {
-  const { id, username, password } = await relay.createUser(admin, { username: uniq('u'), password: 'password-123', ...opts });
+  const { id, username, password } = await relay.createUser(admin, {
+    username: uniq('u'),
+    password: 'password-123',
+    ...opts,
+  });
   return { id, username, password, jwt: await login(username, password) };
 }
 
-export async function createToken(jwt: string, body: Record<string, unknown> = {}): Promise<{ id: number; key: string }> {
+export async function createToken(
+  jwt: string,
+  body: Record<string, unknown> = {},
+): Promise<{ id: number; key: string }> {
   const { id, key } = await relay.createToken(jwt, { name: uniq('key'), ...body });
   return { id, key };
 }
 
 export const upstreamUrl = () => inject('upstreamUrl');
 
-export async function createChannel(admin: string, body: Record<string, unknown> & { scenario?: string }): Promise<{ id: number; scenario: string }> {
+export async function createChannel(
+  admin: string,
+  body: Record<string, unknown> & { scenario?: string },
+): Promise<{ id: number; scenario: string }> {
   const scenario = body.scenario ?? uniq('sc');
   const { scenario: _s, ...rest } = body;
-  const res = await relay.callExpecting<{ id: number }>('POST', '/api/channels', {
-    jwt: admin,
-    body: { name: `ch-${scenario}`, type: 'openai', base_url: `${upstreamUrl()}/s/${scenario}`, keys: [`upstream-key-${scenario}`], ...rest },
-  }, 201);
+  const res = await relay.callExpecting<{ id: number }>(
+    'POST',
+    '/api/channels',
+    {
+      jwt: admin,
+      body: {
+        name: `ch-${scenario}`,
+        type: 'openai',
+        base_url: `${upstreamUrl()}/s/${scenario}`,
+        keys: [`upstream-key-${scenario}`],
+        ...rest,
+      },
+    },
+    201,
+  );
   return { id: res.body.id, scenario };
 }
 
@@ -54,8 +80,15 @@ export async function setPricing(admin: string, body: Record<string, unknown>): 
 }
 
 /** Sets the fake upstream's behaviour for one scenario. */
-export async function upstreamMode(scenario: string, mode: string, options: Record<string, unknown> = {}): Promise<void> {
-  const res = await fetch(`${upstreamUrl()}/__control/${scenario}`, { method: 'PUT', body: JSON.stringify({ mode, ...options }) });
+export async function upstreamMode(
+  scenario: string,
+  mode: string,
+  options: Record<string, unknown> = {},
+): Promise<void> {
+  const res = await fetch(`${upstreamUrl()}/__control/${scenario}`, {
+    method: 'PUT',
+    body: JSON.stringify({ mode, ...options }),
+  });
   if (!res.ok) throw new Error(`upstream control: ${res.status}`);
 }
 
@@ -72,11 +105,23 @@ export async function upstreamRequests(scenario: string): Promise<UpstreamRecord
   return ((await res.json()) as { requests: UpstreamRecord[] }).requests;
 }
 
-export const waitFor = <T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 5000, intervalMs = 50): Promise<T> =>
-  pollUntil(probe, { timeoutMs, intervalMs });
+export const waitFor = <T>(
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 5000,
+  intervalMs = 50,
+): Promise<T> => pollUntil(probe, { timeoutMs, intervalMs });
 
 /** A ready customer: user with balance, a key, a priced model served by a fresh scenario. */
-export async function setupCustomer(opts: { quota?: number; model?: string; price?: Record<string, unknown>; token?: Record<string, unknown>; channel?: Record<string, unknown>; group?: string } = {}) {
+export async function setupCustomer(
+  opts: {
+    quota?: number;
+    model?: string;
+    price?: Record<string, unknown>;
+    token?: Record<string, unknown>;
+    channel?: Record<string, unknown>;
+    group?: string;
+  } = {},
+) {
   const admin = await rootJwt();
   const model = opts.model ?? uniq('model-');
   await setPricing(admin, { models: { [model]: opts.price ?? { model_ratio: 1 } } });
@@ -86,4 +131,8 @@ export async function setupCustomer(opts: { quota?: number; model?: string; pric
   return { admin, model, channel, user, token };
 }
 
-export const chatBody = (model: string, extra: Record<string, unknown> = {}) => ({ model, messages: [{ role: 'user', content: 'Hello there' }], ...extra });
+export const chatBody = (model: string, extra: Record<string, unknown> = {}) => ({
+  model,
+  messages: [{ role: 'user', content: 'Hello there' }],
+  ...extra,
+});

@@ -40,14 +40,24 @@ function renderError(err: Error, c: Context<AppEnv>): Response {
   // Hono's own validators throw these, e.g. for a body that is not JSON.
   if (err instanceof HTTPException) {
     const status = err.status;
-    const code = status === 400 ? 'invalid_request' : status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : 'internal_error';
+    const code =
+      status === 400
+        ? 'invalid_request'
+        : status === 401
+          ? 'unauthorized'
+          : status === 404
+            ? 'not_found'
+            : 'internal_error';
     return new ApiError(status, code, err.message || 'bad request').toResponse();
   }
   if (err instanceof SettingsError) {
     console.error(err.message);
     return new ApiError(500, 'internal_error', err.message).toResponse();
   }
-  console.error(`unhandled error on ${c.req.method} ${new URL(c.req.url).pathname}:`, err instanceof Error ? err.message : err);
+  console.error(
+    `unhandled error on ${c.req.method} ${new URL(c.req.url).pathname}:`,
+    err instanceof Error ? err.message : err,
+  );
   return new ApiError(500, 'internal_error', 'internal error').toResponse();
 }
 
@@ -69,7 +79,10 @@ export function buildApp(): OpenAPIHono<AppEnv> {
   });
 
   // A body over its limit is refused before it is parsed: MAX_BODY_BYTES for the relay, 1 MiB elsewhere.
-  app.use('*', limitBody((c) => (isRelayPath(c.req.path) ? settingsOf(c.env).MAX_BODY_BYTES : API_MAX_BODY_BYTES)));
+  app.use(
+    '*',
+    limitBody((c) => (isRelayPath(c.req.path) ? settingsOf(c.env).MAX_BODY_BYTES : API_MAX_BODY_BYTES)),
+  );
   app.route('/', relayRoutes);
   app.route('/', authRoutes);
   app.route('/', userRoutes);
@@ -100,7 +113,9 @@ export function buildApp(): OpenAPIHono<AppEnv> {
 
   app.route('/', dashboardRoutes);
 
-  app.notFound((c) => new ApiError(404, 'not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toResponse());
+  app.notFound((c) =>
+    new ApiError(404, 'not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toResponse(),
+  );
   app.onError(renderError);
   return app;
 }

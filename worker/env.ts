@@ -73,7 +73,9 @@ const optionalText = z
   .optional()
   .transform((v) => (v && v.trim() ? v.trim() : undefined));
 
-const optionalUrl = optionalText.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), { message: 'must be an http(s) URL' }).transform((v) => v?.replace(/\/+$/, ''));
+const optionalUrl = optionalText
+  .refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), { message: 'must be an http(s) URL' })
+  .transform((v) => v?.replace(/\/+$/, ''));
 
 const settingsSchema = z.object({
   RETRY_ATTEMPTS: intVar(1, 20, 3),
@@ -99,9 +101,11 @@ const settingsSchema = z.object({
     .transform((v) => (v && v.trim() ? v.trim() : 'root')),
   ADMIN_PASSWORD: z.string({ error: 'must be set (at least 8 characters)' }).min(8, 'must be at least 8 characters'),
   JWT_SECRET: z.string({ error: 'must be set (at least 32 characters)' }).min(32, 'must be at least 32 characters'),
-  ENCRYPTION_KEY: z.string({ error: 'must be set: 32 random bytes in base64 (openssl rand -base64 32)' }).refine(isAes256Key, {
-    message: 'must be 32 random bytes in base64 (openssl rand -base64 32)',
-  }),
+  ENCRYPTION_KEY: z
+    .string({ error: 'must be set: 32 random bytes in base64 (openssl rand -base64 32)' })
+    .refine(isAes256Key, {
+      message: 'must be 32 random bytes in base64 (openssl rand -base64 32)',
+    }),
   /** Where gateways send customers back and notices to; else the request's own origin. */
   PUBLIC_BASE_URL: optionalUrl,
   /** Stripe is on when both are set. */
@@ -113,7 +117,9 @@ const settingsSchema = z.object({
   EPAY_PID: optionalText,
   EPAY_KEY: optionalText,
   /** Mail is sent when set: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://...:465. */
-  SMTP_URL: optionalText.refine((v) => v === undefined || /^smtps?:\/\/[^\s/]+(:\d+)?\/?$/.test(v), { message: 'must be smtp://user:pass@host:port or smtps://...' }),
+  SMTP_URL: optionalText.refine((v) => v === undefined || /^smtps?:\/\/[^\s/]+(:\d+)?\/?$/.test(v), {
+    message: 'must be smtp://user:pass@host:port or smtps://...',
+  }),
   MAIL_FROM: optionalText.transform((v) => v ?? 'LLM Relay <noreply@localhost>'),
   /**
    * Cloudflare Turnstile is on when both are set (worker/security/turnstile.ts): sign-up, password

@@ -9,13 +9,21 @@ function anthropicBlocks(plan) {
   const blocks = [];
   if (plan.thinking) blocks.push({ type: 'thinking', thinking: plan.thinking, signature: 'sig-fake' });
   blocks.push({ type: 'text', text: plan.content });
-  if (plan.toolArgs) blocks.push({ type: 'tool_use', id: nextId('toolu_fake'), name: plan.toolName ?? 'get_weather', input: JSON.parse(plan.toolArgs) });
+  if (plan.toolArgs)
+    blocks.push({
+      type: 'tool_use',
+      id: nextId('toolu_fake'),
+      name: plan.toolName ?? 'get_weather',
+      input: JSON.parse(plan.toolArgs),
+    });
   return blocks;
 }
 
 /** Anthropic's web search server tool, when offered, runs once: its usage counts the search. */
-const searches = (body) => (Array.isArray(body?.tools) && body.tools.some((t) => String(t?.type).startsWith('web_search_')) ? 1 : 0);
-const withSearches = (usage, body) => (searches(body) ? { ...usage, server_tool_use: { web_search_requests: searches(body) } } : usage);
+const searches = (body) =>
+  Array.isArray(body?.tools) && body.tools.some((t) => String(t?.type).startsWith('web_search_')) ? 1 : 0;
+const withSearches = (usage, body) =>
+  searches(body) ? { ...usage, server_tool_use: { web_search_requests: searches(body) } } : usage;
 
 export function anthropicMessages(ctx, body, plan) {
   const id = nextId('msg_fake');
@@ -35,9 +43,20 @@ export function anthropicMessages(ctx, body, plan) {
     if (plan.resetBody) return sendHalfThenReset(ctx, message);
     return sendJson(ctx.res, 200, message);
   }
-  const startMessage = { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null };
+  const startMessage = {
+    id,
+    type: 'message',
+    role: 'assistant',
+    model,
+    content: [],
+    stop_reason: null,
+    stop_sequence: null,
+  };
   if (plan.usage) startMessage.usage = anthropicUsage(plan.usage, 1);
-  const messageDelta = { type: 'message_delta', delta: { stop_reason: plan.toolArgs ? 'tool_use' : 'end_turn', stop_sequence: null } };
+  const messageDelta = {
+    type: 'message_delta',
+    delta: { stop_reason: plan.toolArgs ? 'tool_use' : 'end_turn', stop_sequence: null },
+  };
   if (plan.usage) messageDelta.usage = withSearches({ output_tokens: plan.usage.completion }, body);
   const events = [{ type: 'message_start', message: startMessage }];
   let firstContent = 0;
@@ -51,10 +70,15 @@ export function anthropicMessages(ctx, body, plan) {
     } else if (block.type === 'text') {
       events.push({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } }, { type: 'ping' });
       firstContent = events.length;
-      for (const text of plan.chunks) events.push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } });
+      for (const text of plan.chunks)
+        events.push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } });
     } else {
       events.push(
-        { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } },
+        {
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
+        },
         { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: plan.toolArgs } },
       );
     }

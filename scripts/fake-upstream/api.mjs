@@ -44,13 +44,20 @@ export async function handleApi(ctx, store, pathname) {
   if (ctx.closed) markAborted();
   else res.on('close', markAborted);
 
-  const handler = target && req.method === 'POST' ? (ctx2, body, plan) => gemini(ctx2, body, plan, target) : ROUTES[`${req.method} ${normalized}`];
+  const handler =
+    target && req.method === 'POST'
+      ? (ctx2, body, plan) => gemini(ctx2, body, plan, target)
+      : ROUTES[`${req.method} ${normalized}`];
   if (!handler) {
     const status = ROUTE_PATHS.has(normalized) ? 405 : 404;
     return sendError(res, flavour, { status, message: `No route for ${req.method} ${apiPath}` });
   }
   if (req.method === 'POST' && (!parsed.ok || parsed.empty)) {
-    return sendError(res, flavour, { status: 400, message: 'Request body is not valid JSON', type: 'invalid_request_error' });
+    return sendError(res, flavour, {
+      status: 400,
+      message: 'Request body is not valid JSON',
+      type: 'invalid_request_error',
+    });
   }
 
   const config = scenario.config;
@@ -102,5 +109,10 @@ function deadKeyError(flavour, config) {
         ? { status: 400, message: 'API key not valid. Please pass a valid API key.', reason: 'API_KEY_INVALID' }
         : { status, message: 'Incorrect API key provided.', code: 'invalid_api_key' };
   }
-  return { status, message: 'You exceeded your current quota, please check your plan and billing details.', code: 'insufficient_quota', type: 'insufficient_quota' };
+  return {
+    status,
+    message: 'You exceeded your current quota, please check your plan and billing details.',
+    code: 'insufficient_quota',
+    type: 'insufficient_quota',
+  };
 }

@@ -20,14 +20,17 @@ export async function handleControl(ctx, store, pathname) {
     }
   } else if (req.method === 'PUT') {
     const parsed = parseJson(text);
-    const body = parsed.ok ? parsed.value ?? {} : null;
+    const body = parsed.ok ? (parsed.value ?? {}) : null;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       return sendJson(res, 400, { ok: false, error: 'body must be a JSON object' });
     }
     const { options, ...rest } = body;
     const config = { ...(options && typeof options === 'object' ? options : {}), ...rest, mode: rest.mode ?? 'ok' };
     if (!MODES.has(config.mode)) {
-      return sendJson(res, 400, { ok: false, error: `unknown mode ${config.mode}; expected one of ${[...MODES].join(', ')}` });
+      return sendJson(res, 400, {
+        ok: false,
+        error: `unknown mode ${config.mode}; expected one of ${[...MODES].join(', ')}`,
+      });
     }
     store.configure(id, config);
     return sendJson(res, 200, { ok: true });

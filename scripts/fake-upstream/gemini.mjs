@@ -23,7 +23,11 @@ function forcedFunction(body) {
   return decls.find((d) => !allowed || allowed.includes(d.name)) ?? null;
 }
 
-const candidate = (parts, finishReason) => ({ content: { role: 'model', parts }, ...(finishReason ? { finishReason } : {}), index: 0 });
+const candidate = (parts, finishReason) => ({
+  content: { role: 'model', parts },
+  ...(finishReason ? { finishReason } : {}),
+  index: 0,
+});
 
 export function gemini(ctx, body, plan, { model, stream }) {
   const fn = forcedFunction(body);
@@ -31,7 +35,12 @@ export function gemini(ctx, body, plan, { model, stream }) {
   const modelVersion = model;
   if (!stream) {
     const parts = fn ? [{ functionCall: { name: fn.name, args: { city: 'Paris' } } }] : [{ text: plan.content }];
-    const answer = { candidates: [candidate(parts, 'STOP')], usageMetadata: usageMetadata(plan.usage), modelVersion, responseId };
+    const answer = {
+      candidates: [candidate(parts, 'STOP')],
+      usageMetadata: usageMetadata(plan.usage),
+      modelVersion,
+      responseId,
+    };
     if (plan.resetBody) return sendHalfThenReset(ctx, answer);
     return sendJson(ctx.res, 200, answer);
   }
@@ -39,11 +48,25 @@ export function gemini(ctx, body, plan, { model, stream }) {
   let delivered = 0;
   for (const text of plan.chunks) {
     delivered += 1;
-    events.push(sseData({ candidates: [candidate([{ text }])], usageMetadata: usageMetadata(plan.usage, delivered), modelVersion, responseId }));
+    events.push(
+      sseData({
+        candidates: [candidate([{ text }])],
+        usageMetadata: usageMetadata(plan.usage, delivered),
+        modelVersion,
+        responseId,
+      }),
+    );
   }
   const endOfContent = events.length;
   const last = fn ? [{ functionCall: { name: fn.name, args: { city: 'Paris' } } }] : [{ text: '' }];
-  events.push(sseData({ candidates: [candidate(last, 'STOP')], usageMetadata: usageMetadata(plan.usage), modelVersion, responseId }));
+  events.push(
+    sseData({
+      candidates: [candidate(last, 'STOP')],
+      usageMetadata: usageMetadata(plan.usage),
+      modelVersion,
+      responseId,
+    }),
+  );
   const error = sseData({ error: { code: 500, message: 'An internal error has occurred.', status: 'INTERNAL' } });
   return writeStream(ctx, events, plan, 0, error, endOfContent);
 }

@@ -9,7 +9,8 @@ export function readBody(req) {
     let tooLarge = false;
     req.on('data', (chunk) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true; // keep draining so a 413 can still be sent
+      if (size > MAX_BODY_BYTES)
+        tooLarge = true; // keep draining so a 413 can still be sent
       else parts.push(chunk);
     });
     req.on('end', () => {
@@ -88,9 +89,24 @@ export function sendError(res, flavour, opts = {}) {
   const headers = {};
   if (opts.retry_after !== undefined) headers['retry-after'] = String(opts.retry_after);
   if (flavour === 'gemini') {
-    const statusName = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 503: 'UNAVAILABLE' }[status] ?? 'INTERNAL';
-    const details = opts.reason ? [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: opts.reason, domain: 'googleapis.com' }] : undefined;
-    sendJson(res, status, { error: { code: status, message, status: statusName, ...(details ? { details } : {}) } }, headers);
+    const statusName =
+      {
+        400: 'INVALID_ARGUMENT',
+        401: 'UNAUTHENTICATED',
+        403: 'PERMISSION_DENIED',
+        404: 'NOT_FOUND',
+        429: 'RESOURCE_EXHAUSTED',
+        503: 'UNAVAILABLE',
+      }[status] ?? 'INTERNAL';
+    const details = opts.reason
+      ? [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: opts.reason, domain: 'googleapis.com' }]
+      : undefined;
+    sendJson(
+      res,
+      status,
+      { error: { code: status, message, status: statusName, ...(details ? { details } : {}) } },
+      headers,
+    );
     return;
   }
   if (flavour === 'anthropic') {

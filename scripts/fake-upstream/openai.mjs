@@ -44,7 +44,14 @@ export function chatCompletions(ctx, body, plan) {
   events.push(chunk(choice({}, 'stop')));
   if (withUsage) events.push(chunk([], { usage: openAiUsage(plan.usage) }));
   events.push(sseData('[DONE]'));
-  const error = sseData({ error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } });
+  const error = sseData({
+    error: {
+      message: 'The server had an error while processing your request.',
+      type: 'server_error',
+      param: null,
+      code: null,
+    },
+  });
   return writeStream(ctx, events, plan, firstContent, error, endOfContent);
 }
 
@@ -67,7 +74,13 @@ export function legacyCompletions(ctx, body, plan) {
   events.push(chunk(choice('', 'stop'), null));
   if (withUsage) events.push(chunk([], openAiUsage(plan.usage)));
   events.push(sseData('[DONE]'));
-  return writeStream(ctx, events, plan, plan.keepalive ? 1 : 0, sseData({ error: { message: 'server error', type: 'server_error' } }));
+  return writeStream(
+    ctx,
+    events,
+    plan,
+    plan.keepalive ? 1 : 0,
+    sseData({ error: { message: 'server error', type: 'server_error' } }),
+  );
 }
 
 function fakeEmbedding(input, index) {

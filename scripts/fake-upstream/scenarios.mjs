@@ -7,7 +7,19 @@ export const DEFAULT_SCENARIO = 'default';
 // cut_stream: streams `cut_after` chunks, then drops the connection without the closing event.
 // error_stream: streams `error_after` chunks (default 0), then an error event, then ends.
 // reset_body: a non-streamed answer whose connection is reset half-way through the body.
-export const MODES = new Set(['ok', 'error', 'reset', 'hang', 'delay', 'no_usage', 'slow_stream', 'fail_then_ok', 'cut_stream', 'error_stream', 'reset_body']);
+export const MODES = new Set([
+  'ok',
+  'error',
+  'reset',
+  'hang',
+  'delay',
+  'no_usage',
+  'slow_stream',
+  'fail_then_ok',
+  'cut_stream',
+  'error_stream',
+  'reset_body',
+]);
 const RECORDED_HEADERS = ['authorization', 'x-api-key', 'x-goog-api-key', 'anthropic-version', 'content-type'];
 
 function newScenario() {

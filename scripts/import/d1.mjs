@@ -23,7 +23,7 @@ function wrangler(t, args) {
 
 /** The first error line wrangler printed, without colours (it never holds row values). */
 function errorLine(out) {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the terminal's colour codes
   const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
   const line = plain.split('\n').find((l) => /ERROR|error/.test(l));
   return (line ?? plain.trim().split('\n').at(-1) ?? 'unknown error').trim().slice(0, 300);

@@ -152,7 +152,8 @@ export function readDump(text) {
     const names = ins[2] ? ins[2].split(',').map((n) => n.trim().replace(/`/g, '')) : dump.columns.get(ins[1]);
     if (!names) throw new Error(`mysqldump: rows for ${ins[1]} come before its CREATE TABLE`);
     const list = dump.rows.get(ins[1]) ?? [];
-    for (const tuple of parseTuples(stmt.slice(ins[0].length))) list.push(Object.fromEntries(names.map((n, k) => [n, tuple[k]])));
+    for (const tuple of parseTuples(stmt.slice(ins[0].length)))
+      list.push(Object.fromEntries(names.map((n, k) => [n, tuple[k]])));
     dump.rows.set(ins[1], list);
   }
   return dump;

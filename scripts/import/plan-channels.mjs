@@ -48,10 +48,11 @@ function shapeOf(ctx, r, keyCount) {
   const baseUrl = str(r.base_url).trim() || type.base;
   const served = type.relay !== null && ctx.servedTypes.has(type.relay);
   let reason = null;
-  if (!served) reason = `imported from ${ctx.flavor}: channel type ${int(r.type)} (${type.name}) is not one this relay serves`;
+  if (!served)
+    reason = `imported from ${ctx.flavor}: channel type ${int(r.type)} (${type.name}) is not one this relay serves`;
   else if (!baseUrl) reason = `imported from ${ctx.flavor}: no base URL`;
   else if (keyCount === 0) reason = `imported from ${ctx.flavor}: no key`;
-  const status = reason ? 'disabled' : STATUS[int(r.status)] ?? 'disabled';
+  const status = reason ? 'disabled' : (STATUS[int(r.status)] ?? 'disabled');
   if (!reason && status === 'auto_disabled') reason = `auto-disabled on ${ctx.flavor}`;
   return { type: served ? type.relay : 'openai', baseUrl, status, reason, typeName: type.name };
 }
@@ -60,13 +61,26 @@ function shapeOf(ctx, r, keyCount) {
 async function channelRow(ctx, r) {
   const keys = keysOf(r.key);
   const shape = shapeOf(ctx, r, keys.length);
-  if (shape.reason && shape.status === 'disabled' && !STATUS[int(r.status)]) ctx.notes.push(`channel #${r.id}: unknown status ${r.status}, imported disabled`);
-  if (!ctx.encryptionKey) throw new Error('ENCRYPTION_KEY is needed to seal channel keys (from .dev.vars, --vars, or the environment)');
+  if (shape.reason && shape.status === 'disabled' && !STATUS[int(r.status)])
+    ctx.notes.push(`channel #${r.id}: unknown status ${r.status}, imported disabled`);
+  if (!ctx.encryptionKey)
+    throw new Error('ENCRYPTION_KEY is needed to seal channel keys (from .dev.vars, --vars, or the environment)');
   return {
-    id: ctx.nextId.channels++, name: str(r.name) || `channel ${r.id}`, type: shape.type, base_url: shape.baseUrl,
-    keys_sealed: await seal(JSON.stringify(keys), ctx.encryptionKey), key_count: keys.length, models: list(r.models), model_mapping: mappingOf(ctx, r),
-    groups: list(r.group).length ? list(r.group) : ['default'], priority: int(r.priority), weight: Math.max(1, int(r.weight)),
-    status: shape.status, status_reason: shape.reason, created_at: ms(r.created_time) ?? ctx.now, updated_at: ctx.now,
+    id: ctx.nextId.channels++,
+    name: str(r.name) || `channel ${r.id}`,
+    type: shape.type,
+    base_url: shape.baseUrl,
+    keys_sealed: await seal(JSON.stringify(keys), ctx.encryptionKey),
+    key_count: keys.length,
+    models: list(r.models),
+    model_mapping: mappingOf(ctx, r),
+    groups: list(r.group).length ? list(r.group) : ['default'],
+    priority: int(r.priority),
+    weight: Math.max(1, int(r.weight)),
+    status: shape.status,
+    status_reason: shape.reason,
+    created_at: ms(r.created_time) ?? ctx.now,
+    updated_at: ctx.now,
   };
 }
 
@@ -83,7 +97,8 @@ export async function planChannels(ctx) {
       continue;
     }
     const row = await channelRow(ctx, r);
-    if (row.status_reason?.includes('not one this relay serves')) ctx.skipped.push({ kind: 'channel', id: sid, name: row.name, why: `imported disabled: ${row.status_reason}` });
+    if (row.status_reason?.includes('not one this relay serves'))
+      ctx.skipped.push({ kind: 'channel', id: sid, name: row.name, why: `imported disabled: ${row.status_reason}` });
     channels.push(row);
     maps.push(mapRow(ctx, 'channel', sid, row.id));
     done.set(sid, row.id);

@@ -7,7 +7,8 @@ import { int, mapOf, mapRow, str } from './util.mjs';
 
 /** one-api / new-api log type 2: a charged request. */
 const CONSUME = 2;
-const ADD = 'ON CONFLICT(day, user_id, token_id, model, channel_id) DO UPDATE SET requests = requests + excluded.requests, prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens, quota = quota + excluded.quota';
+const ADD =
+  'ON CONFLICT(day, user_id, token_id, model, channel_id) DO UPDATE SET requests = requests + excluded.requests, prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens, quota = quota + excluded.quota';
 
 /** @param {Ctx} ctx @returns {Group} */
 export function planLogs(ctx) {
@@ -23,8 +24,11 @@ export function planLogs(ctx) {
     const user = users.get(String(r.user_id));
     if (int(r.type) !== CONSUME || user == null) continue;
     const row = {
-      day: new Date(int(r.created_at) * 1000).toISOString().slice(0, 10), user_id: user, token_id: tokens.get(String(r.token_id)) ?? 0,
-      model: str(r.model_name), channel_id: channels.get(String(r.channel ?? r.channel_id)) ?? 0,
+      day: new Date(int(r.created_at) * 1000).toISOString().slice(0, 10),
+      user_id: user,
+      token_id: tokens.get(String(r.token_id)) ?? 0,
+      model: str(r.model_name),
+      channel_id: channels.get(String(r.channel ?? r.channel_id)) ?? 0,
     };
     const key = JSON.stringify(row);
     const sum = days.get(key) ?? { ...row, requests: 0, prompt_tokens: 0, completion_tokens: 0, quota: 0 };

@@ -46,15 +46,19 @@ function modelPrices(ctx, options) {
   for (const model of [...new Set([...Object.keys(ratio), ...Object.keys(perCall)])].sort()) {
     if (done.has(model)) continue;
     const fields = {
-      model_ratio: model in ratio ? ctx.ratio(ratio[model]) : null, completion_ratio: completion[model] ?? null,
-      cache_ratio: cache[model] ?? null, price_per_call: perCall[model] ?? null,
+      model_ratio: model in ratio ? ctx.ratio(ratio[model]) : null,
+      completion_ratio: completion[model] ?? null,
+      cache_ratio: cache[model] ?? null,
+      price_per_call: perCall[model] ?? null,
     };
     if (fields.price_per_call === null && fields.completion_ratio === null) defaults.push(model);
     if (!same(ctx.prices.get(model), fields)) rows.push({ model, ...fields, updated_at: ctx.now });
     maps.push(mapRow(ctx, 'price', model, null));
   }
   if (defaults.length) {
-    ctx.notes.push(`${defaults.length} model(s) have no CompletionRatio in the source's options (${defaults.slice(0, 5).join(', ')}${defaults.length > 5 ? ', …' : ''}): the old site used its built-in default there; here completions cost the same as prompts until you set one`);
+    ctx.notes.push(
+      `${defaults.length} model(s) have no CompletionRatio in the source's options (${defaults.slice(0, 5).join(', ')}${defaults.length > 5 ? ', …' : ''}): the old site used its built-in default there; here completions cost the same as prompts until you set one`,
+    );
   }
   return { rows, maps };
 }
@@ -72,7 +76,8 @@ function groupRatios(ctx, options) {
   return { rows, maps };
 }
 
-const PRICE_SET = 'ON CONFLICT(model) DO UPDATE SET model_ratio = excluded.model_ratio, completion_ratio = excluded.completion_ratio, cache_ratio = excluded.cache_ratio, price_per_call = excluded.price_per_call, updated_at = excluded.updated_at';
+const PRICE_SET =
+  'ON CONFLICT(model) DO UPDATE SET model_ratio = excluded.model_ratio, completion_ratio = excluded.completion_ratio, cache_ratio = excluded.cache_ratio, price_per_call = excluded.price_per_call, updated_at = excluded.updated_at';
 const GROUP_SET = 'ON CONFLICT(name) DO UPDATE SET ratio = excluded.ratio, updated_at = excluded.updated_at';
 
 /** @param {Ctx} ctx @returns {Group} */
@@ -80,14 +85,29 @@ export function planPrices(ctx) {
   const options = optionsOf(ctx);
   const prices = modelPrices(ctx, options);
   const groups = groupRatios(ctx, options);
-  const history = prices.rows.length + groups.rows.length
-    ? [{ changed_at: ctx.now, changed_by: null, change: { imported_from: ctx.flavor, models: prices.rows.map((r) => r.model), groups: groups.rows.map((r) => r.name) } }]
-    : [];
+  const history =
+    prices.rows.length + groups.rows.length
+      ? [
+          {
+            changed_at: ctx.now,
+            changed_by: null,
+            change: {
+              imported_from: ctx.flavor,
+              models: prices.rows.map((r) => r.model),
+              groups: groups.rows.map((r) => r.name),
+            },
+          },
+        ]
+      : [];
   const base = group('prices', { pricing_history: history, import_map: [...prices.maps, ...groups.maps] });
   return {
     name: 'prices',
     counts: { model_prices: prices.rows.length, groups: groups.rows.length, ...base.counts },
-    statements: [...insertStatements('model_prices', prices.rows, PRICE_SET), ...insertStatements('groups', groups.rows, GROUP_SET), ...base.statements],
+    statements: [
+      ...insertStatements('model_prices', prices.rows, PRICE_SET),
+      ...insertStatements('groups', groups.rows, GROUP_SET),
+      ...base.statements,
+    ],
   };
 }
 
@@ -113,10 +133,25 @@ export async function planCodes(ctx) {
     }
     ctx.codeHashes.add(hash);
     const id = ctx.nextId.redemption_codes++;
-    codes.push({ id, code_hash: hash, code_prefix: code.slice(0, 6), name: str(r.name) || null, quota: ctx.units(r.quota), created_by: null, created_at: ms(r.created_time) ?? ctx.now, expires_at: expires });
+    codes.push({
+      id,
+      code_hash: hash,
+      code_prefix: code.slice(0, 6),
+      name: str(r.name) || null,
+      quota: ctx.units(r.quota),
+      created_by: null,
+      created_at: ms(r.created_time) ?? ctx.now,
+      expires_at: expires,
+    });
     maps.push(mapRow(ctx, 'code', sid, id));
     done.set(sid, id);
   }
-  if (used) ctx.skipped.push({ kind: 'code', id: '*', name: `${used} code(s)`, why: 'used, disabled, deleted or expired on the source' });
+  if (used)
+    ctx.skipped.push({
+      kind: 'code',
+      id: '*',
+      name: `${used} code(s)`,
+      why: 'used, disabled, deleted or expired on the source',
+    });
   return group('codes', { redemption_codes: codes, import_map: maps });
 }

@@ -31,11 +31,19 @@ const roleOf = (role) => (int(role) >= 10 ? 'admin' : 'user');
 /** @param {Ctx} ctx @param {Record<string, unknown>} r */
 function userRow(ctx, r, id) {
   const hash = str(r.password);
-  if (int(r.quota) < 0) ctx.notes.push(`user ${str(r.username)} had a negative balance on the source; it starts at 0 here`);
+  if (int(r.quota) < 0)
+    ctx.notes.push(`user ${str(r.username)} had a negative balance on the source; it starts at 0 here`);
   return {
-    id, username: str(r.username).trim(), password_hash: BCRYPT.test(hash) ? hash : NO_PASSWORD, role: roleOf(r.role),
-    group: str(r.group) || 'default', quota: Math.max(0, ctx.units(r.quota)), used_quota: Math.max(0, ctx.units(r.used_quota)),
-    status: int(r.status) === 1 ? 'enabled' : 'disabled', created_at: ctx.now, updated_at: ctx.now,
+    id,
+    username: str(r.username).trim(),
+    password_hash: BCRYPT.test(hash) ? hash : NO_PASSWORD,
+    role: roleOf(r.role),
+    group: str(r.group) || 'default',
+    quota: Math.max(0, ctx.units(r.quota)),
+    used_quota: Math.max(0, ctx.units(r.used_quota)),
+    status: int(r.status) === 1 ? 'enabled' : 'disabled',
+    created_at: ctx.now,
+    updated_at: ctx.now,
   };
 }
 
@@ -56,20 +64,37 @@ export function planUsers(ctx) {
       continue;
     }
     if (taken.has(name)) {
-      ctx.skipped.push({ kind: 'user', id: sid, name, why: 'the username is taken in the relay (its keys are skipped too)' });
+      ctx.skipped.push({
+        kind: 'user',
+        id: sid,
+        name,
+        why: 'the username is taken in the relay (its keys are skipped too)',
+      });
       continue;
     }
     const row = userRow(ctx, r, ctx.nextId.users++);
     if (row.password_hash === NO_PASSWORD) noPassword++;
     users.push(row);
     if (row.quota > 0) {
-      ledger.push({ uid: `import:${ctx.source}:user:${sid}`, user_id: row.id, token_id: null, delta: row.quota, balance_after: row.quota, reason: 'initial', note: 'imported', created_at: ctx.now });
+      ledger.push({
+        uid: `import:${ctx.source}:user:${sid}`,
+        user_id: row.id,
+        token_id: null,
+        delta: row.quota,
+        balance_after: row.quota,
+        reason: 'initial',
+        note: 'imported',
+        created_at: ctx.now,
+      });
     }
     maps.push(mapRow(ctx, 'user', sid, row.id));
     done.set(sid, row.id);
     taken.add(name);
   }
-  if (noPassword) ctx.notes.push(`${noPassword} user(s) had no password on the source (OAuth sign-ups?): they cannot log in until an admin sets one`);
+  if (noPassword)
+    ctx.notes.push(
+      `${noPassword} user(s) had no password on the source (OAuth sign-ups?): they cannot log in until an admin sets one`,
+    );
   return group('users', { users, ledger, import_map: maps });
 }
 
@@ -94,10 +119,14 @@ const isCidr = (s) => {
 
 /** @param {Ctx} ctx @param {Record<string, unknown>} r */
 function limitsOf(ctx, r) {
-  const models = ctx.flavor === 'new-api' ? (truthy(r.model_limits_enabled) ? list(r.model_limits) : []) : list(r.models);
+  const models =
+    ctx.flavor === 'new-api' ? (truthy(r.model_limits_enabled) ? list(r.model_limits) : []) : list(r.models);
   const ips = list(ctx.flavor === 'new-api' ? r.allow_ips : r.subnet, /[,\n\s]+/);
   const good = ips.filter(isCidr);
-  if (good.length < ips.length) ctx.notes.push(`key #${r.id}: ${ips.length - good.length} allowed-IP entr(ies) were not an IP or CIDR and were dropped`);
+  if (good.length < ips.length)
+    ctx.notes.push(
+      `key #${r.id}: ${ips.length - good.length} allowed-IP entr(ies) were not an IP or CIDR and were dropped`,
+    );
   return { models: models.length ? models : null, allow_ips: good.length ? good : null };
 }
 
@@ -107,9 +136,21 @@ async function tokenRow(ctx, r, owner, full) {
   const unlimited = truthy(r.unlimited_quota) && int(r.status) !== 4;
   const expires = int(r.expired_time) === -1 ? null : ms(r.expired_time);
   return {
-    id: ctx.nextId.tokens++, user_id: owner, name: str(r.name), key_hash: await sha256Hex(full), key_prefix: full.slice(0, 7), key_suffix: full.slice(-4),
-    status, remain_quota: unlimited ? null : Math.max(0, int(r.status) === 4 ? 0 : ctx.units(r.remain_quota)), used_quota: Math.max(0, ctx.units(r.used_quota)),
-    expires_at: expires, ...limitsOf(ctx, r), group: str(r.group) || null, disabled_by, created_at: ms(r.created_time) ?? ctx.now, updated_at: ctx.now,
+    id: ctx.nextId.tokens++,
+    user_id: owner,
+    name: str(r.name),
+    key_hash: await sha256Hex(full),
+    key_prefix: full.slice(0, 7),
+    key_suffix: full.slice(-4),
+    status,
+    remain_quota: unlimited ? null : Math.max(0, int(r.status) === 4 ? 0 : ctx.units(r.remain_quota)),
+    used_quota: Math.max(0, ctx.units(r.used_quota)),
+    expires_at: expires,
+    ...limitsOf(ctx, r),
+    group: str(r.group) || null,
+    disabled_by,
+    created_at: ms(r.created_time) ?? ctx.now,
+    updated_at: ctx.now,
   };
 }
 
@@ -125,7 +166,13 @@ export async function planTokens(ctx) {
     const owner = owners.get(String(r.user_id));
     const raw = str(r.key).trim();
     const full = raw.startsWith('sk-') ? raw : `sk-${raw}`;
-    const why = isDeleted(r) ? 'deleted on the source' : owner == null ? 'its user was not imported' : !raw ? 'no key' : null;
+    const why = isDeleted(r)
+      ? 'deleted on the source'
+      : owner == null
+        ? 'its user was not imported'
+        : !raw
+          ? 'no key'
+          : null;
     if (why) {
       ctx.skipped.push({ kind: 'key', id: sid, name: str(r.name), why });
       continue;

@@ -20,7 +20,12 @@ const QUOTA_PER_USD = 500_000;
 function servedTypes(root) {
   const text = readFileSync(path.join(root, 'worker', 'relay', 'providers', 'index.ts'), 'utf8');
   const table = /const providers[^=]*=\s*\{([^}]*)\}/.exec(text)?.[1] ?? 'openai, anthropic';
-  return new Set(table.split(',').map((s) => s.trim().split(':')[0].trim()).filter(Boolean));
+  return new Set(
+    table
+      .split(',')
+      .map((s) => s.trim().split(':')[0].trim())
+      .filter(Boolean),
+  );
 }
 
 /** Exact scaling of balances and ratios when the old site's QuotaPerUnit is not 500000. */
@@ -29,7 +34,10 @@ function scaling(qpuValue) {
   const toInt = (n) => Math.trunc(Number.isFinite(Number(n)) ? Number(n) : 0);
   if (!Number.isFinite(qpu) || qpu <= 0 || qpu === QUOTA_PER_USD) return { units: toInt, ratio: (r) => r, note: null };
   const exact = Number.isInteger(qpu);
-  const units = (n) => (exact ? Number((BigInt(toInt(n)) * BigInt(QUOTA_PER_USD)) / BigInt(qpu)) : Math.floor((toInt(n) * QUOTA_PER_USD) / qpu));
+  const units = (n) =>
+    exact
+      ? Number((BigInt(toInt(n)) * BigInt(QUOTA_PER_USD)) / BigInt(qpu))
+      : Math.floor((toInt(n) * QUOTA_PER_USD) / qpu);
   const note = `The old site counted ${qpu} quota per US dollar; the relay counts ${QUOTA_PER_USD}. Balances, key quotas, code values and used totals were multiplied by ${QUOTA_PER_USD}/${qpu} (rounded down to a whole unit) and model ratios by the same factor, so every balance is worth the same dollars and the same request costs the same dollars. Per-call prices are in dollars and were kept.`;
   return { units, ratio: (r) => (r * QUOTA_PER_USD) / qpu, note };
 }
@@ -38,9 +46,21 @@ function scaling(qpuValue) {
 function contextOf(opts, src, flavor, relay) {
   const scale = scaling(optionsOfRows(src).get('QuotaPerUnit'));
   const ctx = {
-    source: opts.source || flavor, flavor, now: Date.now(), rows: src.rows, has: (t, c) => (c ? src.columns.get(t)?.includes(c) ?? false : src.columns.has(t)),
-    units: scale.units, ratio: scale.ratio, ...relay, adminUsername: opts.adminUsername, servedTypes: servedTypes(opts.root),
-    merge: opts.merge, withLogs: opts.withLogs, encryptionKey: opts.encryptionKey ?? (opts.dryRun ? randomBytes(32).toString('base64') : null), skipped: [], notes: [],
+    source: opts.source || flavor,
+    flavor,
+    now: Date.now(),
+    rows: src.rows,
+    has: (t, c) => (c ? (src.columns.get(t)?.includes(c) ?? false) : src.columns.has(t)),
+    units: scale.units,
+    ratio: scale.ratio,
+    ...relay,
+    adminUsername: opts.adminUsername,
+    servedTypes: servedTypes(opts.root),
+    merge: opts.merge,
+    withLogs: opts.withLogs,
+    encryptionKey: opts.encryptionKey ?? (opts.dryRun ? randomBytes(32).toString('base64') : null),
+    skipped: [],
+    notes: [],
   };
   return { ctx, scaleNote: scale.note };
 }
@@ -83,7 +103,15 @@ function write(target, groups) {
   return { results, ok: !failed };
 }
 
-const EMPTY = { relayUsers: [], mapped: new Map(), nextId: { users: 1, tokens: 1, channels: 1, redemption_codes: 1 }, keyHashes: new Set(), codeHashes: new Set(), prices: new Map(), groups: new Map() };
+const EMPTY = {
+  relayUsers: [],
+  mapped: new Map(),
+  nextId: { users: 1, tokens: 1, channels: 1, redemption_codes: 1 },
+  keyHashes: new Set(),
+  codeHashes: new Set(),
+  prices: new Map(),
+  groups: new Map(),
+};
 
 /** A dry run touches nothing: a local database that is not there yet (or not migrated) reads as empty. */
 function readForDryRun(opts, flavor) {
@@ -106,13 +134,33 @@ export async function run(opts) {
   const { ctx, scaleNote } = contextOf(opts, src, flavor, relay);
   const own = ownUsers(ctx);
   if (own.length && !opts.merge) {
-    console.error(`import: the relay already has ${own.length} user(s) of its own (${own.slice(0, 5).map((u) => u.username).join(', ')}). Nothing was written. Run again with --merge to import beside them (clashing usernames are skipped and reported).`);
+    console.error(
+      `import: the relay already has ${own.length} user(s) of its own (${own
+        .slice(0, 5)
+        .map((u) => u.username)
+        .join(
+          ', ',
+        )}). Nothing was written. Run again with --merge to import beside them (clashing usernames are skipped and reported).`,
+    );
     return 2;
   }
   const groups = await plan(ctx);
-  const base = { dryRun: opts.dryRun, remote: opts.remote, flavor, format: src.format, file: path.basename(opts.file), ctx, scaleNote };
+  const base = {
+    dryRun: opts.dryRun,
+    remote: opts.remote,
+    flavor,
+    format: src.format,
+    file: path.basename(opts.file),
+    ctx,
+    scaleNote,
+  };
   if (opts.dryRun) {
-    console.log(summary({ ...base, results: groups.map((g) => ({ ...g, outcome: g.statements.length ? 'would write' : 'unchanged' })) }));
+    console.log(
+      summary({
+        ...base,
+        results: groups.map((g) => ({ ...g, outcome: g.statements.length ? 'would write' : 'unchanged' })),
+      }),
+    );
     return 0;
   }
   const { results, ok } = write(opts.target, groups);

@@ -34,7 +34,10 @@ async function openSqlite(bytes) {
   const tables = db.exec("SELECT name FROM sqlite_master WHERE type = 'table'")[0]?.values ?? [];
   for (const [name] of tables) {
     const info = db.exec(`PRAGMA table_info("${String(name).replaceAll('"', '""')}")`)[0]?.values ?? [];
-    columns.set(String(name), info.map((c) => String(c[1])));
+    columns.set(
+      String(name),
+      info.map((c) => String(c[1])),
+    );
   }
   const rows = (table) => {
     if (!columns.has(table)) return [];
@@ -60,6 +63,10 @@ export function detectFlavor(src) {
     if (!src.columns.has(t)) throw new Error(`this database has no ${t} table: not a one-api or new-api database`);
   }
   const has = (t, c) => src.columns.get(t)?.includes(c) ?? false;
-  const newApi = has('tokens', 'model_limits') || has('tokens', 'allow_ips') || has('channels', 'channel_info') || has('channels', 'tag');
+  const newApi =
+    has('tokens', 'model_limits') ||
+    has('tokens', 'allow_ips') ||
+    has('channels', 'channel_info') ||
+    has('channels', 'tag');
   return newApi ? 'new-api' : 'one-api';
 }

@@ -30,7 +30,9 @@ export function readRelay(target, source) {
     mapped.get(kind)?.set(String(m.source_id), m.target_id === null ? null : Number(m.target_id));
   }
   const seqOf = new Map(seq.map((s) => [String(s.name), Number(s.seq)]));
-  const nextId = Object.fromEntries(ID_TABLES.map((t) => [t, Math.max(Number(max[0]?.[t] ?? 0), seqOf.get(t) ?? 0) + 1]));
+  const nextId = Object.fromEntries(
+    ID_TABLES.map((t) => [t, Math.max(Number(max[0]?.[t] ?? 0), seqOf.get(t) ?? 0) + 1]),
+  );
   return {
     relayUsers: users.map((u) => ({ id: Number(u.id), username: String(u.username) })),
     mapped,

@@ -36,7 +36,14 @@ export const str = (v) => (v === null || v === undefined ? '' : String(v));
  * @returns {string[]}
  */
 export function list(v, sep = /[,\n]/) {
-  return [...new Set(str(v).split(sep).map((s) => s.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      str(v)
+        .split(sep)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** Rows the source deleted softly (gorm's deleted_at) are not carried over. */
@@ -45,12 +52,21 @@ export const isDeleted = (row) => row.deleted_at !== null && row.deleted_at !== 
 /** @param {Ctx} ctx @param {string} kind @returns {Map<string, number | null>} */
 export function mapOf(ctx, kind) {
   let m = ctx.mapped.get(kind);
-  if (!m) ctx.mapped.set(kind, (m = new Map()));
+  if (!m) {
+    m = new Map();
+    ctx.mapped.set(kind, m);
+  }
   return m;
 }
 
 /** The import_map row for a source row and what it became. */
-export const mapRow = (ctx, kind, sourceId, targetId) => ({ source: ctx.source, kind, source_id: String(sourceId), target_id: targetId, imported_at: ctx.now });
+export const mapRow = (ctx, kind, sourceId, targetId) => ({
+  source: ctx.source,
+  kind,
+  source_id: String(sourceId),
+  target_id: targetId,
+  imported_at: ctx.now,
+});
 
 /** Seconds (one-api's times) to milliseconds; 0 or less means "not set". */
 export const ms = (seconds) => (int(seconds) > 0 ? int(seconds) * 1000 : null);

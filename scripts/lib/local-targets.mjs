@@ -43,12 +43,15 @@ export function spawnGroup(cmd, args, opts) {
 }
 
 export async function startUpstreamProcess() {
-  const proc = spawnGroup(process.execPath, [path.join(root, 'scripts', 'fake-upstream.mjs'), '--port', '0'], { cwd: root });
+  const proc = spawnGroup(process.execPath, [path.join(root, 'scripts', 'fake-upstream.mjs'), '--port', '0'], {
+    cwd: root,
+  });
   const deadline = Date.now() + 10_000;
   for (;;) {
     const m = /listening on (http:\/\/\S+)/.exec(proc.output());
     if (m) return { ...proc, url: m[1] };
-    if (proc.child.exitCode !== null || Date.now() > deadline) throw new Error(`fake upstream did not start:\n${proc.output()}`);
+    if (proc.child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`fake upstream did not start:\n${proc.output()}`);
     await sleep(50);
   }
 }
@@ -60,7 +63,18 @@ export async function startPassthrough(upstreamUrl, config) {
   const state = mkdtempSync(path.join(os.tmpdir(), 'bench-pass-'));
   const proc = spawnGroup(
     path.join(root, 'node_modules', '.bin', 'wrangler'),
-    ['dev', '--port', String(port), '--ip', '127.0.0.1', '--var', `UPSTREAM_URL:${upstreamUrl}`, '--persist-to', state, '--show-interactive-dev-session=false'],
+    [
+      'dev',
+      '--port',
+      String(port),
+      '--ip',
+      '127.0.0.1',
+      '--var',
+      `UPSTREAM_URL:${upstreamUrl}`,
+      '--persist-to',
+      state,
+      '--show-interactive-dev-session=false',
+    ],
     { cwd: dir, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' } },
   );
   const url = `http://127.0.0.1:${port}`;
@@ -91,7 +105,11 @@ export async function startPassthrough(upstreamUrl, config) {
 export async function call(base, method, p, { jwt, body } = {}) {
   const headers = { 'content-type': 'application/json' };
   if (jwt) headers.authorization = `Bearer ${jwt}`;
-  const res = await fetch(`${base}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${base}${p}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${p} answered ${res.status}: ${text}`);
   return text ? JSON.parse(text) : null;
@@ -100,12 +118,24 @@ export async function call(base, method, p, { jwt, body } = {}) {
 /** Admin login, a rich user, an unlimited token, a priced model and one channel. */
 export async function seedRelay(relay, upstreamUrl, model) {
   const { token: jwt } = await call(relay.url, 'POST', '/api/auth/login', { body: relay.admin });
-  await call(relay.url, 'PUT', '/api/pricing', { jwt, body: { models: { [model]: { model_ratio: 0.075, completion_ratio: 4 } } } });
+  await call(relay.url, 'PUT', '/api/pricing', {
+    jwt,
+    body: { models: { [model]: { model_ratio: 0.075, completion_ratio: 4 } } },
+  });
   await call(relay.url, 'POST', '/api/channels', {
     jwt,
-    body: { name: 'bench-upstream', type: 'openai', base_url: upstreamUrl, keys: ['sk-bench-upstream'], models: [model] },
+    body: {
+      name: 'bench-upstream',
+      type: 'openai',
+      base_url: upstreamUrl,
+      keys: ['sk-bench-upstream'],
+      models: [model],
+    },
   });
-  const user = await call(relay.url, 'POST', '/api/users', { jwt, body: { username: 'bench-user', password: 'bench-password-1', quota: 1_000_000_000_000 } });
+  const user = await call(relay.url, 'POST', '/api/users', {
+    jwt,
+    body: { username: 'bench-user', password: 'bench-password-1', quota: 1_000_000_000_000 },
+  });
   const token = await call(relay.url, 'POST', '/api/tokens', { jwt, body: { name: 'bench', user_id: user.id } });
   return { key: token.key, jwt, userId: user.id };
 }

@@ -47,10 +47,18 @@ export async function startRelay(opts = {}) {
       ].join('\n'),
     );
   }
-  const extra = Object.entries(opts.vars ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const extra = Object.entries(opts.vars ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const child = spawn(process.execPath, [path.join(root, 'scripts', 'start.mjs')], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), RELAY_STATE_DIR: path.join(dir, 'state'), RELAY_VARS_FILE: varsFile, RELAY_VARS: extra },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      RELAY_STATE_DIR: path.join(dir, 'state'),
+      RELAY_VARS_FILE: varsFile,
+      RELAY_VARS: extra,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

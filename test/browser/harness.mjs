@@ -20,7 +20,8 @@ export function assert(condition, message) {
 }
 
 export function assertEqual(actual, expected, message) {
-  if (actual !== expected) throw new Error(`${message}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  if (actual !== expected)
+    throw new Error(`${message}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
 }
 
 /** The dashboard's money format: exact to the unit below $1000 (six decimals, zeros trimmed to two). */
@@ -41,7 +42,12 @@ export async function launchBrowser() {
  * into `errors`, and which is never allowed to reach anything but the relay on 127.0.0.1.
  */
 export async function newSession(browser, baseURL, label) {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 }, locale: 'en-US', timezoneId: 'UTC' });
+  const context = await browser.newContext({
+    baseURL,
+    viewport: { width: 1280, height: 860 },
+    locale: 'en-US',
+    timezoneId: 'UTC',
+  });
   context.setDefaultTimeout(15_000);
   const errors = [];
   await context.route('**/*', (route) => {
@@ -88,7 +94,13 @@ export function createRunner(outDir) {
         }
         const fresh = s.errors.slice(before);
         if (!error && fresh.length) error = new Error(`console errors:\n    ${fresh.join('\n    ')}`);
-        const file = path.join(outDir, `${String(n).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.png`);
+        const file = path.join(
+          outDir,
+          `${String(n).padStart(2, '0')}-${name
+            .replace(/[^a-z0-9]+/gi, '-')
+            .replace(/^-|-$/g, '')
+            .toLowerCase()}.png`,
+        );
         try {
           await s.page.screenshot({ path: file, fullPage: true });
         } catch {
@@ -97,7 +109,12 @@ export function createRunner(outDir) {
         const ms = Date.now() - started;
         if (error) {
           failed += 1;
-          console.log(`  ✗ ${name} (${ms} ms)\n    ${String(error.stack || error).split('\n').slice(0, 6).join('\n    ')}`);
+          console.log(
+            `  ✗ ${name} (${ms} ms)\n    ${String(error.stack || error)
+              .split('\n')
+              .slice(0, 6)
+              .join('\n    ')}`,
+          );
         } else {
           passed += 1;
           console.log(`  ✓ ${name} (${ms} ms)`);

@@ -24,7 +24,11 @@ const linkIn = (mail, path) => {
 };
 
 async function meBalance(base, username, password) {
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   if (res.status !== 200) return { status: res.status };
   const { user } = await res.json();
   return { status: 200, quota: user.quota };
@@ -37,30 +41,41 @@ export function defineMailScenarios(r, env) {
 
   r.step('an operator opens self sign-up, with a bonus, on the settings page', operator, async ({ page }) => {
     await page.goto('/admin/settings?lang=en');
-    await page.fill('form[data-testid=signup-settings] textarea[name=signup]', JSON.stringify({ enabled: true, bonus: BONUS }));
+    await page.fill(
+      'form[data-testid=signup-settings] textarea[name=signup]',
+      JSON.stringify({ enabled: true, bonus: BONUS }),
+    );
     await Promise.all([page.waitForNavigation(), page.click('form[data-testid=signup-settings] button[type=submit]')]);
     const admin = api(base, await login(base, adminCreds.username, adminCreds.password));
     const options = await admin.get('/api/options');
-    assertEqual(JSON.stringify(options.signup), JSON.stringify({ enabled: true, bonus: BONUS }), 'sign-up options saved');
+    assertEqual(
+      JSON.stringify(options.signup),
+      JSON.stringify({ enabled: true, bonus: BONUS }),
+      'sign-up options saved',
+    );
   });
 
-  r.step('a visitor signs up, confirms the address from the mailed link, and logs in with the bonus', visitor, async ({ page }) => {
-    await page.goto('/login?lang=en');
-    await Promise.all([page.waitForNavigation(), page.click('[data-testid=login-signup]')]);
-    await page.fill('form[data-testid=signup-form] input[name=username]', who.username);
-    await page.fill('form[data-testid=signup-form] input[name=email]', who.email);
-    await page.fill('form[data-testid=signup-form] input[name=password]', who.password);
-    await page.click('form[data-testid=signup-form] button[type=submit]');
-    await page.locator('.toast.show').waitFor();
-    assertEqual((await meBalance(base, who.username, who.password)).status, 403, 'login before confirming');
-    const mail = await mailTo(smtp.controlUrl, who.email, 'Confirm');
-    await page.goto(linkIn(mail, '/mail/verify'));
-    await Promise.all([page.waitForNavigation(), page.click('[data-testid=verify-button]')]);
-    await page.screenshot({ path: shotPath('signup-verified') });
-    const me = await meBalance(base, who.username, who.password);
-    assertEqual(me.status, 200, 'login after confirming');
-    assertEqual(me.quota, BONUS, 'the sign-up bonus, once');
-  });
+  r.step(
+    'a visitor signs up, confirms the address from the mailed link, and logs in with the bonus',
+    visitor,
+    async ({ page }) => {
+      await page.goto('/login?lang=en');
+      await Promise.all([page.waitForNavigation(), page.click('[data-testid=login-signup]')]);
+      await page.fill('form[data-testid=signup-form] input[name=username]', who.username);
+      await page.fill('form[data-testid=signup-form] input[name=email]', who.email);
+      await page.fill('form[data-testid=signup-form] input[name=password]', who.password);
+      await page.click('form[data-testid=signup-form] button[type=submit]');
+      await page.locator('.toast.show').waitFor();
+      assertEqual((await meBalance(base, who.username, who.password)).status, 403, 'login before confirming');
+      const mail = await mailTo(smtp.controlUrl, who.email, 'Confirm');
+      await page.goto(linkIn(mail, '/mail/verify'));
+      await Promise.all([page.waitForNavigation(), page.click('[data-testid=verify-button]')]);
+      await page.screenshot({ path: shotPath('signup-verified') });
+      const me = await meBalance(base, who.username, who.password);
+      assertEqual(me.status, 200, 'login after confirming');
+      assertEqual(me.quota, BONUS, 'the sign-up bonus, once');
+    },
+  );
 
   r.step('the visitor forgets the password and sets a new one from the mailed link', visitor, async ({ page }) => {
     await page.goto('/login?lang=en');
@@ -92,10 +107,19 @@ export function defineMailScenarios(r, env) {
     await Promise.all([page.waitForNavigation(), page.click('[data-testid=verify-button]')]);
     await page.goto('/notifications?lang=en&currency=USD');
     assertEqual(await page.locator('[data-testid=notify-pending]').count(), 0, 'nothing pending once confirmed');
-    assertEqual(await page.inputValue('[data-testid=notify-form] input[name=email]'), 'payer@example.test', 'the address confirmed');
+    assertEqual(
+      await page.inputValue('[data-testid=notify-form] input[name=email]'),
+      'payer@example.test',
+      'the address confirmed',
+    );
     assertEqual(await page.inputValue('[data-testid=notify-form] input[name=low_balance]'), '2', 'the threshold kept');
-    const settings = await page.evaluate(async () => (await fetch('/api/notifications', { headers: { 'x-relay-csrf': '1' } })).json());
-    assert(settings.email === 'payer@example.test' && settings.new_ip === true && settings.low_balance === 1_000_000, `settings: ${JSON.stringify(settings)}`);
+    const settings = await page.evaluate(async () =>
+      (await fetch('/api/notifications', { headers: { 'x-relay-csrf': '1' } })).json(),
+    );
+    assert(
+      settings.email === 'payer@example.test' && settings.new_ip === true && settings.low_balance === 1_000_000,
+      `settings: ${JSON.stringify(settings)}`,
+    );
     await page.screenshot({ path: shotPath('notifications') });
   });
 }

@@ -5,7 +5,8 @@ import { TOTP, Secret } from 'otpauth';
 import { assert, assertEqual } from './harness.mjs';
 import { api, login } from './seed.mjs';
 
-const codeAt = (secret, ms) => new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: ms });
+const codeAt = (secret, ms) =>
+  new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: ms });
 
 async function fillLogin(page, username, password, totp) {
   await page.goto('/login?lang=en');
@@ -52,7 +53,11 @@ export function defineSafetyScenarios(r, env) {
     assert((await page.innerText('[role=alert]')).includes('6-digit code'), 'the form says a code is needed');
     await fillLogin(page, who.username, who.password, codeAt(secret, enabledAt + 30_000));
     assertEqual(new URL(page.url()).pathname, '/', 'logged in to the overview');
-    const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+    const res = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(who),
+    });
     assertEqual(res.status, 401, 'the API refuses a login without the code');
   });
 
@@ -70,6 +75,9 @@ export function defineSafetyScenarios(r, env) {
     assert((await row.innerText()).includes('user.quota'), 'the row names the action');
     await Promise.all([page.waitForNavigation(), row.locator('[data-testid=audit-action]').click()]);
     const actions = await page.locator('[data-testid=audit-action]').allInnerTexts();
-    assert(actions.length > 0 && actions.every((a) => a.trim() === 'user.quota'), `filtered by action: ${actions.join(', ')}`);
+    assert(
+      actions.length > 0 && actions.every((a) => a.trim() === 'user.quota'),
+      `filtered by action: ${actions.join(', ')}`,
+    );
   });
 }

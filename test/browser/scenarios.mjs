@@ -62,14 +62,20 @@ export function defineScenarios(r, env) {
     assertEqual(new URL(page.url()).pathname, '/', 'landed on');
     const live = await seeded.me.get(`/api/users/${seeded.customer.id}`);
     assertEqual(await text(page.locator('[data-testid=balance] .value')), dollars(live.quota), 'balance card');
-    assert((await text(page.locator('[data-testid=spent-today] .value'))) === dollars(live.used_quota), 'spent today equals what was used');
+    assert(
+      (await text(page.locator('[data-testid=spent-today] .value'))) === dollars(live.used_quota),
+      'spent today equals what was used',
+    );
     const cookie = (await context.cookies()).find((c) => c.name === 'relay_session');
     assert(cookie, 'no session cookie');
     assert(cookie.httpOnly, 'session cookie is not HttpOnly');
     assertEqual(cookie.sameSite, 'Strict', 'session cookie SameSite');
     assert((await page.locator('#usage-chart svg rect').count()) > 0, 'usage chart has no bars');
     assert((await page.locator('#rpm-chart svg path').count()) >= 2, 'rpm chart has no line');
-    assert((await page.locator('#usage-chart .legend li').count()) === 2, 'usage legend should list the two models used');
+    assert(
+      (await page.locator('#usage-chart .legend li').count()) === 2,
+      'usage legend should list the two models used',
+    );
     await page.screenshot({ path: docsShot, fullPage: true });
   });
 
@@ -78,7 +84,11 @@ export function defineScenarios(r, env) {
     assertEqual(await text(page.locator('h1')), '概览', 'Chinese heading');
     assert((await text(page.locator('nav.nav'))).includes('API 密钥'), 'Chinese navigation');
     const live = await seeded.me.get(`/api/users/${seeded.customer.id}`);
-    assertEqual(await text(page.locator('[data-testid=balance] .value')), dollars(live.quota, 7.2, '¥'), 'balance in yuan');
+    assertEqual(
+      await text(page.locator('[data-testid=balance] .value')),
+      dollars(live.quota, 7.2, '¥'),
+      'balance in yuan',
+    );
     await page.screenshot({ path: shotPath('overview-zh-cny'), fullPage: true });
     await page.goto('/keys');
     assertEqual(await text(page.locator('h1')), 'API 密钥', 'the language is kept in a cookie');
@@ -108,7 +118,11 @@ export function defineScenarios(r, env) {
     const html = await page.content();
     assert(!html.includes(key), 'the whole key is still on the page after the dialog closed');
     const row = page.locator('tr[data-token-name="ci-key"]');
-    assertEqual(await text(row.locator('[data-testid=masked-key]')), `${key.slice(0, 7)}...${key.slice(-4)}`, 'masked key');
+    assertEqual(
+      await text(row.locator('[data-testid=masked-key]')),
+      `${key.slice(0, 7)}...${key.slice(-4)}`,
+      'masked key',
+    );
     assert((await text(row)).includes('600 RPM'), 'the RPM limit is shown');
     await page.goto('/keys');
     assert(!(await page.content()).includes(key), 'the key is rendered again on a fresh load');
@@ -155,7 +169,11 @@ export function defineScenarios(r, env) {
     assert((await text(marked.first())).includes('seed-key'), 'the row names its key');
     assert((await text(marked.first())).includes('gpt-4o-mini'), 'the first call was to gpt-4o-mini');
     const other = rows.filter({ has: page.locator('[data-testid=log-ip]', { hasText: OTHER_IP }) });
-    assertEqual(await other.filter({ has: page.locator('.badge', { hasText: 'new' }) }).count(), 1, 'the other IP is marked new too');
+    assertEqual(
+      await other.filter({ has: page.locator('.badge', { hasText: 'new' }) }).count(),
+      1,
+      'the other IP is marked new too',
+    );
 
     await page.fill('input[name=ip]', CUSTOMER_IP);
     await page.selectOption('select[name=token_id]', { label: 'seed-key' });
@@ -196,10 +214,18 @@ export function defineScenarios(r, env) {
     await form.locator('input[name=confirm_password]').fill('a-new-password-1');
     await form.locator('button[type=submit]').click();
     await page.locator('.toast.show', { hasText: 'Password changed' }).waitFor();
-    const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: CUSTOMER.username, password: 'a-new-password-1' }) });
+    const res = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: CUSTOMER.username, password: 'a-new-password-1' }),
+    });
     assertEqual(res.status, 200, 'login with the new password');
     const { token } = await res.json();
-    const back = await fetch(`${base}/api/auth/password`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ current_password: 'a-new-password-1', new_password: CUSTOMER.password }) });
+    const back = await fetch(`${base}/api/auth/password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ current_password: 'a-new-password-1', new_password: CUSTOMER.password }),
+    });
     assertEqual(back.status, 200, 'password changed back');
     // the seed's API session for the customer ended with the change too: use the renewed one
     seeded.me = api(base, (await back.json()).token);
@@ -209,17 +235,28 @@ export function defineScenarios(r, env) {
     await uiLogin(page, CUSTOMER.username, CUSTOMER.password);
   });
 
-  r.step('operator pages and cookie changes without the CSRF header are refused', customer, async ({ page, context }) => {
-    for (const path of ['/admin/channels', '/admin/users', '/admin/pricing', '/admin/logs', '/admin/maintenance', '/admin/settings']) {
-      const res = await context.request.get(path, { maxRedirects: 0 });
-      assertEqual(res.status(), 403, `${path} for a customer`);
-    }
-    const forged = await context.request.post('/api/tokens', { data: { name: 'forged' } });
-    assertEqual(forged.status(), 403, 'POST /api/tokens with the cookie but no x-relay-csrf');
-    const channels = await context.request.get('/api/channels');
-    assertEqual(channels.status(), 403, 'GET /api/channels for a customer');
-    await page.goto('/account');
-  });
+  r.step(
+    'operator pages and cookie changes without the CSRF header are refused',
+    customer,
+    async ({ page, context }) => {
+      for (const path of [
+        '/admin/channels',
+        '/admin/users',
+        '/admin/pricing',
+        '/admin/logs',
+        '/admin/maintenance',
+        '/admin/settings',
+      ]) {
+        const res = await context.request.get(path, { maxRedirects: 0 });
+        assertEqual(res.status(), 403, `${path} for a customer`);
+      }
+      const forged = await context.request.post('/api/tokens', { data: { name: 'forged' } });
+      assertEqual(forged.status(), 403, 'POST /api/tokens with the cookie but no x-relay-csrf');
+      const channels = await context.request.get('/api/channels');
+      assertEqual(channels.status(), 403, 'GET /api/channels for a customer');
+      await page.goto('/account');
+    },
+  );
 
   // ---- the operator -------------------------------------------------------------------------
   r.step('operator logs in and sees the channel health', operator, async ({ page }) => {
@@ -264,9 +301,16 @@ export function defineScenarios(r, env) {
     await form.locator('input[name=delta]').fill('5');
     await form.locator('input[name=note]').fill('CI top-up');
     await clickAndReload(page, form.locator('button[type=submit]'));
-    assertEqual(await text(page.locator(`tr[data-username="${CUSTOMER.username}"] [data-testid=user-balance]`)), dollars(before.quota + 2_500_000), 'balance after');
+    assertEqual(
+      await text(page.locator(`tr[data-username="${CUSTOMER.username}"] [data-testid=user-balance]`)),
+      dollars(before.quota + 2_500_000),
+      'balance after',
+    );
     const ledger = await seeded.admin.get(`/api/users/${seeded.customer.id}/ledger?limit=5`);
-    assert(ledger.items.some((e) => e.note === 'CI top-up' && e.delta === 2_500_000), 'the ledger entry carries the note');
+    assert(
+      ledger.items.some((e) => e.note === 'CI top-up' && e.delta === 2_500_000),
+      'the ledger entry carries the note',
+    );
   });
 
   r.step('operator edits prices', operator, async ({ page }) => {
@@ -282,9 +326,16 @@ export function defineScenarios(r, env) {
     const pricing = await (await fetch(`${base}/api/pricing`)).json();
     const saved = pricing.models.find((m) => m.model === 'ci-model');
     assert(saved && saved.model_ratio === 0.5 && saved.completion_ratio === 2, 'saved through the API');
-    assert(pricing.models.some((m) => m.model === 'dall-e-3' && m.price_per_call === 0.04), 'other prices untouched');
+    assert(
+      pricing.models.some((m) => m.model === 'dall-e-3' && m.price_per_call === 0.04),
+      'other prices untouched',
+    );
     await page.goto('/pricing');
-    assertEqual(await text(page.locator('tr[data-model="ci-model"] [data-testid=price-output]')), '$2.00', 'the new price is public');
+    assertEqual(
+      await text(page.locator('tr[data-model="ci-model"] [data-testid=price-output]')),
+      '$2.00',
+      'the new price is public',
+    );
   });
 
   r.step("operator reads every user's logs", operator, async ({ page }) => {
@@ -314,7 +365,11 @@ export function defineScenarios(r, env) {
     const options = await seeded.admin.get('/api/options');
     assertEqual(options.usd_to_cny, 7, 'rate saved');
     await page.goto('/pricing?currency=CNY');
-    assertEqual(await text(page.locator('tr[data-model="gpt-4o-mini"] [data-testid=price-input]')), '¥1.05', 'price in yuan');
+    assertEqual(
+      await text(page.locator('tr[data-model="gpt-4o-mini"] [data-testid=price-input]')),
+      '¥1.05',
+      'price in yuan',
+    );
     await page.goto('/pricing?currency=USD');
   });
 
@@ -334,7 +389,11 @@ export function defineScenarios(r, env) {
   r.step('customer sees the top-up on the overview, then logs out', customer, async ({ page }) => {
     await page.goto('/');
     const live = await seeded.me.get(`/api/users/${seeded.customer.id}`);
-    assertEqual(await text(page.locator('[data-testid=balance] .value')), dollars(live.quota), 'balance after the top-up');
+    assertEqual(
+      await text(page.locator('[data-testid=balance] .value')),
+      dollars(live.quota),
+      'balance after the top-up',
+    );
     await Promise.all([page.waitForNavigation(), page.click('header form[action="/logout"] button')]);
     assertEqual(new URL(page.url()).pathname, '/login', 'after logging out');
     await page.goto('/keys');

@@ -50,12 +50,19 @@ export async function seed(base, adminCreds, upstreamUrl) {
 
   const first = await relayChat(base, token.key, 'gpt-4o-mini', CUSTOMER_IP);
   const calls = [first];
-  for (const [model, ip] of [['gpt-4o-mini', CUSTOMER_IP], ['gpt-4o', CUSTOMER_IP], ['gpt-4o', OTHER_IP], ['gpt-4o-mini', CUSTOMER_IP]]) {
+  for (const [model, ip] of [
+    ['gpt-4o-mini', CUSTOMER_IP],
+    ['gpt-4o', CUSTOMER_IP],
+    ['gpt-4o', OTHER_IP],
+    ['gpt-4o-mini', CUSTOMER_IP],
+  ]) {
     calls.push(await relayChat(base, token.key, model, ip));
   }
   // A charge shows in the log within 2 seconds of its response.
   await pollUntil(async () => (await me.get('/api/logs?limit=50')).items.length >= calls.length, {
-    timeoutMs: 10_000, intervalMs: 200, what: `${calls.length} log rows`,
+    timeoutMs: 10_000,
+    intervalMs: 200,
+    what: `${calls.length} log rows`,
   });
   return { admin, adminToken, me, customer, channel, token, firstCall: first, calls };
 }

@@ -22,7 +22,12 @@ function run(cmd, args, env, setup = () => {}, timeoutMs = 90_000) {
   setup(home);
   const base = { PATH: process.env.PATH, HOME: home, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' };
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: home, env: { ...base, ...env(home) }, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(cmd, args, {
+      cwd: home,
+      env: { ...base, ...env(home) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -36,26 +41,48 @@ function run(cmd, args, env, setup = () => {}, timeoutMs = 90_000) {
 
 const claude = (key, model, prompt) =>
   run(bin('claude'), ['-p', prompt, '--model', model, '--output-format', 'text'], () => ({
-    ANTHROPIC_BASE_URL: RELAY_URL, ANTHROPIC_API_KEY: key, ANTHROPIC_SMALL_FAST_MODEL: model, ANTHROPIC_DEFAULT_HAIKU_MODEL: model,
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_TELEMETRY: '1', DISABLE_AUTOUPDATER: '1',
+    ANTHROPIC_BASE_URL: RELAY_URL,
+    ANTHROPIC_API_KEY: key,
+    ANTHROPIC_SMALL_FAST_MODEL: model,
+    ANTHROPIC_DEFAULT_HAIKU_MODEL: model,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_TELEMETRY: '1',
+    DISABLE_AUTOUPDATER: '1',
   }));
 
 const codex = (key, model, prompt) =>
-  run(bin('codex'), ['exec', '--skip-git-repo-check', prompt], (home) => ({ CODEX_HOME: path.join(home, '.codex'), RELAY_KEY: key }), (home) => {
-    mkdirSync(path.join(home, '.codex'));
-    writeFileSync(path.join(home, '.codex', 'config.toml'), [
-      `model = "${model}"`, 'model_provider = "relay"', '[model_providers.relay]', 'name = "relay"',
-      `base_url = "${RELAY_URL}/v1"`, 'env_key = "RELAY_KEY"', 'wire_api = "responses"', '',
-    ].join('\n'));
-  });
+  run(
+    bin('codex'),
+    ['exec', '--skip-git-repo-check', prompt],
+    (home) => ({ CODEX_HOME: path.join(home, '.codex'), RELAY_KEY: key }),
+    (home) => {
+      mkdirSync(path.join(home, '.codex'));
+      writeFileSync(
+        path.join(home, '.codex', 'config.toml'),
+        [
+          `model = "${model}"`,
+          'model_provider = "relay"',
+          '[model_providers.relay]',
+          'name = "relay"',
+          `base_url = "${RELAY_URL}/v1"`,
+          'env_key = "RELAY_KEY"',
+          'wire_api = "responses"',
+          '',
+        ].join('\n'),
+      );
+    },
+  );
 
 /** A customer on one channel of `type` whose fake upstream reports USAGE on every call. */
-const customer = (type, mode = {}) => setupCustomer({ type, channels: [{ mode: { mode: 'ok', usage: USAGE, ...mode } }] });
+const customer = (type, mode = {}) =>
+  setupCustomer({ type, channels: [{ mode: { mode: 'ok', usage: USAGE, ...mode } }] });
 
 async function billedToTheUnit({ user, channel }, before, perSearch = 0) {
   const calls = (await upstreamRequests(channel.scenario)).filter((r) => !r.path.endsWith('/count_tokens'));
   assert.ok(calls.length > 0, 'the agent reached the upstream');
-  const searches = calls.filter((r) => (r.body?.tools ?? []).some((t) => String(t.type).startsWith('web_search'))).length;
+  const searches = calls.filter((r) =>
+    (r.body?.tools ?? []).some((t) => String(t.type).startsWith('web_search')),
+  ).length;
   const expected = calls.length * PER_CALL + searches * perSearch;
   await new Promise((r) => setTimeout(r, 1500));
   assert.equal(before - (await balance(user.id)), expected, `${calls.length} call(s), ${searches} with a search`);

@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import {
-  FAKE_CONTENT, FAKE_USAGE, RELAY_URL, balance, expectBalance, expectedCharge, findLog, setupCustomer, upstreamRequests,
+  FAKE_CONTENT,
+  FAKE_USAGE,
+  RELAY_URL,
+  balance,
+  expectBalance,
+  expectedCharge,
+  findLog,
+  setupCustomer,
+  upstreamRequests,
 } from './helpers.mjs';
 
 const client = (key) => new Anthropic({ apiKey: key, baseURL: RELAY_URL, maxRetries: 0, timeout: 20_000 });
@@ -14,7 +22,9 @@ describe('anthropic messages (@anthropic-ai/sdk)', () => {
     const price = { model_ratio: 3, completion_ratio: 5 };
     const { model, user, token, channel } = await setupCustomer({ type: 'anthropic', price });
     const before = await balance(user.id);
-    const { data, response } = await client(token.key).messages.create({ model, max_tokens: 64, messages }).withResponse();
+    const { data, response } = await client(token.key)
+      .messages.create({ model, max_tokens: 64, messages })
+      .withResponse();
     assert.equal(data.type, 'message');
     assert.equal(data.content[0].type, 'text');
     assert.equal(data.content[0].text, FAKE_CONTENT);

@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import OpenAI from 'openai';
 import {
-  FAKE_CONTENT, FAKE_USAGE, RELAY_URL, balance, expectBalance, expectedCharge, findLog, setPrice, setupCustomer, upstreamRequests,
+  FAKE_CONTENT,
+  FAKE_USAGE,
+  RELAY_URL,
+  balance,
+  expectBalance,
+  expectedCharge,
+  findLog,
+  setPrice,
+  setupCustomer,
+  upstreamRequests,
 } from './helpers.mjs';
 
 const client = (key, opts = {}) => new OpenAI({ apiKey: key, baseURL: `${RELAY_URL}/v1`, maxRetries: 0, ...opts });
@@ -62,7 +71,9 @@ describe('chat completions (openai SDK)', () => {
     const cachedPrice = { model_ratio: 0.3, completion_ratio: 3, cache_ratio: 0.1 };
     const cachedUsage = { prompt_tokens: 100, completion_tokens: 5, cached_tokens: 40 };
     const c2 = await setupCustomer({ price: cachedPrice, channels: [{ mode: { mode: 'ok', usage: cachedUsage } }] });
-    const { data, response: r2 } = await client(c2.token.key).chat.completions.create({ model: c2.model, messages }).withResponse();
+    const { data, response: r2 } = await client(c2.token.key)
+      .chat.completions.create({ model: c2.model, messages })
+      .withResponse();
     assert.equal(data.usage.prompt_tokens_details.cached_tokens, 40);
     // (100 - 40 + 40*0.1 + 5*3) * 0.3 = 79 * 0.3 = 23.7 -> 24
     const expected = expectedCharge({ prompt: 100, completion: 5, cached: 40 }, cachedPrice);
@@ -73,7 +84,7 @@ describe('chat completions (openai SDK)', () => {
     assert.equal(row.quota, expected);
   });
 
-  test('group ratio of the user\'s group applies', async () => {
+  test("group ratio of the user's group applies", async () => {
     const group = `vip${Date.now().toString(36)}`;
     const price = { model_ratio: 2, completion_ratio: 2 };
     const { model, user, token } = await setupCustomer({ price, group });
@@ -91,7 +102,9 @@ describe('chat completions (openai SDK)', () => {
     const price = { model_ratio: 2.5, completion_ratio: 3 };
     const { model, user, token, channel } = await setupCustomer({ price });
     const before = await balance(user.id);
-    const { data: stream, response } = await client(token.key).chat.completions.create({ model, messages, stream: true }).withResponse();
+    const { data: stream, response } = await client(token.key)
+      .chat.completions.create({ model, messages, stream: true })
+      .withResponse();
     const requestId = response.headers.get('x-request-id');
     assert.ok(requestId, 'x-request-id header missing on a stream');
     assert.match(response.headers.get('content-type') ?? '', /text\/event-stream/);
@@ -102,7 +115,10 @@ describe('chat completions (openai SDK)', () => {
     assert.ok(chunks.length >= 5, `expected the word chunks, got ${chunks.length} chunk(s)`);
     const withUsage = chunks.filter((c) => c.usage);
     assert.equal(withUsage.length, 0, `client did not ask for usage but got ${JSON.stringify(withUsage)}`);
-    assert.ok(chunks.every((c) => c.choices.length > 0), 'a choice-less (usage-only) chunk reached the client');
+    assert.ok(
+      chunks.every((c) => c.choices.length > 0),
+      'a choice-less (usage-only) chunk reached the client',
+    );
 
     // The relay asks the upstream for usage itself, so billing is exact anyway.
     const expected = expectedCharge(FAKE_USAGE, price);
@@ -156,9 +172,15 @@ describe('chat completions (openai SDK)', () => {
   test('a charge beyond what the account holds takes what is left, capped: true, never below zero', async () => {
     const price = { model_ratio: 1 };
     const usage = { prompt_tokens: 10, completion_tokens: 1000 };
-    const { model, user, token } = await setupCustomer({ quota: 100, price, channels: [{ mode: { mode: 'ok', usage } }] });
+    const { model, user, token } = await setupCustomer({
+      quota: 100,
+      price,
+      channels: [{ mode: { mode: 'ok', usage } }],
+    });
     // max_tokens 5 keeps the reservation small; the upstream then reports far more
-    const { response } = await client(token.key).chat.completions.create({ model, messages, max_tokens: 5 }).withResponse();
+    const { response } = await client(token.key)
+      .chat.completions.create({ model, messages, max_tokens: 5 })
+      .withResponse();
     assert.equal(Number(response.headers.get('x-quota-charged')), 100);
     await expectBalance(user.id, 0);
     const row = await findLog(response.headers.get('x-request-id'), { userId: user.id });

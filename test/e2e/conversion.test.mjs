@@ -3,7 +3,17 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { FAKE_CONTENT, FAKE_USAGE, RELAY_URL, balance, expectBalance, expectedCharge, findLog, setupCustomer, upstreamRequests } from './helpers.mjs';
+import {
+  FAKE_CONTENT,
+  FAKE_USAGE,
+  RELAY_URL,
+  balance,
+  expectBalance,
+  expectedCharge,
+  findLog,
+  setupCustomer,
+  upstreamRequests,
+} from './helpers.mjs';
 
 const price = { model_ratio: 2, completion_ratio: 4 };
 
@@ -12,7 +22,13 @@ describe('format conversion', () => {
     const { model, user, token, channel } = await setupCustomer({ type: 'anthropic', price });
     const client = new OpenAI({ apiKey: token.key, baseURL: `${RELAY_URL}/v1`, maxRetries: 0 });
     const before = await balance(user.id);
-    const completion = await client.chat.completions.create({ model, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }] });
+    const completion = await client.chat.completions.create({
+      model,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ],
+    });
     assert.equal(completion.choices[0].message.content, FAKE_CONTENT);
     assert.equal(completion.choices[0].finish_reason, 'stop');
     assert.equal(completion.usage?.prompt_tokens, FAKE_USAGE.prompt);
@@ -20,7 +36,12 @@ describe('format conversion', () => {
     assert.equal(seen.path, '/v1/messages');
     assert.equal(seen.body.system, 'Be brief.');
 
-    const stream = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Hi' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage;
     for await (const chunk of stream) {
@@ -36,7 +57,9 @@ describe('format conversion', () => {
     const { model, user, token, channel } = await setupCustomer({ type: 'openai', price });
     const client = new Anthropic({ apiKey: token.key, baseURL: RELAY_URL, maxRetries: 0 });
     const before = await balance(user.id);
-    const { data: message, response } = await client.messages.create({ model, max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }] }).withResponse();
+    const { data: message, response } = await client.messages
+      .create({ model, max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }] })
+      .withResponse();
     assert.equal(message.content[0].type, 'text');
     assert.equal(message.content[0].text, FAKE_CONTENT);
     assert.equal(message.stop_reason, 'end_turn');

@@ -3,8 +3,20 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import OpenAI from 'openai';
 import {
-  FAKE_CONTENT, FAKE_USAGE, RELAY_URL, balance, createChannel, createToken, createUser, expectBalance, expectedCharge,
-  findLog, setPrice, setupCustomer, uid, upstreamRequests,
+  FAKE_CONTENT,
+  FAKE_USAGE,
+  RELAY_URL,
+  balance,
+  createChannel,
+  createToken,
+  createUser,
+  expectBalance,
+  expectedCharge,
+  findLog,
+  setPrice,
+  setupCustomer,
+  uid,
+  upstreamRequests,
 } from './helpers.mjs';
 
 const client = (key) => new OpenAI({ apiKey: key, baseURL: `${RELAY_URL}/v1`, maxRetries: 0 });
@@ -14,7 +26,9 @@ describe('other OpenAI endpoints (openai SDK)', () => {
     const price = { model_ratio: 1.5, completion_ratio: 2 };
     const { model, user, token, channel } = await setupCustomer({ price });
     const before = await balance(user.id);
-    const { data, response } = await client(token.key).completions.create({ model, prompt: 'Say hello.', max_tokens: 16 }).withResponse();
+    const { data, response } = await client(token.key)
+      .completions.create({ model, prompt: 'Say hello.', max_tokens: 16 })
+      .withResponse();
     assert.equal(data.choices[0].text, FAKE_CONTENT);
     const expected = expectedCharge(FAKE_USAGE, price); // (10 + 5*2) * 1.5 = 30
     assert.equal(Number(response.headers.get('x-quota-charged')), expected);
@@ -22,7 +36,12 @@ describe('other OpenAI endpoints (openai SDK)', () => {
     const [seen] = await upstreamRequests(channel.scenario);
     assert.equal(seen.path, '/v1/completions');
 
-    const stream = await client(token.key).completions.create({ model, prompt: 'Say hello.', max_tokens: 16, stream: true });
+    const stream = await client(token.key).completions.create({
+      model,
+      prompt: 'Say hello.',
+      max_tokens: 16,
+      stream: true,
+    });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.text ?? '';
     assert.equal(text, FAKE_CONTENT);
@@ -69,7 +88,10 @@ describe('other OpenAI endpoints (openai SDK)', () => {
 
     const some = [];
     for await (const m of client(narrow.key).models.list()) some.push(m);
-    assert.deepEqual(some.map((m) => m.id), [m1]);
+    assert.deepEqual(
+      some.map((m) => m.id),
+      [m1],
+    );
 
     const res = await fetch(`${RELAY_URL}/v1/models`, { headers: { authorization: `Bearer ${narrow.key}` } });
     const body = await res.json();

@@ -3,11 +3,33 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import OpenAI, {
-  APIError, AuthenticationError, BadRequestError, InternalServerError, NotFoundError, PermissionDeniedError, RateLimitError,
+  APIError,
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
 } from 'openai';
 import {
-  RELAY_URL, assertErrorShape, balance, createChannel, createToken, createUser, expectBalance, expectUnchanged, expectedCharge,
-  FAKE_USAGE, patchChannel, rejection, setPrice, setupCustomer, uid, upstreamRequests, adminJwt, ok,
+  RELAY_URL,
+  assertErrorShape,
+  balance,
+  createChannel,
+  createToken,
+  createUser,
+  expectBalance,
+  expectUnchanged,
+  expectedCharge,
+  FAKE_USAGE,
+  patchChannel,
+  rejection,
+  setPrice,
+  setupCustomer,
+  uid,
+  upstreamRequests,
+  adminJwt,
+  ok,
 } from './helpers.mjs';
 
 const client = (key) => new OpenAI({ apiKey: key, baseURL: `${RELAY_URL}/v1`, maxRetries: 0, timeout: 20_000 });
@@ -56,7 +78,7 @@ describe('errors (openai SDK)', () => {
     await expectUnchanged(user.id, before);
   });
 
-  test('403 model_not_allowed (checked before the model\'s channel and price)', async () => {
+  test("403 model_not_allowed (checked before the model's channel and price)", async () => {
     const { model, user } = await setupCustomer();
     const token = await createToken(user.id, { models: ['some-other-model'] });
     const before = await balance(user.id);
@@ -121,7 +143,7 @@ describe('errors (openai SDK)', () => {
     await expectUnchanged(user.id, before - charge);
   });
 
-  test('400 invalid_request: a non-JSON body, and a body not of the endpoint\'s shape', async () => {
+  test("400 invalid_request: a non-JSON body, and a body not of the endpoint's shape", async () => {
     const { model, user, token } = await setupCustomer();
     const before = await balance(user.id);
     const res = await fetch(`${RELAY_URL}/v1/chat/completions`, {
@@ -153,7 +175,9 @@ describe('errors (openai SDK)', () => {
   });
 
   test('502 upstream_error when the only channel answers 500', async () => {
-    const { model, user, token, channel } = await setupCustomer({ channels: [{ mode: { mode: 'error', status: 500, message: 'boom' } }] });
+    const { model, user, token, channel } = await setupCustomer({
+      channels: [{ mode: { mode: 'error', status: 500, message: 'boom' } }],
+    });
     const before = await balance(user.id);
     const err = await rejection(() => chat(token.key, model));
     assertSdkError(err, InternalServerError, 502, 'upstream_error');
@@ -167,7 +191,8 @@ describe('errors (openai SDK)', () => {
     const before = await balance(user.id);
     const err = await rejection(() => chat(token.key, model));
     assertSdkError(err, InternalServerError, 503, 'no_available_channel');
-    for (const ch of channels) assert.equal((await upstreamRequests(ch.scenario)).length, 0, 'a disabled channel was called');
+    for (const ch of channels)
+      assert.equal((await upstreamRequests(ch.scenario)).length, 0, 'a disabled channel was called');
     await expectUnchanged(user.id, before);
   });
 });

@@ -3,7 +3,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { GoogleGenAI } from '@google/genai';
-import { FAKE_CONTENT, FAKE_USAGE, RELAY_URL, balance, expectBalance, expectedCharge, setupCustomer } from './helpers.mjs';
+import {
+  FAKE_CONTENT,
+  FAKE_USAGE,
+  RELAY_URL,
+  balance,
+  expectBalance,
+  expectedCharge,
+  setupCustomer,
+} from './helpers.mjs';
 
 const client = (key) => new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: RELAY_URL } });
 
@@ -12,7 +20,11 @@ describe('gemini (@google/genai)', () => {
     const price = { model_ratio: 2.5, completion_ratio: 3 };
     const { model, user, token } = await setupCustomer({ type: 'gemini', price });
     const before = await balance(user.id);
-    const answer = await client(token.key).models.generateContent({ model, contents: 'Say hello.', config: { systemInstruction: 'Be brief.', temperature: 0.2 } });
+    const answer = await client(token.key).models.generateContent({
+      model,
+      contents: 'Say hello.',
+      config: { systemInstruction: 'Be brief.', temperature: 0.2 },
+    });
     assert.equal(answer.text, FAKE_CONTENT);
     assert.equal(answer.usageMetadata.promptTokenCount, FAKE_USAGE.prompt);
     await expectBalance(user.id, before - expectedCharge(FAKE_USAGE, price));

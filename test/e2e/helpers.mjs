@@ -29,7 +29,12 @@ export function uid(prefix = 'e2e') {
 const relay = createClient(fetch, RELAY_URL);
 
 /** api()'s options as the client takes them: a string body is sent as it is. */
-const callOptions = ({ jwt, key, body, headers = {} } = {}) => ({ jwt, key, headers, ...(typeof body === 'string' ? { raw: body } : { body }) });
+const callOptions = ({ jwt, key, body, headers = {} } = {}) => ({
+  jwt,
+  key,
+  headers,
+  ...(typeof body === 'string' ? { raw: body } : { body }),
+});
 
 /** One JSON call to the relay; answers {status, headers, body} and never throws on a status. */
 export const api = (method, path, opts) => relay.call(method, path, callOptions(opts));
@@ -88,13 +93,29 @@ export async function createToken(userId, fields = {}) {
  * A channel pointing at its own fake-upstream scenario. Answers the channel plus `scenario`
  * (its id at the fake upstream) and `baseUrl`.
  */
-export async function createChannel({ models, type = 'openai', mode = { mode: 'ok' }, scenarioName = uid('scn'), ...rest }) {
+export async function createChannel({
+  models,
+  type = 'openai',
+  mode = { mode: 'ok' },
+  scenarioName = uid('scn'),
+  ...rest
+}) {
   const jwt = await adminJwt();
   const baseUrl = await scenario(scenarioName, mode);
   const channel = await ok(
     'POST',
     '/api/channels',
-    { jwt, body: { name: uid('ch'), type, base_url: baseUrl, keys: [`sk-upstream-${randomBytes(6).toString('hex')}`], models, ...rest } },
+    {
+      jwt,
+      body: {
+        name: uid('ch'),
+        type,
+        base_url: baseUrl,
+        keys: [`sk-upstream-${randomBytes(6).toString('hex')}`],
+        models,
+        ...rest,
+      },
+    },
     201,
   );
   return { ...channel, scenario: scenarioName, baseUrl };
@@ -141,7 +162,8 @@ export async function setupCustomer({
 }
 
 /** Polls fn until it answers something truthy; answers that, or throws after timeoutMs. */
-export const waitFor = (fn, { timeoutMs = 2000, intervalMs = 50, what = 'condition' } = {}) => pollUntil(fn, { timeoutMs, intervalMs, what });
+export const waitFor = (fn, { timeoutMs = 2000, intervalMs = 50, what = 'condition' } = {}) =>
+  pollUntil(fn, { timeoutMs, intervalMs, what });
 
 /** The log row of a request, as the admin sees it; waits up to timeoutMs for it to appear. */
 export async function findLog(requestId, { userId, timeoutMs = 2000 } = {}) {
@@ -183,13 +205,16 @@ export async function expectUnchanged(userId, before, waitMs = 1000) {
  * ceil((P - K + K*cache_ratio + C*completion_ratio) * model_ratio * group_ratio), at least 1 when P+C > 0.
  * Scaled integer arithmetic (BigInt) so 0.1 * 3 is 0.3.
  */
-export function expectedCharge({ prompt, completion, cached = 0 }, { model_ratio = 1, completion_ratio = 1, cache_ratio = 1, group_ratio = 1 } = {}) {
+export function expectedCharge(
+  { prompt, completion, cached = 0 },
+  { model_ratio = 1, completion_ratio = 1, cache_ratio = 1, group_ratio = 1 } = {},
+) {
   const SCALE = 10n ** 12n;
   const d = (x) => {
     const [i, f = ''] = String(x).split('.');
     return BigInt(i) * SCALE + BigInt((f + '0'.repeat(12)).slice(0, 12));
   };
-  const tokens = d(prompt - cached) + (BigInt(cached) * d(cache_ratio)) + BigInt(completion) * d(completion_ratio);
+  const tokens = d(prompt - cached) + BigInt(cached) * d(cache_ratio) + BigInt(completion) * d(completion_ratio);
   // tokens has scale 12; two more multiplications by scale-12 ratios give scale 36
   const total = tokens * d(model_ratio) * d(group_ratio);
   const div = SCALE * SCALE * SCALE;

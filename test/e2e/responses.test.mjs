@@ -3,7 +3,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { FAKE_CONTENT, FAKE_USAGE, RELAY_URL, balance, expectBalance, expectedCharge, findLog, setupCustomer } from './helpers.mjs';
+import {
+  FAKE_CONTENT,
+  FAKE_USAGE,
+  RELAY_URL,
+  balance,
+  expectBalance,
+  expectedCharge,
+  findLog,
+  setupCustomer,
+} from './helpers.mjs';
 
 const client = (key) => new OpenAI({ apiKey: key, baseURL: `${RELAY_URL}/v1`, maxRetries: 0 });
 
@@ -12,7 +21,9 @@ describe('responses (openai SDK)', () => {
     const price = { model_ratio: 2.5, completion_ratio: 3 };
     const { model, user, token } = await setupCustomer({ price });
     const before = await balance(user.id);
-    const { data, response } = await client(token.key).responses.create({ model, input: 'Say hello.', instructions: 'Be brief.' }).withResponse();
+    const { data, response } = await client(token.key)
+      .responses.create({ model, input: 'Say hello.', instructions: 'Be brief.' })
+      .withResponse();
     assert.equal(data.output_text, FAKE_CONTENT);
     assert.equal(data.usage.input_tokens, FAKE_USAGE.prompt);
     assert.equal(data.usage.output_tokens, FAKE_USAGE.completion);
@@ -26,7 +37,11 @@ describe('responses (openai SDK)', () => {
     const { model, user, token } = await setupCustomer({ price });
     const before = await balance(user.id);
     const { data: stream, response } = await client(token.key)
-      .responses.create({ model, stream: true, input: [{ role: 'user', content: [{ type: 'input_text', text: 'Say hello.' }] }] })
+      .responses.create({
+        model,
+        stream: true,
+        input: [{ role: 'user', content: [{ type: 'input_text', text: 'Say hello.' }] }],
+      })
       .withResponse();
     let text = '';
     let final = null;
@@ -60,7 +75,8 @@ describe('responses (openai SDK)', () => {
     }
     assert.equal(text, plain.output_text);
     assert.equal(final?.output[0]?.content[0]?.text, text);
-    const charged = (plain.usage.input_tokens + plain.usage.output_tokens) + (final.usage.input_tokens + final.usage.output_tokens);
+    const charged =
+      plain.usage.input_tokens + plain.usage.output_tokens + (final.usage.input_tokens + final.usage.output_tokens);
     await expectBalance(user.id, before - charged);
   });
 });

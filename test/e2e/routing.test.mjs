@@ -3,8 +3,18 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import OpenAI, { BadRequestError } from 'openai';
 import {
-  FAKE_CONTENT, FAKE_USAGE, RELAY_URL, balance, expectBalance, expectUnchanged, expectedCharge, findLog, rejection,
-  setupCustomer, upstreamRequests, waitFor,
+  FAKE_CONTENT,
+  FAKE_USAGE,
+  RELAY_URL,
+  balance,
+  expectBalance,
+  expectUnchanged,
+  expectedCharge,
+  findLog,
+  rejection,
+  setupCustomer,
+  upstreamRequests,
+  waitFor,
 } from './helpers.mjs';
 
 const client = (key) => new OpenAI({ apiKey: key, baseURL: `${RELAY_URL}/v1`, maxRetries: 0, timeout: 20_000 });
@@ -57,14 +67,25 @@ describe('channels and streams (openai SDK)', () => {
   test('an upstream 400 about the request is passed back as it came and not retried', async () => {
     const { model, user, token, channels } = await setupCustomer({
       channels: [
-        { priority: 10, mode: { mode: 'error', status: 400, message: "Invalid value for 'temperature': must be <= 2.", code: 'invalid_value' } },
+        {
+          priority: 10,
+          mode: {
+            mode: 'error',
+            status: 400,
+            message: "Invalid value for 'temperature': must be <= 2.",
+            code: 'invalid_value',
+          },
+        },
         { priority: 0, mode: { mode: 'ok' } },
       ],
     });
     const [first, second] = channels;
     const before = await balance(user.id);
     const err = await rejection(() => client(token.key).chat.completions.create({ model, messages, temperature: 1 }));
-    assert.ok(err instanceof BadRequestError, `expected BadRequestError, got ${err?.constructor?.name}: ${err?.message}`);
+    assert.ok(
+      err instanceof BadRequestError,
+      `expected BadRequestError, got ${err?.constructor?.name}: ${err?.message}`,
+    );
     assert.equal(err.status, 400);
     assert.equal(err.code, 'invalid_value');
     assert.equal(err.type, 'invalid_request_error');
@@ -117,8 +138,14 @@ describe('channels and streams (openai SDK)', () => {
     assert.equal(row.usage_counted, true, 'usage_counted');
     assert.equal(row.is_stream, true);
     assert.ok(row.prompt_tokens > 0, 'prompt tokens counted');
-    assert.ok(row.completion_tokens >= delivered, `completion tokens ${row.completion_tokens} < delivered ${delivered}`);
-    assert.ok(row.completion_tokens < chunksTotal, `completion tokens ${row.completion_tokens}: billed for the whole stream`);
+    assert.ok(
+      row.completion_tokens >= delivered,
+      `completion tokens ${row.completion_tokens} < delivered ${delivered}`,
+    );
+    assert.ok(
+      row.completion_tokens < chunksTotal,
+      `completion tokens ${row.completion_tokens}: billed for the whole stream`,
+    );
     const full = expectedCharge({ prompt: row.prompt_tokens, completion: chunksTotal }, price);
     assert.ok(row.quota > 0, 'an abandoned stream is still billed');
     assert.ok(row.quota < full, `charge ${row.quota} is not less than the full stream's ${full}`);

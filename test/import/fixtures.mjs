@@ -52,11 +52,15 @@ async function sqlJs() {
 /** @param {import('sql.js').Database} db @param {string} table @param {Record<string, unknown>} row */
 function insert(db, table, row) {
   const cols = Object.keys(row);
-  db.run(`INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`, cols.map((c) => row[c]));
+  db.run(
+    `INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+    cols.map((c) => row[c]),
+  );
 }
 
 /** 48 letters and digits, as one-api makes keys (stored without `sk-`). */
-export const key48 = (seed) => (seed.repeat(48) + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1v2W3x4Y5').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 48);
+export const key48 = (seed) =>
+  (seed.repeat(48) + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1v2W3x4Y5').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 48);
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -69,24 +73,178 @@ export async function oneApiDatabase(up) {
   const db = new (await sqlJs()).Database();
   for (const sql of ONE_API_TABLES) db.run(sql);
   const t = now();
-  insert(db, 'users', { id: 1, username: 'root', password: bcrypt.hashSync('root-old-pass', 8), display_name: 'Root User', role: 100, status: 1, access_token: 'a'.repeat(32), quota: 0, group: 'default', aff_code: 'r001' });
-  insert(db, 'users', { id: 2, username: 'alice', password: bcrypt.hashSync('alice-old-pass', 8), display_name: 'Alice', role: 1, status: 1, email: 'alice@example.com', access_token: 'b'.repeat(32), quota: 1_000_000, used_quota: 5000, group: 'vip', aff_code: 'a001' });
-  insert(db, 'users', { id: 3, username: 'bob', password: bcrypt.hashSync('bob-old-pass', 8), role: 1, status: 2, access_token: 'c'.repeat(32), quota: 42, group: 'default', aff_code: 'b001' });
-  insert(db, 'tokens', { id: 1, user_id: 2, key: key48('live'), status: 1, name: 'main', created_time: t, expired_time: -1, remain_quota: 0, unlimited_quota: 1, used_quota: 5000 });
-  insert(db, 'tokens', { id: 2, user_id: 2, key: key48('off'), status: 2, name: 'disabled', created_time: t, expired_time: -1, remain_quota: 100, unlimited_quota: 0 });
-  insert(db, 'tokens', { id: 3, user_id: 2, key: key48('empty'), status: 4, name: 'exhausted', created_time: t, expired_time: -1, remain_quota: 0, unlimited_quota: 0 });
-  insert(db, 'tokens', { id: 4, user_id: 2, key: key48('limit'), status: 1, name: 'limited', created_time: t, expired_time: t + 86400, remain_quota: 7000, unlimited_quota: 0, models: 'gpt-4o-mini', subnet: '10.0.0.0/8' });
-  insert(db, 'tokens', { id: 5, user_id: 1, key: key48('root'), status: 1, name: 'root key', created_time: t, expired_time: -1, remain_quota: 0, unlimited_quota: 1 });
-  insert(db, 'channels', { id: 1, type: 1, key: 'sk-upstream-one\nsk-upstream-two\n', status: 1, name: 'openai main', weight: 0, created_time: t, base_url: up.liveUrl, models: 'gpt-4o-mini,gpt-4o', group: 'default,vip', model_mapping: '', priority: 0 });
-  insert(db, 'channels', { id: 2, type: 1, key: 'sk-upstream-dead', status: 3, name: 'openai broken', weight: 0, created_time: t, base_url: up.deadUrl, models: 'gpt-4o-mini', group: 'default,vip', model_mapping: '{"gpt-4o-mini":"gpt-4o-mini-2024"}', priority: 10 });
-  insert(db, 'channels', { id: 3, type: 24, key: 'AIza-gemini-upstream-key', status: 1, name: 'gemini', created_time: t, base_url: '', models: 'gemini-1.5-pro', group: 'default' });
+  insert(db, 'users', {
+    id: 1,
+    username: 'root',
+    password: bcrypt.hashSync('root-old-pass', 8),
+    display_name: 'Root User',
+    role: 100,
+    status: 1,
+    access_token: 'a'.repeat(32),
+    quota: 0,
+    group: 'default',
+    aff_code: 'r001',
+  });
+  insert(db, 'users', {
+    id: 2,
+    username: 'alice',
+    password: bcrypt.hashSync('alice-old-pass', 8),
+    display_name: 'Alice',
+    role: 1,
+    status: 1,
+    email: 'alice@example.com',
+    access_token: 'b'.repeat(32),
+    quota: 1_000_000,
+    used_quota: 5000,
+    group: 'vip',
+    aff_code: 'a001',
+  });
+  insert(db, 'users', {
+    id: 3,
+    username: 'bob',
+    password: bcrypt.hashSync('bob-old-pass', 8),
+    role: 1,
+    status: 2,
+    access_token: 'c'.repeat(32),
+    quota: 42,
+    group: 'default',
+    aff_code: 'b001',
+  });
+  insert(db, 'tokens', {
+    id: 1,
+    user_id: 2,
+    key: key48('live'),
+    status: 1,
+    name: 'main',
+    created_time: t,
+    expired_time: -1,
+    remain_quota: 0,
+    unlimited_quota: 1,
+    used_quota: 5000,
+  });
+  insert(db, 'tokens', {
+    id: 2,
+    user_id: 2,
+    key: key48('off'),
+    status: 2,
+    name: 'disabled',
+    created_time: t,
+    expired_time: -1,
+    remain_quota: 100,
+    unlimited_quota: 0,
+  });
+  insert(db, 'tokens', {
+    id: 3,
+    user_id: 2,
+    key: key48('empty'),
+    status: 4,
+    name: 'exhausted',
+    created_time: t,
+    expired_time: -1,
+    remain_quota: 0,
+    unlimited_quota: 0,
+  });
+  insert(db, 'tokens', {
+    id: 4,
+    user_id: 2,
+    key: key48('limit'),
+    status: 1,
+    name: 'limited',
+    created_time: t,
+    expired_time: t + 86400,
+    remain_quota: 7000,
+    unlimited_quota: 0,
+    models: 'gpt-4o-mini',
+    subnet: '10.0.0.0/8',
+  });
+  insert(db, 'tokens', {
+    id: 5,
+    user_id: 1,
+    key: key48('root'),
+    status: 1,
+    name: 'root key',
+    created_time: t,
+    expired_time: -1,
+    remain_quota: 0,
+    unlimited_quota: 1,
+  });
+  insert(db, 'channels', {
+    id: 1,
+    type: 1,
+    key: 'sk-upstream-one\nsk-upstream-two\n',
+    status: 1,
+    name: 'openai main',
+    weight: 0,
+    created_time: t,
+    base_url: up.liveUrl,
+    models: 'gpt-4o-mini,gpt-4o',
+    group: 'default,vip',
+    model_mapping: '',
+    priority: 0,
+  });
+  insert(db, 'channels', {
+    id: 2,
+    type: 1,
+    key: 'sk-upstream-dead',
+    status: 3,
+    name: 'openai broken',
+    weight: 0,
+    created_time: t,
+    base_url: up.deadUrl,
+    models: 'gpt-4o-mini',
+    group: 'default,vip',
+    model_mapping: '{"gpt-4o-mini":"gpt-4o-mini-2024"}',
+    priority: 10,
+  });
+  insert(db, 'channels', {
+    id: 3,
+    type: 24,
+    key: 'AIza-gemini-upstream-key',
+    status: 1,
+    name: 'gemini',
+    created_time: t,
+    base_url: '',
+    models: 'gemini-1.5-pro',
+    group: 'default',
+  });
   insert(db, 'options', { key: 'ModelRatio', value: JSON.stringify({ 'gpt-4o-mini': 0.075, 'gpt-4o': 1.25 }) });
   insert(db, 'options', { key: 'CompletionRatio', value: JSON.stringify({ 'gpt-4o-mini': 4, 'gpt-4o': 4 }) });
   insert(db, 'options', { key: 'GroupRatio', value: JSON.stringify({ default: 1, vip: 1.5 }) });
   insert(db, 'options', { key: 'QuotaPerUnit', value: '500000' });
-  insert(db, 'redemptions', { id: 1, user_id: 1, key: 'f'.repeat(16) + '0123456789abcdef', status: 1, name: 'welcome', quota: 250000, created_time: t });
-  insert(db, 'redemptions', { id: 2, user_id: 1, key: 'e'.repeat(16) + '0123456789abcdef', status: 3, name: 'spent', quota: 999, created_time: t, redeemed_time: t });
-  for (const [i, q] of [[1, 120], [2, 80]]) insert(db, 'logs', { id: i, user_id: 2, created_at: t - 86400, type: 2, model_name: 'gpt-4o-mini', quota: q, prompt_tokens: 100 * i, completion_tokens: 10 * i, channel: 1 });
+  insert(db, 'redemptions', {
+    id: 1,
+    user_id: 1,
+    key: 'f'.repeat(16) + '0123456789abcdef',
+    status: 1,
+    name: 'welcome',
+    quota: 250000,
+    created_time: t,
+  });
+  insert(db, 'redemptions', {
+    id: 2,
+    user_id: 1,
+    key: 'e'.repeat(16) + '0123456789abcdef',
+    status: 3,
+    name: 'spent',
+    quota: 999,
+    created_time: t,
+    redeemed_time: t,
+  });
+  for (const [i, q] of [
+    [1, 120],
+    [2, 80],
+  ])
+    insert(db, 'logs', {
+      id: i,
+      user_id: 2,
+      created_at: t - 86400,
+      type: 2,
+      model_name: 'gpt-4o-mini',
+      quota: q,
+      prompt_tokens: 100 * i,
+      completion_tokens: 10 * i,
+      channel: 1,
+    });
   return Buffer.from(db.export());
 }
 
@@ -95,19 +253,95 @@ export async function newApiDatabase() {
   const db = new (await sqlJs()).Database();
   for (const sql of NEW_API_TABLES) db.run(sql);
   const t = now();
-  insert(db, 'users', { id: 7, username: 'carol', password: bcrypt.hashSync('carol-old-pass', 8), role: 10, status: 1, access_token: 'd'.repeat(32), quota: 3_000_001, used_quota: 2_000_000, group: 'default', aff_code: 'c001' });
-  insert(db, 'users', { id: 8, username: 'gone', password: bcrypt.hashSync('x', 4), role: 1, status: 1, access_token: 'e'.repeat(32), quota: 5, group: 'default', aff_code: 'g001', deleted_at: '2024-01-01 00:00:00' });
-  insert(db, 'tokens', { id: 11, user_id: 7, key: key48('carol'), status: 1, name: 'ci', created_time: t, expired_time: -1, remain_quota: 1_000_000, unlimited_quota: 0, model_limits_enabled: 1, model_limits: 'deepseek-chat,gpt-4o', allow_ips: '192.168.1.0/24\n127.0.0.1', group: 'default' });
-  insert(db, 'channels', { id: 21, type: 43, key: 'sk-ds-1\nsk-ds-2\nsk-ds-3', status: 1, name: 'deepseek', weight: 5, created_time: t, base_url: '', models: 'deepseek-chat', group: 'default', priority: 3, channel_info: '{"is_multi_key":true,"multi_key_size":3}', tag: 'cn' });
-  insert(db, 'channels', { id: 22, type: 2, key: 'mj-key', status: 1, name: 'midjourney', created_time: t, base_url: 'https://mj.example', models: 'mj_imagine', group: 'default' });
+  insert(db, 'users', {
+    id: 7,
+    username: 'carol',
+    password: bcrypt.hashSync('carol-old-pass', 8),
+    role: 10,
+    status: 1,
+    access_token: 'd'.repeat(32),
+    quota: 3_000_001,
+    used_quota: 2_000_000,
+    group: 'default',
+    aff_code: 'c001',
+  });
+  insert(db, 'users', {
+    id: 8,
+    username: 'gone',
+    password: bcrypt.hashSync('x', 4),
+    role: 1,
+    status: 1,
+    access_token: 'e'.repeat(32),
+    quota: 5,
+    group: 'default',
+    aff_code: 'g001',
+    deleted_at: '2024-01-01 00:00:00',
+  });
+  insert(db, 'tokens', {
+    id: 11,
+    user_id: 7,
+    key: key48('carol'),
+    status: 1,
+    name: 'ci',
+    created_time: t,
+    expired_time: -1,
+    remain_quota: 1_000_000,
+    unlimited_quota: 0,
+    model_limits_enabled: 1,
+    model_limits: 'deepseek-chat,gpt-4o',
+    allow_ips: '192.168.1.0/24\n127.0.0.1',
+    group: 'default',
+  });
+  insert(db, 'channels', {
+    id: 21,
+    type: 43,
+    key: 'sk-ds-1\nsk-ds-2\nsk-ds-3',
+    status: 1,
+    name: 'deepseek',
+    weight: 5,
+    created_time: t,
+    base_url: '',
+    models: 'deepseek-chat',
+    group: 'default',
+    priority: 3,
+    channel_info: '{"is_multi_key":true,"multi_key_size":3}',
+    tag: 'cn',
+  });
+  insert(db, 'channels', {
+    id: 22,
+    type: 2,
+    key: 'mj-key',
+    status: 1,
+    name: 'midjourney',
+    created_time: t,
+    base_url: 'https://mj.example',
+    models: 'mj_imagine',
+    group: 'default',
+  });
   insert(db, 'options', { key: 'ModelRatio', value: JSON.stringify({ 'deepseek-chat': 0.5 }) });
   insert(db, 'options', { key: 'CompletionRatio', value: JSON.stringify({ 'deepseek-chat': 2 }) });
   insert(db, 'options', { key: 'CacheRatio', value: JSON.stringify({ 'deepseek-chat': 0.1 }) });
-  insert(db, 'options', { key: 'ModelPrice', value: JSON.stringify({ 'mj_imagine': 0.1 }) });
+  insert(db, 'options', { key: 'ModelPrice', value: JSON.stringify({ mj_imagine: 0.1 }) });
   insert(db, 'options', { key: 'GroupRatio', value: JSON.stringify({ default: 1, svip: 0.8 }) });
   insert(db, 'options', { key: 'QuotaPerUnit', value: '1000000' });
-  insert(db, 'redemptions', { id: 31, key: '1'.repeat(32), status: 1, name: 'late', quota: 1_000_000, created_time: t, expired_time: t + 3600 });
-  insert(db, 'redemptions', { id: 32, key: '2'.repeat(32), status: 1, name: 'old', quota: 1_000_000, created_time: t - 7200, expired_time: t - 3600 });
+  insert(db, 'redemptions', {
+    id: 31,
+    key: '1'.repeat(32),
+    status: 1,
+    name: 'late',
+    quota: 1_000_000,
+    created_time: t,
+    expired_time: t + 3600,
+  });
+  insert(db, 'redemptions', {
+    id: 32,
+    key: '2'.repeat(32),
+    status: 1,
+    name: 'old',
+    quota: 1_000_000,
+    created_time: t - 7200,
+    expired_time: t - 3600,
+  });
   return Buffer.from(db.export());
 }
 

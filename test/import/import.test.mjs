@@ -23,19 +23,44 @@ const USAGE = { prompt_tokens: 1000, completion_tokens: 200 };
 function freshDir() {
   const dir = mkdtempSync(path.join(tmpdir(), 'relay-import-test-'));
   const admin = { username: 'relayadmin', password: `pw-${randomBytes(8).toString('hex')}` };
-  const vars = [`ADMIN_USERNAME=${admin.username}`, `ADMIN_PASSWORD=${admin.password}`, `JWT_SECRET=${randomBytes(32).toString('hex')}`, `ENCRYPTION_KEY=${randomBytes(32).toString('base64')}`, ''];
+  const vars = [
+    `ADMIN_USERNAME=${admin.username}`,
+    `ADMIN_PASSWORD=${admin.password}`,
+    `JWT_SECRET=${randomBytes(32).toString('hex')}`,
+    `ENCRYPTION_KEY=${randomBytes(32).toString('base64')}`,
+    '',
+  ];
   writeFileSync(path.join(dir, 'dev.vars'), vars.join('\n'));
   return { dir, admin, state: path.join(dir, 'state') };
 }
 
 function runImport(d, file, ...flags) {
-  const r = spawnSync(process.execPath, ['scripts/import.mjs', file, '--state', d.state, '--vars', path.join(d.dir, 'dev.vars'), ...flags], { cwd: root, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+  const r = spawnSync(
+    process.execPath,
+    ['scripts/import.mjs', file, '--state', d.state, '--vars', path.join(d.dir, 'dev.vars'), ...flags],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+  );
   return { status: r.status, out: r.stdout + r.stderr };
 }
 
 const read = (d, sql) => query({ root, remote: false, stateDir: d.state }, [sql])[0];
-const SNAPSHOT = ['users', 'tokens', 'channels', 'model_prices', 'groups', 'redemption_codes', 'ledger', 'usage_daily', 'import_map', 'pricing_history'];
-const snapshot = (d) => query({ root, remote: false, stateDir: d.state }, SNAPSHOT.map((t) => `SELECT * FROM ${t} ORDER BY 1`));
+const SNAPSHOT = [
+  'users',
+  'tokens',
+  'channels',
+  'model_prices',
+  'groups',
+  'redemption_codes',
+  'ledger',
+  'usage_daily',
+  'import_map',
+  'pricing_history',
+];
+const snapshot = (d) =>
+  query(
+    { root, remote: false, stateDir: d.state },
+    SNAPSHOT.map((t) => `SELECT * FROM ${t} ORDER BY 1`),
+  );
 
 let up;
 let one;
@@ -45,7 +70,11 @@ let oneFile;
 before(async () => {
   up = await startFakeUpstream();
   for (const name of ['live', 'dead']) {
-    await fetch(`${up.url}/__control/${name}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'ok', usage: USAGE }) });
+    await fetch(`${up.url}/__control/${name}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'ok', usage: USAGE }),
+    });
   }
   one = freshDir();
   oneFile = path.join(one.dir, 'one-api.db');
@@ -59,7 +88,10 @@ after(async () => {
 
 test('mysqldump: statements, escapes and column order are read', () => {
   const dump = readDump(oneApiMysqlDump());
-  assert.deepEqual(dump.rows.get('users')?.map((u) => u.display_name), ["Dave 'the' Admin;", 'Erin\nNew']);
+  assert.deepEqual(
+    dump.rows.get('users')?.map((u) => u.display_name),
+    ["Dave 'the' Admin;", 'Erin\nNew'],
+  );
   assert.equal(dump.rows.get('tokens')?.[0].name, 'dave; key');
   assert.equal(dump.rows.get('channels')?.[0].key, 'sk-ant-a\nsk-ant-b');
   assert.deepEqual(JSON.parse(String(dump.rows.get('options')?.[0].value)), { 'claude-3-5-sonnet': 1.5 });
@@ -76,11 +108,16 @@ test('--dry-run prints the plan and writes nothing', () => {
 test('one-api import; a second run changes nothing; nothing secret is printed', async () => {
   const first = runImport(one, oneFile, '--with-logs');
   assert.equal(first.status, 0, first.out);
-  for (const secret of [key48('live'), 'sk-upstream-one', 'AIza-gemini-upstream-key', '$2a$', '$2b$', 'f'.repeat(16)]) assert.ok(!first.out.includes(secret), `output shows ${secret}`);
+  for (const secret of [key48('live'), 'sk-upstream-one', 'AIza-gemini-upstream-key', '$2a$', '$2b$', 'f'.repeat(16)])
+    assert.ok(!first.out.includes(secret), `output shows ${secret}`);
   // Gemini (type 24) maps to `gemini` where the relay has that provider; else it comes in disabled, named.
   const [gemini] = read(one, "SELECT type, status, status_reason FROM channels WHERE name = 'gemini'");
   if (gemini.type === 'gemini') assert.equal(gemini.status, 'enabled');
-  else assert.deepEqual([gemini.status, /Gemini/.test(String(gemini.status_reason)), /Gemini/.test(first.out)], ['disabled', true, true]);
+  else
+    assert.deepEqual(
+      [gemini.status, /Gemini/.test(String(gemini.status_reason)), /Gemini/.test(first.out)],
+      ['disabled', true, true],
+    );
   const before = snapshot(one);
   const second = runImport(one, oneFile, '--with-logs');
   assert.equal(second.status, 0, second.out);
@@ -93,7 +130,12 @@ test('one-api import; a second run changes nothing; nothing secret is printed', 
 test('the relay serves the imported key and charges what one-api charged', async () => {
   relay = await startRelay({ reuse: { dir: one.dir, admin: one.admin } });
   const key = `sk-${key48('live')}`;
-  const chat = (k) => fetch(`${relay.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${k}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 300 }) });
+  const chat = (k) =>
+    fetch(`${relay.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${k}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 300 }),
+    });
   const res = await chat(key);
   assert.equal(res.status, 200, await res.clone().text());
   // one-api: ceil((prompt + completion * CompletionRatio) * ModelRatio * GroupRatio(vip))
@@ -102,7 +144,11 @@ test('the relay serves the imported key and charges what one-api charged', async
   const aliceId = Number(read(one, "SELECT id FROM users WHERE username = 'alice'")[0].id);
   const deadline = Date.now() + 5000;
   let quota = 0;
-  while (Date.now() < deadline && (quota = await balance(admin, aliceId)) === 1_000_000) await new Promise((r) => setTimeout(r, 100));
+  for (;;) {
+    quota = await balance(admin, aliceId);
+    if (Date.now() >= deadline || quota !== 1_000_000) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   assert.equal(1_000_000 - quota, expected);
   for (const dead of [`sk-${key48('off')}`, `sk-${key48('empty')}`]) assert.notEqual((await chat(dead)).status, 200);
   for (let i = 0; i < 3; i++) assert.equal((await chat(key)).status, 200);
@@ -112,8 +158,22 @@ test('the relay serves the imported key and charges what one-api charged', async
 
 test('an old password logs in and is re-hashed; a code redeems once', async () => {
   const session = await login('alice', 'alice-old-pass');
-  assert.equal((await fetch(`${relay.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: 'wrong-pass' }) })).status, 401);
-  const redeem = () => fetch(`${relay.url}/api/redemptions/redeem`, { method: 'POST', headers: { authorization: `Bearer ${session}`, 'content-type': 'application/json' }, body: JSON.stringify({ code: `${'f'.repeat(16)}0123456789abcdef` }) });
+  assert.equal(
+    (
+      await fetch(`${relay.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'alice', password: 'wrong-pass' }),
+      })
+    ).status,
+    401,
+  );
+  const redeem = () =>
+    fetch(`${relay.url}/api/redemptions/redeem`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ code: `${'f'.repeat(16)}0123456789abcdef` }),
+    });
   const firstRedeem = await redeem();
   assert.equal(firstRedeem.status, 200, await firstRedeem.clone().text());
   assert.equal((await firstRedeem.json()).credited, 250000);
@@ -137,11 +197,23 @@ test('new-api: quota per unit scaled exactly, per-call prices, IP lists, model l
     assert.equal(read(d, "SELECT count(*) n FROM users WHERE username = 'gone'")[0].n, 0);
     const [token] = read(d, 'SELECT key_hash, remain_quota, models, allow_ips, "group" FROM tokens');
     assert.equal(token.key_hash, await sha256Hex(`sk-${key48('carol')}`));
-    assert.deepEqual([token.remain_quota, JSON.parse(String(token.models)), JSON.parse(String(token.allow_ips))], [500_000, ['deepseek-chat', 'gpt-4o'], ['192.168.1.0/24', '127.0.0.1']]);
+    assert.deepEqual(
+      [token.remain_quota, JSON.parse(String(token.models)), JSON.parse(String(token.allow_ips))],
+      [500_000, ['deepseek-chat', 'gpt-4o'], ['192.168.1.0/24', '127.0.0.1']],
+    );
     const prices = Object.fromEntries(read(d, 'SELECT * FROM model_prices').map((p) => [p.model, p]));
-    assert.deepEqual([prices['deepseek-chat'].model_ratio, prices['deepseek-chat'].cache_ratio, prices.mj_imagine.price_per_call], [0.25, 0.1, 0.1]);
+    assert.deepEqual(
+      [prices['deepseek-chat'].model_ratio, prices['deepseek-chat'].cache_ratio, prices.mj_imagine.price_per_call],
+      [0.25, 0.1, 0.1],
+    );
     const channels = read(d, 'SELECT name, type, base_url, key_count, status FROM channels ORDER BY id');
-    assert.deepEqual(channels.map((c) => [c.type, c.base_url, c.key_count, c.status]), [['openai', 'https://api.deepseek.com', 3, 'enabled'], ['openai', 'https://mj.example', 1, 'disabled']]);
+    assert.deepEqual(
+      channels.map((c) => [c.type, c.base_url, c.key_count, c.status]),
+      [
+        ['openai', 'https://api.deepseek.com', 3, 'enabled'],
+        ['openai', 'https://mj.example', 1, 'disabled'],
+      ],
+    );
     assert.equal(read(d, 'SELECT count(*) n FROM redemption_codes')[0].n, 1);
   } finally {
     rmSync(d.dir, { recursive: true, force: true });
@@ -156,9 +228,18 @@ test('mysqldump import; an import into a relay with its own users refuses withou
     const r = runImport(d, file);
     assert.equal(r.status, 0, r.out);
     const users = read(d, 'SELECT username, role, quota FROM users ORDER BY id');
-    assert.deepEqual(users.map((u) => [u.username, u.role, u.quota]), [['dave', 'admin', 200000], ['erin', 'user', 0]]);
+    assert.deepEqual(
+      users.map((u) => [u.username, u.role, u.quota]),
+      [
+        ['dave', 'admin', 200000],
+        ['erin', 'user', 0],
+      ],
+    );
     const [ch] = read(d, 'SELECT type, base_url, key_count, model_mapping FROM channels');
-    assert.deepEqual([ch.type, ch.base_url, ch.key_count, JSON.parse(String(ch.model_mapping))], ['anthropic', 'https://api.anthropic.com', 2, { 'claude-3-5-sonnet': 'claude-3-5-sonnet-20241022' }]);
+    assert.deepEqual(
+      [ch.type, ch.base_url, ch.key_count, JSON.parse(String(ch.model_mapping))],
+      ['anthropic', 'https://api.anthropic.com', 2, { 'claude-3-5-sonnet': 'claude-3-5-sonnet-20241022' }],
+    );
     const again = runImport(d, oneFile, '--source', 'another-site');
     assert.equal(again.status, 2, again.out);
     assert.match(again.out, /--merge/);
@@ -171,7 +252,11 @@ test('mysqldump import; an import into a relay with its own users refuses withou
 });
 
 async function login(username, password) {
-  const res = await fetch(`${relay.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${relay.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   assert.equal(res.status, 200, `login ${username}: ${await res.clone().text()}`);
   return (await res.json()).token;
 }

@@ -21,18 +21,28 @@ import { LedgerItem, UserView } from '../../worker/api/users';
 import { call, chatBody, setupCustomer, waitFor } from '../helpers';
 import { newOrder } from '../support/payments';
 
-async function expectShape(schema: z.ZodType, path: string, jwt: string, method = 'GET', body?: unknown): Promise<void> {
+async function expectShape(
+  schema: z.ZodType,
+  path: string,
+  jwt: string,
+  method = 'GET',
+  body?: unknown,
+): Promise<void> {
   const res = await call<unknown>(method, path, { jwt, body });
   expect(res.status, `${method} ${path}`).toBeLessThan(300);
   const parsed = schema.safeParse(res.body);
-  expect(parsed.success ? [] : parsed.error.issues.map((i) => `${method} ${path}: ${i.path.join('.')}: ${i.message}`)).toEqual([]);
+  expect(
+    parsed.success ? [] : parsed.error.issues.map((i) => `${method} ${path}: ${i.path.join('.')}: ${i.message}`),
+  ).toEqual([]);
 }
 
 describe('answers match their declared schemas', () => {
   it('for the customer and the operator, on every read and the main writes', async () => {
     const { admin, user, token, model } = await setupCustomer({ price: { model_ratio: 2 } });
     await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) });
-    await waitFor(async () => (await call<{ items: unknown[] }>('GET', '/api/logs', { jwt: user.jwt })).body.items.length > 0);
+    await waitFor(
+      async () => (await call<{ items: unknown[] }>('GET', '/api/logs', { jwt: user.jwt })).body.items.length > 0,
+    );
     const order = await newOrder(user.jwt, { amount: 20, method: 'epay' });
     await call('POST', '/api/redemptions', { jwt: admin, body: { count: 1, quota: 100 } });
     await call('POST', '/api/maintenance/run', { jwt: admin, body: { jobs: ['expiry'] } });

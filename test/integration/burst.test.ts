@@ -7,12 +7,22 @@ import { call, chatBody, createChannel, setupCustomer, upstreamMode, upstreamReq
 // is recovering lets its probe through while the other callers wait for its verdict.
 // CHANNEL_COOLDOWN_SECONDS is 1 and CHANNEL_FAILURE_THRESHOLD 3 in tests.
 
-interface ChannelView { status: string; health: { state: string; consecutive_failures: number } }
-const channelOf = async (admin: string, id: number) => (await call<ChannelView>('GET', `/api/channels/${id}`, { jwt: admin })).body;
+interface ChannelView {
+  status: string;
+  health: { state: string; consecutive_failures: number };
+}
+const channelOf = async (admin: string, id: number) =>
+  (await call<ChannelView>('GET', `/api/channels/${id}`, { jwt: admin })).body;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const statusCounts = (statuses: number[]) => statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
+const statusCounts = (statuses: number[]) =>
+  statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
 
-async function openCircuit(admin: string, key: string, model: string, channel: { id: number; scenario: string }): Promise<void> {
+async function openCircuit(
+  admin: string,
+  key: string,
+  model: string,
+  channel: { id: number; scenario: string },
+): Promise<void> {
   await upstreamMode(channel.scenario, 'error', { status: 503 });
   for (let i = 0; i < 3; i++) await call('POST', '/v1/chat/completions', { key, body: chatBody(model) });
   await waitFor(async () => (await channelOf(admin, channel.id)).health.state === 'open');
@@ -25,15 +35,25 @@ describe('a burst on a healthy channel', () => {
     const statuses: number[] = [];
     for (let round = 0; round < 4; round++) {
       for (const wave of [5, 15, 30]) {
-        const streams = await Promise.all(Array.from({ length: wave }, () => call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model, { stream: true }) })));
+        const streams = await Promise.all(
+          Array.from({ length: wave }, () =>
+            call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model, { stream: true }) }),
+          ),
+        );
         statuses.push(...streams.map((s) => s.status));
       }
-      const burst = await Promise.all(Array.from({ length: 60 }, () => call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })));
+      const burst = await Promise.all(
+        Array.from({ length: 60 }, () =>
+          call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) }),
+        ),
+      );
       statuses.push(...burst.map((s) => s.status));
     }
     expect(statusCounts(statuses)).toEqual({ 200: statuses.length });
     expect((await channelOf(admin, channel.id)).health).toMatchObject({ state: 'closed', consecutive_failures: 0 });
-    const events = await call<{ items: { kind: string }[] }>('GET', `/api/events?subject=channel:${channel.id}`, { jwt: admin });
+    const events = await call<{ items: { kind: string }[] }>('GET', `/api/events?subject=channel:${channel.id}`, {
+      jwt: admin,
+    });
     expect(events.body.items).toEqual([]);
   }, 90_000);
 
@@ -43,14 +63,18 @@ describe('a burst on a healthy channel', () => {
     for (const { token, model, channel } of setups) {
       for (const ok of [false, true, false, true, false]) {
         await upstreamMode(channel.scenario, ok ? 'ok' : 'error', ok ? {} : { status: 500 });
-        expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(ok ? 200 : 502);
+        expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(
+          ok ? 200 : 502,
+        );
       }
       await upstreamMode(channel.scenario, 'ok');
     }
     await sleep(300);
-    for (const { admin, channel } of setups) expect((await channelOf(admin, channel.id)).health).toMatchObject({ state: 'closed', consecutive_failures: 1 });
+    for (const { admin, channel } of setups)
+      expect((await channelOf(admin, channel.id)).health).toMatchObject({ state: 'closed', consecutive_failures: 1 });
     // ... and so every channel goes on serving.
-    for (const { token, model } of setups) expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(200);
+    for (const { token, model } of setups)
+      expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(200);
   });
 });
 
@@ -61,7 +85,9 @@ describe('a recovering channel (half-open)', () => {
     await upstreamMode(channel.scenario, 'delay', { first_byte_ms: 300 });
     await sleep(1100); // past the cooldown
     const before = (await upstreamRequests(channel.scenario)).length;
-    const answers = await Promise.all(Array.from({ length: 12 }, () => call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })));
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })),
+    );
     expect(statusCounts(answers.map((a) => a.status))).toEqual({ 200: 12 });
     expect((await upstreamRequests(channel.scenario)).length - before).toBe(12);
     await waitFor(async () => (await channelOf(admin, channel.id)).health.state === 'closed');
@@ -74,7 +100,9 @@ describe('a recovering channel (half-open)', () => {
     await upstreamMode(channel.scenario, 'error', { status: 503, first_byte_ms: 200 });
     await sleep(1100);
     const before = (await upstreamRequests(channel.scenario)).length;
-    const answers = await Promise.all(Array.from({ length: 8 }, () => call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })),
+    );
     expect(statusCounts(answers.map((a) => a.status))).toEqual({ 200: 8 });
     // Only the probe reached the failing channel; everyone else was served by the backup.
     expect((await upstreamRequests(channel.scenario)).length - before).toBe(1);
@@ -86,12 +114,24 @@ describe('a recovering channel (half-open)', () => {
 describe('the health object under concurrency', () => {
   // Channel ids far above any the other tests create: these objects have no channel row.
   const health = (id: number) => env.CHANNEL_HEALTH.get(env.CHANNEL_HEALTH.idFromName(`channel:${id}`));
-  const report = (id: number, ok: boolean) => ({ channelId: id, ok, latencyMs: 5, error: ok ? null : 'HTTP 503', keyDead: false, threshold: 3, cooldownMs: 1000 });
+  const report = (id: number, ok: boolean) => ({
+    channelId: id,
+    ok,
+    latencyMs: 5,
+    error: ok ? null : 'HTTP 503',
+    keyDead: false,
+    threshold: 3,
+    cooldownMs: 1000,
+  });
 
   it('stays closed under concurrent probes and successes: only failures move it', async () => {
     const id = 900_001;
     const h = health(id);
-    const asked = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? h.acquireProbe(id, 1000) : h.report(report(id, true)).then(() => true))));
+    const asked = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        i % 2 ? h.acquireProbe(id, 1000) : h.report(report(id, true)).then(() => true),
+      ),
+    );
     expect(asked.every(Boolean)).toBe(true);
     expect(await h.view(id)).toMatchObject({ state: 'closed', consecutiveFailures: 0, version: 0 });
     await h.report(report(id, false));

@@ -15,7 +15,8 @@ interface ChannelView {
   key_states: KeyState[];
 }
 
-const view = async (admin: string, id: number) => (await call<ChannelView>('GET', `/api/channels/${id}`, { jwt: admin })).body;
+const view = async (admin: string, id: number) =>
+  (await call<ChannelView>('GET', `/api/channels/${id}`, { jwt: admin })).body;
 
 /** How many upstream requests carried each key (by the Authorization header). */
 async function keyUses(scenario: string): Promise<Record<string, number>> {
@@ -69,7 +70,11 @@ describe('per-key health on a multi-key channel', () => {
     expect(v.key_states[0]).toEqual({ index: 0, state: 'ok', last_error: null, since: null });
     const list = await call<{ items: unknown[] }>('GET', '/api/channels', { jwt: admin });
     for (const k of keys) expect(JSON.stringify(list.body)).not.toContain(k);
-    const events = await call<{ items: { kind: string; message: string }[] }>('GET', `/api/events?subject=channel:${channel.id}`, { jwt: admin });
+    const events = await call<{ items: { kind: string; message: string }[] }>(
+      'GET',
+      `/api/events?subject=channel:${channel.id}`,
+      { jwt: admin },
+    );
     expect(events.body.items.map((e) => e.kind)).toContain('channel_key_disabled');
     expect(events.body.items.map((e) => e.kind)).not.toContain('circuit_open');
   });
@@ -87,7 +92,9 @@ describe('per-key health on a multi-key channel', () => {
     await setAside(admin, channel.id);
     // The channels page shows the set-aside key by index, with its enable button, and never a key.
     for (const lang of ['en', 'zh']) {
-      const page = await call<string>('GET', `/admin/channels?lang=${lang}`, { headers: { cookie: `relay_session=${admin}` } });
+      const page = await call<string>('GET', `/admin/channels?lang=${lang}`, {
+        headers: { cookie: `relay_session=${admin}` },
+      });
       expect(page.status).toBe(200);
       const row = page.body.slice(page.body.indexOf(`data-channel-id="${channel.id}"`));
       expect(row).toMatch(/data-key-index="1" data-key-state="disabled"/);
@@ -107,7 +114,9 @@ describe('per-key health on a multi-key channel', () => {
     expect((await keyUses(channel.scenario))[keys[1]]).toBeGreaterThan(before);
     const audit = await call<{ items: { action: string; target: string }[] }>('GET', '/api/audit', { jwt: admin });
     expect(audit.body.items.find((i) => i.action === 'channel.key_enable')?.target).toBe(`channel:${channel.id}`);
-    expect([401, 403]).toContain((await call('POST', `/api/channels/${channel.id}/keys/1/enable`, { key: token.key })).status);
+    expect([401, 403]).toContain(
+      (await call('POST', `/api/channels/${channel.id}/keys/1/enable`, { key: token.key })).status,
+    );
   });
 
   it('a probe brings a set-aside key back once the upstream accepts it again', async () => {
@@ -124,14 +133,22 @@ describe('per-key health on a multi-key channel', () => {
     await upstreamMode(channel.scenario, 'ok');
     const run = await call<Run>('POST', '/api/maintenance/run', { jwt: admin, body: { jobs: ['probes'] } });
     expect(run.body.runs[0].details.keys_recovered).toContainEqual({ channel_id: channel.id, index: 1 });
-    expect((await view(admin, channel.id)).key_states[1]).toEqual({ index: 1, state: 'ok', last_error: null, since: null });
+    expect((await view(admin, channel.id)).key_states[1]).toEqual({
+      index: 1,
+      state: 'ok',
+      last_error: null,
+      since: null,
+    });
   });
 
   it('new keys start with a clean list', async () => {
     const { admin, token, model, channel } = await revokedMiddle();
     for (let i = 0; i < 3; i++) await chat(token.key, model);
     await setAside(admin, channel.id);
-    const res = await call<ChannelView>('PATCH', `/api/channels/${channel.id}`, { jwt: admin, body: { keys: ['fresh-1', 'fresh-2'] } });
+    const res = await call<ChannelView>('PATCH', `/api/channels/${channel.id}`, {
+      jwt: admin,
+      body: { keys: ['fresh-1', 'fresh-2'] },
+    });
     expect(res.body.key_states.map((k) => k.state)).toEqual(['ok', 'ok']);
   });
 

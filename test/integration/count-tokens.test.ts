@@ -10,10 +10,14 @@ function count(key: string | null, body: unknown): Promise<Response> {
   return SELF.fetch(`${BASE}/v1/messages/count_tokens`, { method: 'POST', headers, body: JSON.stringify(body) });
 }
 
-const body = (model: string) => ({ model, system: 'You are terse.', messages: [{ role: 'user', content: 'How many tokens is this?' }] });
+const body = (model: string) => ({
+  model,
+  system: 'You are terse.',
+  messages: [{ role: 'user', content: 'How many tokens is this?' }],
+});
 
 describe('POST /v1/messages/count_tokens', () => {
-  it("asks an anthropic channel and answers its count, charging nothing", async () => {
+  it('asks an anthropic channel and answers its count, charging nothing', async () => {
     const { user, token, model, channel } = await setupCustomer({ channel: { type: 'anthropic' } });
     await upstreamMode(channel.scenario, 'ok', { usage: { prompt_tokens: 4321 } });
     const res = await count(token.key, body(model));

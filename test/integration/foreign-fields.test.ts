@@ -7,7 +7,12 @@ import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { BASE, setupCustomer, upstreamRequests } from '../helpers';
 
-const messagesBody = (model: string, extra: Record<string, unknown>) => ({ model, max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }], ...extra });
+const messagesBody = (model: string, extra: Record<string, unknown>) => ({
+  model,
+  max_tokens: 64,
+  messages: [{ role: 'user', content: 'Hi' }],
+  ...extra,
+});
 
 /** Each names the field the 400 must name. */
 const FIVE: readonly { name: string; field: string; extra: Record<string, unknown> }[] = [
@@ -19,7 +24,11 @@ const FIVE: readonly { name: string; field: string; extra: Record<string, unknow
 ];
 
 async function post(key: string, body: unknown): Promise<{ status: number; text: string }> {
-  const res = await SELF.fetch(`${BASE}/v1/messages`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await SELF.fetch(`${BASE}/v1/messages`, {
+    method: 'POST',
+    headers: { 'x-api-key': key, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, text: await res.text() };
 }
 
@@ -30,13 +39,19 @@ describe('/v1/messages with a foreign field of the wrong type', () => {
       const wrong: string[] = [];
       for (const { name, field, extra } of FIVE) {
         const res = await post(token.key, messagesBody(model, extra));
-        const error = res.status === 400 ? (JSON.parse(res.text) as { error: { code: string; message: string } }).error : null;
-        if (error?.code !== 'invalid_request' || !error.message.startsWith(`${field}: `)) wrong.push(`${name} -> ${res.status} ${res.text.slice(0, 160)}`);
+        const error =
+          res.status === 400 ? (JSON.parse(res.text) as { error: { code: string; message: string } }).error : null;
+        if (error?.code !== 'invalid_request' || !error.message.startsWith(`${field}: `))
+          wrong.push(`${name} -> ${res.status} ${res.text.slice(0, 160)}`);
       }
       expect(wrong).toEqual([]);
       expect(await upstreamRequests(channel.scenario)).toEqual([]);
       // Of the right JSON type, a foreign value is the business of the format that knows it: never a 5xx here.
-      for (const extra of [{ n: 1e308 }, { max_completion_tokens: -1 }, { n: 3, stream_options: { include_usage: true }, stream: true }]) {
+      for (const extra of [
+        { n: 1e308 },
+        { max_completion_tokens: -1 },
+        { n: 3, stream_options: { include_usage: true }, stream: true },
+      ]) {
         const res = await post(token.key, messagesBody(model, extra));
         expect(res.status, `${JSON.stringify(extra)}: ${res.text.slice(0, 200)}`).toBe(200);
       }
@@ -49,7 +64,10 @@ describe('/v1/messages with a foreign field of the wrong type', () => {
     expect((await upstreamRequests(native.channel.scenario))[0].body).toMatchObject({ x_vendor_flag: { a: 1 } });
 
     const converted = await setupCustomer({ channel: { type: 'openai' } });
-    const res = await post(converted.token.key, messagesBody(converted.model, { x_vendor_flag: { a: 1 }, n: 3, logprobs: true }));
+    const res = await post(
+      converted.token.key,
+      messagesBody(converted.model, { x_vendor_flag: { a: 1 }, n: 3, logprobs: true }),
+    );
     expect(res.status, res.text).toBe(200);
     const sent = (await upstreamRequests(converted.channel.scenario))[0].body ?? {};
     expect(sent).not.toHaveProperty('x_vendor_flag');
@@ -61,9 +79,16 @@ describe('/v1/messages with a foreign field of the wrong type', () => {
 /** Google takes Gemini's fields in snake_case too (`generation_config`), and the converters read both spellings. */
 describe('Gemini snake_case spellings', () => {
   const path = (model: string) => `${BASE}/v1beta/models/${model}:generateContent`;
-  const body = (extra: Record<string, unknown>) => ({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }], ...extra });
+  const body = (extra: Record<string, unknown>) => ({
+    contents: [{ role: 'user', parts: [{ text: 'Hi' }] }],
+    ...extra,
+  });
   const post = async (key: string, model: string, b: unknown) => {
-    const res = await SELF.fetch(path(model), { method: 'POST', headers: { 'x-goog-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    const res = await SELF.fetch(path(model), {
+      method: 'POST',
+      headers: { 'x-goog-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify(b),
+    });
     return { status: res.status, text: await res.text() };
   };
 
@@ -77,22 +102,32 @@ describe('Gemini snake_case spellings', () => {
       ['system_instruction', { system_instruction: 'Be terse.' }],
     ] as const) {
       const res = await post(token.key, model, body(extra));
-      const error = res.status === 400 ? (JSON.parse(res.text) as { error: { status: string; message: string } }).error : null;
-      if (error?.status !== 'INVALID_ARGUMENT' || !error.message.startsWith(`${field}: `)) wrong.push(`${field} -> ${res.status} ${res.text.slice(0, 160)}`);
+      const error =
+        res.status === 400 ? (JSON.parse(res.text) as { error: { status: string; message: string } }).error : null;
+      if (error?.status !== 'INVALID_ARGUMENT' || !error.message.startsWith(`${field}: `))
+        wrong.push(`${field} -> ${res.status} ${res.text.slice(0, 160)}`);
     }
     expect(wrong).toEqual([]);
   });
 
   it('holds for the snake_case limit and choices, and sets the limit in the spelling the client used', async () => {
     const { token, model, channel } = await setupCustomer({ channel: { type: 'gemini' } });
-    const res = await post(token.key, model, body({ generation_config: { max_output_tokens: 40, candidate_count: 2 } }));
+    const res = await post(
+      token.key,
+      model,
+      body({ generation_config: { max_output_tokens: 40, candidate_count: 2 } }),
+    );
     expect(res.status, res.text).toBe(200);
     const sent = (await upstreamRequests(channel.scenario))[0].body ?? {};
     expect(sent).not.toHaveProperty('generationConfig');
     expect(sent).toMatchObject({ generation_config: { max_output_tokens: 40, candidate_count: 2 } });
     // A balance that covers one choice of 40 tokens but not two: the hold counts both, and lowers the limit to fit.
     const poor = await setupCustomer({ quota: 60, channel: { type: 'openai' } });
-    const capped = await post(poor.token.key, poor.model, body({ generation_config: { max_output_tokens: 40, candidate_count: 2 } }));
+    const capped = await post(
+      poor.token.key,
+      poor.model,
+      body({ generation_config: { max_output_tokens: 40, candidate_count: 2 } }),
+    );
     expect(capped.status, capped.text).toBe(200);
     const asked = (await upstreamRequests(poor.channel.scenario))[0].body ?? {};
     expect(asked.n).toBe(2);

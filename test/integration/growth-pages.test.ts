@@ -14,11 +14,20 @@ describe('referral and plan pages', () => {
     await referralOptions({ enabled: true, topup_rebate: 0.1, min_withdrawal: 1000 });
     const { admin, user, model } = await setupCustomer({ quota: 2_000_000 });
     const name = uniq('Coder ');
-    const plan = await call<{ id: number }>('POST', '/api/plans', { jwt: admin, body: { name, price: '7.30', period_days: 7, models: [model], limits: [{ window: '5h', units: 100_000 }] } });
-    expect((await call('POST', `/api/plans/${plan.body.id}/subscribe`, { jwt: user.jwt, body: { method: 'balance' } })).status).toBe(201);
+    const plan = await call<{ id: number }>('POST', '/api/plans', {
+      jwt: admin,
+      body: { name, price: '7.30', period_days: 7, models: [model], limits: [{ window: '5h', units: 100_000 }] },
+    });
+    expect(
+      (await call('POST', `/api/plans/${plan.body.id}/subscribe`, { jwt: user.jwt, body: { method: 'balance' } }))
+        .status,
+    ).toBe(201);
     const { code, link } = await referralsOf(user.jwt);
 
-    for (const [lang, words] of [['en', ['Your invite link', 'Your plans', '5 hours']], ['zh', ['您的邀请链接', '我的套餐', '5 小时']]] as const) {
+    for (const [lang, words] of [
+      ['en', ['Your invite link', 'Your plans', '5 hours']],
+      ['zh', ['您的邀请链接', '我的套餐', '5 小时']],
+    ] as const) {
       const refs = await page(`/referrals?lang=${lang}`, user.jwt);
       expect(refs.status).toBe(200);
       expect(refs.html).toContain(link);

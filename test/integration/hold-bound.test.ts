@@ -20,7 +20,10 @@ describe('the hold on a cheap prompt bound', () => {
     expect(res.status).toBe(200);
     const [sent] = await upstreamRequests(channel.scenario);
     expect(sent.body?.max_tokens).toBe(100);
-    expect(await logFor(user.jwt, res.headers.get('x-request-id')!)).toMatchObject({ quota: exact + 100, capped: false });
+    expect(await logFor(user.jwt, res.headers.get('x-request-id')!)).toMatchObject({
+      quota: exact + 100,
+      capped: false,
+    });
   });
 
   it('a call whose provider reports no usage is billed by the exact count, not the bound', async () => {

@@ -31,7 +31,9 @@ async function relayOnce(key: string, model: string, events: Event[]): Promise<R
     const ctx = createExecutionContext();
     const res = await worker.fetch(
       new Request('http://relay.test/v1/chat/completions', {
-        method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(chatBody(model)),
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(chatBody(model)),
       }),
       instrumented,
       ctx,

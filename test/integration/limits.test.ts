@@ -6,7 +6,8 @@ function burst(key: string, model: string, n: number, extra: Record<string, unkn
   return Promise.all(
     Array.from({ length: n }, () =>
       SELF.fetch(`${BASE}/v1/chat/completions`, {
-        method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
         body: JSON.stringify(chatBody(model, extra)),
       }).then(async (r) => ({ status: r.status, headers: r.headers, body: await r.text() })),
     ),
@@ -19,7 +20,9 @@ function burst(key: string, model: string, n: number, extra: Record<string, unkn
  * in-memory object, well before the log row lands in D1.
  */
 async function settled(jwt: string, count: number): Promise<void> {
-  await waitFor(async () => (await call<{ items: unknown[] }>('GET', '/api/logs?limit=100', { jwt })).body.items.length >= count);
+  await waitFor(
+    async () => (await call<{ items: unknown[] }>('GET', '/api/logs?limit=100', { jwt })).body.items.length >= count,
+  );
 }
 
 describe('token gate: rate limits', () => {
@@ -49,7 +52,11 @@ describe('token gate: rate limits', () => {
 
   it('admits while the tokens of the last 60 seconds are below tpm_limit', async () => {
     const { token, user, model } = await setupCustomer({ token: { tpm_limit: 20 } });
-    const chat = () => call<{ error: { code: string; message: string } }>('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) });
+    const chat = () =>
+      call<{ error: { code: string; message: string } }>('POST', '/v1/chat/completions', {
+        key: token.key,
+        body: chatBody(model),
+      });
     // each call uses 15 tokens (10 prompt + 5 completion)
     const first = await chat();
     expect(first.status).toBe(200);
@@ -74,7 +81,11 @@ describe('token gate: rate limits', () => {
     expect(results.filter((r) => r.status === 200)).toHaveLength(2);
     expect(results.filter((r) => r.status === 429)).toHaveLength(3);
     // slots come back when requests end
-    await waitFor(async () => (await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status === 200, 5000);
+    await waitFor(
+      async () =>
+        (await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status === 200,
+      5000,
+    );
   });
 });
 
@@ -91,7 +102,9 @@ describe('account: atomic reservations', () => {
     const balance = (await call<{ quota: number }>('GET', `/api/users/${user.id}`, { jwt: user.jwt })).body.quota;
     expect(balance).toBe(10_000 - ok * 1000);
     const rows = await waitFor(async () => {
-      const r = await call<{ items: { quota: number; status: number }[] }>('GET', '/api/logs?limit=100', { jwt: user.jwt });
+      const r = await call<{ items: { quota: number; status: number }[] }>('GET', '/api/logs?limit=100', {
+        jwt: user.jwt,
+      });
       return r.body.items.length === 60 ? r.body.items : undefined;
     });
     expect(rows.reduce((s, r) => s + r.quota, 0)).toBe(ok * 1000);
@@ -99,7 +112,11 @@ describe('account: atomic reservations', () => {
   });
 
   it('a key cap holds under concurrency too', async () => {
-    const { token, model } = await setupCustomer({ quota: 1_000_000, price: { price_per_call: 0.002 }, token: { remain_quota: 3000 } });
+    const { token, model } = await setupCustomer({
+      quota: 1_000_000,
+      price: { price_per_call: 0.002 },
+      token: { remain_quota: 3000 },
+    });
     const results = await burst(token.key, model, 20);
     expect(results.filter((r) => r.status === 200)).toHaveLength(3);
   });

@@ -19,7 +19,14 @@ async function subscriber() {
   return { admin, user, email };
 }
 
-const lowMessage = (userId: number): Extract<MailMessage, { type: 'low_balance' }> => ({ type: 'low_balance', key: uniq('low:'), userId, balance: 5_000, threshold: 100_000, base: null });
+const lowMessage = (userId: number): Extract<MailMessage, { type: 'low_balance' }> => ({
+  type: 'low_balance',
+  key: uniq('low:'),
+  userId,
+  balance: 5_000,
+  threshold: 100_000,
+  base: null,
+});
 
 async function runBatch(message: MailMessage, queue = 'llm-relay-mail', e: typeof env = env) {
   const batch = createMessageBatch(queue, [{ id: uniq('msg'), timestamp: new Date(), attempts: 1, body: message }]);
@@ -94,7 +101,9 @@ describe('mail delivery', () => {
     await runBatch(m, 'llm-relay-mail-dlq');
     const row = await noticeByKey(dbOf(env.DB), m.key);
     expect(row?.status).toBe('dead');
-    const list = await call<{ items: { id: number; status: string }[] }>('GET', '/api/notices?status=dead', { jwt: admin });
+    const list = await call<{ items: { id: number; status: string }[] }>('GET', '/api/notices?status=dead', {
+      jwt: admin,
+    });
     expect(list.body.items.map((n) => n.id)).toContain(row!.id);
     const customer = await call('POST', `/api/notices/${row!.id}/resend`, { jwt: user.jwt });
     expect(customer.status).toBe(403);

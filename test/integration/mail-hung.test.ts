@@ -17,7 +17,9 @@ import { mailsTo, smtpConnections, smtpSilent, waitForMails } from '../support/m
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function runBatch(message: MailMessage) {
-  const batch = createMessageBatch('llm-relay-mail', [{ id: uniq('msg'), timestamp: new Date(), attempts: 1, body: message }]);
+  const batch = createMessageBatch('llm-relay-mail', [
+    { id: uniq('msg'), timestamp: new Date(), attempts: 1, body: message },
+  ]);
   const ctx = createExecutionContext();
   await onMailBatch(batch, env);
   return getQueueResult(batch, ctx);
@@ -39,14 +41,21 @@ describe('a mail server that hangs', () => {
     let recovered = 0;
     try {
       const before = await smtpConnections();
-      for (const [key, ip] of [[c.token.key, '198.51.100.61'], [second.key, '198.51.100.62']]) {
-        const res = await call('POST', '/v1/chat/completions', { key, body: chatBody(c.model), headers: { 'cf-connecting-ip': ip } });
+      for (const [key, ip] of [
+        [c.token.key, '198.51.100.61'],
+        [second.key, '198.51.100.62'],
+      ]) {
+        const res = await call('POST', '/v1/chat/completions', {
+          key,
+          body: chatBody(c.model),
+          headers: { 'cf-connecting-ip': ip },
+        });
         expect(res.status).toBe(200);
       }
       await setPricing(c.admin, { models: { [c.model]: { model_ratio: 3 } } });
       await sleep(9000);
       // Not one connection for the whole outage: each attempt gave up and another came.
-      expect(await smtpConnections() - before).toBeGreaterThanOrEqual(3);
+      expect((await smtpConnections()) - before).toBeGreaterThanOrEqual(3);
       expect(await mailsTo(email)).toHaveLength(0);
     } finally {
       await smtpSilent(false);
@@ -72,7 +81,14 @@ describe('a mail server that goes silent after the message', () => {
     const db = dbOf(env.DB);
     await setEmail(db, user.id, email, Date.now());
     await saveNotify(db, user.id, { lowBalance: 100_000 }, Date.now());
-    const m = { type: 'low_balance' as const, key: uniq('low:'), userId: user.id, balance: 5_000, threshold: 100_000, base: null };
+    const m = {
+      type: 'low_balance' as const,
+      key: uniq('low:'),
+      userId: user.id,
+      balance: 5_000,
+      threshold: 100_000,
+      base: null,
+    };
     await smtpSilent(true, 'data');
     try {
       const started = Date.now();
@@ -96,7 +112,14 @@ describe('a notice another attempt holds', () => {
     await setEmail(db, user.id, email, Date.now());
     await saveNotify(db, user.id, { lowBalance: 100_000 }, Date.now());
     const claimed = async (at: number): Promise<Extract<MailMessage, { type: 'low_balance' }>> => {
-      const m = { type: 'low_balance' as const, key: uniq('low:'), userId: user.id, balance: 5_000, threshold: 100_000, base: null };
+      const m = {
+        type: 'low_balance' as const,
+        key: uniq('low:'),
+        userId: user.id,
+        balance: 5_000,
+        threshold: 100_000,
+        base: null,
+      };
       const words = { to: email, subject: 'Your balance is running low', text: 'low', html: null, unsubscribe: null };
       await recordNotice(db, { key: m.key, kind: m.type, userId: m.userId, ...words, payload: m }, at);
       expect(await claimNotice(db, m.key, at)).not.toBeNull();
@@ -123,7 +146,14 @@ describe('a notice the queue gave up on', () => {
     const db = dbOf(env.DB);
     await setEmail(db, user.id, email, Date.now());
     const failed = async (at: number) => {
-      const m = { type: 'low_balance' as const, key: uniq('low:'), userId: user.id, balance: 5_000, threshold: 100_000, base: null };
+      const m = {
+        type: 'low_balance' as const,
+        key: uniq('low:'),
+        userId: user.id,
+        balance: 5_000,
+        threshold: 100_000,
+        base: null,
+      };
       const words = { to: email, subject: 'Your balance is running low', text: 'low', html: null, unsubscribe: null };
       await recordNotice(db, { key: m.key, kind: m.type, userId: m.userId, ...words, payload: m }, at);
       return m;
@@ -131,7 +161,9 @@ describe('a notice the queue gave up on', () => {
     const recent = await failed(Date.now() - 3600_000);
     const old = await failed(Date.now() - 25 * 3600_000);
     for (const m of [recent, old]) {
-      const batch = createMessageBatch('llm-relay-mail-dlq', [{ id: uniq('msg'), timestamp: new Date(), attempts: 1, body: m }]);
+      const batch = createMessageBatch('llm-relay-mail-dlq', [
+        { id: uniq('msg'), timestamp: new Date(), attempts: 1, body: m },
+      ]);
       await onMailBatch(batch, env);
     }
     expect((await noticeByKey(db, old.key))?.status).toBe('dead');

@@ -26,13 +26,18 @@ async function customerWithMail(tokenName?: string) {
 }
 
 async function newIpAlert(c: Awaited<ReturnType<typeof customerWithMail>>, ip = '203.0.113.90') {
-  const res = await call('POST', '/v1/chat/completions', { key: c.token.key, body: chatBody(c.model), headers: { 'cf-connecting-ip': ip } });
+  const res = await call('POST', '/v1/chat/completions', {
+    key: c.token.key,
+    body: chatBody(c.model),
+    headers: { 'cf-connecting-ip': ip },
+  });
   expect(res.status).toBe(200);
   const [mail] = await waitForMails(c.email);
   return mail;
 }
 
-const tokenStatus = async (jwt: string, id: number) => (await call<{ status: string }>('GET', `/api/tokens/${id}`, { jwt })).body.status;
+const tokenStatus = async (jwt: string, id: number) =>
+  (await call<{ status: string }>('GET', `/api/tokens/${id}`, { jwt })).body.status;
 
 describe('mail headers', () => {
   it('a key name with CR/LF in D1 puts no header of its own into the new-IP alert', async () => {

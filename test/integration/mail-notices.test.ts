@@ -5,7 +5,13 @@ import { accountOf } from '../../worker/account/client';
 import type { IpWatch } from '../../worker/account/notices';
 import { signLink } from '../../worker/mail/sign';
 // Confirmation mails are not notices: these tests count only the notices.
-import { confirmAddress, headerUrl, linkIn, noticesTo as mailsTo, waitForNotices as waitForMails } from '../support/mail';
+import {
+  confirmAddress,
+  headerUrl,
+  linkIn,
+  noticesTo as mailsTo,
+  waitForNotices as waitForMails,
+} from '../support/mail';
 
 const settle = (ms = 1500) => new Promise((r) => setTimeout(r, ms));
 const address = () => `${uniq('n')}@example.test`;
@@ -23,25 +29,54 @@ describe('notification settings', () => {
   it('reads and changes the settings exactly as the contract shapes them', async () => {
     const user = await createUser(await rootJwt());
     const empty = await call('GET', '/api/notifications', { jwt: user.jwt });
-    expect(empty.body).toEqual({ email: null, pending_email: null, price_changes: { enabled: false, models: null }, new_ip: true, low_balance: null });
+    expect(empty.body).toEqual({
+      email: null,
+      pending_email: null,
+      price_changes: { enabled: false, models: null },
+      new_ip: true,
+      low_balance: null,
+    });
     const email = address();
-    const set = await subscribe(user, { email: email.toUpperCase(), price_changes: { enabled: true, models: ['gpt-x'] }, low_balance: 1000 });
-    expect(set).toEqual({ email, pending_email: null, price_changes: { enabled: true, models: ['gpt-x'] }, new_ip: true, low_balance: 1000 });
+    const set = await subscribe(user, {
+      email: email.toUpperCase(),
+      price_changes: { enabled: true, models: ['gpt-x'] },
+      low_balance: 1000,
+    });
+    expect(set).toEqual({
+      email,
+      pending_email: null,
+      price_changes: { enabled: true, models: ['gpt-x'] },
+      new_ip: true,
+      low_balance: 1000,
+    });
     expect((await subscribe(user, { new_ip: false })).new_ip).toBe(false);
-    expect((await call('GET', '/api/notifications', { jwt: user.jwt })).body).toMatchObject({ email, new_ip: false, low_balance: 1000 });
+    expect((await call('GET', '/api/notifications', { jwt: user.jwt })).body).toMatchObject({
+      email,
+      new_ip: false,
+      low_balance: 1000,
+    });
   });
 
   it('refuses bad input with 400 and a taken address with 409', async () => {
     const admin = await rootJwt();
     const [a, b] = [await createUser(admin), await createUser(admin)];
-    for (const body of [{ email: 'not-an-address' }, { low_balance: -1 }, { new_ip: 'yes' }, { surprise: 1 }, { price_changes: { models: 'all' } }]) {
+    for (const body of [
+      { email: 'not-an-address' },
+      { low_balance: -1 },
+      { new_ip: 'yes' },
+      { surprise: 1 },
+      { price_changes: { models: 'all' } },
+    ]) {
       const res = await call<{ error: { code: string } }>('PUT', '/api/notifications', { jwt: a.jwt, body });
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.code).toBe('invalid_request');
     }
     const email = address();
     await subscribe(a, { email });
-    const taken = await call<{ error: { code: string } }>('PUT', '/api/notifications', { jwt: b.jwt, body: { email, current_password: b.password } });
+    const taken = await call<{ error: { code: string } }>('PUT', '/api/notifications', {
+      jwt: b.jwt,
+      body: { email, current_password: b.password },
+    });
     expect(taken.status).toBe(409);
     expect((await call('GET', '/api/notifications')).status).toBe(401);
   });
@@ -76,14 +111,31 @@ describe('price change mails', () => {
     expect(url.startsWith(`${BASE}/mail/unsubscribe?t=`)).toBe(true);
     const confirm = await call('GET', url.slice(BASE.length));
     expect(confirm.status).toBe(200);
-    expect((await call('GET', '/api/notifications', { jwt: all.jwt })).body).toMatchObject({ price_changes: { enabled: true } });
+    expect((await call('GET', '/api/notifications', { jwt: all.jwt })).body).toMatchObject({
+      price_changes: { enabled: true },
+    });
     const forged = url.replace(/t=([^.]+)\./, (_m, body: string) => `t=${body.slice(0, -2)}xx.`);
-    expect((await call('POST', forged.slice(BASE.length), { raw: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(404);
-    const other = await signLink({ ...env, JWT_SECRET: 'another-secret-that-is-long-enough-0123456789' }, { p: 'unsub', u: all.id, k: 'price' });
+    expect(
+      (
+        await call('POST', forged.slice(BASE.length), {
+          raw: 'List-Unsubscribe=One-Click',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        })
+      ).status,
+    ).toBe(404);
+    const other = await signLink(
+      { ...env, JWT_SECRET: 'another-secret-that-is-long-enough-0123456789' },
+      { p: 'unsub', u: all.id, k: 'price' },
+    );
     expect((await call('POST', `/mail/unsubscribe?t=${other}`)).status).toBe(404);
-    const done = await call('POST', url.slice(BASE.length), { raw: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const done = await call('POST', url.slice(BASE.length), {
+      raw: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(done.status).toBe(200);
-    expect((await call('GET', '/api/notifications', { jwt: all.jwt })).body).toMatchObject({ price_changes: { enabled: false } });
+    expect((await call('GET', '/api/notifications', { jwt: all.jwt })).body).toMatchObject({
+      price_changes: { enabled: false },
+    });
     const page = await call<string>('GET', '/pricing');
     expect(String(page.body)).toContain(m1);
     expect(String(page.body)).toContain('href="/notifications"');
@@ -92,7 +144,11 @@ describe('price change mails', () => {
 
 describe('new-IP mails', () => {
   const relayFrom = async (key: string, model: string, ip: string) => {
-    const res = await call('POST', '/v1/chat/completions', { key, body: chatBody(model), headers: { 'cf-connecting-ip': ip } });
+    const res = await call('POST', '/v1/chat/completions', {
+      key,
+      body: chatBody(model),
+      headers: { 'cf-connecting-ip': ip },
+    });
     expect(res.status).toBe(200);
   };
 
@@ -122,7 +178,9 @@ describe('new-IP mails', () => {
       await state.storage.put('nipdue', Date.now() - 1);
     });
     // The object caches its due time: start it afresh so it reads the stored one.
-    await runInDurableObject(stub, async (o) => { Reflect.set(Reflect.get(o, 'notices') as object, 'due', undefined); });
+    await runInDurableObject(stub, async (o) => {
+      Reflect.set(Reflect.get(o, 'notices') as object, 'due', undefined);
+    });
     await runDurableObjectAlarm(stub);
     const mails = await waitForMails(email, 2);
     expect(mails[1].text).toContain('198.51.100.1');
@@ -136,7 +194,10 @@ describe('new-IP mails', () => {
     // GET only asks (test/integration/mail-links.test.ts); the click is a POST.
     expect((await call('GET', disable.slice(BASE.length))).status).toBe(200);
     expect((await call('POST', disable.slice(BASE.length))).status).toBe(200);
-    const refused = await call<{ error: { code: string } }>('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) });
+    const refused = await call<{ error: { code: string } }>('POST', '/v1/chat/completions', {
+      key: token.key,
+      body: chatBody(model),
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('token_disabled');
     const view = await call<{ status: string }>('GET', `/api/tokens/${token.id}`, { jwt: user.jwt });
@@ -167,7 +228,10 @@ describe('low-balance mails', () => {
     expect(await mailsTo(email)).toHaveLength(1);
     // A top-up takes it just back above; the next fall mails again.
     const { quota } = await accountOf(env, user.id).balance();
-    const adjust = await call('POST', `/api/users/${user.id}/quota`, { jwt: admin, body: { delta: 1_999_000 - quota + 1, note: 'top up' } });
+    const adjust = await call('POST', `/api/users/${user.id}/quota`, {
+      jwt: admin,
+      body: { delta: 1_999_000 - quota + 1, note: 'top up' },
+    });
     expect(adjust.status).toBe(200);
     await settle(300);
     expect(await mailsTo(email)).toHaveLength(1);

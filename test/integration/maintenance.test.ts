@@ -5,12 +5,21 @@ import { settingsOf } from '../../worker/env';
 import { retention } from '../../worker/maintenance/retention';
 import { call, chatBody, createToken, rootJwt, setupCustomer, uniq, waitFor } from '../helpers';
 
-interface UsageRow { day: string; model: string; requests: number; prompt_tokens: number; completion_tokens: number; quota: number }
+interface UsageRow {
+  day: string;
+  model: string;
+  requests: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  quota: number;
+}
 
-const usage = async (jwt: string, query = '') => (await call<UsageRow[]>('GET', `/api/stats/usage?days=3660${query}`, { jwt })).body;
+const usage = async (jwt: string, query = '') =>
+  (await call<UsageRow[]>('GET', `/api/stats/usage?days=3660${query}`, { jwt })).body;
 
 async function logCount(userId: number): Promise<number> {
-  return (await env.DB.prepare('SELECT COUNT(*) AS n FROM logs WHERE user_id = ?').bind(userId).first<{ n: number }>())!.n;
+  return (await env.DB.prepare('SELECT COUNT(*) AS n FROM logs WHERE user_id = ?').bind(userId).first<{ n: number }>())!
+    .n;
 }
 
 /** Old log rows for one user, spread over several days, as a busy account would leave them. */
@@ -21,7 +30,16 @@ async function seedOldLogs(userId: number, tokenId: number, model: string, n: nu
     env.DB.prepare(
       `INSERT INTO logs (created_at, request_id, user_id, token_id, channel_id, model, endpoint, is_stream, prompt_tokens, completion_tokens,
          cached_tokens, usage_counted, quota, capped, status, latency_ms, attempts) VALUES (?, ?, ?, ?, 1, ?, 'chat', 0, ?, ?, 0, 0, ?, 0, 200, 5, 1)`,
-    ).bind(base + (i % 5) * day + i, `req_seed_${uniq('')}_${i}`, userId, tokenId, model, 10 + (i % 7), 3 + (i % 4), 20 + (i % 9)),
+    ).bind(
+      base + (i % 5) * day + i,
+      `req_seed_${uniq('')}_${i}`,
+      userId,
+      tokenId,
+      model,
+      10 + (i % 7),
+      3 + (i % 4),
+      20 + (i % 9),
+    ),
   );
   for (let i = 0; i < statements.length; i += 100) await env.DB.batch(statements.slice(i, i + 100));
 }
@@ -33,7 +51,10 @@ describe('maintenance: retention', () => {
     await waitFor(async () => (await logCount(user.id)) === 3);
     const before = await usage(user.jwt);
     expect(before.reduce((s, r) => s + r.requests, 0)).toBe(3);
-    const run = await call<{ runs: { job: string; rows: number; outcome: string }[] }>('POST', '/api/maintenance/run', { jwt: admin, body: { jobs: ['retention'], retention_days: 0 } });
+    const run = await call<{ runs: { job: string; rows: number; outcome: string }[] }>('POST', '/api/maintenance/run', {
+      jwt: admin,
+      body: { jobs: ['retention'], retention_days: 0 },
+    });
     expect(run.status).toBe(200);
     expect(run.body.runs[0]).toMatchObject({ job: 'retention', outcome: 'ok' });
     expect(run.body.runs[0].rows).toBeGreaterThanOrEqual(3);
@@ -73,7 +94,10 @@ describe('maintenance: expiry, reconcile, optimize', () => {
     const { admin, user } = await setupCustomer();
     const t = await createToken(user.jwt, { expires_at: new Date(Date.now() + 1000).toISOString() });
     await new Promise((r) => setTimeout(r, 1100));
-    const run = await call<{ runs: { rows: number }[] }>('POST', '/api/maintenance/run', { jwt: admin, body: { jobs: ['expiry'] } });
+    const run = await call<{ runs: { rows: number }[] }>('POST', '/api/maintenance/run', {
+      jwt: admin,
+      body: { jobs: ['expiry'] },
+    });
     expect(run.body.runs[0].rows).toBeGreaterThanOrEqual(1);
     const row = await env.DB.prepare('SELECT status FROM tokens WHERE id = ?').bind(t.id).first<{ status: string }>();
     expect(row?.status).toBe('expired');
@@ -83,12 +107,26 @@ describe('maintenance: expiry, reconcile, optimize', () => {
     const admin = await rootJwt();
     const { user, token, model } = await setupCustomer({ quota: 5000 });
     await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) });
-    const clean = await call<{ runs: { details: { mismatches: number } }[] }>('POST', '/api/maintenance/run', { jwt: admin, body: { jobs: ['reconcile'] } });
+    const clean = await call<{ runs: { details: { mismatches: number } }[] }>('POST', '/api/maintenance/run', {
+      jwt: admin,
+      body: { jobs: ['reconcile'] },
+    });
     const mismatchesBefore = clean.body.runs[0].details.mismatches;
-    await env.DB.prepare("INSERT INTO ledger (user_id, delta, balance_after, reason, note, created_at) VALUES (?, 777, 0, 'adjust', 'tampered', ?)").bind(user.id, Date.now()).run();
-    const run = await call<{ runs: { details: { mismatches: number } }[] }>('POST', '/api/maintenance/run', { jwt: admin, body: { jobs: ['reconcile'] } });
+    await env.DB.prepare(
+      "INSERT INTO ledger (user_id, delta, balance_after, reason, note, created_at) VALUES (?, 777, 0, 'adjust', 'tampered', ?)",
+    )
+      .bind(user.id, Date.now())
+      .run();
+    const run = await call<{ runs: { details: { mismatches: number } }[] }>('POST', '/api/maintenance/run', {
+      jwt: admin,
+      body: { jobs: ['reconcile'] },
+    });
     expect(run.body.runs[0].details.mismatches).toBe(mismatchesBefore + 1);
-    const events = await call<{ items: { kind: string; message: string }[] }>('GET', `/api/events?subject=user:${user.id}`, { jwt: admin });
+    const events = await call<{ items: { kind: string; message: string }[] }>(
+      'GET',
+      `/api/events?subject=user:${user.id}`,
+      { jwt: admin },
+    );
     expect(events.body.items[0].kind).toBe('balance_mismatch');
     expect(events.body.items[0].message).toMatch(/-777/);
     expect((await call<{ quota: number }>('GET', `/api/users/${user.id}`, { jwt: admin })).body.quota).toBe(5000 - 15);
@@ -96,10 +134,25 @@ describe('maintenance: expiry, reconcile, optimize', () => {
 
   it('runs all jobs on demand and lists the runs newest first; refuses customers and unknown jobs', async () => {
     const { admin, user } = await setupCustomer();
-    const run = await call<{ runs: { job: string; outcome: string }[] }>('POST', '/api/maintenance/run', { jwt: admin });
-    expect(run.body.runs.map((r) => r.job)).toEqual(['expiry', 'orders', 'retention', 'reconcile', 'promotions', 'probes', 'price_sync', 'optimize']);
+    const run = await call<{ runs: { job: string; outcome: string }[] }>('POST', '/api/maintenance/run', {
+      jwt: admin,
+    });
+    expect(run.body.runs.map((r) => r.job)).toEqual([
+      'expiry',
+      'orders',
+      'retention',
+      'reconcile',
+      'promotions',
+      'probes',
+      'price_sync',
+      'optimize',
+    ]);
     expect(run.body.runs.every((r) => r.outcome === 'ok')).toBe(true);
-    const runs = await call<{ items: { job: string; finished_at: string; outcome: string }[] }>('GET', '/api/maintenance/runs', { jwt: admin });
+    const runs = await call<{ items: { job: string; finished_at: string; outcome: string }[] }>(
+      'GET',
+      '/api/maintenance/runs',
+      { jwt: admin },
+    );
     expect(runs.body.items[0].job).toBe('optimize');
     expect(runs.body.items[0].finished_at).toBeTruthy();
     expect((await call('POST', '/api/maintenance/run', { jwt: user.jwt })).status).toBe(403);
@@ -115,8 +168,13 @@ describe('maintenance: triggers', () => {
   }
 
   const runsSince = async (id: number) =>
-    (await env.DB.prepare('SELECT job, trigger FROM maintenance_runs WHERE id > ? ORDER BY id').bind(id).all<{ job: string; trigger: string }>()).results;
-  const lastRunId = async () => (await env.DB.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM maintenance_runs').first<{ id: number }>())!.id;
+    (
+      await env.DB.prepare('SELECT job, trigger FROM maintenance_runs WHERE id > ? ORDER BY id')
+        .bind(id)
+        .all<{ job: string; trigger: string }>()
+    ).results;
+  const lastRunId = async () =>
+    (await env.DB.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM maintenance_runs').first<{ id: number }>())!.id;
 
   it('the frequent trigger probes channels and expires keys', async () => {
     const since = await lastRunId();
@@ -127,7 +185,16 @@ describe('maintenance: triggers', () => {
   it('the window trigger runs every job inside 01:00-05:00 Asia/Shanghai, and nothing outside it', async () => {
     const since = await lastRunId();
     await fire('*/10 17-20 * * *', Date.UTC(2026, 10, 28, 18, 0)); // 02:00 in Shanghai
-    expect((await runsSince(since)).map((r) => r.job)).toEqual(['expiry', 'orders', 'retention', 'reconcile', 'promotions', 'probes', 'price_sync', 'optimize']);
+    expect((await runsSince(since)).map((r) => r.job)).toEqual([
+      'expiry',
+      'orders',
+      'retention',
+      'reconcile',
+      'promotions',
+      'probes',
+      'price_sync',
+      'optimize',
+    ]);
     const mid = await lastRunId();
     await fire('*/10 17-20 * * *', Date.UTC(2026, 10, 28, 6, 0)); // 14:00 in Shanghai
     expect(await runsSince(mid)).toEqual([]);

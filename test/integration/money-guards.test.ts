@@ -4,7 +4,17 @@
  */
 import { SELF, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { BASE, call, chatBody, createUser, rootJwt, setupCustomer, upstreamMode, upstreamRequests, waitFor } from '../helpers';
+import {
+  BASE,
+  call,
+  chatBody,
+  createUser,
+  rootJwt,
+  setupCustomer,
+  upstreamMode,
+  upstreamRequests,
+  waitFor,
+} from '../helpers';
 import { balance, logFor, type Err, type LogItem } from '../support/relay';
 import { epayNotice, deliverEpay, newOrder, openEpayPage, refusedTotal } from '../support/payments';
 import { accountOf } from '../../worker/account/client';
@@ -13,15 +23,29 @@ import type { OrderView } from '../../worker/api/topup';
 import { sha256Hex } from '../../worker/lib/crypto';
 import { OPENAI_IMAGE_MAX_TOKENS } from '../../worker/relay/media-tokens';
 
-const balanceOf = async (admin: string, id: number) => (await call<{ quota: number }>('GET', `/api/users/${id}`, { jwt: admin })).body.quota;
-const orderOf = async (jwt: string, no: string) => (await call<OrderView>('GET', `/api/topup/orders/${no}`, { jwt })).body;
+const balanceOf = async (admin: string, id: number) =>
+  (await call<{ quota: number }>('GET', `/api/users/${id}`, { jwt: admin })).body.quota;
+const orderOf = async (jwt: string, no: string) =>
+  (await call<OrderView>('GET', `/api/topup/orders/${no}`, { jwt })).body;
 const post = (path: string, key: string, body: unknown, headers: Record<string, string> = {}) =>
-  SELF.fetch(`${BASE}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  SELF.fetch(`${BASE}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe('the hold counts Responses images', () => {
   it('holds an http input_image at the worst case of the tile rule, so the allowance sent is what is left', async () => {
     const { token, model, channel } = await setupCustomer({ quota: 2000, price: { model_ratio: 1 } });
-    const input = [{ role: 'user', content: [{ type: 'input_image', image_url: 'https://example.com/cat.png' }, { type: 'input_text', text: 'What is it?' }] }];
+    const input = [
+      {
+        role: 'user',
+        content: [
+          { type: 'input_image', image_url: 'https://example.com/cat.png' },
+          { type: 'input_text', text: 'What is it?' },
+        ],
+      },
+    ];
     const res = await post('/v1/responses', token.key, { model, input, max_output_tokens: 1000 });
     expect(res.status).toBe(200);
     const [sent] = await upstreamRequests(channel.scenario);
@@ -31,8 +55,15 @@ describe('the hold counts Responses images', () => {
   });
 });
 
-describe('the account object decides revocation, whatever the caller\'s token record says', () => {
-  const plan = (): HoldPlan => ({ price: { model: 'm', modelRatio: 1, completionRatio: 1, cacheRatio: 1, pricePerCall: null, maxOutputTokens: null }, groupRatio: 1, promptTokens: 10, choices: 1, wanted: 16, min: 16 });
+describe("the account object decides revocation, whatever the caller's token record says", () => {
+  const plan = (): HoldPlan => ({
+    price: { model: 'm', modelRatio: 1, completionRatio: 1, cacheRatio: 1, pricePerCall: null, maxOutputTokens: null },
+    groupRatio: 1,
+    promptTokens: 10,
+    choices: 1,
+    wanted: 16,
+    min: 16,
+  });
   const reserveWith = (userId: number, tokenId: number, keyHash: string) =>
     // straight to the object, as the relay calls it: no snapshot on the way
     accountOf(env, userId).reserve({ tokenId, keyHash, requestId: crypto.randomUUID(), plan: plan() });
@@ -84,12 +115,22 @@ describe('Epay notices', () => {
 describe('the hold includes the completion allowance for token-priced models', () => {
   it('concurrent calls whose completions together exceed the balance: none capped, charges within the balance', async () => {
     // each call: about 11 prompt tokens and 16 completion tokens at a completion ratio of 10, about 171 units
-    const { user, token, model, channel } = await setupCustomer({ quota: 1000, price: { model_ratio: 1, completion_ratio: 10 } });
-    await upstreamMode(channel.scenario, 'delay', { first_byte_ms: 300, usage: { prompt_tokens: 10, completion_tokens: 16 } });
-    const results = await Promise.all(Array.from({ length: 20 }, () => post('/v1/chat/completions', token.key, chatBody(model, { max_tokens: 16 })).then(async (r) => {
-      await r.text();
-      return r.status;
-    })));
+    const { user, token, model, channel } = await setupCustomer({
+      quota: 1000,
+      price: { model_ratio: 1, completion_ratio: 10 },
+    });
+    await upstreamMode(channel.scenario, 'delay', {
+      first_byte_ms: 300,
+      usage: { prompt_tokens: 10, completion_tokens: 16 },
+    });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        post('/v1/chat/completions', token.key, chatBody(model, { max_tokens: 16 })).then(async (r) => {
+          await r.text();
+          return r.status;
+        }),
+      ),
+    );
     const served = results.filter((s) => s === 200).length;
     expect(served).toBeGreaterThanOrEqual(1);
     expect(served).toBeLessThanOrEqual(5);
@@ -108,8 +149,13 @@ describe('the hold includes the completion allowance for token-priced models', (
 
 describe('Anthropic prompt caching', () => {
   it('counts cache_creation_input_tokens in the prompt, streamed and not', async () => {
-    const { user, token, model, channel } = await setupCustomer({ channel: { type: 'anthropic' }, price: { model_ratio: 1, cache_ratio: 0.1 } });
-    await upstreamMode(channel.scenario, 'ok', { usage: { prompt_tokens: 50, completion_tokens: 5, cached_tokens: 200, cache_creation_tokens: 1000 } });
+    const { user, token, model, channel } = await setupCustomer({
+      channel: { type: 'anthropic' },
+      price: { model_ratio: 1, cache_ratio: 0.1 },
+    });
+    await upstreamMode(channel.scenario, 'ok', {
+      usage: { prompt_tokens: 50, completion_tokens: 5, cached_tokens: 200, cache_creation_tokens: 1000 },
+    });
     const body = { model, max_tokens: 64, messages: [{ role: 'user', content: 'Hello' }] };
     for (const stream of [false, true]) {
       const res = await post('/v1/messages', token.key, { ...body, stream }, { 'x-api-key': token.key });
@@ -125,10 +171,18 @@ describe('Anthropic prompt caching', () => {
 describe('the IP allow-list', () => {
   it('reads the caller from CF-Connecting-IP, never from a forged X-Forwarded-For', async () => {
     const { user, model } = await setupCustomer();
-    const { key } = (await call<{ key: string }>('POST', '/api/tokens', { jwt: user.jwt, body: { name: 'ip-key', allow_ips: ['198.51.100.0/24'] } })).body;
-    const from = (cf: string, forwarded: string) => call<Err>('POST', '/v1/chat/completions', {
-      key, body: chatBody(model), headers: { 'cf-connecting-ip': cf, 'x-forwarded-for': forwarded, 'x-real-ip': forwarded },
-    });
+    const { key } = (
+      await call<{ key: string }>('POST', '/api/tokens', {
+        jwt: user.jwt,
+        body: { name: 'ip-key', allow_ips: ['198.51.100.0/24'] },
+      })
+    ).body;
+    const from = (cf: string, forwarded: string) =>
+      call<Err>('POST', '/v1/chat/completions', {
+        key,
+        body: chatBody(model),
+        headers: { 'cf-connecting-ip': cf, 'x-forwarded-for': forwarded, 'x-real-ip': forwarded },
+      });
     const forged = await from('203.0.113.1', '198.51.100.20');
     expect(forged.status).toBe(403);
     expect(forged.body.error.code).toBe('ip_not_allowed');

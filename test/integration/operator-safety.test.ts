@@ -36,13 +36,19 @@ async function setUpTotp(jwt: string): Promise<string> {
 async function createAdmin(root: string): Promise<{ id: number; username: string; password: string; jwt: string }> {
   const username = uniq('adm');
   const password = 'password-123';
-  const made = await call<{ id: number }>('POST', '/api/users', { jwt: root, body: { username, password, role: 'admin' } });
+  const made = await call<{ id: number }>('POST', '/api/users', {
+    jwt: root,
+    body: { username, password, role: 'admin' },
+  });
   expect(made.status).toBe(201);
   return { id: made.body.id, username, password, jwt: await login(username, password) };
 }
 
 const loginWith = (username: string, password: string, totp?: string) =>
-  call<Err & { token: string }>('POST', '/api/auth/login', { body: { username, password, ...(totp === undefined ? {} : { totp }) }, headers: { 'cf-connecting-ip': `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` } });
+  call<Err & { token: string }>('POST', '/api/auth/login', {
+    body: { username, password, ...(totp === undefined ? {} : { totp }) },
+    headers: { 'cf-connecting-ip': `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` },
+  });
 
 describe('two-factor sign-in', () => {
   it('is set up and enabled with a code; the login then needs a code, refuses a wrong or reused one', async () => {
@@ -53,9 +59,15 @@ describe('two-factor sign-in', () => {
     expect((await call<{ enabled: boolean }>('GET', '/api/auth/totp', { jwt: user.jwt })).body.enabled).toBe(false);
     // Not on yet: a login needs no code.
     expect((await loginWith(user.username, user.password)).status).toBe(200);
-    const bad = await call<Err>('POST', '/api/auth/totp/enable', { jwt: user.jwt, body: { code: wrongCode(secret, now) } });
+    const bad = await call<Err>('POST', '/api/auth/totp/enable', {
+      jwt: user.jwt,
+      body: { code: wrongCode(secret, now) },
+    });
     expect(bad.status).toBe(400);
-    const enabled = await call<{ enabled: boolean }>('POST', '/api/auth/totp/enable', { jwt: user.jwt, body: { code: codeAt(secret, now - STEP_MS) } });
+    const enabled = await call<{ enabled: boolean }>('POST', '/api/auth/totp/enable', {
+      jwt: user.jwt,
+      body: { code: codeAt(secret, now - STEP_MS) },
+    });
     expect([enabled.status, enabled.body.enabled]).toEqual([200, true]);
     // A new secret cannot replace an enabled one without turning it off first.
     expect((await call('POST', '/api/auth/totp/setup', { jwt: user.jwt })).status).toBe(409);
@@ -83,10 +95,19 @@ describe('two-factor sign-in', () => {
     const user = await createUser(await rootJwt());
     const now = await freshStep();
     const secret = await setUpTotp(user.jwt);
-    expect((await call('POST', '/api/auth/totp/enable', { jwt: user.jwt, body: { code: codeAt(secret, now - STEP_MS) } })).status).toBe(200);
-    expect((await call('POST', '/api/auth/totp/disable', { jwt: user.jwt, body: { code: codeAt(secret, now - STEP_MS) } })).status).toBe(400);
+    expect(
+      (await call('POST', '/api/auth/totp/enable', { jwt: user.jwt, body: { code: codeAt(secret, now - STEP_MS) } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await call('POST', '/api/auth/totp/disable', { jwt: user.jwt, body: { code: codeAt(secret, now - STEP_MS) } }))
+        .status,
+    ).toBe(400);
     expect((await call('POST', '/api/auth/totp/disable', { jwt: user.jwt, body: { code: 'abc' } })).status).toBe(400);
-    const off = await call<{ enabled: boolean }>('POST', '/api/auth/totp/disable', { jwt: user.jwt, body: { code: codeAt(secret, now) } });
+    const off = await call<{ enabled: boolean }>('POST', '/api/auth/totp/disable', {
+      jwt: user.jwt,
+      body: { code: codeAt(secret, now) },
+    });
     expect([off.status, off.body.enabled]).toEqual([200, false]);
     expect((await loginWith(user.username, user.password)).status).toBe(200);
   });
@@ -97,12 +118,24 @@ describe('two-factor sign-in', () => {
     const other = await createAdmin(root);
     const now = await freshStep();
     const guardSecret = await setUpTotp(guard.jwt);
-    expect((await call('POST', '/api/auth/totp/enable', { jwt: guard.jwt, body: { code: codeAt(guardSecret, now - STEP_MS) } })).status).toBe(200);
-    expect((await call('PUT', '/api/options', { jwt: guard.jwt, body: { security: { admin_totp_required: true } } })).status).toBe(200);
+    expect(
+      (
+        await call('POST', '/api/auth/totp/enable', {
+          jwt: guard.jwt,
+          body: { code: codeAt(guardSecret, now - STEP_MS) },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await call('PUT', '/api/options', { jwt: guard.jwt, body: { security: { admin_totp_required: true } } })).status,
+    ).toBe(200);
     try {
       const held = await call<Err>('GET', '/api/channels', { jwt: other.jwt });
       expect([held.status, held.body.error.code]).toEqual([403, 'totp_required']);
-      const rootHeld = await call<Err>('PUT', '/api/options', { jwt: root, body: { security: { admin_totp_required: false } } });
+      const rootHeld = await call<Err>('PUT', '/api/options', {
+        jwt: root,
+        body: { security: { admin_totp_required: false } },
+      });
       expect([rootHeld.status, rootHeld.body.error.code]).toEqual([403, 'totp_required']);
       expect((await call('GET', '/api/auth/me', { jwt: other.jwt })).status).toBe(200);
       // The admin with a second factor is not held back.
@@ -112,19 +145,32 @@ describe('two-factor sign-in', () => {
       expect((await call('GET', '/api/tokens', { jwt: customer.jwt })).status).toBe(200);
       // Turning it on opens the admin routes.
       const secret = await setUpTotp(other.jwt);
-      expect((await call('POST', '/api/auth/totp/enable', { jwt: other.jwt, body: { code: codeAt(secret, now) } })).status).toBe(200);
+      expect(
+        (await call('POST', '/api/auth/totp/enable', { jwt: other.jwt, body: { code: codeAt(secret, now) } })).status,
+      ).toBe(200);
       expect((await call('GET', '/api/channels', { jwt: other.jwt })).status).toBe(200);
       // The dashboard's admin pages are held back too.
       const page = await call('GET', '/admin/channels', { headers: { cookie: `relay_session=${root}` } });
       expect(page.status).toBe(403);
     } finally {
-      expect((await call('PUT', '/api/options', { jwt: guard.jwt, body: { security: { admin_totp_required: false } } })).status).toBe(200);
+      expect(
+        (await call('PUT', '/api/options', { jwt: guard.jwt, body: { security: { admin_totp_required: false } } }))
+          .status,
+      ).toBe(200);
     }
     expect((await call('GET', '/api/channels', { jwt: root })).status).toBe(200);
   });
 });
 
-interface AuditItem { id: number; at: string; actor_id: number; action: string; target: string | null; summary: string; ip: string | null }
+interface AuditItem {
+  id: number;
+  at: string;
+  actor_id: number;
+  action: string;
+  target: string | null;
+  summary: string;
+  ip: string | null;
+}
 
 describe('audit log', () => {
   it('records every admin change, newest first, with no secret in it', async () => {
@@ -132,11 +178,22 @@ describe('audit log', () => {
     const admin = await createAdmin(root);
     const secrets: string[] = [];
     const ip = '203.0.113.77';
-    const as = (method: string, path: string, body?: unknown) => call<{ id: number; key: string; codes: string[] }>(method, path, { jwt: admin.jwt, body, headers: { 'cf-connecting-ip': ip } });
+    const as = (method: string, path: string, body?: unknown) =>
+      call<{ id: number; key: string; codes: string[] }>(method, path, {
+        jwt: admin.jwt,
+        body,
+        headers: { 'cf-connecting-ip': ip },
+      });
 
     const upstreamKey = `sk-upstream${uniq('k')}abcdefghijklmnop`;
     secrets.push(upstreamKey);
-    const channel = await as('POST', '/api/channels', { name: uniq('audited-'), type: 'openai', base_url: 'http://127.0.0.1:9/v1', keys: [upstreamKey], models: ['m-audit'] });
+    const channel = await as('POST', '/api/channels', {
+      name: uniq('audited-'),
+      type: 'openai',
+      base_url: 'http://127.0.0.1:9/v1',
+      keys: [upstreamKey],
+      models: ['m-audit'],
+    });
     expect(channel.status).toBe(201);
     const newKey = `sk-upstream${uniq('n')}qrstuvwxyz012345`;
     secrets.push(newKey);
@@ -162,17 +219,32 @@ describe('audit log', () => {
     secrets.push(...codes.body.codes);
     const customer = await createUser(root);
     const order = await newOrder(customer.jwt, { amount: 20, method: 'stripe' });
-    expect((await as('POST', `/api/topup/orders/${order.order_no}/complete`, { note: 'paid by bank transfer' })).status).toBe(200);
+    expect(
+      (await as('POST', `/api/topup/orders/${order.order_no}/complete`, { note: 'paid by bank transfer' })).status,
+    ).toBe(200);
     expect((await as('DELETE', `/api/channels/${channel.body.id}`)).status).toBe(204);
     // A customer's own key is not an admin change.
     await createToken(customer.jwt);
 
-    const res = await call<{ items: AuditItem[]; next_cursor: string | null }>('GET', `/api/audit?actor=${admin.id}`, { jwt: root });
+    const res = await call<{ items: AuditItem[]; next_cursor: string | null }>('GET', `/api/audit?actor=${admin.id}`, {
+      jwt: root,
+    });
     expect(res.status).toBe(200);
     const items = res.body.items;
     expect(items.map((i) => i.action)).toEqual([
-      'channel.delete', 'order.complete', 'codes.create', 'options.update', 'token.update', 'token.rotate', 'token.create',
-      'user.quota', 'user.update', 'user.create', 'pricing.update', 'channel.update', 'channel.create',
+      'channel.delete',
+      'order.complete',
+      'codes.create',
+      'options.update',
+      'token.update',
+      'token.rotate',
+      'token.create',
+      'user.quota',
+      'user.update',
+      'user.create',
+      'pricing.update',
+      'channel.update',
+      'channel.create',
     ]);
     expect(items.every((i) => i.actor_id === admin.id && i.ip === ip)).toBe(true);
     expect(items.map((i) => i.id)).toEqual([...items.map((i) => i.id)].sort((a, b) => b - a));
@@ -184,10 +256,20 @@ describe('audit log', () => {
     const text = JSON.stringify(res.body);
     for (const s of secrets) expect(text).not.toContain(s);
 
-    const filtered = await call<{ items: AuditItem[] }>('GET', `/api/audit?action=user.quota&actor=${admin.id}`, { jwt: root });
+    const filtered = await call<{ items: AuditItem[] }>('GET', `/api/audit?action=user.quota&actor=${admin.id}`, {
+      jwt: root,
+    });
     expect(filtered.body.items.map((i) => i.action)).toEqual(['user.quota']);
-    const page1 = await call<{ items: AuditItem[]; next_cursor: string | null }>('GET', `/api/audit?actor=${admin.id}&limit=5`, { jwt: root });
-    const page2 = await call<{ items: AuditItem[] }>('GET', `/api/audit?actor=${admin.id}&limit=5&cursor=${page1.body.next_cursor}`, { jwt: root });
+    const page1 = await call<{ items: AuditItem[]; next_cursor: string | null }>(
+      'GET',
+      `/api/audit?actor=${admin.id}&limit=5`,
+      { jwt: root },
+    );
+    const page2 = await call<{ items: AuditItem[] }>(
+      'GET',
+      `/api/audit?actor=${admin.id}&limit=5&cursor=${page1.body.next_cursor}`,
+      { jwt: root },
+    );
     expect([...page1.body.items, ...page2.body.items].map((i) => i.id)).toEqual(items.slice(0, 10).map((i) => i.id));
 
     expect((await call('GET', '/api/audit', { jwt: customer.jwt })).status).toBe(403);

@@ -1,11 +1,25 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { call, createUser, rootJwt } from '../helpers';
-import { deliverEpay, deliverStripe, epayNotice, eventsOf, ledgerOf, newOrder, openEpayPage, stripePay, stripeSign, expectLedgerInvariant, refusedTotal } from '../support/payments';
+import {
+  deliverEpay,
+  deliverStripe,
+  epayNotice,
+  eventsOf,
+  ledgerOf,
+  newOrder,
+  openEpayPage,
+  stripePay,
+  stripeSign,
+  expectLedgerInvariant,
+  refusedTotal,
+} from '../support/payments';
 import type { OrderView } from '../../worker/api/topup';
 
-const balanceOf = async (admin: string, id: number) => (await call<{ quota: number }>('GET', `/api/users/${id}`, { jwt: admin })).body.quota;
-const orderOf = async (jwt: string, no: string) => (await call<OrderView>('GET', `/api/topup/orders/${no}`, { jwt })).body;
+const balanceOf = async (admin: string, id: number) =>
+  (await call<{ quota: number }>('GET', `/api/users/${id}`, { jwt: admin })).body.quota;
+const orderOf = async (jwt: string, no: string) =>
+  (await call<OrderView>('GET', `/api/topup/orders/${no}`, { jwt })).body;
 
 async function customer() {
   const admin = await rootJwt();
@@ -16,11 +30,20 @@ async function customer() {
 describe('quotes and discounts', () => {
   it('applies the highest tier the amount reaches, exact to the cent, from exactly min_amount', async () => {
     const { user } = await customer();
-    const q = async (amount: number | string) => call<{ amount: string; pay_amount: string; discount: number; credit: number; methods: string[] }>('GET', `/api/topup/quote?amount=${amount}`, { jwt: user.jwt });
+    const q = async (amount: number | string) =>
+      call<{ amount: string; pay_amount: string; discount: number; credit: number; methods: string[] }>(
+        'GET',
+        `/api/topup/quote?amount=${amount}`,
+        { jwt: user.jwt },
+      );
     const small = await q('499.99');
     expect(small.body).toMatchObject({ amount: '499.99', pay_amount: '499.99', discount: 0 });
     expect(small.body.methods.sort()).toEqual(['epay', 'stripe']);
-    expect((await q(500)).body).toMatchObject({ pay_amount: '485.00', discount: 0.03, credit: Math.floor((500 / 7.3) * 500000) });
+    expect((await q(500)).body).toMatchObject({
+      pay_amount: '485.00',
+      discount: 0.03,
+      credit: Math.floor((500 / 7.3) * 500000),
+    });
     expect((await q('999.99')).body).toMatchObject({ pay_amount: '969.99', discount: 0.03 }); // 969.9903 rounds down
     expect((await q(1000)).body).toMatchObject({ pay_amount: '950.00', discount: 0.05 });
     expect((await q('10.00')).status).toBe(200);
@@ -31,7 +54,10 @@ describe('quotes and discounts', () => {
 
   it('refuses a method that is not set up and an amount under the least top-up, creating nothing', async () => {
     const { user } = await customer();
-    const bad = await call<{ error: { code: string } }>('POST', '/api/topup', { jwt: user.jwt, body: { amount: 50, method: 'paypal' } });
+    const bad = await call<{ error: { code: string } }>('POST', '/api/topup', {
+      jwt: user.jwt,
+      body: { amount: 50, method: 'paypal' },
+    });
     expect(bad.status).toBe(400);
     const tooSmall = await call('POST', '/api/topup', { jwt: user.jwt, body: { amount: 5, method: 'epay' } });
     expect(tooSmall.status).toBe(400);
@@ -44,12 +70,23 @@ describe('Stripe checkout', () => {
   it('creates a Checkout Session, credits a verified paid event once however often it comes, and records who paid', async () => {
     const { admin, user } = await customer();
     const order = await newOrder(user.jwt, { amount: 500, method: 'stripe' });
-    expect(order).toMatchObject({ status: 'pending', amount: '500.00', pay_amount: '485.00', currency: 'CNY', method: 'stripe' });
+    expect(order).toMatchObject({
+      status: 'pending',
+      amount: '500.00',
+      pay_amount: '485.00',
+      currency: 'CNY',
+      method: 'stripe',
+    });
     expect(order.order_no).toMatch(/^TP-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     expect(order.pay_url).toContain('/stripe/pay/cs_test_');
 
     const event = await stripePay(order.order_no);
-    const answers = await Promise.all([deliverStripe(event), deliverStripe(event), deliverStripe(event), deliverStripe(event)]);
+    const answers = await Promise.all([
+      deliverStripe(event),
+      deliverStripe(event),
+      deliverStripe(event),
+      deliverStripe(event),
+    ]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
     expect((await deliverStripe(event)).status).toBe(200);
 
@@ -67,11 +104,20 @@ describe('Stripe checkout', () => {
     const event = await stripePay(order.order_no);
     const before = await refusedTotal(admin, 'stripe');
 
-    const forged = { payload: event.payload, signature: await stripeSign(event.payload, { secret: 'whsec_someone_else' }) };
+    const forged = {
+      payload: event.payload,
+      signature: await stripeSign(event.payload, { secret: 'whsec_someone_else' }),
+    };
     expect((await deliverStripe(forged)).status).toBe(400);
-    const stale = { payload: event.payload, signature: await stripeSign(event.payload, { timestamp: Math.floor(Date.now() / 1000) - 301 }) };
+    const stale = {
+      payload: event.payload,
+      signature: await stripeSign(event.payload, { timestamp: Math.floor(Date.now() / 1000) - 301 }),
+    };
     expect((await deliverStripe(stale)).status).toBe(400);
-    const tampered = { payload: event.payload.replace('"amount_total":10000', '"amount_total":1'), signature: event.signature };
+    const tampered = {
+      payload: event.payload.replace('"amount_total":10000', '"amount_total":1'),
+      signature: event.signature,
+    };
     expect(tampered.payload).not.toBe(event.payload);
     expect((await deliverStripe(tampered)).status).toBe(400);
     const short = await stripePay(order.order_no, { amount_total: 9999 });
@@ -95,7 +141,14 @@ describe('Epay', () => {
     const order = await newOrder(user.jwt, { amount: '88.88', method: 'epay', pay_type: 'wxpay' });
     const pay = new URL(order.pay_url ?? '');
     expect(pay.pathname).toBe('/epay/submit.php');
-    expect(Object.fromEntries(pay.searchParams)).toMatchObject({ pid: '1001', type: 'wxpay', out_trade_no: order.order_no, money: '88.88', sign_type: 'MD5', notify_url: 'http://relay.test/api/payments/epay/notify' });
+    expect(Object.fromEntries(pay.searchParams)).toMatchObject({
+      pid: '1001',
+      type: 'wxpay',
+      out_trade_no: order.order_no,
+      money: '88.88',
+      sign_type: 'MD5',
+      notify_url: 'http://relay.test/api/payments/epay/notify',
+    });
     const page = await openEpayPage(order.pay_url ?? '');
     expect(page.status).toBe(200);
 
@@ -105,7 +158,11 @@ describe('Epay', () => {
     expect((await deliverEpay(notice)).text).toBe('success');
     expect(await balanceOf(admin, user.id)).toBe(order.credit);
     expect(await ledgerOf(user.id)).toEqual([{ delta: order.credit, reason: 'topup', order_no: order.order_no }]);
-    expect(await orderOf(user.jwt, order.order_no)).toMatchObject({ status: 'paid', completed_by: 'provider', provider_ref: notice.trade_no });
+    expect(await orderOf(user.jwt, order.order_no)).toMatchObject({
+      status: 'paid',
+      completed_by: 'provider',
+      provider_ref: notice.trade_no,
+    });
   });
 
   it('answers anything but success to a wrong signature, merchant or amount, credits nothing, and counts it', async () => {
@@ -130,8 +187,13 @@ describe('Epay', () => {
     const order = await newOrder(user.jwt, { amount: 20, method: 'epay' });
     await openEpayPage(order.pay_url ?? '');
     // Three hours old: past the default two hours.
-    await env.DB.prepare('UPDATE orders SET created_at = created_at - 10800000 WHERE order_no = ?').bind(order.order_no).run();
-    const run = await call<{ runs: { job: string; rows: number }[] }>('POST', '/api/maintenance/run', { jwt: admin, body: { jobs: ['orders'] } });
+    await env.DB.prepare('UPDATE orders SET created_at = created_at - 10800000 WHERE order_no = ?')
+      .bind(order.order_no)
+      .run();
+    const run = await call<{ runs: { job: string; rows: number }[] }>('POST', '/api/maintenance/run', {
+      jwt: admin,
+      body: { jobs: ['orders'] },
+    });
     expect(run.body.runs[0]).toMatchObject({ job: 'orders' });
     expect(run.body.runs[0].rows).toBeGreaterThanOrEqual(1);
     expect((await orderOf(user.jwt, order.order_no)).status).toBe('expired');
@@ -151,14 +213,20 @@ describe('late deposits, by hand', () => {
     await openEpayPage(order.pay_url ?? '');
     const notice = await epayNotice(order.order_no);
     const [manual, gateway] = await Promise.all([
-      call<OrderView>('POST', `/api/topup/orders/${order.order_no}/complete`, { jwt: admin, body: { note: 'customer sent the receipt' } }),
+      call<OrderView>('POST', `/api/topup/orders/${order.order_no}/complete`, {
+        jwt: admin,
+        body: { note: 'customer sent the receipt' },
+      }),
       deliverEpay(notice),
     ]);
     expect(gateway.text).toBe('success');
     expect([200, 409]).toContain(manual.status);
     expect(await ledgerOf(user.id)).toHaveLength(1);
     expect(await balanceOf(admin, user.id)).toBe(order.credit);
-    const again = await call<{ error: { code: string } }>('POST', `/api/topup/orders/${order.order_no}/complete`, { jwt: admin, body: { note: 'again' } });
+    const again = await call<{ error: { code: string } }>('POST', `/api/topup/orders/${order.order_no}/complete`, {
+      jwt: admin,
+      body: { note: 'again' },
+    });
     expect(again.status).toBe(409);
     expect(await ledgerOf(user.id)).toHaveLength(1);
   });
@@ -179,7 +247,10 @@ describe('late deposits, by hand', () => {
     // A customer may not complete or check orders, nor see another's.
     const other = await createUser(admin, { quota: 0 });
     expect((await call('GET', `/api/topup/orders/${order.order_no}`, { jwt: other.jwt })).status).toBe(404);
-    expect((await call('POST', `/api/topup/orders/${order.order_no}/complete`, { jwt: user.jwt, body: { note: 'me' } })).status).toBe(403);
+    expect(
+      (await call('POST', `/api/topup/orders/${order.order_no}/complete`, { jwt: user.jwt, body: { note: 'me' } }))
+        .status,
+    ).toBe(403);
   });
 });
 

@@ -6,8 +6,14 @@ import { logFor } from '../support/relay';
 // A provider added as one folder (worker/relay/providers/deepseek) and one registry line.
 describe('provider: deepseek (OpenAI-compatible, no /v1 prefix)', () => {
   it('serves chat natively on its own path with its own auth, and Anthropic Messages through the hub, billed from its usage', async () => {
-    const { user, token, model, channel } = await setupCustomer({ channel: { type: 'deepseek' }, price: { model_ratio: 1, completion_ratio: 2 } });
-    const res = await call<{ choices: { message: { content: string } }[] }>('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) });
+    const { user, token, model, channel } = await setupCustomer({
+      channel: { type: 'deepseek' },
+      price: { model_ratio: 1, completion_ratio: 2 },
+    });
+    const res = await call<{ choices: { message: { content: string } }[] }>('POST', '/v1/chat/completions', {
+      key: token.key,
+      body: chatBody(model),
+    });
     expect(res.status).toBe(200);
     expect(res.body.choices[0].message.content).toBe('Hello from the fake upstream.');
     expect(res.headers.get('x-quota-charged')).toBe('20');
@@ -21,7 +27,10 @@ describe('provider: deepseek (OpenAI-compatible, no /v1 prefix)', () => {
       body: JSON.stringify({ model, max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }] }),
     });
     expect(messages.status).toBe(200);
-    expect(await messages.json()).toMatchObject({ type: 'message', content: [{ type: 'text', text: 'Hello from the fake upstream.' }] });
+    expect(await messages.json()).toMatchObject({
+      type: 'message',
+      content: [{ type: 'text', text: 'Hello from the fake upstream.' }],
+    });
     const row = await logFor(user.jwt, messages.headers.get('x-request-id')!);
     expect(row).toMatchObject({ endpoint: 'messages', quota: 20, usage_counted: false });
     expect((await upstreamRequests(channel.scenario))[1].path).toBe('/chat/completions');

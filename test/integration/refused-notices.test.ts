@@ -13,22 +13,45 @@ interface Row {
 }
 
 const refusedSince = async (id: number) =>
-  (await env.DB.prepare("SELECT subject, details FROM events WHERE kind = 'payment_notice_refused' AND id > ? ORDER BY id").bind(id).all<Row>()).results;
-const lastEventId = async () => (await env.DB.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM events').first<{ id: number }>())?.id ?? 0;
+  (
+    await env.DB.prepare(
+      "SELECT subject, details FROM events WHERE kind = 'payment_notice_refused' AND id > ? ORDER BY id",
+    )
+      .bind(id)
+      .all<Row>()
+  ).results;
+const lastEventId = async () =>
+  (await env.DB.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM events').first<{ id: number }>())?.id ?? 0;
 const countIn = (rows: Row[], subject: string) =>
-  rows.filter((r) => r.subject === subject).reduce((sum, r) => sum + Number((JSON.parse(r.details ?? '{}') as { count?: number }).count ?? 0), 0);
+  rows
+    .filter((r) => r.subject === subject)
+    .reduce((sum, r) => sum + Number((JSON.parse(r.details ?? '{}') as { count?: number }).count ?? 0), 0);
 
 async function inBatches(n: number, send: (i: number) => Promise<number>): Promise<number[]> {
   const out: number[] = [];
-  for (let i = 0; i < n; i += 25) out.push(...(await Promise.all(Array.from({ length: Math.min(25, n - i) }, (_, j) => send(i + j)))));
+  for (let i = 0; i < n; i += 25)
+    out.push(...(await Promise.all(Array.from({ length: Math.min(25, n - i) }, (_, j) => send(i + j)))));
   return out;
 }
 
 const forgedStripe = (i: number) =>
-  deliverStripe({ payload: JSON.stringify({ id: `evt_forged_${i}`, type: 'checkout.session.completed' }), signature: `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` }).then((r) => r.status);
+  deliverStripe({
+    payload: JSON.stringify({ id: `evt_forged_${i}`, type: 'checkout.session.completed' }),
+    signature: `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`,
+  }).then((r) => r.status);
 
 const forgedEpay = async (i: number) => {
-  const q = new URLSearchParams({ pid: '1001', trade_no: `T${i}`, out_trade_no: `TP-FAKE-${i}`, type: 'alipay', name: 'x', money: '1.00', trade_status: 'TRADE_SUCCESS', sign: 'f'.repeat(32), sign_type: 'MD5' });
+  const q = new URLSearchParams({
+    pid: '1001',
+    trade_no: `T${i}`,
+    out_trade_no: `TP-FAKE-${i}`,
+    type: 'alipay',
+    name: 'x',
+    money: '1.00',
+    trade_status: 'TRADE_SUCCESS',
+    sign: 'f'.repeat(32),
+    sign_type: 'MD5',
+  });
   const res = await SELF.fetch(`${BASE}/api/payments/epay/notify?${q.toString()}`);
   await res.text();
   return res.status;
@@ -36,7 +59,8 @@ const forgedEpay = async (i: number) => {
 
 /** Forged notices of each kind: 500 in all. */
 const N = 250;
-const tallies = async (admin: string) => (await call<Record<string, { total: number; pending: number }>>('GET', '/api/payments/refused', { jwt: admin })).body;
+const tallies = async (admin: string) =>
+  (await call<Record<string, { total: number; pending: number }>>('GET', '/api/payments/refused', { jwt: admin })).body;
 
 describe('forged notices', () => {
   it('250 forged webhooks and 250 forged Epay notices write at most one event a minute per source, and every one is counted', async () => {

@@ -12,27 +12,39 @@ describe('relay: streaming', () => {
   it('streams chunks, drops the usage chunk the client did not ask for, and bills from it', async () => {
     const { user, token, model, channel } = await setupCustomer({ price: { model_ratio: 2 } });
     const res = await SELF.fetch(`${BASE}/v1/chat/completions`, {
-      method: 'POST', headers: { authorization: `Bearer ${token.key}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${token.key}`, 'content-type': 'application/json' },
       body: JSON.stringify(chatBody(model, { stream: true })),
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const text = await streamText(res);
     expect(text).not.toContain('"usage"');
-    const content = text.split('\n').filter((l) => l.startsWith('data: {')).map((l) => JSON.parse(l.slice(6)) as { choices: { delta: { content?: string } }[] })
-      .map((c) => c.choices[0]?.delta.content ?? '').join('');
+    const content = text
+      .split('\n')
+      .filter((l) => l.startsWith('data: {'))
+      .map((l) => JSON.parse(l.slice(6)) as { choices: { delta: { content?: string } }[] })
+      .map((c) => c.choices[0]?.delta.content ?? '')
+      .join('');
     expect(content).toBe('Hello from the fake upstream.');
     expect(text.trim().endsWith('data: [DONE]')).toBe(true);
     const sent = await upstreamRequests(channel.scenario);
     expect(sent[0].body?.stream_options).toEqual({ include_usage: true });
     const row = await logFor(user.jwt, res.headers.get('x-request-id')!);
-    expect(row).toMatchObject({ is_stream: true, prompt_tokens: 10, completion_tokens: 5, quota: 30, usage_counted: false });
+    expect(row).toMatchObject({
+      is_stream: true,
+      prompt_tokens: 10,
+      completion_tokens: 5,
+      quota: 30,
+      usage_counted: false,
+    });
   });
 
   it('keeps the usage chunk for a client that asked', async () => {
     const { token, model } = await setupCustomer();
     const res = await SELF.fetch(`${BASE}/v1/chat/completions`, {
-      method: 'POST', headers: { authorization: `Bearer ${token.key}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${token.key}`, 'content-type': 'application/json' },
       body: JSON.stringify(chatBody(model, { stream: true, stream_options: { include_usage: true } })),
     });
     const text = await res.text();
@@ -43,7 +55,8 @@ describe('relay: streaming', () => {
     const { user, token, model, channel } = await setupCustomer();
     await upstreamMode(channel.scenario, 'no_usage');
     const res = await SELF.fetch(`${BASE}/v1/chat/completions`, {
-      method: 'POST', headers: { authorization: `Bearer ${token.key}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${token.key}`, 'content-type': 'application/json' },
       body: JSON.stringify(chatBody(model, { stream: true })),
     });
     await res.text();
@@ -56,7 +69,8 @@ describe('relay: streaming', () => {
     const { user, token, model, channel } = await setupCustomer({ quota: 100_000 });
     await upstreamMode(channel.scenario, 'slow_stream', { gap_ms: 100, chunks: 40 });
     const res = await SELF.fetch(`${BASE}/v1/chat/completions`, {
-      method: 'POST', headers: { authorization: `Bearer ${token.key}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${token.key}`, 'content-type': 'application/json' },
       body: JSON.stringify(chatBody(model, { stream: true })),
     });
     const reader = res.body!.getReader();
@@ -83,7 +97,8 @@ describe('relay: a stream that goes silent', () => {
     // the opening (empty) chunk, then a pause longer than the 3 s idle limit the tests run with
     await upstreamMode(channel.scenario, 'slow_stream', { gap_ms: 3500, chunks: 3 });
     const res = await SELF.fetch(`${BASE}/v1/chat/completions`, {
-      method: 'POST', headers: { authorization: `Bearer ${token.key}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${token.key}`, 'content-type': 'application/json' },
       body: JSON.stringify(chatBody(model, { stream: true })),
     });
     expect(res.status).toBe(200);

@@ -5,11 +5,24 @@ import { BASE, setPricing, setupCustomer, upstreamMode, upstreamRequests } from 
 import { balance, logFor, type Err } from '../support/relay';
 
 function post(key: string, body: unknown): Promise<Response> {
-  return SELF.fetch(`${BASE}/v1/responses`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return SELF.fetch(`${BASE}/v1/responses`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
-interface ResponseUsage { input_tokens: number; output_tokens: number; input_tokens_details: { cached_tokens: number } }
-interface ResponseObject { object: string; status: string; output: { type: string; name?: string; content?: { text: string }[] }[]; usage: ResponseUsage }
+interface ResponseUsage {
+  input_tokens: number;
+  output_tokens: number;
+  input_tokens_details: { cached_tokens: number };
+}
+interface ResponseObject {
+  object: string;
+  status: string;
+  output: { type: string; name?: string; content?: { text: string }[] }[];
+  usage: ResponseUsage;
+}
 
 /** The SSE events of a Responses stream, parsed. */
 function events(text: string): { type: string; response?: ResponseObject }[] {
@@ -39,9 +52,13 @@ describe('POST /v1/responses on an OpenAI channel', () => {
     expect(typeof sent.body?.max_output_tokens).toBe('number'); // the hold's allowance, always sent
   });
 
-  it('streams the events in their real order and bills response.completed\'s usage', async () => {
+  it("streams the events in their real order and bills response.completed's usage", async () => {
     const { user, token, model } = await setupCustomer({ price: { model_ratio: 1 } });
-    const res = await post(token.key, { model, stream: true, input: [{ role: 'user', content: [{ type: 'input_text', text: 'Hi' }] }] });
+    const res = await post(token.key, {
+      model,
+      stream: true,
+      input: [{ role: 'user', content: [{ type: 'input_text', text: 'Hi' }] }],
+    });
     expect(res.status).toBe(200);
     const list = events(await res.text());
     const types = list.map((e) => e.type);
@@ -50,7 +67,12 @@ describe('POST /v1/responses on an OpenAI channel', () => {
     expect(types.indexOf('response.output_text.delta')).toBeGreaterThan(types.indexOf('response.content_part.added'));
     const usage = list.at(-1)?.response?.usage;
     const row = await logFor(user.jwt, res.headers.get('x-request-id')!);
-    expect(row).toMatchObject({ is_stream: true, prompt_tokens: usage?.input_tokens, completion_tokens: usage?.output_tokens, usage_counted: false });
+    expect(row).toMatchObject({
+      is_stream: true,
+      prompt_tokens: usage?.input_tokens,
+      completion_tokens: usage?.output_tokens,
+      usage_counted: false,
+    });
   });
 
   it('a stream cut before response.completed is billed for the text delivered, and the client gets an error event', async () => {
@@ -67,14 +89,23 @@ describe('POST /v1/responses on an OpenAI channel', () => {
 
   it('passes function tools and tool_choice through and bills the call the model makes', async () => {
     const { token, model, channel } = await setupCustomer();
-    const tools = [{ type: 'function', name: 'weather', description: 'Weather by city', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
+    const tools = [
+      {
+        type: 'function',
+        name: 'weather',
+        description: 'Weather by city',
+        parameters: { type: 'object', properties: { city: { type: 'string' } } },
+      },
+    ];
     const res = await post(token.key, { model, input: 'Weather in Paris?', tools, tool_choice: 'required' });
     const body = (await res.json()) as ResponseObject;
     expect(body.output[0]).toMatchObject({ type: 'function_call', name: 'weather' });
     const [sent] = await upstreamRequests(channel.scenario);
     expect(sent.body).toMatchObject({ tools, tool_choice: 'required' });
     const followUp = await post(token.key, {
-      model, tools, input: [
+      model,
+      tools,
+      input: [
         { role: 'user', content: 'Weather in Paris?' },
         { type: 'function_call', call_id: 'call_1', name: 'weather', arguments: '{"city":"Paris"}' },
         { type: 'function_call_output', call_id: 'call_1', output: '{"temp":21}' },
@@ -101,10 +132,19 @@ describe('POST /v1/responses on an OpenAI channel', () => {
 
 describe('POST /v1/responses converted, on channels without a native Responses API', () => {
   it('an OpenAI-compatible channel marked responses: false gets chat completions, and the client a Response', async () => {
-    const { user, token, model, channel } = await setupCustomer({ channel: { responses: false }, price: { model_ratio: 1 } });
-    const tools = [{ type: 'function', name: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
+    const { user, token, model, channel } = await setupCustomer({
+      channel: { responses: false },
+      price: { model_ratio: 1 },
+    });
+    const tools = [
+      { type: 'function', name: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+    ];
     const res = await post(token.key, {
-      model, instructions: 'Be brief.', tools, tool_choice: { type: 'function', name: 'weather' }, max_output_tokens: 50,
+      model,
+      instructions: 'Be brief.',
+      tools,
+      tool_choice: { type: 'function', name: 'weather' },
+      max_output_tokens: 50,
       input: [
         { role: 'user', content: [{ type: 'input_text', text: 'Weather?' }] },
         { type: 'function_call', call_id: 'call_9', name: 'weather', arguments: '{"city":"Oslo"}' },
@@ -124,29 +164,54 @@ describe('POST /v1/responses converted, on channels without a native Responses A
       messages: [
         { role: 'system', content: 'Be brief.' },
         { role: 'user', content: [{ type: 'text', text: 'Weather?' }] },
-        { role: 'assistant', tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } }] },
+        {
+          role: 'assistant',
+          tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } }],
+        },
         { role: 'tool', tool_call_id: 'call_9', content: '{"temp":3}' },
       ],
     });
     const row = await logFor(user.jwt, res.headers.get('x-request-id')!);
-    expect(row).toMatchObject({ prompt_tokens: body.usage.input_tokens, completion_tokens: body.usage.output_tokens, quota: body.usage.input_tokens + body.usage.output_tokens });
+    expect(row).toMatchObject({
+      prompt_tokens: body.usage.input_tokens,
+      completion_tokens: body.usage.output_tokens,
+      quota: body.usage.input_tokens + body.usage.output_tokens,
+    });
   });
 
   it('an Anthropic channel serves it through Messages, streamed in the Responses event order', async () => {
-    const { user, token, model, channel } = await setupCustomer({ channel: { type: 'anthropic' }, price: { model_ratio: 1 } });
+    const { user, token, model, channel } = await setupCustomer({
+      channel: { type: 'anthropic' },
+      price: { model_ratio: 1 },
+    });
     const res = await post(token.key, { model, stream: true, input: 'Hello' });
     expect(res.status).toBe(200);
     const list = events(await res.text());
     const types = list.map((e) => e.type);
-    expect(types.slice(0, 4)).toEqual(['response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added']);
+    expect(types.slice(0, 4)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+    ]);
     expect(types).toContain('response.output_text.delta');
-    expect(types.slice(-4)).toEqual(['response.output_text.done', 'response.content_part.done', 'response.output_item.done', 'response.completed']);
+    expect(types.slice(-4)).toEqual([
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
+    ]);
     const done = list.at(-1)?.response;
     expect(done?.status).toBe('completed');
     const [sent] = await upstreamRequests(channel.scenario);
     expect(sent.path).toBe('/v1/messages');
     const row = await logFor(user.jwt, res.headers.get('x-request-id')!);
-    expect(row).toMatchObject({ is_stream: true, prompt_tokens: done?.usage.input_tokens, completion_tokens: done?.usage.output_tokens, usage_counted: false });
+    expect(row).toMatchObject({
+      is_stream: true,
+      prompt_tokens: done?.usage.input_tokens,
+      completion_tokens: done?.usage.output_tokens,
+      usage_counted: false,
+    });
   });
 
   it('an Anthropic channel answers a non-streamed call as a Response', async () => {
@@ -175,7 +240,7 @@ describe('POST /v1/responses converted, on channels without a native Responses A
 describe('built-in tools on a native channel', () => {
   const webSearch = [{ type: 'web_search_preview' }];
 
-  it('are billed per call at the operator\'s price for the tool, within a hold that caps the calls', async () => {
+  it("are billed per call at the operator's price for the tool, within a hold that caps the calls", async () => {
     const { admin, user, token, model, channel } = await setupCustomer({ price: { model_ratio: 1 } });
     await setPricing(admin, { models: { 'tool:web_search_preview': { price_per_call: 0.01 } } });
     const res = await post(token.key, { model, input: 'News today?', tools: webSearch });
@@ -187,7 +252,13 @@ describe('built-in tools on a native channel', () => {
     const [sent] = await upstreamRequests(channel.scenario);
     expect(sent.body).toMatchObject({ tools: webSearch, max_tool_calls: 8 });
     // streamed: the same call counted from the events
-    const streamed = await post(token.key, { model, input: 'News?', tools: webSearch, stream: true, max_tool_calls: 2 });
+    const streamed = await post(token.key, {
+      model,
+      input: 'News?',
+      tools: webSearch,
+      stream: true,
+      max_tool_calls: 2,
+    });
     const done = events(await streamed.text()).at(-1)?.response;
     const row = await logFor(user.jwt, streamed.headers.get('x-request-id')!);
     expect(row.quota).toBe((done?.usage.input_tokens ?? 0) + (done?.usage.output_tokens ?? 0) + 5000);

@@ -1,10 +1,21 @@
 /** Refunds and disputes take the credit back (issue 19): each test failed before the fix. */
 import { describe, expect, it } from 'vitest';
 import { call, createUser, rootJwt } from '../helpers';
-import { deliverStripe, eventsOf, expectLedgerInvariant, ledgerOf, newOrder, stripeDispute, stripePay, stripeRefund } from '../support/payments';
+import {
+  deliverStripe,
+  eventsOf,
+  expectLedgerInvariant,
+  ledgerOf,
+  newOrder,
+  stripeDispute,
+  stripePay,
+  stripeRefund,
+} from '../support/payments';
 
-const balanceOf = async (admin: string, id: number) => (await call<{ quota: number }>('GET', `/api/users/${id}`, { jwt: admin })).body.quota;
-const eventsAbout = async (kind: string, orderNo: string) => (await eventsOf(kind)).filter((e) => e.message.includes(orderNo));
+const balanceOf = async (admin: string, id: number) =>
+  (await call<{ quota: number }>('GET', `/api/users/${id}`, { jwt: admin })).body.quota;
+const eventsAbout = async (kind: string, orderNo: string) =>
+  (await eventsOf(kind)).filter((e) => e.message.includes(orderNo));
 
 /** A customer with a paid 100 CNY Stripe order. */
 async function paidCustomer() {
@@ -19,7 +30,10 @@ async function paidCustomer() {
 /** Spends the balance down to `left` units. */
 async function spendTo(admin: string, userId: number, left: number) {
   const now = await balanceOf(admin, userId);
-  const res = await call('POST', `/api/users/${userId}/quota`, { jwt: admin, body: { delta: left - now, note: 'spent' } });
+  const res = await call('POST', `/api/users/${userId}/quota`, {
+    jwt: admin,
+    body: { delta: left - now, note: 'spent' },
+  });
   expect(res.status).toBe(200);
 }
 
@@ -31,7 +45,9 @@ describe('charge.refunded', () => {
     expect((await deliverStripe(refund)).status).toBe(200);
     expect(await balanceOf(admin, user.id)).toBe(0);
     const rows = await ledgerOf(user.id);
-    expect(rows.filter((r) => r.reason === 'refund')).toEqual([{ delta: -1000, reason: 'refund', order_no: order.order_no }]);
+    expect(rows.filter((r) => r.reason === 'refund')).toEqual([
+      { delta: -1000, reason: 'refund', order_no: order.order_no },
+    ]);
     expect(await eventsAbout('order_refund', order.order_no)).toHaveLength(1);
     const shortfall = await eventsAbout('refund_shortfall', order.order_no);
     expect(shortfall).toHaveLength(1);
@@ -65,7 +81,9 @@ describe('charge.dispute.created', () => {
     expect((await deliverStripe(dispute)).status).toBe(200);
     expect((await deliverStripe(dispute)).status).toBe(200);
     expect(await balanceOf(admin, user.id)).toBe(0);
-    expect((await ledgerOf(user.id)).filter((r) => r.reason === 'refund')).toEqual([{ delta: -5000, reason: 'refund', order_no: order.order_no }]);
+    expect((await ledgerOf(user.id)).filter((r) => r.reason === 'refund')).toEqual([
+      { delta: -5000, reason: 'refund', order_no: order.order_no },
+    ]);
     const events = await eventsAbout('order_refund', order.order_no);
     expect(events).toHaveLength(1);
     expect(events[0].message).toContain('dispute');

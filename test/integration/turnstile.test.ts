@@ -28,7 +28,8 @@ function withSettings(extra: Partial<Env>) {
 }
 
 const siteverify = () => `${inject('turnstileUrl')}/turnstile/v0/siteverify`;
-const on = () => withSettings({ TURNSTILE_SITE_KEY: SITE_KEY, TURNSTILE_SECRET: SECRET, TURNSTILE_VERIFY_URL: siteverify() });
+const on = () =>
+  withSettings({ TURNSTILE_SITE_KEY: SITE_KEY, TURNSTILE_SECRET: SECRET, TURNSTILE_VERIFY_URL: siteverify() });
 const ip = () => `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 
 async function asked(token: string): Promise<{ contentType: string; form: Record<string, string> }[]> {
@@ -37,36 +38,56 @@ async function asked(token: string): Promise<{ contentType: string; form: Record
 }
 
 beforeAll(async () => {
-  expect((await call('PUT', '/api/options', { jwt: await rootJwt(), body: { signup: { enabled: true, bonus: 0 } } })).status).toBe(200);
+  expect(
+    (await call('PUT', '/api/options', { jwt: await rootJwt(), body: { signup: { enabled: true, bonus: 0 } } })).status,
+  ).toBe(200);
 });
 
 describe('Turnstile', () => {
-  it('sign-up needs a token that siteverify accepts, sent with the secret and the caller\'s IP', async () => {
+  it("sign-up needs a token that siteverify accepts, sent with the secret and the caller's IP", async () => {
     const relay = on();
     const from = ip();
     const body = () => ({ username: uniq('ts'), password: 'password-123', email: `${uniq('ts')}@example.test` });
-    const missing = await relay.call<Err>('POST', '/api/auth/register', { body: body(), headers: { 'cf-connecting-ip': from } });
+    const missing = await relay.call<Err>('POST', '/api/auth/register', {
+      body: body(),
+      headers: { 'cf-connecting-ip': from },
+    });
     expect([missing.status, missing.body.error.code]).toEqual([403, 'captcha_failed']);
-    const refused = await relay.call<Err>('POST', '/api/auth/register', { body: { ...body(), turnstile_token: 'fail-token' }, headers: { 'cf-connecting-ip': from } });
+    const refused = await relay.call<Err>('POST', '/api/auth/register', {
+      body: { ...body(), turnstile_token: 'fail-token' },
+      headers: { 'cf-connecting-ip': from },
+    });
     expect([refused.status, refused.body.error.code]).toEqual([403, 'captcha_failed']);
 
     const token = `pass-${uniq('t')}`;
-    const ok = await relay.call('POST', '/api/auth/register', { body: { ...body(), turnstile_token: token }, headers: { 'cf-connecting-ip': from } });
+    const ok = await relay.call('POST', '/api/auth/register', {
+      body: { ...body(), turnstile_token: token },
+      headers: { 'cf-connecting-ip': from },
+    });
     expect(ok.status).toBe(201);
     const [req] = await asked(token);
     expect(req.contentType).toContain('application/x-www-form-urlencoded');
     expect(req.form).toEqual({ secret: SECRET, response: token, remoteip: from });
     // A token works once.
-    const again = await relay.call<Err>('POST', '/api/auth/register', { body: { ...body(), turnstile_token: token }, headers: { 'cf-connecting-ip': from } });
+    const again = await relay.call<Err>('POST', '/api/auth/register', {
+      body: { ...body(), turnstile_token: token },
+      headers: { 'cf-connecting-ip': from },
+    });
     expect([again.status, again.body.error.code]).toEqual([403, 'captcha_failed']);
   });
 
   it('a password reset request needs a token', async () => {
     const relay = on();
     const email = `${uniq('r')}@example.test`;
-    const missing = await relay.call<Err>('POST', '/api/auth/password-reset', { body: { email }, headers: { 'cf-connecting-ip': ip() } });
+    const missing = await relay.call<Err>('POST', '/api/auth/password-reset', {
+      body: { email },
+      headers: { 'cf-connecting-ip': ip() },
+    });
     expect([missing.status, missing.body.error.code]).toEqual([403, 'captcha_failed']);
-    const ok = await relay.call('POST', '/api/auth/password-reset', { body: { email, turnstile_token: `pass-${uniq('t')}` }, headers: { 'cf-connecting-ip': ip() } });
+    const ok = await relay.call('POST', '/api/auth/password-reset', {
+      body: { email, turnstile_token: `pass-${uniq('t')}` },
+      headers: { 'cf-connecting-ip': ip() },
+    });
     expect(ok.status).toBe(202);
   });
 
@@ -75,7 +96,10 @@ describe('Turnstile', () => {
     const user = await createUser(await rootJwt());
     const from = ip();
     const login = (password: string, extra: Record<string, unknown> = {}, at = from) =>
-      relay.call<Err & { token: string }>('POST', '/api/auth/login', { body: { username: user.username, password, ...extra }, headers: { 'cf-connecting-ip': at } });
+      relay.call<Err & { token: string }>('POST', '/api/auth/login', {
+        body: { username: user.username, password, ...extra },
+        headers: { 'cf-connecting-ip': at },
+      });
     // From a clean IP, no token is asked for.
     expect((await login(user.password, {}, ip())).status).toBe(200);
     for (let i = 0; i < 3; i++) expect((await login('wrong-password')).status).toBe(401);
@@ -88,27 +112,46 @@ describe('Turnstile', () => {
   });
 
   it('refuses when siteverify answers an error, or another secret is configured', async () => {
-    const wrongSecret = withSettings({ TURNSTILE_SITE_KEY: SITE_KEY, TURNSTILE_SECRET: 'another-secret', TURNSTILE_VERIFY_URL: siteverify() });
-    const refused = await wrongSecret.call<Err>('POST', '/api/auth/password-reset', { body: { email: 'x@example.test', turnstile_token: `pass-${uniq('t')}` }, headers: { 'cf-connecting-ip': ip() } });
+    const wrongSecret = withSettings({
+      TURNSTILE_SITE_KEY: SITE_KEY,
+      TURNSTILE_SECRET: 'another-secret',
+      TURNSTILE_VERIFY_URL: siteverify(),
+    });
+    const refused = await wrongSecret.call<Err>('POST', '/api/auth/password-reset', {
+      body: { email: 'x@example.test', turnstile_token: `pass-${uniq('t')}` },
+      headers: { 'cf-connecting-ip': ip() },
+    });
     expect([refused.status, refused.body.error.code]).toEqual([403, 'captcha_failed']);
-    const relay = withSettings({ TURNSTILE_SITE_KEY: SITE_KEY, TURNSTILE_SECRET: SECRET, TURNSTILE_VERIFY_URL: `${inject('turnstileUrl')}/not-siteverify` });
-    const res = await relay.call<Err>('POST', '/api/auth/password-reset', { body: { email: 'x@example.test', turnstile_token: `pass-${uniq('t')}` }, headers: { 'cf-connecting-ip': ip() } });
+    const relay = withSettings({
+      TURNSTILE_SITE_KEY: SITE_KEY,
+      TURNSTILE_SECRET: SECRET,
+      TURNSTILE_VERIFY_URL: `${inject('turnstileUrl')}/not-siteverify`,
+    });
+    const res = await relay.call<Err>('POST', '/api/auth/password-reset', {
+      body: { email: 'x@example.test', turnstile_token: `pass-${uniq('t')}` },
+      headers: { 'cf-connecting-ip': ip() },
+    });
     expect([res.status, res.body.error.code]).toEqual([403, 'captcha_failed']);
   });
 
   it('is off without the keys: no token is needed', async () => {
-    const res = await call('POST', '/api/auth/password-reset', { body: { email: `${uniq('r')}@example.test` }, headers: { 'cf-connecting-ip': ip() } });
+    const res = await call('POST', '/api/auth/password-reset', {
+      body: { email: `${uniq('r')}@example.test` },
+      headers: { 'cf-connecting-ip': ip() },
+    });
     expect(res.status).toBe(202);
     const page = await SELF.fetch(`${BASE}/signup`);
     expect(await page.text()).not.toContain('cf-turnstile');
   });
 
-  it('the login, sign-up and reset pages render the widget, and their CSP lets Cloudflare\'s script in', async () => {
+  it("the login, sign-up and reset pages render the widget, and their CSP lets Cloudflare's script in", async () => {
     const relay = on();
     for (const path of ['/login', '/signup', '/forgot-password']) {
       const page = await relay.call<string>('GET', path);
       expect(page.status).toBe(200);
-      expect(page.body).toContain(`class="cf-turnstile" data-sitekey="${SITE_KEY}" data-response-field-name="turnstile_token"`);
+      expect(page.body).toContain(
+        `class="cf-turnstile" data-sitekey="${SITE_KEY}" data-response-field-name="turnstile_token"`,
+      );
       expect(page.body).toContain('src="https://challenges.cloudflare.com/turnstile/v0/api.js"');
       const csp = page.headers.get('content-security-policy') ?? '';
       expect(csp).toContain("script-src 'self' https://challenges.cloudflare.com");

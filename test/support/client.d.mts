@@ -1,5 +1,8 @@
 /** What the client needs of a fetch: SELF.fetch inside workerd, the global fetch in Node. */
-export type FetchLike = (url: string, init: { method: string; headers: Headers; body: string | undefined }) => Promise<Response>;
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Headers; body: string | undefined },
+) => Promise<Response>;
 
 export interface CallOptions {
   /** Sent as JSON. */
@@ -46,7 +49,12 @@ export interface RelayClient {
   readonly baseUrl: string;
   call<T = Record<string, unknown>>(method: string, path: string, opts?: CallOptions): Promise<Answer<T>>;
   /** Like call(), but throws unless the status is `expected` (any 2xx when omitted). */
-  callExpecting<T = Record<string, unknown>>(method: string, path: string, opts?: CallOptions, expected?: number | readonly number[]): Promise<Answer<T>>;
+  callExpecting<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    opts?: CallOptions,
+    expected?: number | readonly number[],
+  ): Promise<Answer<T>>;
   /** Answers the session JWT. */
   login(username: string, password: string): Promise<string>;
   createUser(adminJwt: string, user: NewUser): Promise<CreatedUser>;

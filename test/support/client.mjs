@@ -53,7 +53,12 @@ export function createClient(fetchFn, baseUrl) {
   }
 
   async function createUser(adminJwt, { username, password, quota = 0, group = 'default' }) {
-    const { body } = await callExpecting('POST', '/api/users', { jwt: adminJwt, body: { username, password, quota, group } }, 201);
+    const { body } = await callExpecting(
+      'POST',
+      '/api/users',
+      { jwt: adminJwt, body: { username, password, quota, group } },
+      201,
+    );
     return { ...body, username, password };
   }
 
@@ -70,7 +75,8 @@ export async function pollUntil(probe, { timeoutMs = 5000, intervalMs = 50, what
   for (;;) {
     const last = await probe();
     if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

@@ -18,10 +18,14 @@ export async function mailsTo(address: string): Promise<CapturedMail[]> {
 
 /** Waits until `count` mails reached the address; answers them. */
 export const waitForMails = (address: string, count = 1, timeoutMs = 10_000) =>
-  waitFor(async () => {
-    const mails = await mailsTo(address);
-    return mails.length >= count ? mails : null;
-  }, timeoutMs, 100);
+  waitFor(
+    async () => {
+      const mails = await mailsTo(address);
+      return mails.length >= count ? mails : null;
+    },
+    timeoutMs,
+    100,
+  );
 
 export async function smtpDown(down: boolean): Promise<void> {
   await fetch(`${env.SMTP_CONTROL_URL}/down`, { method: 'PUT', body: JSON.stringify({ down }) });
@@ -45,18 +49,30 @@ const isNotice = (m: CapturedMail) => !CONFIRM_SUBJECTS.includes(m.headers.subje
 export const noticesTo = async (address: string) => (await mailsTo(address)).filter(isNotice);
 
 export const waitForNotices = (address: string, count = 1, timeoutMs = 10_000) =>
-  waitFor(async () => {
-    const mails = await noticesTo(address);
-    return mails.length >= count ? mails : null;
-  }, timeoutMs, 100);
+  waitFor(
+    async () => {
+      const mails = await noticesTo(address);
+      return mails.length >= count ? mails : null;
+    },
+    timeoutMs,
+    100,
+  );
 
 /**
  * Gives a user an address the way a customer does: PUT /api/notifications with the current
  * password, then one click on the link mailed to the new address. Answers the settings.
  */
-export async function confirmAddress(jwt: string, password: string, email: string, rest: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+export async function confirmAddress(
+  jwt: string,
+  password: string,
+  email: string,
+  rest: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
   const before = (await mailsTo(email)).length;
-  const set = await call<Record<string, unknown>>('PUT', '/api/notifications', { jwt, body: { ...rest, email, current_password: password } });
+  const set = await call<Record<string, unknown>>('PUT', '/api/notifications', {
+    jwt,
+    body: { ...rest, email, current_password: password },
+  });
   if (set.status !== 200) throw new Error(`PUT /api/notifications answered ${set.status}: ${JSON.stringify(set.body)}`);
   const mails = await waitForMails(email.toLowerCase(), before + 1);
   const link = linkIn(mails[mails.length - 1].text, '/mail/verify');

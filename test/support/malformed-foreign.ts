@@ -6,7 +6,15 @@
  * most `perField` hostile values per field.
  */
 import { z } from 'zod';
-import { HOSTILE, jsonTypeOf, SchemaView, wrongType, type JsonSchema, type JsonType, type MalformedBody } from './malformed';
+import {
+  HOSTILE,
+  jsonTypeOf,
+  SchemaView,
+  wrongType,
+  type JsonSchema,
+  type JsonType,
+  type MalformedBody,
+} from './malformed';
 
 export interface ForeignBody extends MalformedBody {
   field: string;
@@ -28,7 +36,13 @@ function topFields(schema: z.ZodType): Map<string, Set<JsonType> | undefined> {
 }
 
 /** `exclude`: fields the relay sets itself (a Gemini call's model and stream come from its URL). */
-export function foreignBodies(own: z.ZodType, targets: readonly z.ZodType[], seed: Record<string, unknown>, exclude: readonly string[] = [], perField = 2): ForeignBody[] {
+export function foreignBodies(
+  own: z.ZodType,
+  targets: readonly z.ZodType[],
+  seed: Record<string, unknown>,
+  exclude: readonly string[] = [],
+  perField = 2,
+): ForeignBody[] {
   const ownKeys = new Set(topFields(own).keys());
   const foreign = new Map<string, Set<JsonType> | undefined>();
   for (const target of targets) {
@@ -42,13 +56,20 @@ export function foreignBodies(own: z.ZodType, targets: readonly z.ZodType[], see
   for (const [field, allowed] of foreign) {
     if (!allowed) continue; // a field of any type has no wrong one
     const wrong = wrongType(allowed, undefined);
-    if (wrong !== undefined) out.push({ field, wrongType: true, name: `${field} <- wrong type (${jsonTypeOf(wrong)})`, body: { ...seed, [field]: wrong } });
+    if (wrong !== undefined)
+      out.push({
+        field,
+        wrongType: true,
+        name: `${field} <- wrong type (${jsonTypeOf(wrong)})`,
+        body: { ...seed, [field]: wrong },
+      });
     const fitting = HOSTILE.filter((h) => {
       const t = jsonTypeOf(h.make());
       if (t === 'null') return false; // as good as absent
       return allowed.has(t) || (t === 'integer' && allowed.has('number'));
     });
-    for (const h of fitting.slice(0, perField)) out.push({ field, wrongType: false, name: `${field} <- ${h.kind}`, body: { ...seed, [field]: h.make() } });
+    for (const h of fitting.slice(0, perField))
+      out.push({ field, wrongType: false, name: `${field} <- ${h.kind}`, body: { ...seed, [field]: h.make() } });
   }
   return out;
 }

@@ -69,7 +69,10 @@ export const HOSTILE: readonly { kind: string; make: () => unknown }[] = [
   { kind: '70 KB string', make: () => 'x'.repeat(70 * 1024) },
   { kind: '200-deep array', make: () => deepArray(200) },
   // JSON.parse makes "__proto__" an own key, as a request body would.
-  { kind: '__proto__/constructor object', make: () => JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}') },
+  {
+    kind: '__proto__/constructor object',
+    make: () => JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}'),
+  },
 ];
 
 const UNKNOWN_KEY = 'x_relay_unknown_field';
@@ -140,7 +143,8 @@ export class SchemaView {
       for (const key of node.required ?? []) if (!(key in value)) return false;
       for (const [key, prop] of Object.entries(node.properties ?? {})) {
         const p = this.deref(prop);
-        if (p && key in value && (p.const !== undefined || p.enum) && !this.fits(p, value[key], depth + 1)) return false;
+        if (p && key in value && (p.const !== undefined || p.enum) && !this.fits(p, value[key], depth + 1))
+          return false;
       }
     }
     return true;
@@ -170,7 +174,7 @@ export class SchemaView {
 
   /** The schema of `value[key]` under an object node, when it says anything. */
   property(node: JsonSchema, key: string): JsonSchema | undefined {
-    const prop = node.properties && Object.prototype.hasOwnProperty.call(node.properties, key) ? this.deref(node.properties[key]) : undefined;
+    const prop = node.properties && Object.hasOwn(node.properties, key) ? this.deref(node.properties[key]) : undefined;
     if (prop) return prop;
     const extra = this.deref(node.additionalProperties);
     return extra && !this.isFree(extra) ? extra : undefined;
@@ -236,7 +240,14 @@ function shapeOf(v: unknown, depth = 0): string {
   return jsonTypeOf(v);
 }
 
-function walk(view: SchemaView, declared: JsonSchema | undefined, value: unknown, path: Path, location: string, out: Visited[]): void {
+function walk(
+  view: SchemaView,
+  declared: JsonSchema | undefined,
+  value: unknown,
+  path: Path,
+  location: string,
+  out: Visited[],
+): void {
   if (!declared) return;
   const node = view.resolve(declared, value);
   if (!node) return;
@@ -294,7 +305,11 @@ const pathName = (path: Path) => (path.length === 0 ? '(body)' : path.join('.'))
  * Malformed variants of the seeds, from the schema. Some variants may still be valid (a nullable
  * field set to null, an unknown key in a loose object): the caller decides what each must do.
  */
-export function malformedBodies(schema: z.ZodType, seeds: readonly unknown[], options: MalformedOptions = {}): MalformedBody[] {
+export function malformedBodies(
+  schema: z.ZodType,
+  seeds: readonly unknown[],
+  options: MalformedOptions = {},
+): MalformedBody[] {
   // Reused schemas become $defs, so one schema location is one node however often it is used.
   const root = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', reused: 'ref' });
   const view = new SchemaView(root);
@@ -334,15 +349,21 @@ export function malformedBodies(schema: z.ZodType, seeds: readonly unknown[], op
         }
         if (allowed) {
           const wrong = wrongType(allowed, value);
-          if (wrong !== undefined) add(`${where}|wrong type`, name(`wrong type (${jsonTypeOf(wrong)})`), () => edit(seed, path, wrong));
+          if (wrong !== undefined)
+            add(`${where}|wrong type`, name(`wrong type (${jsonTypeOf(wrong)})`), () => edit(seed, path, wrong));
         }
       }
       if (isObject(value)) {
         for (const key of node.required ?? []) {
-          if (key in value) add(`${nodeId}|delete ${key}`, `${tag}${pathName([...path, key])} <- deleted (required)`, () => edit(seed, [...path, key], DELETE));
+          if (key in value)
+            add(`${nodeId}|delete ${key}`, `${tag}${pathName([...path, key])} <- deleted (required)`, () =>
+              edit(seed, [...path, key], DELETE),
+            );
         }
         if (node.properties && Object.keys(node.properties).length > 0) {
-          add(`${nodeId}|unknown key`, name('unknown key added'), () => edit(seed, [...path, UNKNOWN_KEY], { nested: ['unknown', 1, null] }));
+          add(`${nodeId}|unknown key`, name('unknown key added'), () =>
+            edit(seed, [...path, UNKNOWN_KEY], { nested: ['unknown', 1, null] }),
+          );
         }
       }
     }

@@ -3,9 +3,22 @@ import { call, waitFor } from '../helpers';
 
 export type Err = { error: { message: string; type: string; code: string } };
 export interface LogItem {
-  request_id: string; quota: number; prompt_tokens: number; completion_tokens: number; cached_tokens: number; status: number;
-  attempts: number; channel_id: number | null; usage_counted: boolean; capped: boolean; ip: string | null; is_stream: boolean;
-  model_ratio: number | null; completion_ratio: number | null; group_ratio: number | null; error_code: string | null;
+  request_id: string;
+  quota: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  status: number;
+  attempts: number;
+  channel_id: number | null;
+  usage_counted: boolean;
+  capped: boolean;
+  ip: string | null;
+  is_stream: boolean;
+  model_ratio: number | null;
+  completion_ratio: number | null;
+  group_ratio: number | null;
+  error_code: string | null;
 }
 
 /** The caller's log row for `requestId`, once it has been written. */

@@ -29,7 +29,9 @@ function decodeQp(text) {
 
 function decodeWords(value) {
   // Whitespace between two encoded words is part of neither (RFC 2047 section 6.2).
-  return value.replace(/(\?=)\s+(?==\?)/g, '$1').replace(/=\?UTF-8\?Q\?([^?]*)\?=/gi, (_, q) => decodeQp(q.replace(/_/g, ' ')));
+  return value
+    .replace(/(\?=)\s+(?==\?)/g, '$1')
+    .replace(/=\?UTF-8\?Q\?([^?]*)\?=/gi, (_, q) => decodeQp(q.replace(/_/g, ' ')));
 }
 
 function parseHeaders(block) {
@@ -52,7 +54,13 @@ function parts(raw) {
 export function parseMail(raw, envelope) {
   const split = raw.search(/\r?\n\r?\n/);
   const headers = parseHeaders(raw.slice(0, split));
-  return { from: envelope.mailFrom ? envelope.mailFrom.address : null, to: envelope.rcptTo.map((r) => r.address), headers, ...parts(raw), raw };
+  return {
+    from: envelope.mailFrom ? envelope.mailFrom.address : null,
+    to: envelope.rcptTo.map((r) => r.address),
+    headers,
+    ...parts(raw),
+    raw,
+  };
 }
 
 export async function startFakeSmtp() {

@@ -39,11 +39,16 @@ export async function startFakeTurnstile({ port = 0 } = {}) {
         const only = url.searchParams.get('response');
         return send(200, { requests: only ? requests.filter((r) => r.form.response === only) : requests });
       }
-      if (req.method !== 'POST' || url.pathname !== '/turnstile/v0/siteverify') return send(404, { error: 'not found' });
+      if (req.method !== 'POST' || url.pathname !== '/turnstile/v0/siteverify')
+        return send(404, { error: 'not found' });
       const form = await readForm(req);
       requests.push({ contentType: req.headers['content-type'] ?? null, form });
       const errors = verdict(form, used);
-      send(200, { success: errors.length === 0, 'error-codes': errors, ...(errors.length ? {} : { challenge_ts: new Date().toISOString(), hostname: 'relay.test' }) });
+      send(200, {
+        success: errors.length === 0,
+        'error-codes': errors,
+        ...(errors.length ? {} : { challenge_ts: new Date().toISOString(), hostname: 'relay.test' }),
+      });
     } catch (err) {
       send(400, { success: false, 'error-codes': ['bad-request'], message: String(err) });
     }

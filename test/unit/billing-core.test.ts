@@ -2,12 +2,20 @@
 // leave open; written against the mutants StrykerJS found alive (npm run mutate).
 import { describe, expect, it } from 'vitest';
 import { chargeFor, isPriced, type ModelPrice } from '../../worker/billing/charge';
-import { ceil, dec, sub, toString } from '../../worker/billing/decimal';
+import { ceil, dec, sub, decimalString } from '../../worker/billing/decimal';
 import { holdUnits, largestAllowance, type HoldPlan } from '../../worker/billing/hold';
 import { outputLimitOf, shippedOutputLimit } from '../../worker/billing/output-limits';
 import { builtInToolTypes, toolBilling, toolOfItem } from '../../worker/billing/tools';
 
-const price = (p: Partial<ModelPrice>): ModelPrice => ({ model: 'm', modelRatio: null, completionRatio: null, cacheRatio: null, pricePerCall: null, maxOutputTokens: null, ...p });
+const price = (p: Partial<ModelPrice>): ModelPrice => ({
+  model: 'm',
+  modelRatio: null,
+  completionRatio: null,
+  cacheRatio: null,
+  pricePerCall: null,
+  maxOutputTokens: null,
+  ...p,
+});
 
 describe('decimal: parsing', () => {
   it('reads text with spaces around it, and either side of the point alone', () => {
@@ -17,14 +25,15 @@ describe('decimal: parsing', () => {
     expect(dec('-0.25')).toEqual({ units: -25n, scale: 2 });
   });
   it('refuses anything else, saying what it was given', () => {
-    for (const bad of ['', '.', '-', 'x1', '1x', '1.2.3', '1e5', ' - 1']) expect(() => dec(bad), bad).toThrow(`not a decimal: ${bad.trim()}`);
+    for (const bad of ['', '.', '-', 'x1', '1x', '1.2.3', '1e5', ' - 1'])
+      expect(() => dec(bad), bad).toThrow(`not a decimal: ${bad.trim()}`);
     expect(() => dec(Number.NaN)).toThrow('not a finite number: NaN');
     expect(() => dec(Number.POSITIVE_INFINITY)).toThrow('not a finite number: Infinity');
   });
   it('reads every digit of numbers JS prints in exponent form', () => {
-    expect(toString(dec(1.25e-7))).toBe('0.000000125');
-    expect(toString(dec(-3e-7))).toBe('-0.0000003');
-    expect(toString(dec(1.2345e25))).toBe('12345000000000000000000000');
+    expect(decimalString(dec(1.25e-7))).toBe('0.000000125');
+    expect(decimalString(dec(-3e-7))).toBe('-0.0000003');
+    expect(decimalString(dec(1.2345e25))).toBe('12345000000000000000000000');
   });
 });
 
@@ -36,10 +45,10 @@ describe('decimal: ceil and text of negatives', () => {
     expect(ceil(dec('1.5'))).toBe(2n);
   });
   it('writes negatives with their sign and leading zeros', () => {
-    expect(toString(dec('-1.50'))).toBe('-1.5');
-    expect(toString(dec('-0.05'))).toBe('-0.05');
-    expect(toString(sub(dec(1), dec(3)))).toBe('-2');
-    expect(toString(dec('0.0'))).toBe('0');
+    expect(decimalString(dec('-1.50'))).toBe('-1.5');
+    expect(decimalString(dec('-0.05'))).toBe('-0.05');
+    expect(decimalString(sub(dec(1), dec(3)))).toBe('-2');
+    expect(decimalString(dec('0.0'))).toBe('0');
   });
 });
 
@@ -60,7 +69,13 @@ describe('chargeFor and isPriced', () => {
 
 describe('the hold', () => {
   const plan = (p: Partial<HoldPlan> = {}): HoldPlan => ({
-    price: price({ modelRatio: 1 }), groupRatio: 1, promptTokens: 100, choices: 1, wanted: 1000, min: 16, ...p,
+    price: price({ modelRatio: 1 }),
+    groupRatio: 1,
+    promptTokens: 100,
+    choices: 1,
+    wanted: 1000,
+    min: 16,
+    ...p,
   });
   it('adds the fixed part (built-in tool calls) to the tokens', () => {
     expect(holdUnits(plan({ fixed: 40_000 }), 100)).toBe(40_200);
@@ -82,7 +97,7 @@ describe('output limits', () => {
     expect(shippedOutputLimit('no-such-model-2024-01-01')).toBeNull();
     expect(shippedOutputLimit('no-such-model')).toBeNull();
   });
-  it('the operator\'s value wins', () => {
+  it("the operator's value wins", () => {
     expect(outputLimitOf({ model: 'gpt-4o', maxOutputTokens: 300 })).toBe(300);
     expect(outputLimitOf({ model: 'gpt-4o', maxOutputTokens: null })).toBe(16384);
     expect(outputLimitOf({ model: 'no-such-model', maxOutputTokens: null })).toBeNull();
@@ -92,16 +107,37 @@ describe('output limits', () => {
 describe('built-in tools', () => {
   const perCall = (dollars: number) => price({ pricePerCall: dollars });
   it('reads only object tools with a type that is not a function or custom tool', () => {
-    expect(builtInToolTypes({ tools: [null, 'web_search', 7, { name: 'no type' }, { type: 5 }, { type: 'custom' }, { type: 'function' }, { type: 'file_search' }] })).toEqual(['file_search']);
+    expect(
+      builtInToolTypes({
+        tools: [
+          null,
+          'web_search',
+          7,
+          { name: 'no type' },
+          { type: 5 },
+          { type: 'custom' },
+          { type: 'function' },
+          { type: 'file_search' },
+        ],
+      }),
+    ).toEqual(['file_search']);
     expect(builtInToolTypes({ tools: 'web_search' })).toEqual([]);
   });
   it('a tool priced by tokens, not per call, is unpriced', () => {
-    expect(toolBilling({ tools: [{ type: 'file_search' }] }, { 'tool:file_search': price({ modelRatio: 1 }) }, 1)).toEqual({ unpriced: 'file_search' });
+    expect(
+      toolBilling({ tools: [{ type: 'file_search' }] }, { 'tool:file_search': price({ modelRatio: 1 }) }, 1),
+    ).toEqual({ unpriced: 'file_search' });
   });
   it('takes max_tool_calls only as a number', () => {
     const prices = { 'tool:file_search': perCall(0.001) };
-    expect(toolBilling({ tools: [{ type: 'file_search' }], max_tool_calls: '3' }, prices, 1)).toEqual({ perCall: { file_search: 500 }, maxCalls: 8 });
-    expect(toolBilling({ tools: [{ type: 'file_search' }], max_tool_calls: 0 }, prices, 1)).toEqual({ perCall: { file_search: 500 }, maxCalls: 0 });
+    expect(toolBilling({ tools: [{ type: 'file_search' }], max_tool_calls: '3' }, prices, 1)).toEqual({
+      perCall: { file_search: 500 },
+      maxCalls: 8,
+    });
+    expect(toolBilling({ tools: [{ type: 'file_search' }], max_tool_calls: 0 }, prices, 1)).toEqual({
+      perCall: { file_search: 500 },
+      maxCalls: 0,
+    });
   });
   it('maps a call item to its tool by the whole stem, never a function or custom call', () => {
     const t = { perCall: { file_x: 1, function_tool: 1, custom_tool: 1, code_interpreter: 1 }, maxCalls: 8 };

@@ -1,15 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { chargeFor, reservationFor, type ModelPrice } from '../../worker/billing/charge';
 import { holdUnits, largestAllowance, type HoldPlan } from '../../worker/billing/hold';
-import { add, ceil, dec, mul, toString } from '../../worker/billing/decimal';
+import { add, ceil, dec, mul, decimalString } from '../../worker/billing/decimal';
 
-const price = (p: Partial<ModelPrice>): ModelPrice => ({ model: 'm', modelRatio: null, completionRatio: null, cacheRatio: null, pricePerCall: null, maxOutputTokens: null, ...p });
-const usage = (promptTokens: number, completionTokens: number, cachedTokens = 0) => ({ promptTokens, completionTokens, cachedTokens });
+const price = (p: Partial<ModelPrice>): ModelPrice => ({
+  model: 'm',
+  modelRatio: null,
+  completionRatio: null,
+  cacheRatio: null,
+  pricePerCall: null,
+  maxOutputTokens: null,
+  ...p,
+});
+const usage = (promptTokens: number, completionTokens: number, cachedTokens = 0) => ({
+  promptTokens,
+  completionTokens,
+  cachedTokens,
+});
 
 describe('decimal', () => {
   it('multiplies decimals exactly: 0.1 * 3 is 0.3', () => {
-    expect(toString(mul(dec(0.1), dec(3)))).toBe('0.3');
-    expect(toString(add(dec(0.1), dec(0.2)))).toBe('0.3');
+    expect(decimalString(mul(dec(0.1), dec(3)))).toBe('0.3');
+    expect(decimalString(add(dec(0.1), dec(0.2)))).toBe('0.3');
   });
 
   it('ceils only true fractions', () => {
@@ -19,8 +31,8 @@ describe('decimal', () => {
   });
 
   it('reads numbers JS prints in exponent form', () => {
-    expect(toString(dec(1e-7))).toBe('0.0000001');
-    expect(toString(dec(1.5e21))).toBe('1500000000000000000000');
+    expect(decimalString(dec(1e-7))).toBe('0.0000001');
+    expect(decimalString(dec(1.5e21))).toBe('1500000000000000000000');
   });
 });
 
@@ -67,7 +79,13 @@ describe('chargeFor', () => {
 
 describe('largestAllowance', () => {
   const plan = (p: Partial<HoldPlan> = {}): HoldPlan => ({
-    price: price({ modelRatio: 1, completionRatio: 2 }), groupRatio: 1, promptTokens: 100, choices: 1, wanted: 1000, min: 16, ...p,
+    price: price({ modelRatio: 1, completionRatio: 2 }),
+    groupRatio: 1,
+    promptTokens: 100,
+    choices: 1,
+    wanted: 1000,
+    min: 16,
+    ...p,
   });
 
   it('answers the wanted allowance when it fits', () => {

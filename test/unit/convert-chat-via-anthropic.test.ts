@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { EventSourceMessage } from 'eventsource-parser';
-import { chatToMessagesRequest, messageToChatResponse, MessagesStreamToChatWriter } from '../../worker/relay/providers/anthropic/hub';
+import {
+  chatToMessagesRequest,
+  messageToChatResponse,
+  MessagesStreamToChatWriter,
+} from '../../worker/relay/providers/anthropic/hub';
 
 describe('chat request -> Anthropic Messages', () => {
   it('moves system messages, merges turns, maps tools, images and limits', () => {
@@ -10,12 +14,31 @@ describe('chat request -> Anthropic Messages', () => {
         messages: [
           { role: 'system', content: 'Be brief.' },
           { role: 'developer', content: 'Use metric units.' },
-          { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] },
-          { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"cat"}' } }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'What is this?' },
+              { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+            ],
+          },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"cat"}' } }],
+          },
           { role: 'tool', tool_call_id: 'call_1', content: 'a cat' },
           { role: 'user', content: 'Thanks' },
         ],
-        tools: [{ type: 'function', function: { name: 'lookup', description: 'Look up', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }],
+        tools: [
+          {
+            type: 'function',
+            function: {
+              name: 'lookup',
+              description: 'Look up',
+              parameters: { type: 'object', properties: { q: { type: 'string' } } },
+            },
+          },
+        ],
         tool_choice: 'required',
         stop: 'END',
         temperature: 1.5,
@@ -29,14 +52,32 @@ describe('chat request -> Anthropic Messages', () => {
       model: 'claude-upstream',
       system: 'Be brief.\n\nUse metric units.',
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } },
+          ],
+        },
         { role: 'assistant', content: [{ type: 'tool_use', id: 'call_1', name: 'lookup', input: { q: 'cat' } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: 'a cat' }, { type: 'text', text: 'Thanks' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'call_1', content: 'a cat' },
+            { type: 'text', text: 'Thanks' },
+          ],
+        },
       ],
       max_tokens: 200,
       temperature: 1,
       stop_sequences: ['END'],
-      tools: [{ name: 'lookup', description: 'Look up', input_schema: { type: 'object', properties: { q: { type: 'string' } } } }],
+      tools: [
+        {
+          name: 'lookup',
+          description: 'Look up',
+          input_schema: { type: 'object', properties: { q: { type: 'string' } } },
+        },
+      ],
       tool_choice: { type: 'any' },
       stream: true,
       metadata: { user_id: 'u-1' },
@@ -44,7 +85,9 @@ describe('chat request -> Anthropic Messages', () => {
   });
 
   it('sets the max_tokens Anthropic requires when the request has none', () => {
-    expect(chatToMessagesRequest({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, 'm').max_tokens).toBe(4096);
+    expect(chatToMessagesRequest({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, 'm').max_tokens).toBe(
+      4096,
+    );
   });
 });
 
@@ -52,29 +95,59 @@ describe('Anthropic message -> chat completion', () => {
   it('maps text, tool calls, stop reasons and usage with cached tokens', () => {
     const out = messageToChatResponse(
       {
-        id: 'msg_123', type: 'message', role: 'assistant',
-        content: [{ type: 'text', text: 'Let me check.' }, { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: { q: 'cat' } }],
+        id: 'msg_123',
+        type: 'message',
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Let me check.' },
+          { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: { q: 'cat' } },
+        ],
         stop_reason: 'tool_use',
         usage: { input_tokens: 20, cache_read_input_tokens: 80, output_tokens: 7 },
       },
       'claude-x',
     );
     expect(out).toMatchObject({
-      id: 'chatcmpl-123', object: 'chat.completion', model: 'claude-x',
-      choices: [{ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: 'Let me check.', tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"cat"}' } }] } }],
-      usage: { prompt_tokens: 100, completion_tokens: 7, total_tokens: 107, prompt_tokens_details: { cached_tokens: 80 } },
+      id: 'chatcmpl-123',
+      object: 'chat.completion',
+      model: 'claude-x',
+      choices: [
+        {
+          index: 0,
+          finish_reason: 'tool_calls',
+          message: {
+            role: 'assistant',
+            content: 'Let me check.',
+            tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"cat"}' } }],
+          },
+        },
+      ],
+      usage: {
+        prompt_tokens: 100,
+        completion_tokens: 7,
+        total_tokens: 107,
+        prompt_tokens_details: { cached_tokens: 80 },
+      },
     });
-    expect(messageToChatResponse({ content: [], stop_reason: 'max_tokens' }, 'm')).toMatchObject({ choices: [{ finish_reason: 'length' }] });
+    expect(messageToChatResponse({ content: [], stop_reason: 'max_tokens' }, 'm')).toMatchObject({
+      choices: [{ finish_reason: 'length' }],
+    });
   });
 });
 
 describe('Anthropic stream -> chat chunks', () => {
-  const ev = (data: Record<string, unknown>): [EventSourceMessage, Record<string, unknown>] => [{ event: String(data.type), data: JSON.stringify(data), id: undefined }, data];
+  const ev = (data: Record<string, unknown>): [EventSourceMessage, Record<string, unknown>] => [
+    { event: String(data.type), data: JSON.stringify(data), id: undefined },
+    data,
+  ];
 
   function run(writer: MessagesStreamToChatWriter, events: Record<string, unknown>[]) {
     let out = events.map((e) => writer.write(...ev(e))).join('');
     out += writer.end();
-    const datas = out.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6));
+    const datas = out
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => l.slice(6));
     return { datas, chunks: datas.filter((d) => d !== '[DONE]').map((d) => JSON.parse(d) as Record<string, unknown>) };
   }
 
@@ -95,7 +168,14 @@ describe('Anthropic stream -> chat chunks', () => {
 
   it('streams text and tool calls as chunks, ends with the finish reason and [DONE] once', () => {
     const { datas, chunks } = run(new MessagesStreamToChatWriter('claude-x', false), stream);
-    type Choice = { delta: { content?: string; role?: string; tool_calls?: { index: number; id?: string; function: { name?: string; arguments: string } }[] }; finish_reason: string | null };
+    type Choice = {
+      delta: {
+        content?: string;
+        role?: string;
+        tool_calls?: { index: number; id?: string; function: { name?: string; arguments: string } }[];
+      };
+      finish_reason: string | null;
+    };
     const choices = chunks.map((c) => (c.choices as Choice[])[0]);
     expect(choices[0].delta.role).toBe('assistant');
     expect(choices.map((c) => c.delta.content ?? '').join('')).toBe('Hello');
@@ -119,6 +199,8 @@ describe('Anthropic stream -> chat chunks', () => {
   it('closes a stream that ended without message_stop', () => {
     const { datas, chunks } = run(new MessagesStreamToChatWriter('m', false), stream.slice(0, 4));
     expect(datas[datas.length - 1]).toBe('[DONE]');
-    expect(chunks.filter((c) => ((c.choices as { finish_reason: string | null }[])[0]?.finish_reason ?? null) === 'stop')).toHaveLength(1);
+    expect(
+      chunks.filter((c) => ((c.choices as { finish_reason: string | null }[])[0]?.finish_reason ?? null) === 'stop'),
+    ).toHaveLength(1);
   });
 });

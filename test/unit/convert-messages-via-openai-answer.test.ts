@@ -23,7 +23,11 @@ describe('chatResponseToMessage', () => {
         {
           content: 'Let me check.',
           tool_calls: [
-            { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","units":"c"}' } },
+            {
+              id: 'call_1',
+              type: 'function',
+              function: { name: 'get_weather', arguments: '{"city":"Paris","units":"c"}' },
+            },
             { id: 'call_2', type: 'function', function: { name: 'broken', arguments: '{"city":' } },
           ],
         },
@@ -41,7 +45,10 @@ describe('chatResponseToMessage', () => {
 
   it('omits the text block when content is null or empty', () => {
     const out = chatResponseToMessage(
-      completion({ content: null, tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'f', arguments: '' } }] }, 'tool_calls'),
+      completion(
+        { content: null, tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'f', arguments: '' } }] },
+        'tool_calls',
+      ),
       'c',
     );
     expect(out.content).toEqual([{ type: 'tool_use', id: 'call_9', name: 'f', input: {} }]);
@@ -49,11 +56,14 @@ describe('chatResponseToMessage', () => {
   });
 
   it('maps finish reasons', () => {
-    const reason = (finish: string | null, message: Obj = { content: 'x' }) => chatResponseToMessage(completion(message, finish), 'c').stop_reason;
+    const reason = (finish: string | null, message: Obj = { content: 'x' }) =>
+      chatResponseToMessage(completion(message, finish), 'c').stop_reason;
     expect(reason('stop')).toBe('end_turn');
     expect(reason('length')).toBe('max_tokens');
     expect(reason('tool_calls')).toBe('tool_use');
-    expect(reason('function_call', { content: null, function_call: { name: 'f', arguments: '{"a":1}' } })).toBe('tool_use');
+    expect(reason('function_call', { content: null, function_call: { name: 'f', arguments: '{"a":1}' } })).toBe(
+      'tool_use',
+    );
     expect(reason('content_filter')).toBe('refusal');
     expect(reason(null)).toBe('end_turn');
     expect(reason('something_new')).toBe('end_turn');
@@ -61,7 +71,12 @@ describe('chatResponseToMessage', () => {
 
   it('reports cached prompt tokens as cache_read_input_tokens', () => {
     const out = chatResponseToMessage(
-      completion({ content: 'ok' }, 'stop', { prompt_tokens: 2006, completion_tokens: 300, total_tokens: 2306, prompt_tokens_details: { cached_tokens: 1920 } }),
+      completion({ content: 'ok' }, 'stop', {
+        prompt_tokens: 2006,
+        completion_tokens: 300,
+        total_tokens: 2306,
+        prompt_tokens_details: { cached_tokens: 1920 },
+      }),
       'c',
     );
     expect(out.usage).toEqual({ input_tokens: 86, output_tokens: 300, cache_read_input_tokens: 1920 });

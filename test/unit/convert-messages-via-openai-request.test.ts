@@ -40,7 +40,15 @@ describe('messagesToChatRequest', () => {
           { type: 'text', text: 'Part one.' },
           { type: 'text', text: 'Part two.', cache_control: { type: 'ephemeral' } },
         ],
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }],
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'a' },
+              { type: 'text', text: 'b' },
+            ],
+          },
+        ],
         max_tokens: 10,
       },
       'm',
@@ -98,7 +106,15 @@ describe('messagesToChatRequest', () => {
             content: [
               { type: 'tool_result', tool_use_id: 'toolu_1', content: '18C sunny' },
               { type: 'text', text: 'Also, be brief.' },
-              { type: 'tool_result', tool_use_id: 'toolu_2', content: [{ type: 'text', text: '22C' }, { type: 'text', text: 'clear' }], is_error: false },
+              {
+                type: 'tool_result',
+                tool_use_id: 'toolu_2',
+                content: [
+                  { type: 'text', text: '22C' },
+                  { type: 'text', text: 'clear' },
+                ],
+                is_error: false,
+              },
             ],
           },
         ],
@@ -145,7 +161,11 @@ describe('messagesToChatRequest', () => {
       'm',
     );
     expect(msgs(out)).toEqual([
-      { role: 'assistant', content: null, tool_calls: [{ id: 't1', type: 'function', function: { name: 'screenshot', arguments: '{}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 't1', type: 'function', function: { name: 'screenshot', arguments: '{}' } }],
+      },
       { role: 'tool', tool_call_id: 't1', content: 'captured' },
       { role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/jpeg;base64,AAAA' } }] },
     ]);
@@ -153,7 +173,11 @@ describe('messagesToChatRequest', () => {
 
   it('maps tools and every tool_choice; drops server tools and a tool_choice without tools', () => {
     const tools = [
-      { name: 'get_weather', description: 'Weather by city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+      {
+        name: 'get_weather',
+        description: 'Weather by city',
+        input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+      },
       { name: 'noop', input_schema: { type: 'object', properties: {} }, cache_control: { type: 'ephemeral' } },
       { type: 'web_search_20250305', name: 'web_search', max_uses: 3 },
     ];
@@ -162,7 +186,11 @@ describe('messagesToChatRequest', () => {
     expect(out.tools).toEqual([
       {
         type: 'function',
-        function: { name: 'get_weather', description: 'Weather by city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+        function: {
+          name: 'get_weather',
+          description: 'Weather by city',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
       },
       { type: 'function', function: { name: 'noop', parameters: { type: 'object', properties: {} } } },
     ]);
@@ -170,7 +198,10 @@ describe('messagesToChatRequest', () => {
     expect(out).not.toHaveProperty('parallel_tool_calls');
     expect(messagesToChatRequest({ ...base, tool_choice: { type: 'any' } }, 'm').tool_choice).toBe('required');
     expect(messagesToChatRequest({ ...base, tool_choice: { type: 'none' } }, 'm').tool_choice).toBe('none');
-    const forced = messagesToChatRequest({ ...base, tool_choice: { type: 'tool', name: 'get_weather', disable_parallel_tool_use: true } }, 'm');
+    const forced = messagesToChatRequest(
+      { ...base, tool_choice: { type: 'tool', name: 'get_weather', disable_parallel_tool_use: true } },
+      'm',
+    );
     expect(forced.tool_choice).toEqual({ type: 'function', function: { name: 'get_weather' } });
     expect(forced.parallel_tool_calls).toBe(false);
     expect(messagesToChatRequest({ ...base }, 'm')).not.toHaveProperty('tool_choice');
@@ -181,7 +212,15 @@ describe('messagesToChatRequest', () => {
   });
 
   it('maps stop_sequences to stop and stream to stream + include_usage', () => {
-    const out = messagesToChatRequest({ max_tokens: 10, messages: [{ role: 'user', content: 'x' }], stop_sequences: ['\n\nHuman:', 'END'], stream: true }, 'm');
+    const out = messagesToChatRequest(
+      {
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'x' }],
+        stop_sequences: ['\n\nHuman:', 'END'],
+        stream: true,
+      },
+      'm',
+    );
     expect(out.stop).toEqual(['\n\nHuman:', 'END']);
     expect(out.stream).toBe(true);
     expect(out.stream_options).toEqual({ include_usage: true });

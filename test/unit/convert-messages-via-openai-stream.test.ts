@@ -6,7 +6,14 @@ import { chunk, completion, deltas, feed, names, parseSse, usageChunk, type Obj 
 describe('ChatStreamToMessagesWriter', () => {
   it('converts a text-only stream', () => {
     const w = new ChatStreamToMessagesWriter('claude-haiku-4-5');
-    const out = feed(w, [chunk({ role: 'assistant', content: '', refusal: null }), chunk({ content: 'Hel' }), chunk({ content: 'lo, ' }), chunk({ content: 'world' }), chunk({}, 'stop'), '[DONE]']);
+    const out = feed(w, [
+      chunk({ role: 'assistant', content: '', refusal: null }),
+      chunk({ content: 'Hel' }),
+      chunk({ content: 'lo, ' }),
+      chunk({ content: 'world' }),
+      chunk({}, 'stop'),
+      '[DONE]',
+    ]);
     const evs = parseSse(out);
     expect(names(evs)).toEqual([
       'message_start',
@@ -43,7 +50,16 @@ describe('ChatStreamToMessagesWriter', () => {
     const out = feed(w, [
       chunk({ role: 'assistant', content: null }),
       chunk({ content: 'Checking.' }),
-      chunk({ tool_calls: [{ index: 0, id: 'call_DdmO9pD3xa9XTPNJ32zg2hcA', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+      chunk({
+        tool_calls: [
+          {
+            index: 0,
+            id: 'call_DdmO9pD3xa9XTPNJ32zg2hcA',
+            type: 'function',
+            function: { name: 'get_weather', arguments: '' },
+          },
+        ],
+      }),
       ...args.map((a) => chunk({ tool_calls: [{ index: 0, function: { arguments: a } }] })),
       chunk({}, 'tool_calls'),
       usageChunk(80, 20),
@@ -73,15 +89,25 @@ describe('ChatStreamToMessagesWriter', () => {
     expect(deltas(evs, 'partial_json')).toBe(args.join(''));
     expect(deltas(evs, 'text')).toBe('Checking.');
     expect(evs[8].data).toEqual({ type: 'content_block_stop', index: 1 });
-    expect(evs[9].data).toEqual({ type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 20, input_tokens: 80 } });
+    expect(evs[9].data).toEqual({
+      type: 'message_delta',
+      delta: { stop_reason: 'tool_use', stop_sequence: null },
+      usage: { output_tokens: 20, input_tokens: 80 },
+    });
   });
 
   it('opens one tool_use block per tool call index', () => {
     const w = new ChatStreamToMessagesWriter('c');
     const out = feed(w, [
-      chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'f', arguments: '' } }] }),
+      chunk({
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'f', arguments: '' } }],
+      }),
       chunk({ tool_calls: [{ index: 0, function: { arguments: '{"x":1}' } }] }),
-      chunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'g', arguments: '{"y":' } }] }),
+      chunk({
+        tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'g', arguments: '{"y":' } }],
+      }),
       chunk({ tool_calls: [{ index: 1, function: { arguments: '2}' } }] }),
       chunk({}, 'tool_calls'),
       '[DONE]',
@@ -102,14 +128,30 @@ describe('ChatStreamToMessagesWriter', () => {
     const starts = evs.filter((e) => e.event === 'content_block_start').map((e) => e.data);
     expect(starts.map((s) => s.index)).toEqual([0, 1]);
     expect(starts.map((s) => (s.content_block as Obj).id)).toEqual(['call_a', 'call_b']);
-    expect(deltas(evs.filter((e) => e.data.index === 1), 'partial_json')).toBe('{"y":2}');
+    expect(
+      deltas(
+        evs.filter((e) => e.data.index === 1),
+        'partial_json',
+      ),
+    ).toBe('{"y":2}');
   });
 
   it('finishes on the usage chunk, reports cached tokens, and ignores the [DONE] after it', () => {
     const w = new ChatStreamToMessagesWriter('c');
-    let out = feed(w, [chunk({ role: 'assistant', content: 'Hi' }), chunk({}, 'length'), usageChunk(1200, 16, 1024)], false);
+    let out = feed(
+      w,
+      [chunk({ role: 'assistant', content: 'Hi' }), chunk({}, 'length'), usageChunk(1200, 16, 1024)],
+      false,
+    );
     const evs = parseSse(out);
-    expect(names(evs)).toEqual(['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+    expect(names(evs)).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
     expect(evs[4].data).toEqual({
       type: 'message_delta',
       delta: { stop_reason: 'max_tokens', stop_sequence: null },
@@ -127,9 +169,21 @@ describe('ChatStreamToMessagesWriter', () => {
       chunk({ content: 'wer' }),
     ]);
     const evs = parseSse(out);
-    expect(names(evs)).toEqual(['message_start', 'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+    expect(names(evs)).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
     expect(deltas(evs, 'text')).toBe('partial answer');
-    expect(evs[5].data).toEqual({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 0, input_tokens: 0 } });
+    expect(evs[5].data).toEqual({
+      type: 'message_delta',
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: 0, input_tokens: 0 },
+    });
     expect(names(evs).filter((n) => n === 'message_stop')).toHaveLength(1);
     expect(out).not.toContain('[DONE]');
   });
@@ -142,7 +196,11 @@ describe('ChatStreamToMessagesWriter', () => {
 
   it('turns an upstream error chunk into an Anthropic error event and stops', () => {
     const w = new ChatStreamToMessagesWriter('c');
-    const out = feed(w, [chunk({ content: 'a' }), JSON.stringify({ error: { message: 'overloaded', type: 'server_error' } }), chunk({ content: 'b' })]);
+    const out = feed(w, [
+      chunk({ content: 'a' }),
+      JSON.stringify({ error: { message: 'overloaded', type: 'server_error' } }),
+      chunk({ content: 'b' }),
+    ]);
     const evs = parseSse(out);
     expect(names(evs)).toEqual(['message_start', 'content_block_start', 'content_block_delta', 'error']);
     expect(evs[3].data).toEqual({ type: 'error', error: { type: 'api_error', message: 'overloaded' } });
@@ -165,13 +223,21 @@ describe('@anthropic-ai/sdk accepts the converted output', () => {
     const w = new ChatStreamToMessagesWriter('claude-sonnet-4-5');
     const sseText = feed(w, [
       chunk({ role: 'assistant', content: 'Sure.' }),
-      chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"ci' } }] }),
+      chunk({
+        tool_calls: [
+          { index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"ci' } },
+        ],
+      }),
       chunk({ tool_calls: [{ index: 0, function: { arguments: 'ty":"Oslo"}' } }] }),
       chunk({}, 'tool_calls'),
       usageChunk(50, 9, 10),
       '[DONE]',
     ]);
-    const stream = sdkClient(sseText, 'text/event-stream').messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'x' }] });
+    const stream = sdkClient(sseText, 'text/event-stream').messages.stream({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'x' }],
+    });
     const msg = await stream.finalMessage();
     expect(msg.content).toEqual([
       { type: 'text', text: 'Sure.' },
@@ -185,7 +251,11 @@ describe('@anthropic-ai/sdk accepts the converted output', () => {
 
   it('parses a converted non-streaming response', async () => {
     const body = JSON.stringify(chatResponseToMessage(completion({ content: 'Hello.' }, 'stop'), 'claude-sonnet-4-5'));
-    const msg = await sdkClient(body, 'application/json').messages.create({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'x' }] });
+    const msg = await sdkClient(body, 'application/json').messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(msg.content).toEqual([{ type: 'text', text: 'Hello.' }]);
     expect(msg.stop_reason).toBe('end_turn');
   });

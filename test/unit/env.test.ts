@@ -5,7 +5,13 @@ import { settingsOf, SettingsError, type Env } from '../../worker/env';
 // The test worker's own resources, but none of its variables: those are the test's to choose.
 const { DB, KV, TOKEN_GATE, ACCOUNT, CHANNEL_HEALTH, NOTICE_TALLY, SESSION_PINS } = env;
 const good: Env = {
-  DB, KV, TOKEN_GATE, ACCOUNT, CHANNEL_HEALTH, NOTICE_TALLY, SESSION_PINS,
+  DB,
+  KV,
+  TOKEN_GATE,
+  ACCOUNT,
+  CHANNEL_HEALTH,
+  NOTICE_TALLY,
+  SESSION_PINS,
   ADMIN_PASSWORD: 'password-123',
   JWT_SECRET: 'x'.repeat(32),
   ENCRYPTION_KEY: btoa('k'.repeat(32)),
@@ -15,8 +21,15 @@ describe('settings', () => {
   it('fills in the contract defaults', () => {
     const s = settingsOf({ ...good });
     expect(s).toMatchObject({
-      RETRY_ATTEMPTS: 3, UPSTREAM_TIMEOUT_MS: 30_000, CHANNEL_FAILURE_THRESHOLD: 3, CHANNEL_COOLDOWN_SECONDS: 60,
-      DEFAULT_COMPLETION_RESERVE: 1024, LOG_RETENTION_DAYS: 30, MAINTENANCE_TIMEZONE: 'Asia/Shanghai', MAX_BODY_BYTES: 10_485_760, ADMIN_USERNAME: 'root',
+      RETRY_ATTEMPTS: 3,
+      UPSTREAM_TIMEOUT_MS: 30_000,
+      CHANNEL_FAILURE_THRESHOLD: 3,
+      CHANNEL_COOLDOWN_SECONDS: 60,
+      DEFAULT_COMPLETION_RESERVE: 1024,
+      LOG_RETENTION_DAYS: 30,
+      MAINTENANCE_TIMEZONE: 'Asia/Shanghai',
+      MAX_BODY_BYTES: 10_485_760,
+      ADMIN_USERNAME: 'root',
     });
   });
 

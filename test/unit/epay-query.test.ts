@@ -33,11 +33,20 @@ describe.skipIf(inWorkerd)('queryOrder', () => {
   it('asks api.php for the order with the merchant id and key', async () => {
     await query({ code: 1, status: 1 });
     expect(asked?.pathname).toBe('/epay/api.php');
-    expect(Object.fromEntries(asked?.searchParams ?? [])).toEqual({ act: 'order', pid: '1001', key: 'merchant-key', out_trade_no: 'T42' });
+    expect(Object.fromEntries(asked?.searchParams ?? [])).toEqual({
+      act: 'order',
+      pid: '1001',
+      key: 'merchant-key',
+      out_trade_no: 'T42',
+    });
   });
 
   it('is paid only when both code and status are 1, as numbers or text', async () => {
-    expect(await query({ code: 1, status: 1, trade_no: 'G7', money: '8.80' })).toEqual({ paid: true, tradeNo: 'G7', money: '8.80' });
+    expect(await query({ code: 1, status: 1, trade_no: 'G7', money: '8.80' })).toEqual({
+      paid: true,
+      tradeNo: 'G7',
+      money: '8.80',
+    });
     expect(await query({ code: '1', status: '1', money: 8.8 })).toEqual({ paid: true, tradeNo: null, money: '8.8' });
     expect(await query({ code: 1, status: 0, trade_no: 'G7' })).toEqual({ paid: false, tradeNo: 'G7', money: null });
     expect(await query({ code: -1, status: 1 })).toEqual({ paid: false, tradeNo: null, money: null });
@@ -45,6 +54,7 @@ describe.skipIf(inWorkerd)('queryOrder', () => {
   });
 
   it('reads anything but an object as nothing paid', async () => {
-    for (const body of ['null', '1', '"paid"', '[1]']) expect(await query(body)).toMatchObject({ paid: false, tradeNo: null });
+    for (const body of ['null', '1', '"paid"', '[1]'])
+      expect(await query(body)).toMatchObject({ paid: false, tradeNo: null });
   });
 });

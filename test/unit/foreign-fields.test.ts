@@ -3,7 +3,11 @@ import type { z } from 'zod';
 import { chatRequest, geminiRequest, inboundSchemas, messagesRequest } from '../../worker/relay/formats/schemas';
 import { foreignFields, FORMAT_FIELDS } from '../../worker/relay/formats/foreign';
 
-const SCHEMAS: Record<keyof typeof FORMAT_FIELDS, z.ZodObject> = { chat: chatRequest, messages: messagesRequest, gemini: geminiRequest };
+const SCHEMAS: Record<keyof typeof FORMAT_FIELDS, z.ZodObject> = {
+  chat: chatRequest,
+  messages: messagesRequest,
+  gemini: geminiRequest,
+};
 const SAMPLES: Record<string, unknown> = { string: 'x', number: 1, boolean: true, array: [], object: {}, null: null };
 
 describe('the foreign-field table', () => {
@@ -24,7 +28,16 @@ describe('the foreign-field table', () => {
   }
 
   it('types, for each inbound format, the fields of the formats it may be converted to, and no field of its own', () => {
-    expect(Object.keys(foreignFields('messages', Object.keys(messagesRequest.shape)))).toEqual(expect.arrayContaining(['n', 'stream_options', 'max_completion_tokens', 'logprobs', 'response_format', 'generationConfig']));
+    expect(Object.keys(foreignFields('messages', Object.keys(messagesRequest.shape)))).toEqual(
+      expect.arrayContaining([
+        'n',
+        'stream_options',
+        'max_completion_tokens',
+        'logprobs',
+        'response_format',
+        'generationConfig',
+      ]),
+    );
     expect(foreignFields('messages', Object.keys(messagesRequest.shape))).not.toHaveProperty('max_tokens');
     expect(foreignFields('chat', Object.keys(chatRequest.shape))).toHaveProperty('thinking');
     expect(foreignFields('completions', [])).toEqual({});

@@ -21,7 +21,12 @@ const agentic: Obj = {
       parts: [
         { text: 'What is in this picture, and how hot is Paris?' },
         { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
-        { fileData: { mimeType: 'application/pdf', fileUri: 'https://generativelanguage.googleapis.com/v1beta/files/abc' } },
+        {
+          fileData: {
+            mimeType: 'application/pdf',
+            fileUri: 'https://generativelanguage.googleapis.com/v1beta/files/abc',
+          },
+        },
         { fileData: { fileUri: 'https://www.youtube.com/watch?v=x' } },
       ],
     },
@@ -40,13 +45,23 @@ const agentic: Obj = {
         { functionResponse: { name: 'get_time', id: 'fc_2', response: { time: '12:00' } } },
       ],
     },
-    { role: 'model', parts: [{ executableCode: { language: 'PYTHON', code: 'print(1)' } }, { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '1' } }] },
+    {
+      role: 'model',
+      parts: [
+        { executableCode: { language: 'PYTHON', code: 'print(1)' } },
+        { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '1' } },
+      ],
+    },
     { role: 'user', parts: [{ text: 'Thanks' }] },
   ],
   tools: [
     {
       functionDeclarations: [
-        { name: 'get_weather', description: 'Current weather', parameters: { type: 'OBJECT', properties: { city: { type: 'STRING' } }, required: ['city'] } },
+        {
+          name: 'get_weather',
+          description: 'Current weather',
+          parameters: { type: 'OBJECT', properties: { city: { type: 'STRING' } }, required: ['city'] },
+        },
         { name: 'get_time', parametersJsonSchema: { type: 'object', properties: {} } },
       ],
     },
@@ -73,7 +88,12 @@ describe('Gemini request schema', () => {
   it('accepts a minimal body and a body using every field', () => {
     expect(firstError(minimal)).toBeNull();
     expect(firstError(agentic)).toBeNull();
-    expect(firstError({ ...minimal, generationConfig: { responseMimeType: 'application/json', responseJsonSchema: { type: 'object' } } })).toBeNull();
+    expect(
+      firstError({
+        ...minimal,
+        generationConfig: { responseMimeType: 'application/json', responseJsonSchema: { type: 'object' } },
+      }),
+    ).toBeNull();
     expect(firstError({ ...minimal, toolConfig: { functionCallingConfig: { mode: 'VALIDATED' } } })).toBeNull();
   });
 
@@ -87,8 +107,12 @@ describe('Gemini request schema', () => {
     const result = geminiRequest.safeParse(body);
     expect(result.success).toBe(true);
     expect(result.data).toEqual(body);
-    expect(firstError({ ...body, generation_config: { max_output_tokens: -5 } })).toMatch(/^generation_config\.max_output_tokens: /);
-    expect(firstError({ ...body, tool_config: { function_calling_config: { mode: 'SOMETIMES' } } })).toMatch(/^tool_config\.function_calling_config\.mode: /);
+    expect(firstError({ ...body, generation_config: { max_output_tokens: -5 } })).toMatch(
+      /^generation_config\.max_output_tokens: /,
+    );
+    expect(firstError({ ...body, tool_config: { function_calling_config: { mode: 'SOMETIMES' } } })).toMatch(
+      /^tool_config\.function_calling_config\.mode: /,
+    );
   });
 
   const malformed: [string, Obj, string][] = [
@@ -96,24 +120,88 @@ describe('Gemini request schema', () => {
     ['empty contents', { contents: [] }, 'contents: Too small'],
     ['empty parts', { contents: [{ parts: [] }] }, 'contents.0.parts: Too small'],
     ['bad role', { contents: [{ role: 'assistant', parts: [{ text: 'x' }] }] }, 'contents.0.role: Invalid option'],
-    ['text not a string', { contents: [{ parts: [{ text: 5 }] }] }, 'contents.0.parts.0.text: Invalid input: expected string'],
-    ['part not an object', { contents: [{ parts: ['hi'] }] }, 'contents.0.parts.0: Invalid input: expected object, received string'],
+    [
+      'text not a string',
+      { contents: [{ parts: [{ text: 5 }] }] },
+      'contents.0.parts.0.text: Invalid input: expected string',
+    ],
+    [
+      'part not an object',
+      { contents: [{ parts: ['hi'] }] },
+      'contents.0.parts.0: Invalid input: expected object, received string',
+    ],
     ['empty part', { contents: [{ parts: [{}] }] }, 'contents.0.parts.0: Invalid part'],
-    ['inlineData without mimeType', { contents: [{ parts: [{ inlineData: { data: 'AA==' } }] }] }, 'contents.0.parts.0.inlineData.mimeType: Invalid input'],
-    ['fileData without fileUri', { contents: [{ parts: [{ fileData: { mimeType: 'image/png' } }] }] }, 'contents.0.parts.0.fileData.fileUri: Invalid input'],
-    ['functionCall without name', { contents: [{ role: 'model', parts: [{ functionCall: { args: {} } }] }] }, 'contents.0.parts.0.functionCall.name: Invalid input'],
-    ['functionCall args an array', { contents: [{ role: 'model', parts: [{ functionCall: { name: 'f', args: [1] } }] }] }, 'contents.0.parts.0.functionCall.args: Invalid input'],
-    ['functionResponse without response', { contents: [{ parts: [{ functionResponse: { name: 'f' } }] }] }, 'contents.0.parts.0.functionResponse.response: Invalid input'],
-    ['systemInstruction a string', { ...minimal, systemInstruction: 'Be brief' }, 'systemInstruction: Invalid input: expected object'],
-    ['declaration without name', { ...minimal, tools: [{ functionDeclarations: [{ description: 'x' }] }] }, 'tools.0.functionDeclarations.0.name: Invalid input'],
+    [
+      'inlineData without mimeType',
+      { contents: [{ parts: [{ inlineData: { data: 'AA==' } }] }] },
+      'contents.0.parts.0.inlineData.mimeType: Invalid input',
+    ],
+    [
+      'fileData without fileUri',
+      { contents: [{ parts: [{ fileData: { mimeType: 'image/png' } }] }] },
+      'contents.0.parts.0.fileData.fileUri: Invalid input',
+    ],
+    [
+      'functionCall without name',
+      { contents: [{ role: 'model', parts: [{ functionCall: { args: {} } }] }] },
+      'contents.0.parts.0.functionCall.name: Invalid input',
+    ],
+    [
+      'functionCall args an array',
+      { contents: [{ role: 'model', parts: [{ functionCall: { name: 'f', args: [1] } }] }] },
+      'contents.0.parts.0.functionCall.args: Invalid input',
+    ],
+    [
+      'functionResponse without response',
+      { contents: [{ parts: [{ functionResponse: { name: 'f' } }] }] },
+      'contents.0.parts.0.functionResponse.response: Invalid input',
+    ],
+    [
+      'systemInstruction a string',
+      { ...minimal, systemInstruction: 'Be brief' },
+      'systemInstruction: Invalid input: expected object',
+    ],
+    [
+      'declaration without name',
+      { ...minimal, tools: [{ functionDeclarations: [{ description: 'x' }] }] },
+      'tools.0.functionDeclarations.0.name: Invalid input',
+    ],
     ['empty tool', { ...minimal, tools: [{}] }, 'tools.0: Invalid tool'],
-    ['bad mode', { ...minimal, toolConfig: { functionCallingConfig: { mode: 'REQUIRED' } } }, 'toolConfig.functionCallingConfig.mode: Invalid option'],
-    ['six stop sequences', { ...minimal, generationConfig: { stopSequences: ['a', 'b', 'c', 'd', 'e', 'f'] } }, 'generationConfig.stopSequences: Too big'],
-    ['negative maxOutputTokens', { ...minimal, generationConfig: { maxOutputTokens: -1 } }, 'generationConfig.maxOutputTokens: Too small'],
-    ['temperature too high', { ...minimal, generationConfig: { temperature: 3 } }, 'generationConfig.temperature: Too big'],
-    ['topP as a string', { ...minimal, generationConfig: { topP: '0.5' } }, 'generationConfig.topP: Invalid input: expected number'],
-    ['thinkingBudget fractional', { ...minimal, generationConfig: { thinkingConfig: { thinkingBudget: 1.5 } } }, 'generationConfig.thinkingConfig.thinkingBudget: Invalid input: expected int'],
-    ['safety setting without threshold', { ...minimal, safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT' }] }, 'safetySettings.0.threshold: Invalid input'],
+    [
+      'bad mode',
+      { ...minimal, toolConfig: { functionCallingConfig: { mode: 'REQUIRED' } } },
+      'toolConfig.functionCallingConfig.mode: Invalid option',
+    ],
+    [
+      'six stop sequences',
+      { ...minimal, generationConfig: { stopSequences: ['a', 'b', 'c', 'd', 'e', 'f'] } },
+      'generationConfig.stopSequences: Too big',
+    ],
+    [
+      'negative maxOutputTokens',
+      { ...minimal, generationConfig: { maxOutputTokens: -1 } },
+      'generationConfig.maxOutputTokens: Too small',
+    ],
+    [
+      'temperature too high',
+      { ...minimal, generationConfig: { temperature: 3 } },
+      'generationConfig.temperature: Too big',
+    ],
+    [
+      'topP as a string',
+      { ...minimal, generationConfig: { topP: '0.5' } },
+      'generationConfig.topP: Invalid input: expected number',
+    ],
+    [
+      'thinkingBudget fractional',
+      { ...minimal, generationConfig: { thinkingConfig: { thinkingBudget: 1.5 } } },
+      'generationConfig.thinkingConfig.thinkingBudget: Invalid input: expected int',
+    ],
+    [
+      'safety setting without threshold',
+      { ...minimal, safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT' }] },
+      'safetySettings.0.threshold: Invalid input',
+    ],
     ['cachedContent empty', { ...minimal, cachedContent: '' }, 'cachedContent: Too small'],
   ];
 

@@ -36,7 +36,13 @@ export const chatBodies: Record<string, Record<string, unknown>> = {
       },
       { role: 'tool', tool_call_id: 'call_1', content: '{"temp_c":21}' },
       { role: 'tool', tool_call_id: 'call_2', content: [{ type: 'text', text: '1' }] },
-      { role: 'assistant', content: [{ type: 'text', text: 'It is 21 °C.' }, { type: 'refusal', refusal: 'No images of people.' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'It is 21 °C.' },
+          { type: 'refusal', refusal: 'No images of people.' },
+        ],
+      },
       { role: 'function', name: 'legacy', content: null },
       { role: 'user', content: 'Thanks! 🙂' },
     ],
@@ -46,7 +52,12 @@ export const chatBodies: Record<string, Record<string, unknown>> = {
         function: {
           name: 'get_weather',
           description: 'Current weather',
-          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+          parameters: {
+            type: 'object',
+            properties: { city: { type: 'string' } },
+            required: ['city'],
+            additionalProperties: false,
+          },
           strict: true,
         },
       },
@@ -95,8 +106,26 @@ export const chatBodies: Record<string, Record<string, unknown>> = {
 };
 
 export const completionsBodies: Record<string, Record<string, unknown>> = {
-  text: { model: 'gpt-3.5-turbo-instruct', prompt: 'Say hi', max_tokens: 16, temperature: 0, stop: ['\n'], echo: false, logprobs: 2, suffix: null, best_of: 1 },
-  batch: { model: 'gpt-3.5-turbo-instruct', prompt: ['a', 'b'], n: 2, stream: true, stream_options: { include_usage: true }, seed: 7, user: 'u' },
+  text: {
+    model: 'gpt-3.5-turbo-instruct',
+    prompt: 'Say hi',
+    max_tokens: 16,
+    temperature: 0,
+    stop: ['\n'],
+    echo: false,
+    logprobs: 2,
+    suffix: null,
+    best_of: 1,
+  },
+  batch: {
+    model: 'gpt-3.5-turbo-instruct',
+    prompt: ['a', 'b'],
+    n: 2,
+    stream: true,
+    stream_options: { include_usage: true },
+    seed: 7,
+    user: 'u',
+  },
   tokens: { model: 'davinci-002', prompt: [1, 2, 3] },
   tokenBatch: { model: 'davinci-002', prompt: [[1, 2], [3]] },
   empty: { model: 'davinci-002', prompt: '' },
@@ -104,7 +133,13 @@ export const completionsBodies: Record<string, Record<string, unknown>> = {
 
 export const embeddingsBodies: Record<string, Record<string, unknown>> = {
   text: { model: 'text-embedding-3-small', input: 'hello world' },
-  batch: { model: 'text-embedding-3-small', input: ['hello', 'world'], encoding_format: 'float', dimensions: 256, user: 'u' },
+  batch: {
+    model: 'text-embedding-3-small',
+    input: ['hello', 'world'],
+    encoding_format: 'float',
+    dimensions: 256,
+    user: 'u',
+  },
   tokens: { model: 'text-embedding-ada-002', input: [15339, 1917], encoding_format: 'base64' },
   tokenBatch: { model: 'text-embedding-ada-002', input: [[15339], [1917, 0]] },
 };
@@ -121,14 +156,39 @@ export const messagesBodies: Record<string, Record<string, unknown>> = {
         content: [
           { type: 'text', text: 'Summarise these.' },
           { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } },
-          { type: 'image', source: { type: 'url', url: 'https://example.com/cat.jpg' }, cache_control: { type: 'ephemeral' } },
+          {
+            type: 'image',
+            source: { type: 'url', url: 'https://example.com/cat.jpg' },
+            cache_control: { type: 'ephemeral' },
+          },
           { type: 'image', source: { type: 'file', file_id: 'file_011' } },
-          { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' }, title: 'Report', context: 'Q3', citations: { enabled: true } },
+          {
+            type: 'document',
+            source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' },
+            title: 'Report',
+            context: 'Q3',
+            citations: { enabled: true },
+          },
           { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'Plain notes.' } },
           { type: 'document', source: { type: 'url', url: 'https://example.com/a.pdf' } },
-          { type: 'document', source: { type: 'content', content: [{ type: 'text', text: 'Chunk 1' }, { type: 'image', source: { type: 'url', url: 'https://example.com/b.png' } }] } },
+          {
+            type: 'document',
+            source: {
+              type: 'content',
+              content: [
+                { type: 'text', text: 'Chunk 1' },
+                { type: 'image', source: { type: 'url', url: 'https://example.com/b.png' } },
+              ],
+            },
+          },
           { type: 'document', source: { type: 'file', file_id: 'file_012' }, title: null },
-          { type: 'search_result', source: 'https://example.com/kb', title: 'KB', content: [{ type: 'text', text: 'Fact.' }], citations: { enabled: true } },
+          {
+            type: 'search_result',
+            source: 'https://example.com/kb',
+            title: 'KB',
+            content: [{ type: 'text', text: 'Fact.' }],
+            citations: { enabled: true },
+          },
           { type: 'container_upload', file_id: 'file_013' },
         ],
       },
@@ -140,14 +200,31 @@ export const messagesBodies: Record<string, Record<string, unknown>> = {
           {
             type: 'text',
             text: 'Checking.',
-            citations: [{ type: 'char_location', cited_text: 'Fact.', document_index: 0, document_title: 'KB', start_char_index: 0, end_char_index: 5 }],
+            citations: [
+              {
+                type: 'char_location',
+                cited_text: 'Fact.',
+                document_index: 0,
+                document_title: 'KB',
+                start_char_index: 0,
+                end_char_index: 5,
+              },
+            ],
           },
           { type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: { city: 'Paris' } },
           { type: 'server_tool_use', id: 'srvtoolu_01', name: 'web_search', input: { query: 'paris weather' } },
           {
             type: 'web_search_tool_result',
             tool_use_id: 'srvtoolu_01',
-            content: [{ type: 'web_search_result', url: 'https://weather.example', title: 'Paris', encrypted_content: 'abc', page_age: null }],
+            content: [
+              {
+                type: 'web_search_result',
+                url: 'https://weather.example',
+                title: 'Paris',
+                encrypted_content: 'abc',
+                page_age: null,
+              },
+            ],
           },
         ],
       },

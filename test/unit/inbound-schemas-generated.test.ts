@@ -37,10 +37,20 @@ const SEEDS: Record<CoveredFormat, unknown[]> = {
             { type: 'file', file: { file_data: 'data:application/pdf;base64,JVBERi0=', filename: 'a.pdf' } },
           ],
         },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"x"}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"x"}' } }],
+        },
         { role: 'tool', tool_call_id: 'call_1', content: 'found' },
       ],
-      tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }, { type: 'web_search_preview' }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } },
+        },
+        { type: 'web_search_preview' },
+      ],
       tool_choice: { type: 'function', function: { name: 'lookup' } },
       stop: ['END'],
       max_completion_tokens: 64,
@@ -74,9 +84,26 @@ const SEEDS: Record<CoveredFormat, unknown[]> = {
             { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: { q: 'x' } },
           ],
         },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'found' }], is_error: false }] },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: [{ type: 'text', text: 'found' }],
+              is_error: false,
+            },
+          ],
+        },
       ],
-      tools: [{ name: 'lookup', description: 'Look up', input_schema: { type: 'object', properties: { q: { type: 'string' } } } }, { type: 'web_search_20250305', name: 'web_search' }],
+      tools: [
+        {
+          name: 'lookup',
+          description: 'Look up',
+          input_schema: { type: 'object', properties: { q: { type: 'string' } } },
+        },
+        { type: 'web_search_20250305', name: 'web_search' },
+      ],
       tool_choice: { type: 'auto' },
       thinking: { type: 'enabled', budget_tokens: 2048 },
       metadata: { user_id: 'u-1' },
@@ -127,7 +154,8 @@ describe('generated malformed bodies', () => {
           const issue = result.error.issues[0];
           const fieldLevel = !name.startsWith('(body)') && !name.includes(': (body)');
           if (!issue.message) problems.push(`${name}: rejected without a message`);
-          if (fieldLevel && issue.path.length === 0) problems.push(`${name}: rejected without naming a field (${issue.message})`);
+          if (fieldLevel && issue.path.length === 0)
+            problems.push(`${name}: rejected without naming a field (${issue.message})`);
           continue;
         }
         accepted++;

@@ -33,8 +33,23 @@ describe('key choice', () => {
   });
 
   it('applyKeyNews keeps the first since, refreshes the error, drops a recovered key and indexes past the list', () => {
-    const list = [{ index: 1, since: 10, error: 'old' }, { index: 5, since: 10, error: 'gone' }];
-    expect(applyKeyNews(list, { setAside: [{ index: 1, since: 20, error: 'new' }, { index: 2, since: 20, error: 'x' }], recovered: null }, 3)).toEqual([
+    const list = [
+      { index: 1, since: 10, error: 'old' },
+      { index: 5, since: 10, error: 'gone' },
+    ];
+    expect(
+      applyKeyNews(
+        list,
+        {
+          setAside: [
+            { index: 1, since: 20, error: 'new' },
+            { index: 2, since: 20, error: 'x' },
+          ],
+          recovered: null,
+        },
+        3,
+      ),
+    ).toEqual([
       { index: 1, since: 10, error: 'new' },
       { index: 2, since: 20, error: 'x' },
     ]);

@@ -3,11 +3,13 @@ import { linkBaseOf } from '../../worker/mail/base';
 
 describe('the base of links in mails', () => {
   it('is PUBLIC_BASE_URL whatever the request says', () => {
-    expect(linkBaseOf('https://relay.example.com', 'https://evil.example/api/auth/password-reset')).toBe('https://relay.example.com');
+    expect(linkBaseOf('https://relay.example.com', 'https://evil.example/api/auth/password-reset')).toBe(
+      'https://relay.example.com',
+    );
     expect(linkBaseOf('https://relay.example.com/', 'http://localhost:8787/')).toBe('https://relay.example.com');
   });
 
-  it('without it, is the request\'s origin only for a local relay', () => {
+  it("without it, is the request's origin only for a local relay", () => {
     expect(linkBaseOf(undefined, 'https://evil.example/api/auth/password-reset')).toBeNull();
     expect(linkBaseOf(undefined, 'http://relay.example.com.evil.example/x')).toBeNull();
     expect(linkBaseOf(undefined, 'http://localhost.evil.example:8787/x')).toBeNull();

@@ -4,10 +4,12 @@ import { audioSeconds, audioTokens } from '../../worker/relay/media-tokens';
 import { ascii, bytes, le16, le32 } from './media-bytes';
 
 const chunk = (id: string, data: number[]) => [...ascii(id), ...le32(data.length), ...data];
-const fmt = (rate: number, size = 16) => chunk('fmt ', [...le16(1), ...le16(1), ...le32(8000), ...le32(rate), ...le16(1), ...le16(8)].slice(0, size));
+const fmt = (rate: number, size = 16) =>
+  chunk('fmt ', [...le16(1), ...le16(1), ...le32(8000), ...le32(rate), ...le16(1), ...le16(8)].slice(0, size));
 const wav = (...chunks: number[][]) => bytes(ascii('RIFF'), le32(1000), ascii('WAVE'), ...chunks);
 /** The byte rate an estimate used: the seconds it gives for 1,000,000 bytes. */
-const rate = (head: Uint8Array | undefined, format = '') => 1_000_000 / audioSeconds({ format, bytes: 1_000_000, head });
+const rate = (head: Uint8Array | undefined, format = '') =>
+  1_000_000 / audioSeconds({ format, bytes: 1_000_000, head });
 
 describe('WAV headers', () => {
   it('reads the byte rate of the fmt chunk, after other chunks (odd sizes padded)', () => {
@@ -44,7 +46,15 @@ describe('MP3 frames', () => {
   });
   it('skips reserved versions and layers, free and bad bitrates, bad sample rates', () => {
     const good = frame(0xfb, 0x50);
-    for (const bad of [frame(0xeb, 0x50), frame(0xf9, 0x50), frame(0xfb, 0x00), frame(0xfb, 0xf0), frame(0xfb, 0x5c), [0xff, 0x1b, 0x50, 0], [0xfe, 0xfb, 0x50, 0]]) {
+    for (const bad of [
+      frame(0xeb, 0x50),
+      frame(0xf9, 0x50),
+      frame(0xfb, 0x00),
+      frame(0xfb, 0xf0),
+      frame(0xfb, 0x5c),
+      [0xff, 0x1b, 0x50, 0],
+      [0xfe, 0xfb, 0x50, 0],
+    ]) {
       expect(rate(bytes(bad, good), 'mp3')).toBe(8000);
       expect(rate(bytes(bad, [0, 0, 0, 0]), 'mp3')).toBe(16000);
     }
@@ -66,7 +76,8 @@ describe('MP3 frames', () => {
 
 describe('formats without a header', () => {
   it('names in any case, with parameters, audio/ and x- prefixes', () => {
-    for (const f of ['wav', 'WAVE', ' audio/x-wav; codecs=1 ', 'audio/vnd.wave', ' wav ', 'wav ;rate=8000']) expect(rate(undefined, f), f).toBe(8000);
+    for (const f of ['wav', 'WAVE', ' audio/x-wav; codecs=1 ', 'audio/vnd.wave', ' wav ', 'wav ;rate=8000'])
+      expect(rate(undefined, f), f).toBe(8000);
     for (const f of ['opus', 'ogg', 'audio/ogg;codecs=opus', 'oga', 'webm']) expect(rate(undefined, f), f).toBe(4000);
     for (const f of ['g711_ulaw', 'g711_alaw', 'pcmu', 'PCMA', 'audio/basic']) expect(rate(undefined, f), f).toBe(8000);
     for (const f of ['flac', 'aac', 'mp3', 'x-', 'audio/', 'xwav']) expect(rate(undefined, f), f).toBe(16000);
@@ -86,7 +97,8 @@ describe('audioSeconds and audioTokens', () => {
     expect(audioTokens({ bytes: 16000 })).toBe(32);
     expect(audioTokens({ bytes: 16001 })).toBe(33);
     expect(audioTokens({ bytes: 16000, tokensPerSecond: 10 })).toBe(10);
-    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(audioTokens({ bytes: 16000, tokensPerSecond: bad })).toBe(32);
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(audioTokens({ bytes: 16000, tokensPerSecond: bad })).toBe(32);
     expect(audioTokens(null as unknown as { bytes: number })).toBe(0);
   });
 });

@@ -6,7 +6,8 @@ const text = (b: Uint8Array) => String.fromCharCode(...b);
 
 describe('base64Prefix', () => {
   it('finds a data-URL header after any leading whitespace, and only then', () => {
-    for (const space of [' ', '\n', '\r', '\t', '\f']) expect(text(base64Prefix(`${space}${space}data:x;base64,QUJD`, 100)), JSON.stringify(space)).toBe('ABC');
+    for (const space of [' ', '\n', '\r', '\t', '\f'])
+      expect(text(base64Prefix(`${space}${space}data:x;base64,QUJD`, 100)), JSON.stringify(space)).toBe('ABC');
     // a vertical tab is not whitespace here: the header's letters are read as base64
     expect(base64Prefix('\u000bdata:;base64,QUJD', 100)).toHaveLength(10);
     expect(base64Prefix('data:image/png;base64', 100)).toHaveLength(0);

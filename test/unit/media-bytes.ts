@@ -13,7 +13,15 @@ export const le32 = (n: number): number[] => [n & 0xff, (n >>> 8) & 0xff, (n >>>
 export const bytes = (...parts: number[][]): Uint8Array => new Uint8Array(parts.flat());
 
 export function png(width: number, height: number): Uint8Array {
-  return bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], be32(13), ascii('IHDR'), be32(width), be32(height), [8, 6, 0, 0, 0], [0, 0, 0, 0]);
+  return bytes(
+    [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+    be32(13),
+    ascii('IHDR'),
+    be32(width),
+    be32(height),
+    [8, 6, 0, 0, 0],
+    [0, 0, 0, 0],
+  );
 }
 
 /** A deterministic pseudo-random generator, so the garbage tests are reproducible. */

@@ -8,15 +8,31 @@ const SIG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const chunk = (type: string, data: number[]) => [...be32(data.length), ...ascii(type), ...data, 0, 0, 0, 0];
 const ihdr = (w: number, h: number) => chunk('IHDR', [...be32(w), ...be32(h), 8, 6, 0, 0, 0]);
 const seg = (marker: number, body: number[]) => [0xff, marker, ...be16(body.length + 2), ...body];
-const sof = (marker: number, w: number, h: number) => seg(marker, [8, ...be16(h), ...be16(w), 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+const sof = (marker: number, w: number, h: number) =>
+  seg(marker, [8, ...be16(h), ...be16(w), 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
 const jpeg = (...parts: number[][]) => bytes([0xff, 0xd8], ...parts);
-const riff = (kind: string, body: number[]) => bytes(ascii('RIFF'), le32(body.length + 8), ascii('WEBP'), ascii(kind), le32(body.length), body);
+const riff = (kind: string, body: number[]) =>
+  bytes(ascii('RIFF'), le32(body.length + 8), ascii('WEBP'), ascii(kind), le32(body.length), body);
 
 describe('validSize', () => {
   it('is two positive finite numbers', () => {
     expect(validSize({ width: 1, height: 1 })).toBe(true);
-    for (const bad of [null, undefined, 5, 'x', {}, { width: '1', height: 2 }, { width: 1, height: '2' }, { width: Number.NaN, height: 1 }, { width: 1, height: Number.POSITIVE_INFINITY },
-      { width: Number.POSITIVE_INFINITY, height: 1 }, { width: 1, height: Number.NaN }, { width: 0, height: 1 }, { width: 1, height: 0 }, { width: -1, height: 1 }]) {
+    for (const bad of [
+      null,
+      undefined,
+      5,
+      'x',
+      {},
+      { width: '1', height: 2 },
+      { width: 1, height: '2' },
+      { width: Number.NaN, height: 1 },
+      { width: 1, height: Number.POSITIVE_INFINITY },
+      { width: Number.POSITIVE_INFINITY, height: 1 },
+      { width: 1, height: Number.NaN },
+      { width: 0, height: 1 },
+      { width: 1, height: 0 },
+      { width: -1, height: 1 },
+    ]) {
       expect(validSize(bad), JSON.stringify(bad)).toBe(false);
     }
   });
@@ -59,7 +75,20 @@ describe('JPEG', () => {
   });
   it('skips stray bytes, fill bytes and the markers without a length', () => {
     const bare = (m: number) => [0xff, m];
-    expect(imageSize(jpeg([1, 2, 3], [0xff, 0xff, 0xff], bare(0xd8), bare(0x01), bare(0x00), bare(0xd0), bare(0xd7), sof(0xc0, 7, 9)))).toEqual({ width: 7, height: 9 });
+    expect(
+      imageSize(
+        jpeg(
+          [1, 2, 3],
+          [0xff, 0xff, 0xff],
+          bare(0xd8),
+          bare(0x01),
+          bare(0x00),
+          bare(0xd0),
+          bare(0xd7),
+          sof(0xc0, 7, 9),
+        ),
+      ),
+    ).toEqual({ width: 7, height: 9 });
     expect(imageSize(jpeg(bare(0xd9), sof(0xc0, 7, 9)))).toBeNull();
     expect(imageSize(jpeg(bare(0xda), sof(0xc0, 7, 9)))).toBeNull();
     expect(imageSize(jpeg([0xff, 0xe0, 0, 1], sof(0xc0, 7, 9)))).toBeNull(); // a length below 2
@@ -84,11 +113,17 @@ describe('GIF, WebP and BMP', () => {
     expect(imageSize(bytes(ascii('GIF89a'), le16(3), [4]))).toBeNull();
   });
   it('VP8: the start code and 14-bit sizes', () => {
-    const vp8 = (w: number, h: number, code = [0x9d, 0x01, 0x2a]) => riff('VP8 ', [0, 0, 0, ...code, ...le16(w), ...le16(h)]);
+    const vp8 = (w: number, h: number, code = [0x9d, 0x01, 0x2a]) =>
+      riff('VP8 ', [0, 0, 0, ...code, ...le16(w), ...le16(h)]);
     expect(imageSize(vp8(0xc000 | 640, 0x4000 | 480))).toEqual({ width: 640, height: 480 });
     expect(imageSize(vp8(640, 480).subarray(0, 29))).toBeNull();
     expect(imageSize(vp8(640, 480).subarray(0, 30))).toEqual({ width: 640, height: 480 });
-    for (const code of [[0x9c, 1, 0x2a], [0x9d, 2, 0x2a], [0x9d, 1, 0x2b]]) expect(imageSize(vp8(640, 480, code))).toBeNull();
+    for (const code of [
+      [0x9c, 1, 0x2a],
+      [0x9d, 2, 0x2a],
+      [0x9d, 1, 0x2b],
+    ])
+      expect(imageSize(vp8(640, 480, code))).toBeNull();
   });
   it('VP8L: the signature and 14-bit sizes less one', () => {
     const vp8l = (bits: number, sig = 0x2f) => riff('VP8L', [sig, ...le32(bits)]);
@@ -103,7 +138,9 @@ describe('GIF, WebP and BMP', () => {
     expect(imageSize(vp8x)).toEqual({ width: 4000, height: 3000 });
     expect(imageSize(vp8x.subarray(0, 29))).toBeNull();
     expect(imageSize(riff('VP8Y', [0, 0, 0, 0, ...le24(3999), ...le24(2999)]))).toBeNull();
-    expect(imageSize(bytes(ascii('RIFF'), le32(30), ascii('WAVE'), ascii('VP8X'), le32(10), [0, 0, 0, 0], le24(1), le24(1)))).toBeNull();
+    expect(
+      imageSize(bytes(ascii('RIFF'), le32(30), ascii('WAVE'), ascii('VP8X'), le32(10), [0, 0, 0, 0], le24(1), le24(1))),
+    ).toBeNull();
   });
   it('BMP: core headers in 16 bits, info headers signed 32 bits', () => {
     const bmp = (header: number, rest: number[]) => bytes(ascii('BM'), le32(0), le32(0), le32(54), le32(header), rest);

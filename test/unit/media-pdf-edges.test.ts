@@ -28,7 +28,11 @@ describe('pdfPageCount: counts', () => {
     expect(pages('1 0 obj <</Type /Pages /Count 7>> endobj')).toBe(7);
     expect(pages('1 0 obj <</Count 7 /Type /Pages>> endobj')).toBe(7);
     expect(pages('1 0 obj <</Type /Pages /Count 3>> endobj 2 0 obj <</Count 9>> endobj')).toBe(3);
-    expect(pages('1 0 obj <</Type /Pages /Count 3>> endobj 2 0 obj <</Type /Pages /Count 12>> endobj 3 0 obj <</Type /Pages /Count 4>> endobj')).toBe(12);
+    expect(
+      pages(
+        '1 0 obj <</Type /Pages /Count 3>> endobj 2 0 obj <</Type /Pages /Count 12>> endobj 3 0 obj <</Type /Pages /Count 4>> endobj',
+      ),
+    ).toBe(12);
     expect(pages('1 0 obj <</Count 9>> endobj 2 0 obj <</Type /Pages>> endobj')).toBeNull();
   });
   it('reads only direct integers of up to nine digits', () => {
@@ -48,7 +52,9 @@ describe('pdfPageCount: counts', () => {
     expect(pages('1 0 obj <</Linearized 1 /N 30>> endobj')).toBe(30);
     expect(pages('1 0 obj <</N 30 /Linearized 1>> endobj')).toBe(30);
     expect(pages('1 0 obj <</Linearized 1>> endobj 2 0 obj <</N 30>> endobj')).toBeNull();
-    expect(pages('1 0 obj <</Linearized 1 /N 30>> endobj 2 0 obj <</Type /Pages /Count 31>> endobj /Type /Page')).toBe(31);
+    expect(pages('1 0 obj <</Linearized 1 /N 30>> endobj 2 0 obj <</Type /Pages /Count 31>> endobj /Type /Page')).toBe(
+      31,
+    );
     expect(pages('1 0 obj <</Linearized 1 /N 30>> endobj /Type /Page /Type /Page')).toBe(30);
     expect(pages('1 0 obj <</Linearized 1 /N 3>> endobj 2 0 obj <</Linearized 1 /N 2>> endobj')).toBe(3);
   });
@@ -63,10 +69,12 @@ describe('document estimates', () => {
   it('one page per 50,000 bytes, at least one, for a count that is unknown or not a page count', () => {
     expect(estimatedPdfPages(50_000)).toBe(1);
     expect(estimatedPdfPages(50_001)).toBe(2);
-    for (const n of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '9' as unknown as number]) expect(estimatedPdfPages(n)).toBe(1);
+    for (const n of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '9' as unknown as number])
+      expect(estimatedPdfPages(n)).toBe(1);
     expect(documentTokens({ pages: 2.5, bytes: 0 })).toBe(3 * PDF_TOKENS_PER_PAGE);
     expect(documentTokens({ pages: 1, bytes: 10_000_000 })).toBe(PDF_TOKENS_PER_PAGE);
-    for (const bad of [0, 0.5, -3, Number.NaN, Number.POSITIVE_INFINITY, null]) expect(documentTokens({ pages: bad, bytes: 120_000 })).toBe(3 * PDF_TOKENS_PER_PAGE);
+    for (const bad of [0, 0.5, -3, Number.NaN, Number.POSITIVE_INFINITY, null])
+      expect(documentTokens({ pages: bad, bytes: 120_000 })).toBe(3 * PDF_TOKENS_PER_PAGE);
     expect(documentTokens(null as unknown as { pages: null; bytes: number })).toBe(PDF_TOKENS_PER_PAGE);
     expect(documentTokens('x' as unknown as { pages: null; bytes: number })).toBe(PDF_TOKENS_PER_PAGE);
   });

@@ -54,12 +54,14 @@ xx endstream endobj`;
   });
 
   it('reads /N of a linearization dictionary', () => {
-    const pdf = '%PDF-1.6\n43 0 obj <</Linearized 1/L 200000/O 45/E 1000/N 17/T 199000/H [500 200]>>\nendobj\n50 0 obj <</Type/ObjStm/N 80>> stream\n..endstream\nendobj';
+    const pdf =
+      '%PDF-1.6\n43 0 obj <</Linearized 1/L 200000/O 45/E 1000/N 17/T 199000/H [500 200]>>\nendobj\n50 0 obj <</Type/ObjStm/N 80>> stream\n..endstream\nendobj';
     expect(pdfPageCount(enc(pdf))).toBe(17);
   });
 
   it('takes the largest of what it finds', () => {
-    const pdf = '1 0 obj <</Type/Pages/Count 2>> endobj 2 0 obj <</Type/Page>> endobj 3 0 obj <</Type/Page>> endobj 4 0 obj <</Type/Page>> endobj';
+    const pdf =
+      '1 0 obj <</Type/Pages/Count 2>> endobj 2 0 obj <</Type/Page>> endobj 3 0 obj <</Type/Page>> endobj 4 0 obj <</Type/Page>> endobj';
     expect(pdfPageCount(enc(pdf))).toBe(3);
   });
 
@@ -113,7 +115,9 @@ describe('base64 helpers', () => {
   it('tolerates whitespace, line breaks and the URL-safe alphabet', () => {
     const wrapped = `  ${b64.replace(/(.{10})/g, '$1\r\n')}\n`;
     expect(Array.from(base64Prefix(wrapped, 1000))).toEqual(Array.from(raw));
-    const urlSafe = toBase64(new Uint8Array([0xfb, 0xff, 0xfe])).replace(/\+/g, '-').replace(/\//g, '_');
+    const urlSafe = toBase64(new Uint8Array([0xfb, 0xff, 0xfe]))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_');
     expect(Array.from(base64Prefix(urlSafe, 10))).toEqual([0xfb, 0xff, 0xfe]);
   });
 
@@ -149,10 +153,22 @@ describe('base64 helpers', () => {
 
 function wavHeader(byteRate: number): Uint8Array {
   return bytes(
-    ascii('RIFF'), le32(0), ascii('WAVE'),
-    ascii('LIST'), le32(4), ascii('INFO'), // a chunk before fmt, to be skipped
-    ascii('fmt '), le32(16), le16(1), le16(1), le32(byteRate / 2), le32(byteRate), le16(2), le16(16),
-    ascii('data'), le32(0),
+    ascii('RIFF'),
+    le32(0),
+    ascii('WAVE'),
+    ascii('LIST'),
+    le32(4),
+    ascii('INFO'), // a chunk before fmt, to be skipped
+    ascii('fmt '),
+    le32(16),
+    le16(1),
+    le16(1),
+    le32(byteRate / 2),
+    le32(byteRate),
+    le16(2),
+    le16(16),
+    ascii('data'),
+    le32(0),
   );
 }
 
@@ -190,7 +206,11 @@ describe('audioTokens', () => {
     expect(audioTokens({ format: 'wav', bytes: 1000, head: new Uint8Array(3) })).toBeGreaterThan(0);
     const next = rng(11);
     for (let i = 0; i < 300; i++) {
-      const t = audioTokens({ format: i % 2 ? 'wav' : 'mp3', bytes: Math.floor(next() * 1e7), head: randomBytes(next, Math.floor(next() * 200)) });
+      const t = audioTokens({
+        format: i % 2 ? 'wav' : 'mp3',
+        bytes: Math.floor(next() * 1e7),
+        head: randomBytes(next, Math.floor(next() * 200)),
+      });
       expect(Number.isFinite(t) && t >= 0).toBe(true);
     }
   });

@@ -14,14 +14,27 @@ import { ascii, be16, bytes, le16, le24, le32, png, randomBytes, rng } from './m
 
 const APP0 = bytes([0xff, 0xe0], be16(16), ascii('JFIF'), [0, 1, 1, 0], be16(72), be16(72), [0, 0]);
 // A DHT segment whose table bytes would read as a plausible size if it were mistaken for a frame.
-const DHT = bytes([0xff, 0xc4], be16(2 + 1 + 16 + 2), [0x00], [0, 2, 0x10, 0x00, 0x20, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [1, 2]);
+const DHT = bytes(
+  [0xff, 0xc4],
+  be16(2 + 1 + 16 + 2),
+  [0x00],
+  [0, 2, 0x10, 0x00, 0x20, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+  [1, 2],
+);
 // DAC (arithmetic conditioning), also in the C0..CF range and also not a frame.
 const DAC = bytes([0xff, 0xcc], be16(6), [0x00, 0x11, 0x20, 0x00]);
 function sof(marker: number, width: number, height: number): Uint8Array {
   return bytes([0xff, marker], be16(17), [8], be16(height), be16(width), [3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
 }
 function jpeg(...segments: Uint8Array[]): Uint8Array {
-  return bytes([0xff, 0xd8], ...segments.map((s) => Array.from(s)), [0xff, 0xda], be16(8), [1, 1, 0, 0, 0x3f, 0], [0x12, 0x34]);
+  return bytes(
+    [0xff, 0xd8],
+    ...segments.map((s) => Array.from(s)),
+    [0xff, 0xda],
+    be16(8),
+    [1, 1, 0, 0, 0x3f, 0],
+    [0x12, 0x34],
+  );
 }
 
 function gif(width: number, height: number): Uint8Array {
@@ -29,17 +42,36 @@ function gif(width: number, height: number): Uint8Array {
 }
 
 function riff(fourcc: string, payload: number[]): Uint8Array {
-  return bytes(ascii('RIFF'), le32(4 + 8 + payload.length), ascii('WEBP'), ascii(fourcc), le32(payload.length), payload);
+  return bytes(
+    ascii('RIFF'),
+    le32(4 + 8 + payload.length),
+    ascii('WEBP'),
+    ascii(fourcc),
+    le32(payload.length),
+    payload,
+  );
 }
-const webpVp8 = (w: number, h: number): Uint8Array => riff('VP8 ', [0x50, 0x02, 0x00, 0x9d, 0x01, 0x2a, ...le16(w), ...le16(h), 0, 0]);
+const webpVp8 = (w: number, h: number): Uint8Array =>
+  riff('VP8 ', [0x50, 0x02, 0x00, 0x9d, 0x01, 0x2a, ...le16(w), ...le16(h), 0, 0]);
 function webpVp8l(w: number, h: number): Uint8Array {
-  const bits = (w - 1) + (h - 1) * 0x4000; // 14 + 14 bits, then alpha and version bits left 0
+  const bits = w - 1 + (h - 1) * 0x4000; // 14 + 14 bits, then alpha and version bits left 0
   return riff('VP8L', [0x2f, ...le32(bits), 0, 0, 0]);
 }
 const webpVp8x = (w: number, h: number): Uint8Array => riff('VP8X', [0x10, 0, 0, 0, ...le24(w - 1), ...le24(h - 1)]);
 
 function bmp(width: number, height: number): Uint8Array {
-  return bytes(ascii('BM'), le32(0), le32(0), le32(54), le32(40), le32(width), le32(height), le16(1), le16(24), new Array<number>(24).fill(0));
+  return bytes(
+    ascii('BM'),
+    le32(0),
+    le32(0),
+    le32(54),
+    le32(40),
+    le32(width),
+    le32(height),
+    le16(1),
+    le16(24),
+    new Array<number>(24).fill(0),
+  );
 }
 function bmpCore(width: number, height: number): Uint8Array {
   return bytes(ascii('BM'), le32(0), le32(0), le32(26), le32(12), le16(width), le16(height), le16(1), le16(24));
@@ -136,7 +168,10 @@ describe('openAiImageTokens', () => {
     // No size ever beats the unknown worst case.
     const next = rng(7);
     for (let i = 0; i < 2000; i++) {
-      const t = openAiImageTokens({ width: 1 + Math.floor(next() * 9000), height: 1 + Math.floor(next() * 9000) }, 'high');
+      const t = openAiImageTokens(
+        { width: 1 + Math.floor(next() * 9000), height: 1 + Math.floor(next() * 9000) },
+        'high',
+      );
       expect(t).toBeLessThanOrEqual(1445);
     }
   });

@@ -64,7 +64,12 @@ export const usageChunk = (prompt: number, completion: number, cached = 0) =>
     created: 1700000000,
     model: 'gpt-4o-mini',
     choices: [],
-    usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: cached } },
+    usage: {
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      total_tokens: prompt + completion,
+      prompt_tokens_details: { cached_tokens: cached },
+    },
   });
 
 export const names = (evs: Ev[]) => evs.map((e) => e.event);
@@ -75,14 +80,30 @@ export const deltas = (evs: Ev[], key: 'text' | 'partial_json') =>
     .filter((v): v is string => typeof v === 'string')
     .join('');
 
-
 /** An upstream (OpenAI) non-streaming chat completion around `message`. */
-export const completion = (message: Obj, finish: string | null, usage?: Obj, id: unknown = 'chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG'): Obj => ({
+export const completion = (
+  message: Obj,
+  finish: string | null,
+  usage?: Obj,
+  id: unknown = 'chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG',
+): Obj => ({
   id,
   object: 'chat.completion',
   created: 1741570283,
   model: 'gpt-4o-2024-08-06',
-  choices: [{ index: 0, message: { role: 'assistant', refusal: null, annotations: [], ...message }, logprobs: null, finish_reason: finish }],
-  usage: usage ?? { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17, prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 } },
+  choices: [
+    {
+      index: 0,
+      message: { role: 'assistant', refusal: null, annotations: [], ...message },
+      logprobs: null,
+      finish_reason: finish,
+    },
+  ],
+  usage: usage ?? {
+    prompt_tokens: 12,
+    completion_tokens: 5,
+    total_tokens: 17,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+  },
   system_fingerprint: 'fp_1',
 });

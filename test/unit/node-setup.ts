@@ -10,7 +10,9 @@ const nameOf = (algorithm: DigestArgs[0]) => (typeof algorithm === 'string' ? al
 
 subtle.digest = async (algorithm: DigestArgs[0], data: DigestArgs[1]): Promise<ArrayBuffer> => {
   if (nameOf(algorithm).toUpperCase() !== 'MD5') return digest(algorithm, data);
-  const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+  const bytes = ArrayBuffer.isView(data)
+    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    : new Uint8Array(data);
   const out = createHash('md5').update(bytes).digest();
   return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
 };

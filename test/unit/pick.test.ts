@@ -3,13 +3,29 @@ import { availability, channelsFor, orderCandidates } from '../../worker/relay/p
 import type { ChannelRecord } from '../../worker/db/snapshots';
 
 const ch = (id: number, p: Partial<ChannelRecord> = {}): ChannelRecord => ({
-  id, name: `c${id}`, type: 'openai', baseUrl: 'http://x', keysSealed: '', keyCount: 1, models: ['m'], modelMapping: null, servesResponses: true,
-  groups: ['default'], priority: 0, weight: 1, status: 'enabled', health: { state: 'closed', openedAt: null }, ...p,
+  id,
+  name: `c${id}`,
+  type: 'openai',
+  baseUrl: 'http://x',
+  keysSealed: '',
+  keyCount: 1,
+  models: ['m'],
+  modelMapping: null,
+  servesResponses: true,
+  groups: ['default'],
+  priority: 0,
+  weight: 1,
+  status: 'enabled',
+  health: { state: 'closed', openedAt: null },
+  ...p,
 });
 
 function seeded(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return s / 2 ** 31;
+  };
 }
 
 describe('channel picking', () => {
@@ -26,8 +42,18 @@ describe('channel picking', () => {
   });
 
   it('tries the highest priority tier first, then the next', () => {
-    const order = orderCandidates([ch(1, { priority: 0 }), ch(2, { priority: 10 }), ch(3, { priority: 5 }), ch(4, { priority: 10 })]);
-    expect(order.slice(0, 2).map((c) => c.id).sort()).toEqual([2, 4]);
+    const order = orderCandidates([
+      ch(1, { priority: 0 }),
+      ch(2, { priority: 10 }),
+      ch(3, { priority: 5 }),
+      ch(4, { priority: 10 }),
+    ]);
+    expect(
+      order
+        .slice(0, 2)
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual([2, 4]);
     expect(order[2].id).toBe(3);
     expect(order[3].id).toBe(1);
   });

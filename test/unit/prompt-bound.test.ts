@@ -5,7 +5,10 @@ import { boundFor, counterFor, utf8Length } from '../../worker/relay/prompt/coun
 /** A seeded generator, so a failure names a reproducible case. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
@@ -31,7 +34,8 @@ function randomText(r: () => number, length: number): string {
 
 describe('the cheap prompt bound', () => {
   it('counts UTF-8 bytes exactly', () => {
-    for (const s of ['', 'abc', 'é', '你好', '😀', '👨‍👩‍👧', '\ud800x', 'x\udc00']) expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
+    for (const s of ['', 'abc', 'é', '你好', '😀', '👨‍👩‍👧', '\ud800x', 'x\udc00'])
+      expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
   });
 
   it('is never below the exact count: random text, code, CJK, emoji and base64, in every format, for every tokenizer family', () => {
@@ -41,7 +45,10 @@ describe('the cheap prompt bound', () => {
       const text = randomText(r, 50 + Math.floor(r() * 3000));
       const model = pick(r, models);
       const bodies = {
-        chat: { messages: [{ role: 'user', content: text }], tools: [{ type: 'function', function: { name: 'f', parameters: { q: text.slice(0, 50) } } }] },
+        chat: {
+          messages: [{ role: 'user', content: text }],
+          tools: [{ type: 'function', function: { name: 'f', parameters: { q: text.slice(0, 50) } } }],
+        },
         completions: { prompt: text },
         embeddings: { input: [text, text.slice(0, 10)] },
         messages: { system: text.slice(0, 100), messages: [{ role: 'user', content: [{ type: 'text', text }] }] },
@@ -59,7 +66,13 @@ describe('the cheap prompt bound', () => {
 
   it('keeps media at their own rules: an image is not billed as its base64 bytes', () => {
     const data = 'A'.repeat(400_000);
-    const body = { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${data}` } }] }] };
-    expect(FORMATS.chat.countPrompt(boundFor('gpt-4o'), body)).toBe(FORMATS.chat.countPrompt(counterFor('gpt-4o'), body));
+    const body = {
+      messages: [
+        { role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${data}` } }] },
+      ],
+    };
+    expect(FORMATS.chat.countPrompt(boundFor('gpt-4o'), body)).toBe(
+      FORMATS.chat.countPrompt(counterFor('gpt-4o'), body),
+    );
   });
 });

@@ -9,10 +9,27 @@ import type { Endpoint } from '../../worker/relay/formats';
 function tapFor(type: 'openai' | 'anthropic', clientWantsUsage: boolean): StreamTap {
   const endpoint: Endpoint = type === 'openai' ? 'chat' : 'messages';
   const channel: ChannelRecord = {
-    id: 1, name: 'c', type, baseUrl: 'http://upstream', keysSealed: '', keyCount: 1, models: ['m'], modelMapping: null,
-    servesResponses: true, groups: ['default'], priority: 0, weight: 1, status: 'enabled', health: { state: 'closed', openedAt: null },
+    id: 1,
+    name: 'c',
+    type,
+    baseUrl: 'http://upstream',
+    keysSealed: '',
+    keyCount: 1,
+    models: ['m'],
+    modelMapping: null,
+    servesResponses: true,
+    groups: ['default'],
+    priority: 0,
+    weight: 1,
+    status: 'enabled',
+    health: { state: 'closed', openedAt: null },
   };
-  const route = routeFor(endpoint, channel, { body: {}, model: 'm', stream: true, clientWantsUsage, maxCompletion: null, choices: 1 }, 'm');
+  const route = routeFor(
+    endpoint,
+    channel,
+    { body: {}, model: 'm', stream: true, clientWantsUsage, maxCompletion: null, choices: 1 },
+    'm',
+  );
   return new StreamTap(route.reader, route.writer());
 }
 
@@ -25,9 +42,15 @@ function run(tap: StreamTap, pieces: string[]): string {
   return out + dec.decode(tap.end());
 }
 
-const chunk = (content: string) => JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content } }] });
+const chunk = (content: string) =>
+  JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content } }] });
 const text = (tap: StreamTap) => deliveredParts(tap.state).join('|');
-const usageChunk = JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 7, completion_tokens: 2, prompt_tokens_details: { cached_tokens: 3 } } });
+const usageChunk = JSON.stringify({
+  id: 'c',
+  object: 'chat.completion.chunk',
+  choices: [],
+  usage: { prompt_tokens: 7, completion_tokens: 2, prompt_tokens_details: { cached_tokens: 3 } },
+});
 
 describe('StreamTap (OpenAI)', () => {
   it('handles events split across reads and reads usage', () => {
@@ -79,13 +102,23 @@ describe('StreamTap (OpenAI)', () => {
     const out = run(tap, [
       delta({ reasoning_content: 'Think' }),
       delta({ reasoning_content: 'ing.' }),
-      delta({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+      delta({
+        tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '' } }],
+      }),
       delta({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
       delta({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }),
-      delta({ tool_calls: [{ index: 1, id: 'call_2', type: 'function', function: { name: 'get_time', arguments: '{}' } }] }),
+      delta({
+        tool_calls: [{ index: 1, id: 'call_2', type: 'function', function: { name: 'get_time', arguments: '{}' } }],
+      }),
     ]);
     expect(deliveredParts(tap.state)).toEqual(['Thinking.', 'get_weather', '{"city":"Paris"}', 'get_time', '{}']);
-    expect([...tap.state.delivered.keys()]).toEqual(['0:reasoning', '0:tool0:name', '0:tool0:args', '0:tool1:name', '0:tool1:args']);
+    expect([...tap.state.delivered.keys()]).toEqual([
+      '0:reasoning',
+      '0:tool0:name',
+      '0:tool0:args',
+      '0:tool1:name',
+      '0:tool1:args',
+    ]);
     expect(tap.state.closed).toBe(false);
     // the tool-call chunks reach the client as they came
     expect(out).toContain(JSON.stringify({ index: 0, function: { arguments: '{"city":' } }));
@@ -120,7 +153,7 @@ describe('StreamTap (Anthropic)', () => {
     expect(out).toContain('event: message_stop');
   });
 
-  it('counts thinking, text and a tool call\'s name and arguments; the start\'s usage is not final', () => {
+  it("counts thinking, text and a tool call's name and arguments; the start's usage is not final", () => {
     const tap = tapFor('anthropic', false);
     const ev = (e: Record<string, unknown>) => `event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`;
     const out = run(tap, [
@@ -130,7 +163,11 @@ describe('StreamTap (Anthropic)', () => {
       ev({ type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'c2lnbmF0dXJl' } }),
       ev({ type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } }),
       ev({ type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Sure' } }),
-      ev({ type: 'content_block_start', index: 2, content_block: { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} } }),
+      ev({
+        type: 'content_block_start',
+        index: 2,
+        content_block: { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} },
+      }),
       ev({ type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '{"city":' } }),
       ev({ type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '"Oslo"}' } }),
     ]);

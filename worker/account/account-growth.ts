@@ -5,13 +5,25 @@
  */
 import { AccountCore } from './account';
 import {
-  REBATE_KEY, applyNotice, earnKey, emptyRebate, withdrawalKey,
-  type EarnMark, type RebateEntry, type RebateKind, type RebateNotice, type RebateResult, type RebateState, type WithdrawalMark,
+  REBATE_KEY,
+  applyNotice,
+  earnKey,
+  emptyRebate,
+  withdrawalKey,
+  type EarnMark,
+  type RebateEntry,
+  type RebateKind,
+  type RebateNotice,
+  type RebateResult,
+  type RebateState,
+  type WithdrawalMark,
 } from './rebates';
 import { subKey, type PlanTerms, type SubscriptionView } from './plans';
 import type { Pending } from './pending';
 
-export type PlanBuy = { ok: true; replayed: boolean; subscription: SubscriptionView; quota: number; by: string | null } | { ok: false; error: 'insufficient'; message: string };
+export type PlanBuy =
+  | { ok: true; replayed: boolean; subscription: SubscriptionView; quota: number; by: string | null }
+  | { ok: false; error: 'insufficient'; message: string };
 
 export class Account extends AccountCore {
   private rebate: RebateState | undefined;
@@ -31,7 +43,17 @@ export class Account extends AccountCore {
   }
 
   private row(userId: number, kind: RebateKind, units: number, extra: Partial<RebateEntry> = {}): Pending {
-    const entry: RebateEntry = { uid: crypto.randomUUID(), userId, kind, units, inviteeId: null, orderNo: null, withdrawalId: null, createdAt: Date.now(), ...extra };
+    const entry: RebateEntry = {
+      uid: crypto.randomUUID(),
+      userId,
+      kind,
+      units,
+      inviteeId: null,
+      orderNo: null,
+      withdrawalId: null,
+      createdAt: Date.now(),
+      ...extra,
+    };
     return { kind: 'rebate', entry };
   }
 
@@ -49,8 +71,10 @@ export class Account extends AccountCore {
       r.balance += applied.earn - applied.claw;
       r.total += applied.earn - applied.claw;
       const rows: Pending[] = [];
-      if (applied.earn > 0) rows.push(this.row(userId, 'earn', applied.earn, { inviteeId: n.inviteeId, orderNo: n.orderNo }));
-      if (applied.claw > 0) rows.push(this.row(userId, 'clawback', -applied.claw, { inviteeId: n.inviteeId, orderNo: n.orderNo }));
+      if (applied.earn > 0)
+        rows.push(this.row(userId, 'earn', applied.earn, { inviteeId: n.inviteeId, orderNo: n.orderNo }));
+      if (applied.claw > 0)
+        rows.push(this.row(userId, 'clawback', -applied.claw, { inviteeId: n.inviteeId, orderNo: n.orderNo }));
       await this.enqueue({ [REBATE_KEY]: r, [key]: applied.mark }, rows);
       return this.answer(false);
     });
@@ -60,10 +84,20 @@ export class Account extends AccountCore {
   transferRebate(userId: number, units: number): Promise<RebateResult> {
     return this.serial(async () => {
       const r = await this.rebateState(userId);
-      if (units > r.balance) return { ok: false, error: 'insufficient', message: `units: the rebate balance is ${r.balance}` };
+      if (units > r.balance)
+        return { ok: false, error: 'insufficient', message: `units: the rebate balance is ${r.balance}` };
       r.balance -= units;
       this.state!.balance += units;
-      const ledger = this.ledgerRow(userId, null, units, 'rebate', 'rebate moved to the balance', null, null, Date.now());
+      const ledger = this.ledgerRow(
+        userId,
+        null,
+        units,
+        'rebate',
+        'rebate moved to the balance',
+        null,
+        null,
+        Date.now(),
+      );
       await this.enqueue({ [REBATE_KEY]: r, state: this.state }, [ledger, this.row(userId, 'transfer', -units)]);
       await this.flush().catch(() => undefined);
       return this.answer(false);
@@ -75,11 +109,14 @@ export class Account extends AccountCore {
     return this.serial(async () => {
       const r = await this.rebateState(userId);
       if (await this.ctx.storage.get<WithdrawalMark>(withdrawalKey(id))) return this.answer(true);
-      if (units > r.balance) return { ok: false, error: 'insufficient', message: `units: the rebate balance is ${r.balance}` };
+      if (units > r.balance)
+        return { ok: false, error: 'insufficient', message: `units: the rebate balance is ${r.balance}` };
       r.balance -= units;
       r.held += units;
       const mark: WithdrawalMark = { units, status: 'pending' };
-      await this.enqueue({ [REBATE_KEY]: r, [withdrawalKey(id)]: mark }, [this.row(userId, 'withdraw', -units, { withdrawalId: id })]);
+      await this.enqueue({ [REBATE_KEY]: r, [withdrawalKey(id)]: mark }, [
+        this.row(userId, 'withdraw', -units, { withdrawalId: id }),
+      ]);
       return this.answer(false);
     });
   }
@@ -92,7 +129,8 @@ export class Account extends AccountCore {
       const mark = await this.ctx.storage.get<WithdrawalMark>(key);
       if (!mark) return { ok: false, error: 'not_found', message: 'no such withdrawal' };
       if (mark.status === decision) return this.answer(true);
-      if (mark.status !== 'pending') return { ok: false, error: 'conflict', message: `the withdrawal was already ${mark.status}` };
+      if (mark.status !== 'pending')
+        return { ok: false, error: 'conflict', message: `the withdrawal was already ${mark.status}` };
       r.held -= mark.units;
       const rows: Pending[] = [];
       if (decision === 'rejected') {
@@ -113,22 +151,46 @@ export class Account extends AccountCore {
    * calls in flight hold, cannot cover it), or started by a paid order (`units` 0: a zero `plan`
    * row shows the purchase in the ledger). Once per id.
    */
-  buyPlan(userId: number, input: { id: string; terms: PlanTerms; units: number; note: string; orderNo: string | null; by?: string }): Promise<PlanBuy> {
+  buyPlan(
+    userId: number,
+    input: { id: string; terms: PlanTerms; units: number; note: string; orderNo: string | null; by?: string },
+  ): Promise<PlanBuy> {
     return this.serial(async () => {
       const state = await this.load(userId);
       await this.plans.ready();
       const mark = await this.ctx.storage.get<{ by: string | null }>(`buy:${input.id}`);
       const known = this.plans.byId(input.id);
-      if (known && mark) return { ok: true, replayed: true, subscription: this.viewOf(input.id), quota: state.balance, by: mark.by };
+      if (known && mark)
+        return { ok: true, replayed: true, subscription: this.viewOf(input.id), quota: state.balance, by: mark.by };
       const free = state.balance - this.held((r) => r.subId === undefined);
-      if (input.units > free) return { ok: false, error: 'insufficient', message: `your balance (${state.balance} units, ${state.balance - free} held by calls in flight) cannot cover ${input.units} units` };
+      if (input.units > free)
+        return {
+          ok: false,
+          error: 'insufficient',
+          message: `your balance (${state.balance} units, ${state.balance - free} held by calls in flight) cannot cover ${input.units} units`,
+        };
       const now = Date.now();
       state.balance -= input.units;
       const sub = this.plans.start(input.id, input.terms, now);
-      const row = this.ledgerRow(userId, null, input.units === 0 ? 0 : -input.units, 'plan', input.note, null, input.orderNo, now);
+      const row = this.ledgerRow(
+        userId,
+        null,
+        input.units === 0 ? 0 : -input.units,
+        'plan',
+        input.note,
+        null,
+        input.orderNo,
+        now,
+      );
       await this.enqueue({ state, [subKey(sub.id)]: sub, [`buy:${input.id}`]: { by: input.by ?? null } }, [row]);
       await this.flush().catch(() => undefined);
-      return { ok: true, replayed: false, subscription: this.viewOf(sub.id), quota: state.balance, by: input.by ?? null };
+      return {
+        ok: true,
+        replayed: false,
+        subscription: this.viewOf(sub.id),
+        quota: state.balance,
+        by: input.by ?? null,
+      };
     });
   }
 

@@ -7,11 +7,35 @@ import { ledgerSum } from '../db/ledger';
 import { flushPlan, pendingKey, type Pending, type TokenCap } from './pending';
 import { AccountNotices, type NotifyPrefs } from './notices';
 import {
-  FLUSH_BATCH, FLUSH_DELAY_MS, FLUSHES_PER_ALARM, MAX_RETRY_MS, RECENT_SETTLES, RESERVATION_TTL_MS, SETTLED_TTL_MS, SWEEP_EVERY_MS, SWEEP_LIMIT,
-  minuteOf, settledKey, type AccountState, type CreditMark, type Reservation, type Settled,
+  FLUSH_BATCH,
+  FLUSH_DELAY_MS,
+  FLUSHES_PER_ALARM,
+  MAX_RETRY_MS,
+  RECENT_SETTLES,
+  RESERVATION_TTL_MS,
+  SETTLED_TTL_MS,
+  SWEEP_EVERY_MS,
+  SWEEP_LIMIT,
+  minuteOf,
+  settledKey,
+  type AccountState,
+  type CreditMark,
+  type Reservation,
+  type Settled,
 } from './state';
 import type {
-  Audit, Balance, CreditInput, CreditResult, LedgerReason, LogWrite, ReserveInput, ReserveResult, Revocation, SettleInput, SettleResult, TokenTruth,
+  Audit,
+  Balance,
+  CreditInput,
+  CreditResult,
+  LedgerReason,
+  LogWrite,
+  ReserveInput,
+  ReserveResult,
+  Revocation,
+  SettleInput,
+  SettleResult,
+  TokenTruth,
 } from './types';
 import { planTakeBack, takeBackKey, type TakeBackInput, type TakeBackMark, type TakeBackResult } from './takeback';
 import { AccountPlans, subKey } from './plans';
@@ -51,7 +75,9 @@ export class AccountCore extends DurableObject<Env> {
   private creditCursor: string | undefined;
   /** New-IP and low-balance notices, decided after each settle (./notices). */
   protected readonly plans = new AccountPlans(this.ctx.storage);
-  private readonly notices = new AccountNotices(this.ctx.storage, this.env, (at) => this.scheduleAlarm(Math.max(0, at - Date.now())));
+  private readonly notices = new AccountNotices(this.ctx.storage, this.env, (at) =>
+    this.scheduleAlarm(Math.max(0, at - Date.now())),
+  );
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -72,7 +98,12 @@ export class AccountCore extends DurableObject<Env> {
     if (this.state) return this.state;
     const seed = await balanceSeed(this.db, userId);
     // Another call may have loaded it while D1 answered: keep the first copy.
-    this.state ??= { userId, balance: seed?.quota ?? 0, used: seed?.usedQuota ?? 0, disabled: seed?.status === 'disabled' };
+    this.state ??= {
+      userId,
+      balance: seed?.quota ?? 0,
+      used: seed?.usedQuota ?? 0,
+      disabled: seed?.status === 'disabled',
+    };
     await this.ctx.storage.put('state', this.state);
     return this.state;
   }
@@ -98,7 +129,9 @@ export class AccountCore extends DurableObject<Env> {
     let truth = await this.ctx.storage.get<TokenTruth>(`truth:${tokenId}`);
     if (!truth) {
       const seed = await tokenTruthSeed(this.db, userId, tokenId);
-      truth = seed ? { status: seed.status, keyHash: seed.keyHash, expiresAt: seed.expiresAt } : { status: 'deleted', keyHash: null, expiresAt: null };
+      truth = seed
+        ? { status: seed.status, keyHash: seed.keyHash, expiresAt: seed.expiresAt }
+        : { status: 'deleted', keyHash: null, expiresAt: null };
     }
     const raced = this.truths.get(tokenId);
     if (raced) return raced;
@@ -155,7 +188,10 @@ export class AccountCore extends DurableObject<Env> {
     const onPlan = this.reserveOnPlan(input);
     if (onPlan) return onPlan;
     const forUser = state.balance - this.held((r) => r.subId === undefined);
-    const forToken = cap.remain === null ? Number.POSITIVE_INFINITY : cap.remain - this.held((r) => r.tokenId === input.tokenId && r.subId === undefined);
+    const forToken =
+      cap.remain === null
+        ? Number.POSITIVE_INFINITY
+        : cap.remain - this.held((r) => r.tokenId === input.tokenId && r.subId === undefined);
     const available = Math.min(forUser, forToken);
     const allowance = available > 0 ? largestAllowance(input.plan, available) : null;
     if (allowance === null) return { ok: false, reason: forToken < forUser ? 'token_cap' : 'user_balance' };
@@ -173,7 +209,12 @@ export class AccountCore extends DurableObject<Env> {
     const now = Date.now();
     const picked = this.plans.pick(input.model, input.plan, (id) => this.held((r) => r.subId === id), now);
     if (picked) {
-      this.reservations.set(input.requestId, { tokenId: input.tokenId, units: picked.units, at: now, subId: picked.sub.id });
+      this.reservations.set(input.requestId, {
+        tokenId: input.tokenId,
+        units: picked.units,
+        at: now,
+        subId: picked.sub.id,
+      });
       return { ok: true, units: picked.units, allowance: picked.allowance, plan: picked.sub.id };
     }
     if (!input.planOnly) return null;
@@ -203,7 +244,11 @@ export class AccountCore extends DurableObject<Env> {
     this.reservations.delete(input.requestId);
     const now = Date.now();
     // Held on a plan: its windows take what they have room for. No hold (the object restarted): a covering plan first.
-    const sub = hold ? (hold.subId === undefined ? undefined : this.plans.byId(hold.subId)) : this.plans.covering(input.log.model, now)[0];
+    const sub = hold
+      ? hold.subId === undefined
+        ? undefined
+        : this.plans.byId(hold.subId)
+      : this.plans.covering(input.log.model, now)[0];
     const onPlan = sub ? this.plans.charge(sub, Math.max(0, Math.floor(input.charge)), now) : 0;
     let charge = Math.max(0, Math.floor(input.charge)) - onPlan;
     let capped = false;
@@ -226,7 +271,8 @@ export class AccountCore extends DurableObject<Env> {
     }
     const log: LogWrite = { ...input.log, quota: charge + onPlan, capped };
     const rows: Pending[] = [{ kind: 'log', row: log }];
-    if (charge > 0) rows.push(this.ledgerRow(userId, input.tokenId, -charge, 'charge', null, input.requestId, null, log.created_at));
+    if (charge > 0)
+      rows.push(this.ledgerRow(userId, input.tokenId, -charge, 'charge', null, input.requestId, null, log.created_at));
     await this.enqueue(writes, rows);
     await this.notices.afterSettle(userId, log, state.balance);
     return result;
@@ -258,25 +304,44 @@ export class AccountCore extends DurableObject<Env> {
     const markKey = input.idempotencyKey ? `cred:${input.idempotencyKey}` : null;
     if (markKey) {
       const mark = await this.ctx.storage.get<CreditMark>(markKey);
-      if (mark && (mark.expiresAt === null || mark.expiresAt > Date.now())) return { ok: true, replayed: true, quota: mark.quota, usedQuota: mark.usedQuota, by: mark.by ?? null };
+      if (mark && (mark.expiresAt === null || mark.expiresAt > Date.now()))
+        return { ok: true, replayed: true, quota: mark.quota, usedQuota: mark.usedQuota, by: mark.by ?? null };
     }
     const { delta } = input;
-    if (!Number.isSafeInteger(delta) || delta === 0) return { ok: false, error: 'delta must be a whole, non-zero number of units' };
-    if (state.balance + delta < 0) return { ok: false, error: `the balance is ${state.balance}; a change of ${delta} would take it below zero` };
+    if (!Number.isSafeInteger(delta) || delta === 0)
+      return { ok: false, error: 'delta must be a whole, non-zero number of units' };
+    if (state.balance + delta < 0)
+      return { ok: false, error: `the balance is ${state.balance}; a change of ${delta} would take it below zero` };
     state.balance += delta;
     const now = Date.now();
     const writes: Record<string, unknown> = { state };
     if (markKey) {
       const expiresAt = input.keyTtlMs === undefined ? null : now + input.keyTtlMs;
-      writes[markKey] = { quota: state.balance, usedQuota: state.used, at: now, expiresAt, by: input.by } satisfies CreditMark;
+      writes[markKey] = {
+        quota: state.balance,
+        usedQuota: state.used,
+        at: now,
+        expiresAt,
+        by: input.by,
+      } satisfies CreditMark;
     }
     // An invitee's paid order: the inviter's rebate is decided in this same write, and delivered after it.
-    const rebate = input.rebate && input.orderNo && input.rebate.units > 0 ? { ...input.rebate, orderNo: input.orderNo } : null;
+    const rebate =
+      input.rebate && input.orderNo && input.rebate.units > 0 ? { ...input.rebate, orderNo: input.orderNo } : null;
     if (rebate) {
-      writes[orderRebateKey(rebate.orderNo)] = { inviterId: rebate.inviterId, units: rebate.units, credit: delta } satisfies OrderRebate;
-      writes[outboxKey(rebate.orderNo, 'earn')] = { inviterId: rebate.inviterId, notice: { kind: 'earn', inviteeId: userId, orderNo: rebate.orderNo, units: rebate.units } } satisfies Outgoing;
+      writes[orderRebateKey(rebate.orderNo)] = {
+        inviterId: rebate.inviterId,
+        units: rebate.units,
+        credit: delta,
+      } satisfies OrderRebate;
+      writes[outboxKey(rebate.orderNo, 'earn')] = {
+        inviterId: rebate.inviterId,
+        notice: { kind: 'earn', inviteeId: userId, orderNo: rebate.orderNo, units: rebate.units },
+      } satisfies Outgoing;
     }
-    await this.enqueue(writes, [this.ledgerRow(userId, null, delta, input.reason, input.note, null, input.orderNo ?? null, now)]);
+    await this.enqueue(writes, [
+      this.ledgerRow(userId, null, delta, input.reason, input.note, null, input.orderNo ?? null, now),
+    ]);
     await this.notices.afterCredit(userId, state.balance);
     if (rebate) await this.deliverRebates();
     // The ledger shows the credit at once where D1 answers; otherwise the alarm retries.
@@ -292,17 +357,31 @@ export class AccountCore extends DurableObject<Env> {
   }
 
   private async takeBackOnce(userId: number, input: TakeBackInput): Promise<TakeBackResult> {
-    if (!Number.isSafeInteger(input.units) || input.units < 0) return { ok: false, error: 'units must be a whole, non-negative number' };
+    if (!Number.isSafeInteger(input.units) || input.units < 0)
+      return { ok: false, error: 'units must be a whole, non-negative number' };
     const state = await this.load(userId);
     const key = takeBackKey(input.orderNo);
     const rebate = await this.ctx.storage.get<OrderRebate>(orderRebateKey(input.orderNo));
     const plan = planTakeBack(await this.ctx.storage.get<TakeBackMark>(key), input, state.balance);
-    if (plan.taken === 0 && plan.shortfall === 0) return { ok: true, replayed: true, taken: 0, shortfall: 0, quota: state.balance };
+    if (plan.taken === 0 && plan.shortfall === 0)
+      return { ok: true, replayed: true, taken: 0, shortfall: 0, quota: state.balance };
     state.balance -= plan.taken;
-    const rows = plan.taken > 0 ? [this.ledgerRow(userId, null, -plan.taken, 'refund', input.note, null, input.orderNo, Date.now())] : [];
+    const rows =
+      plan.taken > 0
+        ? [this.ledgerRow(userId, null, -plan.taken, 'refund', input.note, null, input.orderNo, Date.now())]
+        : [];
     const writes: Record<string, unknown> = { state, [key]: plan.mark };
     // The inviter gives back the refunded share of the order's rebate.
-    if (rebate) writes[outboxKey(input.orderNo, 'claw')] = { inviterId: rebate.inviterId, notice: { kind: 'claw', inviteeId: userId, orderNo: input.orderNo, units: clawTarget(rebate, plan.mark.accounted) } } satisfies Outgoing;
+    if (rebate)
+      writes[outboxKey(input.orderNo, 'claw')] = {
+        inviterId: rebate.inviterId,
+        notice: {
+          kind: 'claw',
+          inviteeId: userId,
+          orderNo: input.orderNo,
+          units: clawTarget(rebate, plan.mark.accounted),
+        },
+      } satisfies Outgoing;
     await this.enqueue(writes, rows);
     if (rebate) await this.deliverRebates();
     await this.flush().catch(() => undefined);
@@ -352,10 +431,30 @@ export class AccountCore extends DurableObject<Env> {
    * A ledger row for a change just made to the balance, counted as not yet flushed. Called in the
    * same turn as the change, so the balance and the queued sum never disagree.
    */
-  protected ledgerRow(userId: number, tokenId: number | null, delta: number, reason: LedgerReason, note: string | null, requestId: string | null, orderNo: string | null, at: number): Pending {
+  protected ledgerRow(
+    userId: number,
+    tokenId: number | null,
+    delta: number,
+    reason: LedgerReason,
+    note: string | null,
+    requestId: string | null,
+    orderNo: string | null,
+    at: number,
+  ): Pending {
     this.unflushedDelta += delta;
     // The uid is fixed now; D1 ignores a repeat of it.
-    const entry = { uid: crypto.randomUUID(), userId, tokenId, delta, balanceAfter: this.state!.balance, reason, note, requestId, orderNo, createdAt: at };
+    const entry = {
+      uid: crypto.randomUUID(),
+      userId,
+      tokenId,
+      delta,
+      balanceAfter: this.state!.balance,
+      reason,
+      note,
+      requestId,
+      orderNo,
+      createdAt: at,
+    };
     return { kind: 'ledger', entry };
   }
 
@@ -415,8 +514,10 @@ export class AccountCore extends DurableObject<Env> {
     this.alarmAt = null;
     try {
       let more = false;
-      for (let i = 0; i < FLUSHES_PER_ALARM && (more = await this.flush()); i++) {
-        // keep writing while full batches come back
+      // Keep writing while full batches come back.
+      for (let i = 0; i < FLUSHES_PER_ALARM; i++) {
+        more = await this.flush();
+        if (!more) break;
       }
       this.failedFlushes = 0;
       if (more) await this.scheduleAlarm(50);
@@ -453,9 +554,17 @@ export class AccountCore extends DurableObject<Env> {
     if (now - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = now;
     // Settle marks are keyed by minute, so the stale ones are one range.
-    const staleSettles = await this.ctx.storage.list({ start: 'done:', end: `done:${minuteOf(now - SETTLED_TTL_MS)}`, limit: SWEEP_LIMIT });
+    const staleSettles = await this.ctx.storage.list({
+      start: 'done:',
+      end: `done:${minuteOf(now - SETTLED_TTL_MS)}`,
+      limit: SWEEP_LIMIT,
+    });
     const stale = [...staleSettles.keys()];
-    const credits = await this.ctx.storage.list<CreditMark>({ prefix: 'cred:', startAfter: this.creditCursor, limit: 256 });
+    const credits = await this.ctx.storage.list<CreditMark>({
+      prefix: 'cred:',
+      startAfter: this.creditCursor,
+      limit: 256,
+    });
     for (const [key, mark] of credits) if (mark.expiresAt !== null && mark.expiresAt <= now) stale.push(key);
     this.creditCursor = credits.size === 256 ? [...credits.keys()].pop() : undefined;
     await this.deleteKeys(stale);

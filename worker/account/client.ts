@@ -11,7 +11,10 @@ import type { TakeBackInput } from './takeback';
 export class AccountClient {
   readonly stub: DurableObjectStub<Account>;
 
-  constructor(env: Env, readonly userId: number) {
+  constructor(
+    env: Env,
+    readonly userId: number,
+  ) {
     this.stub = env.ACCOUNT.get(env.ACCOUNT.idFromName(`user:${userId}`));
   }
 
@@ -30,7 +33,8 @@ export class AccountClient {
   rebateNotice = (n: Parameters<Account['rebateNotice']>[1]) => this.stub.rebateNotice(this.userId, n);
   transferRebate = (units: number) => this.stub.transferRebate(this.userId, units);
   holdWithdrawal = (id: string, units: number) => this.stub.holdWithdrawal(this.userId, id, units);
-  decideWithdrawal = (id: string, decision: 'approved' | 'rejected') => this.stub.decideWithdrawal(this.userId, id, decision);
+  decideWithdrawal = (id: string, decision: 'approved' | 'rejected') =>
+    this.stub.decideWithdrawal(this.userId, id, decision);
   rebateView = () => this.stub.rebateView(this.userId);
   buyPlan = (input: Parameters<Account['buyPlan']>[1]) => this.stub.buyPlan(this.userId, input);
   subscriptions = () => this.stub.subscriptions(this.userId);

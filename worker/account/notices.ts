@@ -96,7 +96,14 @@ export class AccountNotices {
     const low = await this.loadLow();
     if (balance < threshold && low.armed) {
       const seq = low.seq + 1;
-      await this.send({ type: 'low_balance', key: `low:${userId}:${seq}`, userId, balance, threshold, base: prefs.base });
+      await this.send({
+        type: 'low_balance',
+        key: `low:${userId}:${seq}`,
+        userId,
+        balance,
+        threshold,
+        base: prefs.base,
+      });
       this.low = { armed: false, seq };
     } else if (balance >= threshold && !low.armed) {
       this.low = { armed: true, seq: low.seq };
@@ -125,10 +132,23 @@ export class AccountNotices {
   }
 
   /** Mails a key's pending IPs if its window allows; otherwise wakes the object when it will. */
-  private async flushWatch(userId: number, tokenId: number, watch: IpWatch, prefs: NotifyPrefs, now: number): Promise<void> {
+  private async flushWatch(
+    userId: number,
+    tokenId: number,
+    watch: IpWatch,
+    prefs: NotifyPrefs,
+    now: number,
+  ): Promise<void> {
     const due = watch.lastMailAt + NEW_IP_WINDOW_MS;
     if (watch.pending.length > 0 && due <= now) {
-      await this.send({ type: 'new_ip', key: `newip:${tokenId}:${now}`, userId, tokenId, ips: watch.pending, base: prefs.base });
+      await this.send({
+        type: 'new_ip',
+        key: `newip:${tokenId}:${now}`,
+        userId,
+        tokenId,
+        ips: watch.pending,
+        base: prefs.base,
+      });
       await this.storage.put(watchKey(tokenId), { lastMailAt: now, pending: [] } satisfies IpWatch);
       return;
     }

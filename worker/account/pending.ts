@@ -4,7 +4,14 @@
  * a repeat, so a flush that runs twice, or is retried after a crash, writes nothing twice.
  */
 import type { LedgerEntry } from '../db/ledger';
-import { insertLedgerStatement, insertLogStatement, insertRebateStatement, mirrorBalanceStatement, mirrorTokenCapStatement, noteTokenIpStatement } from '../db/flush';
+import {
+  insertLedgerStatement,
+  insertLogStatement,
+  insertRebateStatement,
+  mirrorBalanceStatement,
+  mirrorTokenCapStatement,
+  noteTokenIpStatement,
+} from '../db/flush';
 import type { LogWrite } from './types';
 import type { RebateEntry } from './rebates';
 
@@ -44,7 +51,12 @@ export interface FlushPlan {
  * rewrite them on every flush.
  */
 export function flushPlan(
-  d1: D1Database, rows: Pending[], state: MirrorState, capOf: (tokenId: number) => TokenCap | undefined, alreadyNoted: Set<string>, now: number,
+  d1: D1Database,
+  rows: Pending[],
+  state: MirrorState,
+  capOf: (tokenId: number) => TokenCap | undefined,
+  alreadyNoted: Set<string>,
+  now: number,
 ): FlushPlan {
   const statements: D1PreparedStatement[] = [];
   const notedIps: string[] = [];

@@ -5,7 +5,15 @@
  * calls in flight can never take a window over its limit; windows survive the object's restarts.
  */
 import { largestAllowance, holdUnits, type HoldPlan } from '../billing/hold';
-import { chargeWindows, emptyWindow, resetsAt, roomIn, usedIn, type WindowName, type WindowUse } from '../billing/windows';
+import {
+  chargeWindows,
+  emptyWindow,
+  resetsAt,
+  roomIn,
+  usedIn,
+  type WindowName,
+  type WindowUse,
+} from '../billing/windows';
 
 export interface PlanTerms {
   planId: number;
@@ -37,7 +45,8 @@ export interface SubscriptionView {
 export const subKey = (id: string) => `sub:${id}`;
 const DAY = 86_400_000;
 
-const covers = (s: Subscription, model: string, now: number) => s.startedAt <= now && now < s.endsAt && (s.models === null || s.models.includes(model));
+const covers = (s: Subscription, model: string, now: number) =>
+  s.startedAt <= now && now < s.endsAt && (s.models === null || s.models.includes(model));
 
 export class AccountPlans {
   private subs: Subscription[] | undefined;
@@ -68,7 +77,12 @@ export class AccountPlans {
    * The first covering subscription whose windows have room for the call's hold beside the holds
    * `heldOn` reports, with the allowance it can cover; null when none has room.
    */
-  pick(model: string, plan: HoldPlan, heldOn: (subId: string) => number, now: number): { sub: Subscription; allowance: number; units: number } | null {
+  pick(
+    model: string,
+    plan: HoldPlan,
+    heldOn: (subId: string) => number,
+    now: number,
+  ): { sub: Subscription; allowance: number; units: number } | null {
     for (const sub of this.covering(model, now)) {
       const room = roomIn(sub.windows, heldOn(sub.id), now);
       const allowance = room > 0 ? largestAllowance(plan, room) : null;
@@ -80,10 +94,11 @@ export class AccountPlans {
   /** When the earliest full window among the covering subscriptions has room again. */
   nextRoomAt(model: string, now: number): number | null {
     let at: number | null = null;
-    for (const s of this.covering(model, now)) for (const w of s.windows) {
-      const r = resetsAt(w, now);
-      if (r !== null && (at === null || r < at)) at = r;
-    }
+    for (const s of this.covering(model, now))
+      for (const w of s.windows) {
+        const r = resetsAt(w, now);
+        if (r !== null && (at === null || r < at)) at = r;
+      }
     return at;
   }
 
@@ -102,7 +117,12 @@ export class AccountPlans {
     const queued = this.list().filter((s) => s.planId === terms.planId && s.endsAt > now);
     const startedAt = Math.max(now, ...queued.map((s) => s.endsAt));
     const sub: Subscription = {
-      id, planId: terms.planId, name: terms.name, models: terms.models, startedAt, endsAt: startedAt + terms.periodDays * DAY,
+      id,
+      planId: terms.planId,
+      name: terms.name,
+      models: terms.models,
+      startedAt,
+      endsAt: startedAt + terms.periodDays * DAY,
       windows: terms.limits.map((l) => emptyWindow(l.window, l.units)),
     };
     this.list().push(sub);
@@ -115,8 +135,17 @@ export class AccountPlans {
     return this.list()
       .filter((s) => s.endsAt > now)
       .map((s) => ({
-        id: s.id, plan: { id: s.planId, name: s.name, models: s.models }, started_at: s.startedAt, ends_at: s.endsAt, active: s.startedAt <= now,
-        windows: s.windows.map((w) => ({ window: w.window, used: usedIn(w, now), limit: w.limit, resets_at: resetsAt(w, now) })),
+        id: s.id,
+        plan: { id: s.planId, name: s.name, models: s.models },
+        started_at: s.startedAt,
+        ends_at: s.endsAt,
+        active: s.startedAt <= now,
+        windows: s.windows.map((w) => ({
+          window: w.window,
+          used: usedIn(w, now),
+          limit: w.limit,
+          resets_at: resetsAt(w, now),
+        })),
       }));
   }
 }

@@ -55,7 +55,11 @@ export interface EarnMark {
 export const earnKey = (orderNo: string) => `rbe:${orderNo}`;
 
 /** A notice applied to the order's mark: the units the rebate balance gains (+) or loses (-). Nothing when it changes nothing. */
-export function applyNotice(mark: EarnMark | undefined, n: RebateNotice, balance: number): { mark: EarnMark; earn: number; claw: number } | null {
+export function applyNotice(
+  mark: EarnMark | undefined,
+  n: RebateNotice,
+  balance: number,
+): { mark: EarnMark; earn: number; claw: number } | null {
   const before = mark ?? { earned: null, clawTarget: 0, clawed: 0 };
   const next = { ...before };
   let earn = 0;
@@ -74,7 +78,8 @@ export function applyNotice(mark: EarnMark | undefined, n: RebateNotice, balance
 }
 
 /** The rebate a refund takes back in all: the refunded share of the order's rebate. */
-export const clawTarget = (r: OrderRebate, takenBack: number) => (r.credit <= 0 ? 0 : Number((BigInt(r.units) * BigInt(Math.min(takenBack, r.credit))) / BigInt(r.credit)));
+export const clawTarget = (r: OrderRebate, takenBack: number) =>
+  r.credit <= 0 ? 0 : Number((BigInt(r.units) * BigInt(Math.min(takenBack, r.credit))) / BigInt(r.credit));
 
 export type WithdrawalStatus = 'pending' | 'approved' | 'rejected';
 export interface WithdrawalMark {
@@ -95,4 +100,6 @@ export interface RebateEntry {
   createdAt: number;
 }
 
-export type RebateResult = { ok: true; replayed: boolean; rebate: RebateState; quota: number } | { ok: false; error: 'insufficient' | 'conflict' | 'not_found'; message: string };
+export type RebateResult =
+  | { ok: true; replayed: boolean; rebate: RebateState; quota: number }
+  | { ok: false; error: 'insufficient' | 'conflict' | 'not_found'; message: string };

@@ -22,15 +22,24 @@ export interface TakeBackMark {
   accounted: number;
 }
 
-export type TakeBackResult = { ok: true; replayed: boolean; taken: number; shortfall: number; quota: number } | { ok: false; error: string };
+export type TakeBackResult =
+  | { ok: true; replayed: boolean; taken: number; shortfall: number; quota: number }
+  | { ok: false; error: string };
 
 export const takeBackKey = (orderNo: string) => `back:${orderNo}`;
 
 /** What a claim adds, given what the order's claims asked before and the balance now. */
-export function planTakeBack(mark: TakeBackMark | undefined, input: TakeBackInput, balance: number): { mark: TakeBackMark; taken: number; shortfall: number } {
+export function planTakeBack(
+  mark: TakeBackMark | undefined,
+  input: TakeBackInput,
+  balance: number,
+): { mark: TakeBackMark; taken: number; shortfall: number } {
   const before = mark ?? { claims: {}, accounted: 0 };
   const claims = { ...before.claims, [input.source]: Math.max(before.claims[input.source] ?? 0, input.units) };
-  const asked = Math.min(input.cap, Object.values(claims).reduce((a, b) => a + b, 0));
+  const asked = Math.min(
+    input.cap,
+    Object.values(claims).reduce((a, b) => a + b, 0),
+  );
   const due = Math.max(0, asked - before.accounted);
   const taken = Math.min(due, Math.max(0, balance));
   return { mark: { claims, accounted: before.accounted + due }, taken, shortfall: due - taken };

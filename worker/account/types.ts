@@ -18,10 +18,15 @@ export interface ReserveInput {
 }
 
 /** Why a `plan_only` key's call was refused: every covering window is full, or no plan covers the model. */
-export type PlanRefusal = { ok: false; reason: 'plan_window_exhausted'; resetsAt: number | null } | { ok: false; reason: 'plan_required' };
+export type PlanRefusal =
+  | { ok: false; reason: 'plan_window_exhausted'; resetsAt: number | null }
+  | { ok: false; reason: 'plan_required' };
 
 /** A hold taken: `allowance` completion tokens per choice, the most the account could cover up to what was wanted. */
-export type ReserveResult = { ok: true; units: number; allowance: number; plan?: string } | { ok: false; reason: 'user_balance' | 'token_cap' | Revocation } | PlanRefusal;
+export type ReserveResult =
+  | { ok: true; units: number; allowance: number; plan?: string }
+  | { ok: false; reason: 'user_balance' | 'token_cap' | Revocation }
+  | PlanRefusal;
 
 /** What the management API last said about a key: the last word on whether it may be used. */
 export interface TokenTruth {
@@ -68,7 +73,9 @@ export interface CreditInput {
 }
 
 /** `replayed`: the key was credited before, by `by`; nothing changed now. */
-export type CreditResult = (Balance & { ok: true; replayed: boolean; by: string | null }) | { ok: false; error: string };
+export type CreditResult =
+  | (Balance & { ok: true; replayed: boolean; by: string | null })
+  | { ok: false; error: string };
 
 /** The balance against the ledger, read in one consistent view (for reconciliation). */
 export type Audit = { ok: true; balance: number; ledgerInD1: number; pending: number } | { ok: false; error: string };

@@ -23,11 +23,20 @@ auditRoutes.use('/api/audit', requireSession, adminOnly);
 
 auditRoutes.openapi(
   createRoute({
-    method: 'get', path: '/api/audit', tags: ['audit'], summary: 'Every change an admin made, newest first (admin); never a secret, key or password',
+    method: 'get',
+    path: '/api/audit',
+    tags: ['audit'],
+    summary: 'Every change an admin made, newest first (admin); never a secret, key or password',
     request: {
       query: z.object({
-        cursor: Cursor, limit: Limit(500, 100),
-        actor: z.coerce.number().int().positive().optional().openapi({ description: 'Only this admin\'s changes (user id)' }),
+        cursor: Cursor,
+        limit: Limit(500, 100),
+        actor: z.coerce
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .openapi({ description: "Only this admin's changes (user id)" }),
         action: z.string().max(64).optional().openapi({ description: 'Only this action, e.g. user.quota' }),
       }),
     },
@@ -35,10 +44,26 @@ auditRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const { items, next } = await auditPage(dbOf(c.env.DB), { cursor: q.cursor, actorId: q.actor, action: q.action, limit: q.limit });
-    return c.json({
-      items: items.map((r) => ({ id: r.id, at: isoOf(r.at), actor_id: r.actorId, action: r.action, target: r.target, summary: r.summary, ip: r.ip })),
-      next_cursor: next === null ? null : String(next),
-    }, 200);
+    const { items, next } = await auditPage(dbOf(c.env.DB), {
+      cursor: q.cursor,
+      actorId: q.actor,
+      action: q.action,
+      limit: q.limit,
+    });
+    return c.json(
+      {
+        items: items.map((r) => ({
+          id: r.id,
+          at: isoOf(r.at),
+          actor_id: r.actorId,
+          action: r.action,
+          target: r.target,
+          summary: r.summary,
+          ip: r.ip,
+        })),
+        next_cursor: next === null ? null : String(next),
+      },
+      200,
+    );
   },
 );

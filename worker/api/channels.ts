@@ -8,7 +8,15 @@ import { settingsOf } from '../env';
 import { healthOf } from '../health/client';
 import { refreshChannels } from '../db/snapshots';
 import { dbOf } from '../db/client';
-import { allChannels, channelById, deleteChannel, insertChannel, updateChannel, type ChannelChange, type ChannelRow } from '../db/channels';
+import {
+  allChannels,
+  channelById,
+  deleteChannel,
+  insertChannel,
+  updateChannel,
+  type ChannelChange,
+  type ChannelRow,
+} from '../db/channels';
 import { CHANNEL_TYPES } from '../relay/providers';
 import { testChannel } from '../relay/probe';
 import { IdParam, errors, json, jsonBody, router } from './openapi';
@@ -32,7 +40,9 @@ const KeyState = z
 function keyStates(keyCount: number, aside: readonly KeyAside[]): z.infer<typeof KeyState>[] {
   return Array.from({ length: keyCount }, (_, index) => {
     const k = aside.find((a) => a.index === index);
-    return k ? { index, state: 'disabled', last_error: k.error, since: isoOf(k.since) } : { index, state: 'ok', last_error: null, since: null };
+    return k
+      ? { index, state: 'disabled', last_error: k.error, since: isoOf(k.since) }
+      : { index, state: 'ok', last_error: null, since: null };
   });
 }
 
@@ -67,17 +77,36 @@ export const ChannelView = z
   .openapi('Channel');
 export type ChannelView = z.infer<typeof ChannelView>;
 
-export const ChannelTest = z.object({ ok: z.boolean(), latency_ms: z.number(), error: z.string().optional() }).openapi('ChannelTest');
+export const ChannelTest = z
+  .object({ ok: z.boolean(), latency_ms: z.number(), error: z.string().optional() })
+  .openapi('ChannelTest');
 
 /** A channel with the live circuit from its health object. */
 async function channelView(env: Env, r: ChannelRow): Promise<ChannelView> {
   const live = await healthOf(env, r.id).view();
   return {
-    id: r.id, name: r.name, type: r.type, base_url: r.baseUrl, key_count: r.keyCount, models: r.models, model_mapping: r.modelMapping ?? null, responses: r.servesResponses,
-    groups: r.groups, priority: r.priority, weight: r.weight, status: r.status, status_reason: r.statusReason,
-    health: { state: live.state, consecutive_failures: live.consecutiveFailures, last_error: live.lastError ?? r.lastError, latency_ms: live.latencyMs ?? r.latencyMs },
+    id: r.id,
+    name: r.name,
+    type: r.type,
+    base_url: r.baseUrl,
+    key_count: r.keyCount,
+    models: r.models,
+    model_mapping: r.modelMapping ?? null,
+    responses: r.servesResponses,
+    groups: r.groups,
+    priority: r.priority,
+    weight: r.weight,
+    status: r.status,
+    status_reason: r.statusReason,
+    health: {
+      state: live.state,
+      consecutive_failures: live.consecutiveFailures,
+      last_error: live.lastError ?? r.lastError,
+      latency_ms: live.latencyMs ?? r.latencyMs,
+    },
     key_states: keyStates(r.keyCount, live.keysAside),
-    created_at: isoOf(r.createdAt), updated_at: isoOf(r.updatedAt),
+    created_at: isoOf(r.createdAt),
+    updated_at: isoOf(r.updatedAt),
   };
 }
 
@@ -87,7 +116,14 @@ export async function listChannels(env: Env): Promise<ChannelView[]> {
   return Promise.all(rows.map((r) => channelView(env, r)));
 }
 
-const KeyParam = IdParam.extend({ index: z.coerce.number().int().min(0).max(999).openapi({ param: { name: 'index', in: 'path' } }) });
+const KeyParam = IdParam.extend({
+  index: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(999)
+    .openapi({ param: { name: 'index', in: 'path' } }),
+});
 
 const HttpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
@@ -105,7 +141,9 @@ const ChannelFields = {
   status: z.enum(['enabled', 'disabled']),
 };
 
-const CreateChannel = z.object(ChannelFields).partial({ model_mapping: true, responses: true, groups: true, priority: true, weight: true, status: true });
+const CreateChannel = z
+  .object(ChannelFields)
+  .partial({ model_mapping: true, responses: true, groups: true, priority: true, weight: true, status: true });
 const PatchChannel = z
   .object(ChannelFields)
   .partial()
@@ -119,12 +157,16 @@ async function loadRow(c: Context<AppEnv>, id: number): Promise<ChannelRow> {
 
 const sealKeys = (c: Context<AppEnv>, keys: string[]) => seal(JSON.stringify(keys), settingsOf(c.env).ENCRYPTION_KEY);
 
-async function channelChange(c: Context<AppEnv>, b: z.infer<typeof PatchChannel>): Promise<{ change: ChannelChange; resetHealth: boolean }> {
+async function channelChange(
+  c: Context<AppEnv>,
+  b: z.infer<typeof PatchChannel>,
+): Promise<{ change: ChannelChange; resetHealth: boolean }> {
   const change: ChannelChange = {};
   if (b.name !== undefined) change.name = b.name;
   if (b.type !== undefined) change.type = b.type;
   if (b.base_url !== undefined) change.baseUrl = b.base_url;
-  if (b.keys !== undefined) Object.assign(change, { keysSealed: await sealKeys(c, b.keys), keyCount: b.keys.length, keyStates: null });
+  if (b.keys !== undefined)
+    Object.assign(change, { keysSealed: await sealKeys(c, b.keys), keyCount: b.keys.length, keyStates: null });
   if (b.models !== undefined) change.models = b.models;
   if (b.model_mapping !== undefined) change.modelMapping = b.model_mapping;
   if (b.responses !== undefined) change.servesResponses = b.responses;
@@ -144,37 +186,81 @@ channelRoutes.use('/api/channels/*', requireSession, adminOnly);
 
 channelRoutes
   .openapi(
-    createRoute({ method: 'post', path: '/api/channels', tags: ['channels'], summary: 'Add an upstream channel (admin); keys are sealed and never echoed', request: jsonBody(CreateChannel), responses: { 201: json(ChannelView), ...errors } }),
+    createRoute({
+      method: 'post',
+      path: '/api/channels',
+      tags: ['channels'],
+      summary: 'Add an upstream channel (admin); keys are sealed and never echoed',
+      request: jsonBody(CreateChannel),
+      responses: { 201: json(ChannelView), ...errors },
+    }),
     async (c) => {
       requireAdmin(c);
       const b = c.req.valid('json');
       const now = Date.now();
       const row = await insertChannel(dbOf(c.env.DB), {
-        name: b.name, type: b.type, baseUrl: b.base_url, keysSealed: await sealKeys(c, b.keys), keyCount: b.keys.length, models: b.models,
-        modelMapping: b.model_mapping ?? null, servesResponses: b.responses ?? true, groups: b.groups ?? ['default'], priority: b.priority ?? 0, weight: b.weight ?? 1, status: b.status ?? 'enabled',
-        healthState: 'closed', consecutiveFailures: 0, createdAt: now, updatedAt: now,
+        name: b.name,
+        type: b.type,
+        baseUrl: b.base_url,
+        keysSealed: await sealKeys(c, b.keys),
+        keyCount: b.keys.length,
+        models: b.models,
+        modelMapping: b.model_mapping ?? null,
+        servesResponses: b.responses ?? true,
+        groups: b.groups ?? ['default'],
+        priority: b.priority ?? 0,
+        weight: b.weight ?? 1,
+        status: b.status ?? 'enabled',
+        healthState: 'closed',
+        consecutiveFailures: 0,
+        createdAt: now,
+        updatedAt: now,
       });
-      await audit(c, { action: 'channel.create', target: `channel:${row.id}`, summary: `"${row.name}" (${row.type}), ${row.keyCount} key(s), models: ${row.models.join(', ')}` });
+      await audit(c, {
+        action: 'channel.create',
+        target: `channel:${row.id}`,
+        summary: `"${row.name}" (${row.type}), ${row.keyCount} key(s), models: ${row.models.join(', ')}`,
+      });
       await refreshChannels(c.env);
       return c.json(await channelView(c.env, row), 201);
     },
   )
   .openapi(
-    createRoute({ method: 'get', path: '/api/channels', tags: ['channels'], summary: 'Channels with status and health (admin)', responses: { 200: json(listOf(ChannelView)), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/api/channels',
+      tags: ['channels'],
+      summary: 'Channels with status and health (admin)',
+      responses: { 200: json(listOf(ChannelView)), ...errors },
+    }),
     async (c) => {
       requireAdmin(c);
       return c.json({ items: await listChannels(c.env) }, 200);
     },
   )
   .openapi(
-    createRoute({ method: 'get', path: '/api/channels/{id}', tags: ['channels'], summary: 'One channel (admin)', request: { params: IdParam }, responses: { 200: json(ChannelView), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/api/channels/{id}',
+      tags: ['channels'],
+      summary: 'One channel (admin)',
+      request: { params: IdParam },
+      responses: { 200: json(ChannelView), ...errors },
+    }),
     async (c) => {
       requireAdmin(c);
       return c.json(await channelView(c.env, await loadRow(c, c.req.valid('param').id)), 200);
     },
   )
   .openapi(
-    createRoute({ method: 'patch', path: '/api/channels/{id}', tags: ['channels'], summary: 'Change a channel (admin)', request: { params: IdParam, ...jsonBody(PatchChannel) }, responses: { 200: json(ChannelView), ...errors } }),
+    createRoute({
+      method: 'patch',
+      path: '/api/channels/{id}',
+      tags: ['channels'],
+      summary: 'Change a channel (admin)',
+      request: { params: IdParam, ...jsonBody(PatchChannel) },
+      responses: { 200: json(ChannelView), ...errors },
+    }),
     async (c) => {
       requireAdmin(c);
       const { id } = c.req.valid('param');
@@ -182,14 +268,25 @@ channelRoutes
       const body = c.req.valid('json');
       const { change, resetHealth } = await channelChange(c, body);
       await updateChannel(dbOf(c.env.DB), id, change, Date.now());
-      await audit(c, { action: 'channel.update', target: `channel:${id}`, summary: `changed ${fieldsOf(body)}${body.status ? `; status ${body.status}` : ''}${body.keys ? `; ${body.keys.length} key(s) set` : ''}` });
+      await audit(c, {
+        action: 'channel.update',
+        target: `channel:${id}`,
+        summary: `changed ${fieldsOf(body)}${body.status ? `; status ${body.status}` : ''}${body.keys ? `; ${body.keys.length} key(s) set` : ''}`,
+      });
       if (resetHealth) await healthOf(c.env, id).reset(body.keys !== undefined);
       await refreshChannels(c.env);
       return c.json(await channelView(c.env, await loadRow(c, id)), 200);
     },
   )
   .openapi(
-    createRoute({ method: 'delete', path: '/api/channels/{id}', tags: ['channels'], summary: 'Remove a channel (admin)', request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errors } }),
+    createRoute({
+      method: 'delete',
+      path: '/api/channels/{id}',
+      tags: ['channels'],
+      summary: 'Remove a channel (admin)',
+      request: { params: IdParam },
+      responses: { 204: { description: 'Deleted' }, ...errors },
+    }),
     async (c) => {
       requireAdmin(c);
       const { id } = c.req.valid('param');
@@ -202,8 +299,12 @@ channelRoutes
   )
   .openapi(
     createRoute({
-      method: 'post', path: '/api/channels/{id}/keys/{index}/enable', tags: ['channels'], summary: 'Bring a set-aside upstream key back at once (admin)',
-      request: { params: KeyParam }, responses: { 200: json(ChannelView), ...errors },
+      method: 'post',
+      path: '/api/channels/{id}/keys/{index}/enable',
+      tags: ['channels'],
+      summary: 'Bring a set-aside upstream key back at once (admin)',
+      request: { params: KeyParam },
+      responses: { 200: json(ChannelView), ...errors },
     }),
     async (c) => {
       requireAdmin(c);
@@ -211,15 +312,28 @@ channelRoutes
       const row = await loadRow(c, id);
       if (index >= row.keyCount) throw notFound('key');
       await healthOf(c.env, id).enableKey(index);
-      await audit(c, { action: 'channel.key_enable', target: `channel:${id}`, summary: `key #${index} of "${row.name}" re-enabled` });
+      await audit(c, {
+        action: 'channel.key_enable',
+        target: `channel:${id}`,
+        summary: `key #${index} of "${row.name}" re-enabled`,
+      });
       await refreshChannels(c.env);
       return c.json(await channelView(c.env, await loadRow(c, id)), 200);
     },
   )
   .openapi(
     createRoute({
-      method: 'post', path: '/api/channels/{id}/test', tags: ['channels'], summary: 'Make a real call through the channel (admin)',
-      request: { params: IdParam, body: { content: { 'application/json': { schema: z.object({ model: ModelName.optional() }) } }, required: false } },
+      method: 'post',
+      path: '/api/channels/{id}/test',
+      tags: ['channels'],
+      summary: 'Make a real call through the channel (admin)',
+      request: {
+        params: IdParam,
+        body: {
+          content: { 'application/json': { schema: z.object({ model: ModelName.optional() }) } },
+          required: false,
+        },
+      },
       responses: { 200: json(ChannelTest), ...errors },
     }),
     async (c) => {

@@ -18,7 +18,11 @@ const WRONG_PER_WINDOW = 8;
 const WINDOW_MS = 15 * 60_000;
 
 /** 400 naming `current_password` unless it is given and right; 429 after too many wrong ones. */
-export async function requireCurrentPassword(c: Context<AppEnv>, userId: number, password: string | undefined): Promise<void> {
+export async function requireCurrentPassword(
+  c: Context<AppEnv>,
+  userId: number,
+  password: string | undefined,
+): Promise<void> {
   if (!password) throw new ApiError(400, 'invalid_request', 'current_password: needed to change the email address');
   const db = dbOf(c.env.DB);
   const now = Date.now();
@@ -26,15 +30,23 @@ export async function requireCurrentPassword(c: Context<AppEnv>, userId: number,
   const [count] = await countAttempts(db, [key], now, WINDOW_MS);
   if (count && count.attempts > WRONG_PER_WINDOW) {
     const retry = Math.max(1, Math.ceil((count.firstAt + WINDOW_MS - now) / 1000));
-    throw new ApiError(429, 'too_many_attempts', 'too many wrong passwords; try again later', { 'retry-after': String(retry) });
+    throw new ApiError(429, 'too_many_attempts', 'too many wrong passwords; try again later', {
+      'retry-after': String(retry),
+    });
   }
   const hash = await passwordHashOf(db, userId);
-  if (!hash || !(await verifyPassword(password, hash))) throw new ApiError(400, 'invalid_request', 'current_password: does not match');
+  if (!hash || !(await verifyPassword(password, hash)))
+    throw new ApiError(400, 'invalid_request', 'current_password: does not match');
   await forgiveAttempt(db, key, [key]);
 }
 
 /** Applies `email` from a settings change: null removes the address, a new one is mailed a confirmation link. */
-export async function changeEmail(c: Context<AppEnv>, before: MailTarget, email: string | null, password: string | undefined): Promise<void> {
+export async function changeEmail(
+  c: Context<AppEnv>,
+  before: MailTarget,
+  email: string | null,
+  password: string | undefined,
+): Promise<void> {
   const db = dbOf(c.env.DB);
   const now = Date.now();
   // Back to the confirmed address: nothing changes but that the pending one is dropped.
@@ -50,5 +62,11 @@ export async function changeEmail(c: Context<AppEnv>, before: MailTarget, email:
   }
   if (await emailTaken(db, email, before.userId)) throw conflict('email: another account uses this address');
   await setPendingEmail(db, before.userId, email, now);
-  await c.env.MAIL_QUEUE?.send({ type: 'verify', key: `verify:${before.userId}:${now}`, userId: before.userId, email, base: requestLinkBase(c) });
+  await c.env.MAIL_QUEUE?.send({
+    type: 'verify',
+    key: `verify:${before.userId}:${now}`,
+    userId: before.userId,
+    email,
+    base: requestLinkBase(c),
+  });
 }

@@ -21,7 +21,10 @@ eventRoutes.use('/api/events', requireSession, adminOnly);
 
 eventRoutes.openapi(
   createRoute({
-    method: 'get', path: '/api/events', tags: ['events'], summary: 'Operator events, newest first: circuit changes, auto-disables, reconciliation findings (admin)',
+    method: 'get',
+    path: '/api/events',
+    tags: ['events'],
+    summary: 'Operator events, newest first: circuit changes, auto-disables, reconciliation findings (admin)',
     request: { query: z.object({ limit: Limit(500, 100), subject: z.string().max(64).optional() }) },
     responses: { 200: json(listOf(EventView)), ...errors },
   }),
@@ -29,6 +32,18 @@ eventRoutes.openapi(
     requireAdmin(c);
     const { limit, subject } = c.req.valid('query');
     const rows = await eventsPage(dbOf(c.env.DB), subject, limit);
-    return c.json({ items: rows.map((r) => ({ id: r.id, created_at: isoOf(r.createdAt), kind: r.kind, subject: r.subject, message: r.message, details: r.details ?? null })) }, 200);
+    return c.json(
+      {
+        items: rows.map((r) => ({
+          id: r.id,
+          created_at: isoOf(r.createdAt),
+          kind: r.kind,
+          subject: r.subject,
+          message: r.message,
+          details: r.details ?? null,
+        })),
+      },
+      200,
+    );
   },
 );

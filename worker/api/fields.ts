@@ -32,13 +32,15 @@ export function atLeastOne<T extends z.ZodRawShape>(shape: T) {
 /** A time in an answer: ISO 8601 in UTC. */
 export const Iso = z.string().openapi({ format: 'date-time', example: '2026-11-28T12:00:00.000Z' });
 export const isoOf = (ms: number) => new Date(ms).toISOString();
-export const isoOrNull = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+export const isoOrNull = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString();
 
 /** `{items}`: a whole list. */
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 
 /** `{items, next_cursor}`: one page, newest first; `next_cursor` fetches the next (null at the end). */
-export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 
 export const Limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 export const Cursor = z.coerce.number().int().positive().optional();

@@ -46,12 +46,33 @@ export const LogView = z
 export type LogView = z.infer<typeof LogView>;
 
 export const logView = (r: LogEntry): LogView => ({
-  id: r.id, created_at: isoOf(r.createdAt), request_id: r.requestId, user_id: r.userId, token_id: r.tokenId, token_name: r.tokenName,
-  channel_id: r.channelId, model: r.model, endpoint: r.endpoint, is_stream: r.isStream, prompt_tokens: r.promptTokens,
-  completion_tokens: r.completionTokens, cached_tokens: r.cachedTokens, usage_counted: r.usageCounted, quota: r.quota, capped: r.capped,
-  model_ratio: r.modelRatio, completion_ratio: r.completionRatio, group_ratio: r.groupRatio, ip: r.ip, ip_first_seen: r.ipFirstSeen,
-  status: r.status, error_code: r.errorCode, latency_ms: r.latencyMs, attempts: r.attempts,
-  session_hash: r.sessionHash, cache_read: r.cacheRead,
+  id: r.id,
+  created_at: isoOf(r.createdAt),
+  request_id: r.requestId,
+  user_id: r.userId,
+  token_id: r.tokenId,
+  token_name: r.tokenName,
+  channel_id: r.channelId,
+  model: r.model,
+  endpoint: r.endpoint,
+  is_stream: r.isStream,
+  prompt_tokens: r.promptTokens,
+  completion_tokens: r.completionTokens,
+  cached_tokens: r.cachedTokens,
+  usage_counted: r.usageCounted,
+  quota: r.quota,
+  capped: r.capped,
+  model_ratio: r.modelRatio,
+  completion_ratio: r.completionRatio,
+  group_ratio: r.groupRatio,
+  ip: r.ip,
+  ip_first_seen: r.ipFirstSeen,
+  status: r.status,
+  error_code: r.errorCode,
+  latency_ms: r.latencyMs,
+  attempts: r.attempts,
+  session_hash: r.sessionHash,
+  cache_read: r.cacheRead,
 });
 
 /** A customer's view is always their own: the filter is forced to their id. */
@@ -78,14 +99,25 @@ logRoutes.use('/api/logs/*', requireSession);
 
 logRoutes.openapi(
   createRoute({
-    method: 'get', path: '/api/logs', tags: ['logs'], summary: 'Request logs, newest first; `from` and `to` are inclusive; cursor pagination',
-    request: { query: LogQuery }, responses: { 200: json(pageOf(LogView)), ...errors },
+    method: 'get',
+    path: '/api/logs',
+    tags: ['logs'],
+    summary: 'Request logs, newest first; `from` and `to` are inclusive; cursor pagination',
+    request: { query: LogQuery },
+    responses: { 200: json(pageOf(LogView)), ...errors },
   }),
   async (c) => {
     const q = c.req.valid('query');
     const { items, next } = await logsPage(dbOf(c.env.DB), {
-      userId: scopedUserId(c, q.user_id), tokenId: q.token_id, model: q.model, ip: q.ip, status: q.status,
-      fromMs: q.from !== undefined ? toMs(q.from) : undefined, toMs: q.to !== undefined ? toMs(q.to) : undefined, cursor: q.cursor, limit: q.limit,
+      userId: scopedUserId(c, q.user_id),
+      tokenId: q.token_id,
+      model: q.model,
+      ip: q.ip,
+      status: q.status,
+      fromMs: q.from !== undefined ? toMs(q.from) : undefined,
+      toMs: q.to !== undefined ? toMs(q.to) : undefined,
+      cursor: q.cursor,
+      limit: q.limit,
     });
     return c.json({ items: items.map(logView), next_cursor: next === null ? null : String(next) }, 200);
   },

@@ -18,13 +18,28 @@ const RunBody = z
 const Outcome = z.enum(['running', 'ok', 'partial', 'error']);
 
 export const RunReportView = z
-  .object({ job: z.string(), run_id: z.number().int(), rows: z.number().int(), more: z.boolean(), outcome: Outcome, error: z.string().optional(), details: z.record(z.string(), z.unknown()).optional() })
+  .object({
+    job: z.string(),
+    run_id: z.number().int(),
+    rows: z.number().int(),
+    more: z.boolean(),
+    outcome: Outcome,
+    error: z.string().optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
   .openapi('RunReport');
 
 export const RunView = z
   .object({
-    id: z.number().int(), job: z.string(), trigger: z.string(), started_at: Iso, finished_at: Iso.nullable(), rows: z.number().int(),
-    outcome: Outcome, error: z.string().nullable(), details: z.unknown().nullable(),
+    id: z.number().int(),
+    job: z.string(),
+    trigger: z.string(),
+    started_at: Iso,
+    finished_at: Iso.nullable(),
+    rows: z.number().int(),
+    outcome: Outcome,
+    error: z.string().nullable(),
+    details: z.unknown().nullable(),
   })
   .openapi('MaintenanceRun');
 
@@ -34,7 +49,10 @@ maintenanceRoutes.use('/api/maintenance/*', requireSession, adminOnly);
 maintenanceRoutes
   .openapi(
     createRoute({
-      method: 'post', path: '/api/maintenance/run', tags: ['maintenance'], summary: 'Run maintenance jobs now (admin): all, or those named',
+      method: 'post',
+      path: '/api/maintenance/run',
+      tags: ['maintenance'],
+      summary: 'Run maintenance jobs now (admin): all, or those named',
       request: { body: { content: { 'application/json': { schema: RunBody } }, required: false } },
       responses: { 200: json(z.object({ runs: z.array(RunReportView) })), ...errors },
     }),
@@ -44,7 +62,16 @@ maintenanceRoutes
       const parsed = RunBody.safeParse(raw ?? {});
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        return c.json({ error: { message: `${issue.path.join('.') || 'body'}: ${issue.message}`, type: 'invalid_request_error', code: 'invalid_request' } }, 400);
+        return c.json(
+          {
+            error: {
+              message: `${issue.path.join('.') || 'body'}: ${issue.message}`,
+              type: 'invalid_request_error',
+              code: 'invalid_request',
+            },
+          },
+          400,
+        );
       }
       const jobs = parsed.data.jobs ?? JOB_NAMES;
       const runs = await runJobs(c.env, jobs, 'api', { budget: 200, retentionDays: parsed.data.retention_days });
@@ -54,7 +81,10 @@ maintenanceRoutes
   )
   .openapi(
     createRoute({
-      method: 'get', path: '/api/maintenance/runs', tags: ['maintenance'], summary: 'Past runs, newest first (admin)',
+      method: 'get',
+      path: '/api/maintenance/runs',
+      tags: ['maintenance'],
+      summary: 'Past runs, newest first (admin)',
       request: { query: z.object({ limit: Limit(500, 100) }) },
       responses: { 200: json(listOf(RunView)), ...errors },
     }),
@@ -62,8 +92,15 @@ maintenanceRoutes
       requireAdmin(c);
       const rows = await recentRuns(dbOf(c.env.DB), c.req.valid('query').limit);
       const items = rows.map((r) => ({
-        id: r.id, job: r.job, trigger: r.trigger, started_at: isoOf(r.startedAt), finished_at: isoOrNull(r.finishedAt), rows: r.rows,
-        outcome: r.outcome, error: r.error, details: r.details ?? null,
+        id: r.id,
+        job: r.job,
+        trigger: r.trigger,
+        started_at: isoOf(r.startedAt),
+        finished_at: isoOrNull(r.finishedAt),
+        rows: r.rows,
+        outcome: r.outcome,
+        error: r.error,
+        details: r.details ?? null,
       }));
       return c.json({ items }, 200);
     },

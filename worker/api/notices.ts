@@ -28,8 +28,17 @@ export const NoticeView = z
 
 export function noticeView(r: NoticeRow): z.infer<typeof NoticeView> {
   return {
-    id: r.id, kind: r.kind, user_id: r.userId, to: r.to, subject: r.subject, status: r.status, attempts: r.attempts, last_error: r.lastError,
-    created_at: isoOf(r.createdAt), updated_at: isoOf(r.updatedAt), sent_at: isoOrNull(r.sentAt),
+    id: r.id,
+    kind: r.kind,
+    user_id: r.userId,
+    to: r.to,
+    subject: r.subject,
+    status: r.status,
+    attempts: r.attempts,
+    last_error: r.lastError,
+    created_at: isoOf(r.createdAt),
+    updated_at: isoOf(r.updatedAt),
+    sent_at: isoOrNull(r.sentAt),
   };
 }
 
@@ -40,8 +49,13 @@ noticeRoutes.use('/api/notices/*', requireSession, adminOnly);
 noticeRoutes
   .openapi(
     createRoute({
-      method: 'get', path: '/api/notices', tags: ['notices'], summary: 'Mailed notices, newest first, with their delivery status (admin)',
-      request: { query: z.object({ status: z.enum(NOTICE_STATUSES).optional(), limit: Limit(500, 100), cursor: Cursor }) },
+      method: 'get',
+      path: '/api/notices',
+      tags: ['notices'],
+      summary: 'Mailed notices, newest first, with their delivery status (admin)',
+      request: {
+        query: z.object({ status: z.enum(NOTICE_STATUSES).optional(), limit: Limit(500, 100), cursor: Cursor }),
+      },
       responses: { 200: json(pageOf(NoticeView)), ...errors },
     }),
     async (c) => {
@@ -49,13 +63,24 @@ noticeRoutes
       const { status, limit, cursor } = c.req.valid('query');
       const rows = await noticesPage(dbOf(c.env.DB), { status, cursor, limit: limit + 1 });
       const items = rows.slice(0, limit);
-      return c.json({ items: items.map(noticeView), next_cursor: rows.length > limit ? String(items[items.length - 1].id) : null }, 200);
+      return c.json(
+        { items: items.map(noticeView), next_cursor: rows.length > limit ? String(items[items.length - 1].id) : null },
+        200,
+      );
     },
   )
   .openapi(
     createRoute({
-      method: 'post', path: '/api/notices/{id}/resend', tags: ['notices'], summary: 'Queue a notice again (failed, dead, not sent, or sent once more) (admin)',
-      request: { params: IdParam }, responses: { 202: json(NoticeView, 'Queued'), 409: json(ErrorSchema, 'Being sent right now, or no queue is bound'), ...errors },
+      method: 'post',
+      path: '/api/notices/{id}/resend',
+      tags: ['notices'],
+      summary: 'Queue a notice again (failed, dead, not sent, or sent once more) (admin)',
+      request: { params: IdParam },
+      responses: {
+        202: json(NoticeView, 'Queued'),
+        409: json(ErrorSchema, 'Being sent right now, or no queue is bound'),
+        ...errors,
+      },
     }),
     async (c) => {
       requireAdmin(c);
@@ -67,7 +92,8 @@ noticeRoutes
       const row = await requeueNotice(db, id, Date.now());
       if (!row) throw new ApiError(409, 'conflict', 'the notice is being sent right now');
       const message = MailMessage.safeParse(row.payload);
-      if (!message.success) throw new ApiError(409, 'conflict', 'the notice was made by a message this version cannot read');
+      if (!message.success)
+        throw new ApiError(409, 'conflict', 'the notice was made by a message this version cannot read');
       await queue.send(message.data);
       await audit(c, { action: 'notice.resend', target: `notice:${id}`, summary: `queued ${row.kind} again` });
       return c.json(noticeView(row), 202);

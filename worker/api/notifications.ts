@@ -17,9 +17,18 @@ export const Email = z.string().trim().toLowerCase().max(254).email('must be an 
 
 export const NotificationsView = z
   .object({
-    email: z.string().nullable().openapi({ description: 'The confirmed address: the only one that receives notices and resets' }),
-    pending_email: z.string().nullable().openapi({ description: 'A new address waiting for its confirmation link (24 hours)' }),
-    price_changes: z.object({ enabled: z.boolean(), models: z.array(z.string()).nullable().openapi({ description: 'null: every model' }) }),
+    email: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The confirmed address: the only one that receives notices and resets' }),
+    pending_email: z
+      .string()
+      .nullable()
+      .openapi({ description: 'A new address waiting for its confirmation link (24 hours)' }),
+    price_changes: z.object({
+      enabled: z.boolean(),
+      models: z.array(z.string()).nullable().openapi({ description: 'null: every model' }),
+    }),
     new_ip: z.boolean(),
     low_balance: z.number().int().nullable().openapi({ description: 'Units; null: no notice' }),
   })
@@ -29,7 +38,10 @@ const NotificationsInput = z
   .object({
     email: Email.nullable(),
     current_password: z.string().min(1).max(256).openapi({ description: 'Needed to change `email`' }),
-    price_changes: z.object({ enabled: z.boolean(), models: z.array(ModelName).max(500).nullable() }).partial().strict(),
+    price_changes: z
+      .object({ enabled: z.boolean(), models: z.array(ModelName).max(500).nullable() })
+      .partial()
+      .strict(),
     new_ip: z.boolean(),
     low_balance: Units.nullable(),
   })
@@ -39,7 +51,13 @@ const NotificationsInput = z
 
 export function notificationsView(t: MailTarget): z.infer<typeof NotificationsView> {
   const s = t.settings;
-  return { email: t.email, pending_email: t.pendingEmail, price_changes: { enabled: s.priceChanges, models: s.priceModels }, new_ip: s.newIp, low_balance: s.lowBalance };
+  return {
+    email: t.email,
+    pending_email: t.pendingEmail,
+    price_changes: { enabled: s.priceChanges, models: s.priceModels },
+    new_ip: s.newIp,
+    low_balance: s.lowBalance,
+  };
 }
 
 /** The dashboard's language and currency, so mails are written as the customer reads the site. */
@@ -52,7 +70,8 @@ function readerPrefs(c: Context<AppEnv>): NotifyChange {
 function settingsChange(body: z.infer<typeof NotificationsInput>): NotifyChange {
   const change: NotifyChange = {};
   if (body.price_changes?.enabled !== undefined) change.priceChanges = body.price_changes.enabled;
-  if (body.price_changes?.models !== undefined) change.priceModels = body.price_changes.models === null ? null : [...new Set(body.price_changes.models)];
+  if (body.price_changes?.models !== undefined)
+    change.priceModels = body.price_changes.models === null ? null : [...new Set(body.price_changes.models)];
   if (body.new_ip !== undefined) change.newIp = body.new_ip;
   if (body.low_balance !== undefined) change.lowBalance = body.low_balance;
   return change;
@@ -69,14 +88,28 @@ notificationRoutes.use('/api/notifications', requireSession);
 
 notificationRoutes
   .openapi(
-    createRoute({ method: 'get', path: '/api/notifications', tags: ['notifications'], summary: 'Your mail settings', responses: { 200: json(NotificationsView), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/api/notifications',
+      tags: ['notifications'],
+      summary: 'Your mail settings',
+      responses: { 200: json(NotificationsView), ...errors },
+    }),
     async (c) => c.json(notificationsView(await loadTarget(c, currentUser(c).id)), 200),
   )
   .openapi(
     createRoute({
-      method: 'put', path: '/api/notifications', tags: ['notifications'],
-      summary: 'Change your mail settings (any of the fields); a new address needs current_password and takes effect once the link mailed to it is opened',
-      request: jsonBody(NotificationsInput), responses: { 200: json(NotificationsView), 409: json(ErrorSchema, 'The address belongs to another account'), ...errors },
+      method: 'put',
+      path: '/api/notifications',
+      tags: ['notifications'],
+      summary:
+        'Change your mail settings (any of the fields); a new address needs current_password and takes effect once the link mailed to it is opened',
+      request: jsonBody(NotificationsInput),
+      responses: {
+        200: json(NotificationsView),
+        409: json(ErrorSchema, 'The address belongs to another account'),
+        ...errors,
+      },
     }),
     async (c) => {
       const me = currentUser(c);

@@ -19,7 +19,6 @@ export const ErrorSchema = z
   .object({ error: z.object({ message: z.string(), type: z.string(), code: z.string() }) })
   .openapi('Error');
 
-
 export function json<T extends z.ZodType>(schema: T, description = 'OK') {
   return { description, content: { 'application/json': { schema } } };
 }
@@ -35,10 +34,20 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   body: { content: { 'application/json': { schema } }, required: true },
 });
 
-export const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
+export const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 /** Parses an ISO time or epoch milliseconds. */
-export const TimeInput = z.union([z.iso.datetime({ offset: true }), z.iso.date(), z.coerce.number().int().nonnegative()]);
+export const TimeInput = z.union([
+  z.iso.datetime({ offset: true }),
+  z.iso.date(),
+  z.coerce.number().int().nonnegative(),
+]);
 
 export function toMs(v: string | number): number {
   return typeof v === 'number' ? v : Date.parse(v);

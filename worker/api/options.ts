@@ -30,15 +30,26 @@ const TopupOptions = z.object({
     discount: Fraction,
   }),
   /** Unpaid orders expire after this long (in the maintenance window). */
-  order_expiry_minutes: z.number().int().min(5).max(7 * 24 * 60),
+  order_expiry_minutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60),
 });
 export type TopupOptions = z.infer<typeof TopupOptions>;
 
 /** Self sign-up (worker/api/signup.ts): off by default; `bonus` units are credited once on verification. */
-const SignupOptions = z.object({ enabled: z.boolean(), bonus: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) });
+const SignupOptions = z.object({
+  enabled: z.boolean(),
+  bonus: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+});
 
 /** Referrals (worker/referrals): off by default; an invitee's paid top-up earns the inviter `topup_rebate` of its credit. */
-const ReferralOptions = z.object({ enabled: z.boolean(), topup_rebate: z.number().min(0).max(1), min_withdrawal: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) });
+const ReferralOptions = z.object({
+  enabled: z.boolean(),
+  topup_rebate: z.number().min(0).max(1),
+  min_withdrawal: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+});
 export type ReferralOptions = z.infer<typeof ReferralOptions>;
 
 export const OptionsView = z
@@ -68,7 +79,10 @@ export const DEFAULT_OPTIONS: SiteOptions = {
     currency: 'CNY',
     price_per_usd: 7.3,
     min_amount: 10,
-    tiers: [{ min_amount: 500, discount: 0.03 }, { min_amount: 1000, discount: 0.05 }],
+    tiers: [
+      { min_amount: 500, discount: 0.03 },
+      { min_amount: 1000, discount: 0.05 },
+    ],
     enterprise: { group: 'enterprise', min_total_topup: 3000, min_daily_spend: 100, window_days: 30, discount: 0.08 },
     order_expiry_minutes: 120,
   },
@@ -78,7 +92,9 @@ export const DEFAULT_OPTIONS: SiteOptions = {
   referral: { enabled: false, topup_rebate: 0.05, min_withdrawal: 5_000_000 },
 };
 
-const TopupChange = TopupOptions.extend({ enterprise: TopupOptions.shape.enterprise.partial().strict() }).partial().strict();
+const TopupChange = TopupOptions.extend({ enterprise: TopupOptions.shape.enterprise.partial().strict() })
+  .partial()
+  .strict();
 type TopupChange = z.infer<typeof TopupChange>;
 
 /** A change: any top-level field; `topup` and its `enterprise` merge field by field. */
@@ -95,7 +111,10 @@ const OptionsInput = z
   })
   .partial()
   .strict()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one of site_name, usd_to_cny, default_currency, topup, signup, security, price_sync, referral' });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), {
+    message:
+      'give at least one of site_name, usd_to_cny, default_currency, topup, signup, security, price_sync, referral',
+  });
 
 /** A stored value if it has the schema's shape, else the default. */
 function storedOr<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
@@ -130,13 +149,23 @@ optionRoutes.use('/api/options', requireSession);
 
 optionRoutes
   .openapi(
-    createRoute({ method: 'get', path: '/api/options', tags: ['options'], summary: 'Site settings: name, USD to CNY rate, default currency, top-up', responses: { 200: json(OptionsView), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/api/options',
+      tags: ['options'],
+      summary: 'Site settings: name, USD to CNY rate, default currency, top-up',
+      responses: { 200: json(OptionsView), ...errors },
+    }),
     async (c) => c.json(await loadOptions(c.env), 200),
   )
   .openapi(
     createRoute({
-      method: 'put', path: '/api/options', tags: ['options'], summary: 'Change site settings (admin); `topup` merges with what is set; answers all of them',
-      request: jsonBody(OptionsInput), responses: { 200: json(OptionsView), ...errors },
+      method: 'put',
+      path: '/api/options',
+      tags: ['options'],
+      summary: 'Change site settings (admin); `topup` merges with what is set; answers all of them',
+      request: jsonBody(OptionsInput),
+      responses: { 200: json(OptionsView), ...errors },
     }),
     async (c) => {
       requireAdmin(c);
@@ -146,14 +175,19 @@ optionRoutes
       const db = dbOf(c.env.DB);
       const current = await loadOptions(c.env);
       const values: Partial<SiteOptions> = {
-        ...body, topup: body.topup ? mergeTopup(current.topup, body.topup) : undefined, signup: body.signup ? { ...current.signup, ...body.signup } : undefined,
+        ...body,
+        topup: body.topup ? mergeTopup(current.topup, body.topup) : undefined,
+        signup: body.signup ? { ...current.signup, ...body.signup } : undefined,
         security: body.security ? { ...current.security, ...body.security } : undefined,
         price_sync: body.price_sync ? { ...current.price_sync, ...body.price_sync } : undefined,
         referral: body.referral ? { ...current.referral, ...body.referral } : undefined,
       };
       const changed = Object.entries(values).filter(([, v]) => v !== undefined);
       const summary = `set ${changed.map(([key, value]) => `${key} = ${JSON.stringify(value)}`).join('; ')}`;
-      await runBatch(db, [...changed.map(([key, value]) => setOption(db, key, value, now)), auditStatement(c, { action: 'options.update', target: 'options', summary })]);
+      await runBatch(db, [
+        ...changed.map(([key, value]) => setOption(db, key, value, now)),
+        auditStatement(c, { action: 'options.update', target: 'options', summary }),
+      ]);
       return c.json(await loadOptions(c.env), 200);
     },
   );

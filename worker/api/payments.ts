@@ -21,10 +21,17 @@ import { ErrorSchema, errors, json, router } from './openapi';
 import { ApiError } from '../lib/errors';
 
 /** A refused notice: counted, and an event at most once a minute per gateway (../payments/notice-tally). */
-async function refused(c: Context<AppEnv>, gateway: 'stripe' | 'epay', reason: string, details: Record<string, unknown>): Promise<void> {
+async function refused(
+  c: Context<AppEnv>,
+  gateway: 'stripe' | 'epay',
+  reason: string,
+  details: Record<string, unknown>,
+): Promise<void> {
   const ip = c.req.header('cf-connecting-ip') ?? null;
   // The answer to the sender stays what it is whether or not the count could be kept.
-  await tallyOf(c.env, gateway).refused(gateway, reason, { ...details, ip }).catch((err: unknown) => console.error('notice tally failed', err));
+  await tallyOf(c.env, gateway)
+    .refused(gateway, reason, { ...details, ip })
+    .catch((err: unknown) => console.error('notice tally failed', err));
 }
 
 export const paymentRoutes = router();
@@ -32,8 +39,11 @@ paymentRoutes.on(['GET'], '/api/payments/refused', requireSession, adminOnly);
 
 paymentRoutes.openapi(
   createRoute({
-    method: 'post', path: '/api/payments/stripe/webhook', tags: ['payments'],
-    summary: 'Stripe\'s signed events: `checkout.session.completed` for the order\'s own session (paid, its amount) credits it once; `charge.refunded` and `charge.dispute.created` take the credit back',
+    method: 'post',
+    path: '/api/payments/stripe/webhook',
+    tags: ['payments'],
+    summary:
+      "Stripe's signed events: `checkout.session.completed` for the order's own session (paid, its amount) credits it once; `charge.refunded` and `charge.dispute.created` take the credit back",
     responses: { 200: json(z.object({ received: z.boolean() })), 400: json(ErrorSchema, 'A bad or stale signature') },
   }),
   async (c) => {
@@ -44,7 +54,9 @@ paymentRoutes.openapi(
     try {
       notice = await verifiedEvent(setup, payload, c.req.header('stripe-signature') ?? '');
     } catch (err) {
-      await refused(c, 'stripe', 'bad signature', { error: String(err instanceof Error ? err.message : err).slice(0, 200) });
+      await refused(c, 'stripe', 'bad signature', {
+        error: String(err instanceof Error ? err.message : err).slice(0, 200),
+      });
       throw new ApiError(400, 'invalid_request', 'Stripe-Signature: bad or stale signature');
     }
     if (notice.kind === 'checkout') await onCheckout(c, notice.session);
@@ -64,23 +76,42 @@ paymentRoutes.openapi(
 async function onCheckout(c: Context<AppEnv>, session: PaidSession): Promise<void> {
   const db = dbOf(c.env.DB);
   const order = session.orderNo ? await orderByNo(db, session.orderNo) : null;
-  if (!order || order.method !== 'stripe') return refused(c, 'stripe', 'no such Stripe order', { order_no: session.orderNo, session: session.id });
-  if (order.stripeSessionId !== session.id) return refused(c, 'stripe', 'not the order\'s session', { order_no: order.orderNo, session: session.id });
+  if (!order || order.method !== 'stripe')
+    return refused(c, 'stripe', 'no such Stripe order', { order_no: session.orderNo, session: session.id });
+  if (order.stripeSessionId !== session.id)
+    return refused(c, 'stripe', "not the order's session", { order_no: order.orderNo, session: session.id });
   const expected = minorUnits(dec(order.payAmount), order.currency);
-  if (!session.paid || session.amountTotal !== expected || session.currency?.toUpperCase() !== order.currency.toUpperCase()) {
-    const why = session.paid ? `paid ${session.amountTotal} ${session.currency}, expected ${expected} ${order.currency}` : 'not paid';
-    return refused(c, 'stripe', session.paid ? 'amount differs' : 'not paid', { order_no: order.orderNo, session: session.id, detail: why });
+  if (
+    !session.paid ||
+    session.amountTotal !== expected ||
+    session.currency?.toUpperCase() !== order.currency.toUpperCase()
+  ) {
+    const why = session.paid
+      ? `paid ${session.amountTotal} ${session.currency}, expected ${expected} ${order.currency}`
+      : 'not paid';
+    return refused(c, 'stripe', session.paid ? 'amount differs' : 'not paid', {
+      order_no: order.orderNo,
+      session: session.id,
+      detail: why,
+    });
   }
   if (session.paymentIntent) await setPaymentIntent(db, order.orderNo, session.paymentIntent, Date.now());
   await completeOrder(c.env, order, { kind: 'provider', ref: session.paymentIntent ?? session.id });
 }
 
-const TallyView = z.object({ total: z.number().int(), pending: z.number().int(), last_event_at: z.string().nullable() });
+const TallyView = z.object({
+  total: z.number().int(),
+  pending: z.number().int(),
+  last_event_at: z.string().nullable(),
+});
 
 paymentRoutes.openapi(
   createRoute({
-    method: 'get', path: '/api/payments/refused', tags: ['payments'],
-    summary: 'Refused payment notices per gateway (admin): how many ever, how many not yet in an event (one event a minute at most)',
+    method: 'get',
+    path: '/api/payments/refused',
+    tags: ['payments'],
+    summary:
+      'Refused payment notices per gateway (admin): how many ever, how many not yet in an event (one event a minute at most)',
     responses: { 200: json(z.object({ stripe: TallyView, epay: TallyView })), ...errors },
   }),
   async (c) => {
@@ -106,7 +137,10 @@ async function epayNotify(c: Context<AppEnv>): Promise<Response> {
   const params = await noticeParams(c);
   const check = await checkNotice(setup, params);
   if (!check.ok) {
-    await refused(c, 'epay', check.reason, { order_no: check.notice.orderNo ?? null, trade_no: check.notice.tradeNo ?? null });
+    await refused(c, 'epay', check.reason, {
+      order_no: check.notice.orderNo ?? null,
+      trade_no: check.notice.tradeNo ?? null,
+    });
     return c.text('fail', 400);
   }
   const { notice } = check;
@@ -117,7 +151,11 @@ async function epayNotify(c: Context<AppEnv>): Promise<Response> {
   }
   if (notice.status !== 'TRADE_SUCCESS') return c.text('success', 200); // not a payment: nothing to do, and nothing to retry
   if (!isPayAmount(notice.money, order.payAmount)) {
-    await refused(c, 'epay', 'amount differs', { order_no: order.orderNo, trade_no: notice.tradeNo, detail: `paid ${notice.money}, expected ${order.payAmount}` });
+    await refused(c, 'epay', 'amount differs', {
+      order_no: order.orderNo,
+      trade_no: notice.tradeNo,
+      detail: `paid ${notice.money}, expected ${order.payAmount}`,
+    });
     return c.text('fail', 400);
   }
   await completeOrder(c.env, order, { kind: 'provider', ref: notice.tradeNo || null });

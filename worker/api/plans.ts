@@ -30,30 +30,63 @@ const PlanFields = {
   }),
   period_days: z.number().int().min(1).max(3650),
   models: z.array(ModelName).min(1).max(500).nullable(),
-  limits: z.array(Limit).min(1).max(4).refine((l) => new Set(l.map((x) => x.window)).size === l.length, 'one limit per window'),
+  limits: z
+    .array(Limit)
+    .min(1)
+    .max(4)
+    .refine((l) => new Set(l.map((x) => x.window)).size === l.length, 'one limit per window'),
 };
 
 const PlanView = z
   .object({
-    id: z.number().int(), name: z.string(), price: z.string(), currency: z.string(), units: z.number().int(), period_days: z.number().int(),
-    models: z.array(z.string()).nullable(), limits: z.array(z.object({ window: z.string(), units: z.number().int() })), on_sale: z.boolean(),
+    id: z.number().int(),
+    name: z.string(),
+    price: z.string(),
+    currency: z.string(),
+    units: z.number().int(),
+    period_days: z.number().int(),
+    models: z.array(z.string()).nullable(),
+    limits: z.array(z.object({ window: z.string(), units: z.number().int() })),
+    on_sale: z.boolean(),
   })
   .openapi('Plan');
-const WindowView = z.object({ window: z.string(), used: z.number().int(), limit: z.number().int(), resets_at: Iso.nullable() });
+const WindowView = z.object({
+  window: z.string(),
+  used: z.number().int(),
+  limit: z.number().int(),
+  resets_at: Iso.nullable(),
+});
 const SubscriptionOut = z
   .object({
-    id: z.string(), plan: z.object({ id: z.number().int(), name: z.string(), models: z.array(z.string()).nullable() }),
-    started_at: Iso, ends_at: Iso, active: z.boolean(), windows: z.array(WindowView),
+    id: z.string(),
+    plan: z.object({ id: z.number().int(), name: z.string(), models: z.array(z.string()).nullable() }),
+    started_at: Iso,
+    ends_at: Iso,
+    active: z.boolean(),
+    windows: z.array(WindowView),
   })
   .openapi('Subscription');
 
 async function planView(env: Parameters<typeof planUnits>[0], p: PlanRow): Promise<z.infer<typeof PlanView>> {
   const { units, currency } = await planUnits(env, p);
-  return { id: p.id, name: p.name, price: p.price, currency, units, period_days: p.periodDays, models: p.models ?? null, limits: p.limits, on_sale: p.onSale };
+  return {
+    id: p.id,
+    name: p.name,
+    price: p.price,
+    currency,
+    units,
+    period_days: p.periodDays,
+    models: p.models ?? null,
+    limits: p.limits,
+    on_sale: p.onSale,
+  };
 }
 
 const subscriptionOut = (s: SubscriptionView): z.infer<typeof SubscriptionOut> => ({
-  ...s, started_at: isoOf(s.started_at), ends_at: isoOf(s.ends_at), windows: s.windows.map((w) => ({ ...w, resets_at: isoOrNull(w.resets_at) })),
+  ...s,
+  started_at: isoOf(s.started_at),
+  ends_at: isoOf(s.ends_at),
+  windows: s.windows.map((w) => ({ ...w, resets_at: isoOrNull(w.resets_at) })),
 });
 
 async function planOr404(db: ReturnType<typeof dbOf>, id: number, onSale = false): Promise<PlanRow> {
@@ -69,24 +102,58 @@ planRoutes.use('/api/subscriptions', requireSession);
 
 planRoutes
   .openapi(
-    createRoute({ method: 'get', path: '/api/plans', tags: ['plans'], summary: 'Plans on sale (public)', responses: { 200: json(listOf(PlanView)) } }),
-    async (c) => c.json({ items: await Promise.all((await plansOnSale(dbOf(c.env.DB))).map((p) => planView(c.env, p))) }, 200),
+    createRoute({
+      method: 'get',
+      path: '/api/plans',
+      tags: ['plans'],
+      summary: 'Plans on sale (public)',
+      responses: { 200: json(listOf(PlanView)) },
+    }),
+    async (c) =>
+      c.json({ items: await Promise.all((await plansOnSale(dbOf(c.env.DB))).map((p) => planView(c.env, p))) }, 200),
   )
   .openapi(
-    createRoute({ method: 'post', path: '/api/plans', tags: ['plans'], summary: 'Define a plan (admin)', request: jsonBody(z.object(PlanFields).strict()), responses: { 201: json(PlanView), ...errors } }),
+    createRoute({
+      method: 'post',
+      path: '/api/plans',
+      tags: ['plans'],
+      summary: 'Define a plan (admin)',
+      request: jsonBody(z.object(PlanFields).strict()),
+      responses: { 201: json(PlanView), ...errors },
+    }),
     async (c) => {
       requireAdmin(c);
       const b = c.req.valid('json');
       const now = Date.now();
-      const p = await insertPlan(dbOf(c.env.DB), { name: b.name, price: b.price, periodDays: b.period_days, models: b.models, limits: b.limits, onSale: true, createdAt: now, updatedAt: now });
-      await audit(c, { action: 'plan.create', target: `plan:${p.id}`, summary: `"${p.name}" at ${p.price} for ${p.periodDays} days` });
+      const p = await insertPlan(dbOf(c.env.DB), {
+        name: b.name,
+        price: b.price,
+        periodDays: b.period_days,
+        models: b.models,
+        limits: b.limits,
+        onSale: true,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await audit(c, {
+        action: 'plan.create',
+        target: `plan:${p.id}`,
+        summary: `"${p.name}" at ${p.price} for ${p.periodDays} days`,
+      });
       return c.json(await planView(c.env, p), 201);
     },
   )
   .openapi(
     createRoute({
-      method: 'patch', path: '/api/plans/{id}', tags: ['plans'], summary: 'Change a plan (admin); running subscriptions keep the terms they were bought with',
-      request: { params: IdParam, ...jsonBody(z.object(PlanFields).partial().extend({ on_sale: z.boolean() }).partial().strict()) }, responses: { 200: json(PlanView), ...errors },
+      method: 'patch',
+      path: '/api/plans/{id}',
+      tags: ['plans'],
+      summary: 'Change a plan (admin); running subscriptions keep the terms they were bought with',
+      request: {
+        params: IdParam,
+        ...jsonBody(z.object(PlanFields).partial().extend({ on_sale: z.boolean() }).partial().strict()),
+      },
+      responses: { 200: json(PlanView), ...errors },
     }),
     async (c) => {
       requireAdmin(c);
@@ -94,14 +161,29 @@ planRoutes
       const b = c.req.valid('json');
       const db = dbOf(c.env.DB);
       await planOr404(db, id);
-      const p = await updatePlan(db, id, { name: b.name, price: b.price, periodDays: b.period_days, models: b.models, limits: b.limits, onSale: b.on_sale, updatedAt: Date.now() });
+      const p = await updatePlan(db, id, {
+        name: b.name,
+        price: b.price,
+        periodDays: b.period_days,
+        models: b.models,
+        limits: b.limits,
+        onSale: b.on_sale,
+        updatedAt: Date.now(),
+      });
       if (!p) throw new ApiError(404, 'not_found', 'plan not found');
       await audit(c, { action: 'plan.update', target: `plan:${id}`, summary: `changed ${fieldsOf(b)}` });
       return c.json(await planView(c.env, p), 200);
     },
   )
   .openapi(
-    createRoute({ method: 'delete', path: '/api/plans/{id}', tags: ['plans'], summary: 'Stop selling a plan (admin); its subscriptions run to their end', request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errors } }),
+    createRoute({
+      method: 'delete',
+      path: '/api/plans/{id}',
+      tags: ['plans'],
+      summary: 'Stop selling a plan (admin); its subscriptions run to their end',
+      request: { params: IdParam },
+      responses: { 204: { description: 'Deleted' }, ...errors },
+    }),
     async (c) => {
       requireAdmin(c);
       const { id } = c.req.valid('param');
@@ -114,9 +196,30 @@ planRoutes
   )
   .openapi(
     createRoute({
-      method: 'post', path: '/api/plans/{id}/subscribe', tags: ['plans'], summary: 'Buy a plan: from the balance at once (402 when it cannot cover it), or an order that starts it when paid',
-      request: { params: IdParam, ...jsonBody(z.object({ method: z.enum(['balance', 'stripe', 'epay']), pay_type: z.string().regex(/^[a-z0-9_]{1,20}$/).optional() }).strict()) },
-      responses: { 201: json(z.union([SubscriptionOut, OrderView])), 402: json(z.object({}), 'The balance cannot cover it'), ...errors },
+      method: 'post',
+      path: '/api/plans/{id}/subscribe',
+      tags: ['plans'],
+      summary:
+        'Buy a plan: from the balance at once (402 when it cannot cover it), or an order that starts it when paid',
+      request: {
+        params: IdParam,
+        ...jsonBody(
+          z
+            .object({
+              method: z.enum(['balance', 'stripe', 'epay']),
+              pay_type: z
+                .string()
+                .regex(/^[a-z0-9_]{1,20}$/)
+                .optional(),
+            })
+            .strict(),
+        ),
+      },
+      responses: {
+        201: json(z.union([SubscriptionOut, OrderView])),
+        402: json(z.object({}), 'The balance cannot cover it'),
+        ...errors,
+      },
     }),
     async (c) => {
       const me = currentUser(c);
@@ -132,15 +235,30 @@ planRoutes
       const { topup } = await loadOptions(c.env);
       const q = { amount: p.price, payAmount: p.price, discount: 0, credit: 0, currency: topup.currency };
       const base = publicBase(c);
-      const order = await createOrder(c.env, me.id, body.method, body.method === 'epay' ? (body.pay_type ?? 'alipay') : null, q, {
-        returnUrl: (orderNo) => `${base}/topup/return?order_no=${encodeURIComponent(orderNo)}`,
-        notifyUrl: `${base}/api/payments/epay/notify`,
-      }, topup.order_expiry_minutes, { kind: 'plan', planId: p.id, name: p.name });
+      const order = await createOrder(
+        c.env,
+        me.id,
+        body.method,
+        body.method === 'epay' ? (body.pay_type ?? 'alipay') : null,
+        q,
+        {
+          returnUrl: (orderNo) => `${base}/topup/return?order_no=${encodeURIComponent(orderNo)}`,
+          notifyUrl: `${base}/api/payments/epay/notify`,
+        },
+        topup.order_expiry_minutes,
+        { kind: 'plan', planId: p.id, name: p.name },
+      );
       return c.json(orderView(order), 201);
     },
   )
   .openapi(
-    createRoute({ method: 'get', path: '/api/subscriptions', tags: ['plans'], summary: 'Your subscriptions not yet ended, with each window\'s use, limit and reset time', responses: { 200: json(listOf(SubscriptionOut)), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/api/subscriptions',
+      tags: ['plans'],
+      summary: "Your subscriptions not yet ended, with each window's use, limit and reset time",
+      responses: { 200: json(listOf(SubscriptionOut)), ...errors },
+    }),
     async (c) => {
       const me = currentUser(c);
       const subs = await accountOf(c.env, me.id).subscriptions();

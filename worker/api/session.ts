@@ -47,7 +47,15 @@ export async function verifySession(c: Context<AppEnv>, token: string): Promise<
     const role = payload.role;
     if (!Number.isInteger(id) || (role !== 'admin' && role !== 'user')) return null;
     const version = typeof payload.sv === 'number' ? payload.sv : 0;
-    return { id, role, username: String(payload.username ?? ''), issuedAt: payload.iat ?? 0, expiresAt: (payload.exp ?? 0) * 1000, sid: payload.jti ?? null, version };
+    return {
+      id,
+      role,
+      username: String(payload.username ?? ''),
+      issuedAt: payload.iat ?? 0,
+      expiresAt: (payload.exp ?? 0) * 1000,
+      sid: payload.jti ?? null,
+      version,
+    };
   } catch {
     return null;
   }
@@ -122,6 +130,7 @@ export function requireAdmin(c: Context<AppEnv>): SessionUser {
 export function ownUserId(c: Context<AppEnv>, requested?: number | null): number {
   const s = currentUser(c);
   if (requested === undefined || requested === null) return s.id;
-  if (s.role !== 'admin' && requested !== s.id) throw new ApiError(403, 'forbidden', 'you can only act on your own account');
+  if (s.role !== 'admin' && requested !== s.id)
+    throw new ApiError(403, 'forbidden', 'you can only act on your own account');
   return requested;
 }

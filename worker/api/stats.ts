@@ -11,9 +11,18 @@ import { cacheRates, hitRate, tokenRate, type CacheRate } from '../db/cache-stat
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-export const MinuteStat = z.object({ minute: Iso, requests: z.number().int(), tokens: z.number().int(), quota: z.number().int() }).openapi('MinuteStat');
+export const MinuteStat = z
+  .object({ minute: Iso, requests: z.number().int(), tokens: z.number().int(), quota: z.number().int() })
+  .openapi('MinuteStat');
 export const DayStat = z
-  .object({ day: z.string().openapi({ example: '2026-11-28' }), model: z.string(), requests: z.number().int(), prompt_tokens: z.number().int(), completion_tokens: z.number().int(), quota: z.number().int() })
+  .object({
+    day: z.string().openapi({ example: '2026-11-28' }),
+    model: z.string(),
+    requests: z.number().int(),
+    prompt_tokens: z.number().int(),
+    completion_tokens: z.number().int(),
+    quota: z.number().int(),
+  })
   .openapi('DayStat');
 
 const cacheFields = {
@@ -35,7 +44,12 @@ export const CacheStats = z
   .openapi('CacheStats');
 
 const cacheView = (r: CacheRate) => ({
-  requests: r.requests, cache_reads: r.cacheReads, hit_rate: hitRate(r), prompt_tokens: r.promptTokens, cached_tokens: r.cachedTokens, token_rate: tokenRate(r),
+  requests: r.requests,
+  cache_reads: r.cacheReads,
+  hit_rate: hitRate(r),
+  prompt_tokens: r.promptTokens,
+  cached_tokens: r.cachedTokens,
+  token_rate: tokenRate(r),
 });
 
 /** The prompt cache's hit rate over the served calls of the last `hours`, by model and by channel. */
@@ -52,7 +66,11 @@ export async function cacheStats(env: Env, userId: number | null, hours: number)
 export type { StatsScope };
 
 /** Requests, tokens and charge for every minute of the last `minutes`, zeros included, oldest first. */
-export async function minuteSeries(env: Env, scope: StatsScope, minutes: number): Promise<{ minute: number; requests: number; tokens: number; quota: number }[]> {
+export async function minuteSeries(
+  env: Env,
+  scope: StatsScope,
+  minutes: number,
+): Promise<{ minute: number; requests: number; tokens: number; quota: number }[]> {
   const last = Math.floor(Date.now() / MINUTE);
   const first = last - minutes + 1;
   const rows = await minuteTotals(dbOf(env.DB), scope, first);
@@ -64,7 +82,11 @@ export async function minuteSeries(env: Env, scope: StatsScope, minutes: number)
 }
 
 /** Daily totals by model over the last `days` UTC days: raw log rows and folded rollups together. */
-export async function dailyUsage(env: Env, scope: StatsScope, days: number): Promise<{ startMs: number; rows: DayModelTotals[] }> {
+export async function dailyUsage(
+  env: Env,
+  scope: StatsScope,
+  days: number,
+): Promise<{ startMs: number; rows: DayModelTotals[] }> {
   const startMs = Math.floor(Date.now() / DAY) * DAY - (days - 1) * DAY;
   return { startMs, rows: await dailyTotals(dbOf(env.DB), scope, startMs) };
 }
@@ -75,19 +97,34 @@ statsRoutes.use('/api/stats/*', requireSession);
 statsRoutes
   .openapi(
     createRoute({
-      method: 'get', path: '/api/stats/rpm', tags: ['stats'], summary: 'Requests, tokens and charge per minute; every minute of the range',
-      request: { query: z.object({ minutes: z.coerce.number().int().min(1).max(1440).default(60), token_id: z.coerce.number().int().positive().optional(), user_id: z.coerce.number().int().positive().optional() }) },
+      method: 'get',
+      path: '/api/stats/rpm',
+      tags: ['stats'],
+      summary: 'Requests, tokens and charge per minute; every minute of the range',
+      request: {
+        query: z.object({
+          minutes: z.coerce.number().int().min(1).max(1440).default(60),
+          token_id: z.coerce.number().int().positive().optional(),
+          user_id: z.coerce.number().int().positive().optional(),
+        }),
+      },
       responses: { 200: json(z.array(MinuteStat)), ...errors },
     }),
     async (c) => {
       const q = c.req.valid('query');
       const series = await minuteSeries(c.env, { userId: scopedUserId(c, q.user_id), tokenId: q.token_id }, q.minutes);
-      return c.json(series.map((r) => ({ ...r, minute: new Date(r.minute * MINUTE).toISOString() })), 200);
+      return c.json(
+        series.map((r) => ({ ...r, minute: new Date(r.minute * MINUTE).toISOString() })),
+        200,
+      );
     },
   )
   .openapi(
     createRoute({
-      method: 'get', path: '/api/stats/usage', tags: ['stats'], summary: 'Daily totals by model (UTC days), raw logs and folded rollups together',
+      method: 'get',
+      path: '/api/stats/usage',
+      tags: ['stats'],
+      summary: 'Daily totals by model (UTC days), raw logs and folded rollups together',
       request: {
         query: z.object({
           days: z.coerce.number().int().min(1).max(3660).default(30),
@@ -100,14 +137,41 @@ statsRoutes
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const { rows } = await dailyUsage(c.env, { userId: scopedUserId(c, q.user_id), tokenId: q.token_id, model: q.model }, q.days);
-      return c.json(rows.map((r) => ({ day: r.day, model: r.model, requests: r.requests, prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, quota: r.quota })), 200);
+      const { rows } = await dailyUsage(
+        c.env,
+        { userId: scopedUserId(c, q.user_id), tokenId: q.token_id, model: q.model },
+        q.days,
+      );
+      return c.json(
+        rows.map((r) => ({
+          day: r.day,
+          model: r.model,
+          requests: r.requests,
+          prompt_tokens: r.promptTokens,
+          completion_tokens: r.completionTokens,
+          quota: r.quota,
+        })),
+        200,
+      );
     },
   )
   .openapi(
     createRoute({
-      method: 'get', path: '/api/stats/cache', tags: ['stats'], summary: "The provider's prompt cache: served calls that read it, by model and by channel, over the last hours",
-      request: { query: z.object({ hours: z.coerce.number().int().min(1).max(24 * 30).default(24), user_id: z.coerce.number().int().positive().optional() }) },
+      method: 'get',
+      path: '/api/stats/cache',
+      tags: ['stats'],
+      summary: "The provider's prompt cache: served calls that read it, by model and by channel, over the last hours",
+      request: {
+        query: z.object({
+          hours: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(24 * 30)
+            .default(24),
+          user_id: z.coerce.number().int().positive().optional(),
+        }),
+      },
       responses: { 200: json(CacheStats), ...errors },
     }),
     async (c) => {

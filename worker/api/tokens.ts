@@ -7,7 +7,16 @@ import { isIpOrCidr } from '../lib/ip';
 import { accountOf } from '../account/client';
 import { forgetTokens, pricingSnapshot } from '../db/snapshots';
 import { dbOf } from '../db/client';
-import { deleteToken, insertToken, rotateTokenKey, tokenById, tokensOf, updateToken, type TokenChange, type TokenRow } from '../db/tokens';
+import {
+  deleteToken,
+  insertToken,
+  rotateTokenKey,
+  tokenById,
+  tokensOf,
+  updateToken,
+  type TokenChange,
+  type TokenRow,
+} from '../db/tokens';
 import { userExists, userGroup } from '../db/users';
 import type { TokenTruth } from '../account/types';
 import { IdParam, errors, json, jsonBody, router } from './openapi';
@@ -46,19 +55,40 @@ export const TokenView = z
 export type TokenView = z.infer<typeof TokenView>;
 
 /** A token with its key, shown this once. */
-export const NewTokenView = TokenView.extend({ key: z.string().openapi({ description: 'sk- and 48 letters or digits, shown this once' }) }).openapi('NewToken');
+export const NewTokenView = TokenView.extend({
+  key: z.string().openapi({ description: 'sk- and 48 letters or digits, shown this once' }),
+}).openapi('NewToken');
 
 export function tokenView(r: TokenRow): TokenView {
   return {
-    id: r.id, user_id: r.userId, name: r.name, key: `${r.keyPrefix}...${r.keySuffix}`, status: effectiveStatus(r), remain_quota: r.remainQuota,
-    used_quota: r.usedQuota, expires_at: isoOrNull(r.expiresAt), models: r.models ?? null, allow_ips: r.allowIps ?? null, rpm_limit: r.rpmLimit,
-    tpm_limit: r.tpmLimit, max_concurrency: r.maxConcurrency, plan_only: r.planOnly, group: r.group, disabled_by: r.disabledBy, created_at: isoOf(r.createdAt), updated_at: isoOf(r.updatedAt),
+    id: r.id,
+    user_id: r.userId,
+    name: r.name,
+    key: `${r.keyPrefix}...${r.keySuffix}`,
+    status: effectiveStatus(r),
+    remain_quota: r.remainQuota,
+    used_quota: r.usedQuota,
+    expires_at: isoOrNull(r.expiresAt),
+    models: r.models ?? null,
+    allow_ips: r.allowIps ?? null,
+    rpm_limit: r.rpmLimit,
+    tpm_limit: r.tpmLimit,
+    max_concurrency: r.maxConcurrency,
+    plan_only: r.planOnly,
+    group: r.group,
+    disabled_by: r.disabledBy,
+    created_at: isoOf(r.createdAt),
+    updated_at: isoOf(r.updatedAt),
   };
 }
 
 const ExpiresAt = z.union([z.iso.datetime({ offset: true }), z.null()]);
 const AllowIps = z
-  .array(z.string().refine(isIpOrCidr, 'each entry must be an IPv4/IPv6 address or CIDR (an IPv4-mapped range needs /96 or longer)'))
+  .array(
+    z
+      .string()
+      .refine(isIpOrCidr, 'each entry must be an IPv4/IPv6 address or CIDR (an IPv4-mapped range needs /96 or longer)'),
+  )
   .max(200)
   .nullable();
 const RateLimit = z.number().int().positive().max(1_000_000_000).nullable();
@@ -76,7 +106,10 @@ const TokenFields = {
   group: GroupName.nullable(),
 };
 
-const CreateToken = z.object(TokenFields).partial().extend({ name: TokenFields.name, user_id: z.number().int().positive().optional() });
+const CreateToken = z
+  .object(TokenFields)
+  .partial()
+  .extend({ name: TokenFields.name, user_id: z.number().int().positive().optional() });
 const PatchToken = z
   .object({ ...TokenFields, status: z.enum(['enabled', 'disabled']) })
   .partial()
@@ -92,12 +125,17 @@ function parseExpiry(v: string | null | undefined): number | null | undefined {
 /** A customer may not pick a group: that would let them choose a cheaper price. */
 function checkGroupChoice(c: Context<AppEnv>, group: string | null | undefined): void {
   if (group !== undefined && currentUser(c).role !== 'admin') {
-    throw new ApiError(403, 'forbidden', 'group: only an administrator can set a key\'s group');
+    throw new ApiError(403, 'forbidden', "group: only an administrator can set a key's group");
   }
 }
 
 /** A customer may lower their key's rate limits below their group's, never raise them above. */
-async function checkLimitChoice(c: Context<AppEnv>, userId: number, tokenGroup: string | null, limits: { rpm_limit?: number | null; tpm_limit?: number | null }): Promise<void> {
+async function checkLimitChoice(
+  c: Context<AppEnv>,
+  userId: number,
+  tokenGroup: string | null,
+  limits: { rpm_limit?: number | null; tpm_limit?: number | null },
+): Promise<void> {
   if (currentUser(c).role === 'admin') return;
   const asked = (['rpm_limit', 'tpm_limit'] as const).filter((k) => limits[k] !== undefined && limits[k] !== null);
   if (asked.length === 0) return;
@@ -121,8 +159,14 @@ async function loadOwnToken(c: Context<AppEnv>, id: number): Promise<TokenRow> {
 }
 
 /** The account object decides whether a key may be used; tell it of every change at once. */
-async function syncTruth(c: Context<AppEnv>, row: Pick<TokenRow, 'id' | 'userId' | 'status' | 'keyHash' | 'expiresAt'>, deleted = false) {
-  const truth: TokenTruth = deleted ? { status: 'deleted', keyHash: null, expiresAt: null } : { status: row.status, keyHash: row.keyHash, expiresAt: row.expiresAt };
+async function syncTruth(
+  c: Context<AppEnv>,
+  row: Pick<TokenRow, 'id' | 'userId' | 'status' | 'keyHash' | 'expiresAt'>,
+  deleted = false,
+) {
+  const truth: TokenTruth = deleted
+    ? { status: 'deleted', keyHash: null, expiresAt: null }
+    : { status: row.status, keyHash: row.keyHash, expiresAt: row.expiresAt };
   await accountOf(c.env, row.userId).syncToken(row.id, truth);
 }
 
@@ -161,8 +205,12 @@ tokenRoutes.use('/api/tokens/*', requireSession);
 tokenRoutes
   .openapi(
     createRoute({
-      method: 'post', path: '/api/tokens', tags: ['tokens'], summary: 'Create an API key; the key is shown this once',
-      request: jsonBody(CreateToken), responses: { 201: json(NewTokenView), ...errors },
+      method: 'post',
+      path: '/api/tokens',
+      tags: ['tokens'],
+      summary: 'Create an API key; the key is shown this once',
+      request: jsonBody(CreateToken),
+      responses: { 201: json(NewTokenView), ...errors },
     }),
     async (c) => {
       const body = c.req.valid('json');
@@ -174,19 +222,40 @@ tokenRoutes
       const key = newApiKey();
       const now = Date.now();
       const row = await insertToken(db, {
-        userId, name: body.name, keyHash: await sha256Hex(key), keyPrefix: key.slice(0, 7), keySuffix: key.slice(-4), status: 'enabled',
-        remainQuota: body.remain_quota ?? null, usedQuota: 0, expiresAt: parseExpiry(body.expires_at) ?? null, models: body.models ?? null,
-        allowIps: body.allow_ips ?? null, rpmLimit: body.rpm_limit ?? null, tpmLimit: body.tpm_limit ?? null, maxConcurrency: body.max_concurrency ?? null,
-        planOnly: body.plan_only ?? false, group: body.group ?? null, createdAt: now, updatedAt: now,
+        userId,
+        name: body.name,
+        keyHash: await sha256Hex(key),
+        keyPrefix: key.slice(0, 7),
+        keySuffix: key.slice(-4),
+        status: 'enabled',
+        remainQuota: body.remain_quota ?? null,
+        usedQuota: 0,
+        expiresAt: parseExpiry(body.expires_at) ?? null,
+        models: body.models ?? null,
+        allowIps: body.allow_ips ?? null,
+        rpmLimit: body.rpm_limit ?? null,
+        tpmLimit: body.tpm_limit ?? null,
+        maxConcurrency: body.max_concurrency ?? null,
+        planOnly: body.plan_only ?? false,
+        group: body.group ?? null,
+        createdAt: now,
+        updatedAt: now,
       });
       await syncTruth(c, row);
-      await adminAudit(c, { action: 'token.create', target: `token:${row.id}`, summary: `"${row.name}" for user ${userId}` });
+      await adminAudit(c, {
+        action: 'token.create',
+        target: `token:${row.id}`,
+        summary: `"${row.name}" for user ${userId}`,
+      });
       return c.json({ ...tokenView(row), key }, 201);
     },
   )
   .openapi(
     createRoute({
-      method: 'get', path: '/api/tokens', tags: ['tokens'], summary: 'List keys (masked)',
+      method: 'get',
+      path: '/api/tokens',
+      tags: ['tokens'],
+      summary: 'List keys (masked)',
       request: { query: z.object({ user_id: z.coerce.number().int().positive().optional() }) },
       responses: { 200: json(listOf(TokenView)), ...errors },
     }),
@@ -199,14 +268,25 @@ tokenRoutes
     },
   )
   .openapi(
-    createRoute({ method: 'get', path: '/api/tokens/{id}', tags: ['tokens'], summary: 'One key (masked)', request: { params: IdParam }, responses: { 200: json(TokenView), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/api/tokens/{id}',
+      tags: ['tokens'],
+      summary: 'One key (masked)',
+      request: { params: IdParam },
+      responses: { 200: json(TokenView), ...errors },
+    }),
     async (c) => c.json(tokenView(await loadOwnToken(c, c.req.valid('param').id)), 200),
   )
   .openapi(
     createRoute({
-      method: 'patch', path: '/api/tokens/{id}', tags: ['tokens'],
-      summary: 'Change a key; a disabled key is refused on its next request. A customer may only lower rate limits below the group\'s, and may not re-enable a key an admin disabled',
-      request: { params: IdParam, ...jsonBody(PatchToken) }, responses: { 200: json(TokenView), ...errors },
+      method: 'patch',
+      path: '/api/tokens/{id}',
+      tags: ['tokens'],
+      summary:
+        "Change a key; a disabled key is refused on its next request. A customer may only lower rate limits below the group's, and may not re-enable a key an admin disabled",
+      request: { params: IdParam, ...jsonBody(PatchToken) },
+      responses: { 200: json(TokenView), ...errors },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -223,31 +303,61 @@ tokenRoutes
       if (body.remain_quota !== undefined) await accountOf(c.env, row.userId).setTokenCap(id, body.remain_quota);
       await syncTruth(c, updated);
       await forgetTokens(c.env, [row.keyHash]);
-      await adminAudit(c, { action: 'token.update', target: `token:${id}`, summary: `user ${row.userId}: changed ${fieldsOf(body)}${body.status ? `; status ${body.status}` : ''}` });
+      await adminAudit(c, {
+        action: 'token.update',
+        target: `token:${id}`,
+        summary: `user ${row.userId}: changed ${fieldsOf(body)}${body.status ? `; status ${body.status}` : ''}`,
+      });
       return c.json(tokenView((await tokenById(db, id)) ?? updated), 200);
     },
   )
   .openapi(
-    createRoute({ method: 'delete', path: '/api/tokens/{id}', tags: ['tokens'], summary: 'Delete a key; it is refused on its next request', request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errors } }),
+    createRoute({
+      method: 'delete',
+      path: '/api/tokens/{id}',
+      tags: ['tokens'],
+      summary: 'Delete a key; it is refused on its next request',
+      request: { params: IdParam },
+      responses: { 204: { description: 'Deleted' }, ...errors },
+    }),
     async (c) => {
       const row = await loadOwnToken(c, c.req.valid('param').id);
       await syncTruth(c, row, true);
       await deleteToken(dbOf(c.env.DB), row.id);
       await forgetTokens(c.env, [row.keyHash]);
-      await adminAudit(c, { action: 'token.delete', target: `token:${row.id}`, summary: `"${row.name}" of user ${row.userId}` });
+      await adminAudit(c, {
+        action: 'token.delete',
+        target: `token:${row.id}`,
+        summary: `"${row.name}" of user ${row.userId}`,
+      });
       return c.body(null, 204);
     },
   )
   .openapi(
-    createRoute({ method: 'post', path: '/api/tokens/{id}/rotate', tags: ['tokens'], summary: 'Replace the key; the old one is refused on its next request', request: { params: IdParam }, responses: { 200: json(NewTokenView), ...errors } }),
+    createRoute({
+      method: 'post',
+      path: '/api/tokens/{id}/rotate',
+      tags: ['tokens'],
+      summary: 'Replace the key; the old one is refused on its next request',
+      request: { params: IdParam },
+      responses: { 200: json(NewTokenView), ...errors },
+    }),
     async (c) => {
       const row = await loadOwnToken(c, c.req.valid('param').id);
       const key = newApiKey();
-      const rotated = await rotateTokenKey(dbOf(c.env.DB), row.id, { keyHash: await sha256Hex(key), keyPrefix: key.slice(0, 7), keySuffix: key.slice(-4) }, Date.now());
+      const rotated = await rotateTokenKey(
+        dbOf(c.env.DB),
+        row.id,
+        { keyHash: await sha256Hex(key), keyPrefix: key.slice(0, 7), keySuffix: key.slice(-4) },
+        Date.now(),
+      );
       await syncTruth(c, rotated);
       await forgetTokens(c.env, [row.keyHash]);
-      await adminAudit(c, { action: 'token.rotate', target: `token:${row.id}`, summary: `new key for "${row.name}" of user ${row.userId}` });
+      await adminAudit(c, {
+        action: 'token.rotate',
+        target: `token:${row.id}`,
+        summary: `new key for "${row.name}" of user ${row.userId}`,
+      });
       return c.json({ ...tokenView(rotated), key }, 200);
     },
   );
-

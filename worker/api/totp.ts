@@ -14,7 +14,9 @@ import { currentUser, requireSession } from './session';
 const TotpSetup = z
   .object({
     secret: z.string().openapi({ description: 'Base32; for an app that cannot scan the QR code' }),
-    otpauth_url: z.string().openapi({ example: 'otpauth://totp/LLM%20Relay:alice?issuer=LLM%20Relay&secret=...&algorithm=SHA1&digits=6&period=30' }),
+    otpauth_url: z.string().openapi({
+      example: 'otpauth://totp/LLM%20Relay:alice?issuer=LLM%20Relay&secret=...&algorithm=SHA1&digits=6&period=30',
+    }),
   })
   .openapi('TotpSetup');
 const TotpState = z.object({ enabled: z.boolean() }).openapi('TotpState');
@@ -28,13 +30,26 @@ totpRoutes.use('/api/auth/totp/*', requireSession);
 
 totpRoutes
   .openapi(
-    createRoute({ method: 'get', path: '/api/auth/totp', tags: ['auth'], summary: 'Whether two-factor sign-in is on', responses: { 200: json(TotpState), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/api/auth/totp',
+      tags: ['auth'],
+      summary: 'Whether two-factor sign-in is on',
+      responses: { 200: json(TotpState), ...errors },
+    }),
     async (c) => c.json({ enabled: await totpEnabled(dbOf(c.env.DB), currentUser(c).id) }, 200),
   )
   .openapi(
     createRoute({
-      method: 'post', path: '/api/auth/totp/setup', tags: ['auth'], summary: 'A new TOTP secret (RFC 6238: SHA-1, 30 s, 6 digits), pending until enabled with a code',
-      responses: { 200: json(TotpSetup), 409: json(ErrorSchema, 'Two-factor sign-in is on already: turn it off first'), ...errors },
+      method: 'post',
+      path: '/api/auth/totp/setup',
+      tags: ['auth'],
+      summary: 'A new TOTP secret (RFC 6238: SHA-1, 30 s, 6 digits), pending until enabled with a code',
+      responses: {
+        200: json(TotpSetup),
+        409: json(ErrorSchema, 'Two-factor sign-in is on already: turn it off first'),
+        ...errors,
+      },
     }),
     async (c) => {
       const me = currentUser(c);
@@ -45,21 +60,34 @@ totpRoutes
   )
   .openapi(
     createRoute({
-      method: 'post', path: '/api/auth/totp/enable', tags: ['auth'], summary: 'Turn two-factor sign-in on with a code for the secret from setup',
-      request: jsonBody(CodeBody), responses: { 200: json(TotpState), ...errors },
+      method: 'post',
+      path: '/api/auth/totp/enable',
+      tags: ['auth'],
+      summary: 'Turn two-factor sign-in on with a code for the secret from setup',
+      request: jsonBody(CodeBody),
+      responses: { 200: json(TotpState), ...errors },
     }),
     async (c) => {
       const me = currentUser(c);
       const check = await useCode(c.env, me.id, c.req.valid('json').code, true);
-      if (check === 'none') throw new ApiError(400, 'invalid_request', 'code: set up a secret first (POST /api/auth/totp/setup), or it is on already');
+      if (check === 'none')
+        throw new ApiError(
+          400,
+          'invalid_request',
+          'code: set up a secret first (POST /api/auth/totp/setup), or it is on already',
+        );
       if (check === 'wrong') throw wrongCode();
       return c.json({ enabled: true }, 200);
     },
   )
   .openapi(
     createRoute({
-      method: 'post', path: '/api/auth/totp/disable', tags: ['auth'], summary: 'Turn two-factor sign-in off with a current code',
-      request: jsonBody(CodeBody), responses: { 200: json(TotpState), ...errors },
+      method: 'post',
+      path: '/api/auth/totp/disable',
+      tags: ['auth'],
+      summary: 'Turn two-factor sign-in off with a current code',
+      request: jsonBody(CodeBody),
+      responses: { 200: json(TotpState), ...errors },
     }),
     async (c) => {
       const me = currentUser(c);

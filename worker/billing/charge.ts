@@ -56,7 +56,9 @@ export function isPriced(price: ModelPrice | undefined): price is ModelPrice {
  * 5-minute write, the 5-minute ratio for the 1-hour write, and no tiers (an empty list set by
  * the operator means no tiers, whatever ships).
  */
-export function effectiveRates(price: Pick<ModelPrice, 'model' | 'cacheWriteRatio' | 'cacheWrite1hRatio' | 'tiers'>): EffectiveRates {
+export function effectiveRates(
+  price: Pick<ModelPrice, 'model' | 'cacheWriteRatio' | 'cacheWrite1hRatio' | 'tiers'>,
+): EffectiveRates {
   const shipped = shippedRates(price.model);
   const cacheWriteRatio = price.cacheWriteRatio ?? shipped?.cache_write_ratio ?? 1;
   const cacheWrite1hRatio = price.cacheWrite1hRatio ?? shipped?.cache_write_1h_ratio ?? cacheWriteRatio;
@@ -66,7 +68,8 @@ export function effectiveRates(price: Pick<ModelPrice, 'model' | 'cacheWriteRati
 /** The tier a prompt of `promptTokens` falls in: the highest whose threshold it exceeds, or null. */
 export function tierFor(tiers: readonly PriceTier[], promptTokens: number): PriceTier | null {
   let best: PriceTier | null = null;
-  for (const t of tiers) if (promptTokens > t.above_prompt_tokens && (!best || t.above_prompt_tokens > best.above_prompt_tokens)) best = t;
+  for (const t of tiers)
+    if (promptTokens > t.above_prompt_tokens && (!best || t.above_prompt_tokens > best.above_prompt_tokens)) best = t;
   return best;
 }
 
@@ -90,7 +93,10 @@ function weightedTokens(price: ModelPrice, usage: Usage): Decimal {
     add(mul(dec(write), dec(rates.cacheWriteRatio)), mul(dec(write1h), dec(rates.cacheWrite1hRatio))),
   );
   const completionPart = mul(dec(Math.max(0, usage.completionTokens)), dec(price.completionRatio ?? 1));
-  return add(mul(dec(tier?.prompt_multiplier ?? 1), promptPart), mul(dec(tier?.completion_multiplier ?? 1), completionPart));
+  return add(
+    mul(dec(tier?.prompt_multiplier ?? 1), promptPart),
+    mul(dec(tier?.completion_multiplier ?? 1), completionPart),
+  );
 }
 
 /**
@@ -108,6 +114,11 @@ export function chargeFor(price: ModelPrice, usage: Usage, groupRatio: number): 
 }
 
 /** What to hold back before the call: the prompt (in the tier it falls in) plus the completion allowance at full price. */
-export function reservationFor(price: ModelPrice, promptTokens: number, completionAllowance: number, groupRatio: number): number {
+export function reservationFor(
+  price: ModelPrice,
+  promptTokens: number,
+  completionAllowance: number,
+  groupRatio: number,
+): number {
   return chargeFor(price, { promptTokens, completionTokens: completionAllowance, cachedTokens: 0 }, groupRatio);
 }

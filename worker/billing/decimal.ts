@@ -59,7 +59,7 @@ export function ceil(a: Decimal): bigint {
   return a.units > 0n && a.units % d !== 0n ? q + 1n : q;
 }
 
-export function toString(a: Decimal): string {
+export function decimalString(a: Decimal): string {
   const neg = a.units < 0n;
   const digits = (neg ? -a.units : a.units).toString().padStart(a.scale + 1, '0');
   const int = digits.slice(0, digits.length - a.scale);
@@ -83,4 +83,4 @@ export function div(a: Decimal, b: Decimal, digits = 12): Decimal {
 }
 
 /** The JS number nearest the decimal (its shortest form parses back to the same decimal). */
-export const toNumber = (a: Decimal): number => Number(toString(a));
+export const toNumber = (a: Decimal): number => Number(decimalString(a));

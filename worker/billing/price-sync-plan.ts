@@ -32,13 +32,20 @@ export interface SyncPlan {
 }
 
 export function globMatch(pattern: string, name: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`).test(name);
 }
 
 export const syncedFieldsOf = (m: ModelPrice): SyncedFields => ({
-  model_ratio: m.modelRatio, completion_ratio: m.completionRatio, cache_ratio: m.cacheRatio, cache_write_ratio: m.cacheWriteRatio ?? null,
-  cache_write_1h_ratio: m.cacheWrite1hRatio ?? null, tiers: m.tiers ?? null,
+  model_ratio: m.modelRatio,
+  completion_ratio: m.completionRatio,
+  cache_ratio: m.cacheRatio,
+  cache_write_ratio: m.cacheWriteRatio ?? null,
+  cache_write_1h_ratio: m.cacheWrite1hRatio ?? null,
+  tiers: m.tiers ?? null,
 });
 
 /** Relative change from a to b; infinite from 0 to anything else. */
@@ -58,19 +65,36 @@ const sameFields = (a: SyncedFields, b: SyncedFields) => JSON.stringify(a) === J
 
 export function planSync(prices: ModelPrice[], table: PriceTable, options: SyncPlanOptions): SyncPlan {
   const plan: SyncPlan = { changed: [], skipped: [] };
-  const following = prices.filter((m) => (m.pricePerCall !== null || m.modelRatio !== null) && options.models.some((p) => globMatch(p, m.model)));
+  const following = prices.filter(
+    (m) => (m.pricePerCall !== null || m.modelRatio !== null) && options.models.some((p) => globMatch(p, m.model)),
+  );
   for (const m of [...following].sort((a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : 0))) {
     const skip = (reason: SkipReason) => plan.skipped.push({ model: m.model, reason });
-    if (m.pinned) { skip('pinned'); continue; }
-    if (m.pricePerCall !== null) { skip('per_call'); continue; }
+    if (m.pinned) {
+      skip('pinned');
+      continue;
+    }
+    if (m.pricePerCall !== null) {
+      skip('per_call');
+      continue;
+    }
     const row = rowOf(table, m.model);
-    if (!row) { skip('missing'); continue; }
+    if (!row) {
+      skip('missing');
+      continue;
+    }
     const rates = ratesOfRow(row, options.markup);
-    if (!rates) { skip('half_row'); continue; }
+    if (!rates) {
+      skip('half_row');
+      continue;
+    }
     const before = syncedFieldsOf(m);
     const after: SyncedFields = { ...rates };
     if (sameFields(before, after)) continue;
-    if (tooLarge(before, after, options.max_change)) { skip('max_change'); continue; }
+    if (tooLarge(before, after, options.max_change)) {
+      skip('max_change');
+      continue;
+    }
     plan.changed.push({ model: m.model, before, after });
   }
   return plan;

@@ -49,14 +49,21 @@ export function rowOf(table: PriceTable, model: string): TableRow | null {
 }
 
 /** A ratio of two costs, or null where either is missing (or the base is zero). */
-const ratio = (part: Decimal | null, base: Decimal | null): number | null => (part !== null && positive(base) ? toNumber(div(part, base)) : null);
+const ratio = (part: Decimal | null, base: Decimal | null): number | null =>
+  part !== null && positive(base) ? toNumber(div(part, base)) : null;
 
 /** The long-context tier of a row: prompts above 200k at the row's `..._above_200k_tokens` rates. */
 function tiersOf(row: TableRow, input: Decimal, output: Decimal): PriceTier[] | null {
   const longInput = cost(row, 'input_cost_per_token_above_200k_tokens');
   if (longInput === null) return null;
   const longOutput = cost(row, 'output_cost_per_token_above_200k_tokens');
-  return [{ above_prompt_tokens: LONG_CONTEXT_ABOVE, prompt_multiplier: ratio(longInput, input) ?? 1, completion_multiplier: ratio(longOutput, output) ?? 1 }];
+  return [
+    {
+      above_prompt_tokens: LONG_CONTEXT_ABOVE,
+      prompt_multiplier: ratio(longInput, input) ?? 1,
+      completion_multiplier: ratio(longOutput, output) ?? 1,
+    },
+  ];
 }
 
 /**

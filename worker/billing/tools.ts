@@ -48,7 +48,14 @@ function perCallPrice(type: string, prices: Record<string, ModelPrice>): ModelPr
   const model = `${TOOL_PRICE_PREFIX}${type}`;
   const set = prices[model];
   if (isPriced(set) && set.pricePerCall !== null) return set;
-  return { model, modelRatio: null, completionRatio: null, cacheRatio: null, pricePerCall: shippedToolPrice(type) ?? 0, maxOutputTokens: null };
+  return {
+    model,
+    modelRatio: null,
+    completionRatio: null,
+    cacheRatio: null,
+    pricePerCall: shippedToolPrice(type) ?? 0,
+    maxOutputTokens: null,
+  };
 }
 
 /** Per-call units for each hosted tool the body offers; null when it offers none. */
@@ -56,7 +63,12 @@ export function toolBilling(body: Obj, prices: Record<string, ModelPrice>, group
   const types = builtInToolTypes(body);
   if (types.length === 0) return null;
   const perCall: Record<string, number> = {};
-  for (const type of types) perCall[type] = chargeFor(perCallPrice(type, prices), { promptTokens: 0, completionTokens: 0, cachedTokens: 0 }, groupRatio);
+  for (const type of types)
+    perCall[type] = chargeFor(
+      perCallPrice(type, prices),
+      { promptTokens: 0, completionTokens: 0, cachedTokens: 0 },
+      groupRatio,
+    );
   const asked = typeof body.max_tool_calls === 'number' ? body.max_tool_calls : null;
   return { perCall, maxCalls: asked ?? DEFAULT_MAX_TOOL_CALLS };
 }

@@ -5,7 +5,12 @@
  * at most 1/300 of the window longer than the exact rolling rule, never shorter: the window can
  * only be stricter than its limit, never go over it.
  */
-export const WINDOW_MS = { '5h': 5 * 3_600_000, '1d': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
+export const WINDOW_MS = {
+  '5h': 5 * 3_600_000,
+  '1d': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+} as const;
 export type WindowName = keyof typeof WINDOW_MS;
 export const WINDOW_NAMES = Object.keys(WINDOW_MS) as WindowName[];
 

@@ -21,8 +21,17 @@ function Grid(props: { top: number; step: number; height: number; format: (v: nu
     const y = PAD.top + plotH - (v / props.top) * plotH;
     lines.push(
       <g>
-        <line x1={PAD.left} x2={W - PAD.right} y1={y} y2={y} stroke={v === 0 ? '#9ca3af' : '#e5e7eb'} stroke-width="1" />
-        <text x={PAD.left - 8} y={y + 4} text-anchor="end" font-size="11" fill="#6b7280">{props.format(v)}</text>
+        <line
+          x1={PAD.left}
+          x2={W - PAD.right}
+          y1={y}
+          y2={y}
+          stroke={v === 0 ? '#9ca3af' : '#e5e7eb'}
+          stroke-width="1"
+        />
+        <text x={PAD.left - 8} y={y + 4} text-anchor="end" font-size="11" fill="#6b7280">
+          {props.format(v)}
+        </text>
       </g>,
     );
   }
@@ -31,7 +40,13 @@ function Grid(props: { top: number; step: number; height: number; format: (v: nu
 
 function EmptyNote(props: { text: string; height: number }) {
   return (
-    <text x={(PAD.left + W - PAD.right) / 2} y={(props.height - PAD.bottom + PAD.top) / 2} text-anchor="middle" font-size="13" fill="#9ca3af">
+    <text
+      x={(PAD.left + W - PAD.right) / 2}
+      y={(props.height - PAD.bottom + PAD.top) / 2}
+      text-anchor="middle"
+      font-size="13"
+      fill="#9ca3af"
+    >
       {props.text}
     </text>
   );
@@ -81,13 +96,21 @@ export function StackedBars(props: {
       <g>
         {parts}
         {i % every === 0 || i === n - 1 ? (
-          <text x={(x + barW / 2).toFixed(1)} y={height - 8} text-anchor="middle" font-size="11" fill="#6b7280">{props.tickLabel(label)}</text>
+          <text x={(x + barW / 2).toFixed(1)} y={height - 8} text-anchor="middle" font-size="11" fill="#6b7280">
+            {props.tickLabel(label)}
+          </text>
         ) : null}
       </g>
     );
   });
   return (
-    <svg class="chart" viewBox={`0 0 ${W} ${height}`} role="img" aria-label={props.title} xmlns="http://www.w3.org/2000/svg">
+    <svg
+      class="chart"
+      viewBox={`0 0 ${W} ${height}`}
+      role="img"
+      aria-label={props.title}
+      xmlns="http://www.w3.org/2000/svg"
+    >
       <Grid top={top} step={step} height={height} format={props.format} />
       {bars}
       {max === 0 ? <EmptyNote text={props.empty} height={height} /> : null}
@@ -120,7 +143,13 @@ export function AreaLine(props: {
   const area = `${line} L${xOf(n - 1).toFixed(1)},${yOf(0).toFixed(1)} L${xOf(0).toFixed(1)},${yOf(0).toFixed(1)} Z`;
   const slot = plotW / Math.max(1, n - 1);
   return (
-    <svg class="chart" viewBox={`0 0 ${W} ${height}`} role="img" aria-label={props.title} xmlns="http://www.w3.org/2000/svg">
+    <svg
+      class="chart"
+      viewBox={`0 0 ${W} ${height}`}
+      role="img"
+      aria-label={props.title}
+      xmlns="http://www.w3.org/2000/svg"
+    >
       <Grid top={top} step={step} height={height} format={props.format} />
       <path d={area} fill={color} fill-opacity="0.12" />
       <path d={line} fill="none" stroke={color} stroke-width="2" stroke-linejoin="round" />
@@ -128,12 +157,25 @@ export function AreaLine(props: {
         v > 0 ? <circle cx={xOf(i).toFixed(1)} cy={yOf(v).toFixed(1)} r="2.5" fill={color} /> : null,
       )}
       {props.values.map((_, i) => (
-        <rect class="hit" x={(xOf(i) - slot / 2).toFixed(1)} y={PAD.top} width={slot.toFixed(1)} height={plotH} fill="transparent">
+        <rect
+          class="hit"
+          x={(xOf(i) - slot / 2).toFixed(1)}
+          y={PAD.top}
+          width={slot.toFixed(1)}
+          height={plotH}
+          fill="transparent"
+        >
           <title>{props.tooltips[i]}</title>
         </rect>
       ))}
       {props.ticks.map((t) => (
-        <text x={xOf(t.index).toFixed(1)} y={height - 8} text-anchor={t.index === 0 ? 'start' : t.index === n - 1 ? 'end' : 'middle'} font-size="11" fill="#6b7280">
+        <text
+          x={xOf(t.index).toFixed(1)}
+          y={height - 8}
+          text-anchor={t.index === 0 ? 'start' : t.index === n - 1 ? 'end' : 'middle'}
+          font-size="11"
+          fill="#6b7280"
+        >
           {t.label}
         </text>
       ))}

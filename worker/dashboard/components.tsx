@@ -40,14 +40,22 @@ function Switches(props: { v: View }) {
   const { v } = props;
   return (
     <>
-      <span class="switch" aria-label={v.t('nav.language')}>
-        <a href={withParam(v.url, 'lang', 'en')} class={v.lang === 'en' ? 'on' : ''} data-lang="en">EN</a>
-        <a href={withParam(v.url, 'lang', 'zh')} class={v.lang === 'zh' ? 'on' : ''} data-lang="zh">中文</a>
-      </span>
-      <span class="switch" aria-label={v.t('nav.currency')}>
-        <a href={withParam(v.url, 'currency', 'USD')} class={v.currency === 'USD' ? 'on' : ''} data-currency="USD">USD</a>
-        <a href={withParam(v.url, 'currency', 'CNY')} class={v.currency === 'CNY' ? 'on' : ''} data-currency="CNY">CNY</a>
-      </span>
+      <nav class="switch" aria-label={v.t('nav.language')}>
+        <a href={withParam(v.url, 'lang', 'en')} class={v.lang === 'en' ? 'on' : ''} data-lang="en">
+          EN
+        </a>
+        <a href={withParam(v.url, 'lang', 'zh')} class={v.lang === 'zh' ? 'on' : ''} data-lang="zh">
+          中文
+        </a>
+      </nav>
+      <nav class="switch" aria-label={v.t('nav.currency')}>
+        <a href={withParam(v.url, 'currency', 'USD')} class={v.currency === 'USD' ? 'on' : ''} data-currency="USD">
+          USD
+        </a>
+        <a href={withParam(v.url, 'currency', 'CNY')} class={v.currency === 'CNY' ? 'on' : ''} data-currency="CNY">
+          CNY
+        </a>
+      </nav>
     </>
   );
 }
@@ -87,11 +95,22 @@ function TopBar(props: { v: View }) {
     <header>
       <div class="topbar">
         <div class="inner">
-          <a class="brand" href="/"><span class="logo" />{v.options.site_name}</a>
+          <a class="brand" href="/">
+            <span class="logo" />
+            {v.options.site_name}
+          </a>
           <nav class="nav">
-            {s
-              ? CUSTOMER_NAV.map(([href, key]) => <a href={href} class={path === href ? 'active' : ''}>{v.t(key)}</a>)
-              : <a href="/pricing" class={path === '/pricing' ? 'active' : ''}>{v.t('nav.pricing')}</a>}
+            {s ? (
+              CUSTOMER_NAV.map(([href, key]) => (
+                <a href={href} class={path === href ? 'active' : ''}>
+                  {v.t(key)}
+                </a>
+              ))
+            ) : (
+              <a href="/pricing" class={path === '/pricing' ? 'active' : ''}>
+                {v.t('nav.pricing')}
+              </a>
+            )}
           </nav>
           <div class="tools">
             <Switches v={v} />
@@ -102,11 +121,15 @@ function TopBar(props: { v: View }) {
                   {s.role === 'admin' ? <span class="badge b-violet">{v.t('account.role.admin')}</span> : null}
                 </span>
                 <form method="post" action="/logout">
-                  <button class="linkbtn" type="submit">{v.t('nav.logout')}</button>
+                  <button class="linkbtn" type="submit">
+                    {v.t('nav.logout')}
+                  </button>
                 </form>
               </>
             ) : (
-              <a class="linkbtn" href="/login">{v.t('nav.login')}</a>
+              <a class="linkbtn" href="/login">
+                {v.t('nav.login')}
+              </a>
             )}
           </div>
         </div>
@@ -115,7 +138,11 @@ function TopBar(props: { v: View }) {
         <div class="subnav">
           <div class="inner">
             <span class="label">{v.t('nav.operator')}</span>
-            {OPERATOR_NAV.map(([href, key]) => <a href={href} class={path === href ? 'active' : ''}>{v.t(key)}</a>)}
+            {OPERATOR_NAV.map(([href, key]) => (
+              <a href={href} class={path === href ? 'active' : ''}>
+                {v.t(key)}
+              </a>
+            ))}
           </div>
         </div>
       ) : null}
@@ -157,7 +184,9 @@ export function Bare(props: { v: View; title: string; children: Child }) {
           {props.children}
           <div class="login-foot">
             <a href="/pricing">{v.t('login.pricing')}</a>
-            <span class="actions"><Switches v={v} /></span>
+            <span class="actions">
+              <Switches v={v} />
+            </span>
           </div>
         </div>
       </body>
@@ -177,7 +206,15 @@ export function PageHead(props: { title: string; sub?: Child; children?: Child }
   );
 }
 
-export function Card(props: { title?: Child; hint?: Child; flush?: boolean; class?: string; id?: string; children: Child; actions?: Child }) {
+export function Card(props: {
+  title?: Child;
+  hint?: Child;
+  flush?: boolean;
+  class?: string;
+  id?: string;
+  children: Child;
+  actions?: Child;
+}) {
   return (
     <section class={`card${props.flush ? ' flush' : ''}${props.class ? ` ${props.class}` : ''}`} id={props.id}>
       {props.title || props.actions ? (
@@ -204,20 +241,51 @@ export function Stat(props: { label: string; value: string; hint?: string; testi
   );
 }
 
-export function Badge(props: { tone: 'green' | 'gray' | 'red' | 'amber' | 'blue' | 'violet'; children: Child; title?: string }) {
-  return <span class={`badge b-${props.tone}`} title={props.title}>{props.children}</span>;
+export function Badge(props: {
+  tone: 'green' | 'gray' | 'red' | 'amber' | 'blue' | 'violet';
+  children: Child;
+  title?: string;
+}) {
+  return (
+    <span class={`badge b-${props.tone}`} title={props.title}>
+      {props.children}
+    </span>
+  );
 }
 
-export function StatusBadge(props: { v: View; status: 'enabled' | 'disabled' | 'expired' | 'auto_disabled'; title?: string | null }) {
-  const tone = props.status === 'enabled' ? 'green' : props.status === 'disabled' ? 'gray' : props.status === 'expired' ? 'amber' : 'red';
-  return <Badge tone={tone} title={props.title ?? undefined}>{props.v.t(`status.${props.status}` as const)}</Badge>;
+export function StatusBadge(props: {
+  v: View;
+  status: 'enabled' | 'disabled' | 'expired' | 'auto_disabled';
+  title?: string | null;
+}) {
+  const tone =
+    props.status === 'enabled'
+      ? 'green'
+      : props.status === 'disabled'
+        ? 'gray'
+        : props.status === 'expired'
+          ? 'amber'
+          : 'red';
+  return (
+    <Badge tone={tone} title={props.title ?? undefined}>
+      {props.v.t(`status.${props.status}` as const)}
+    </Badge>
+  );
 }
 
 export function Time(props: { ms: number | string | null; dateOnly?: boolean; empty?: string }) {
   if (props.ms === null) return <span class="muted">{props.empty ?? '—'}</span>;
   const iso = new Date(props.ms).toISOString();
   const text = `${iso.replace('T', ' ').slice(0, props.dateOnly ? 10 : 19)}${props.dateOnly ? '' : ' UTC'}`;
-  return props.dateOnly ? <time datetime={iso} data-date>{text}</time> : <time datetime={iso} class="nowrap">{text}</time>;
+  return props.dateOnly ? (
+    <time datetime={iso} data-date>
+      {text}
+    </time>
+  ) : (
+    <time datetime={iso} class="nowrap">
+      {text}
+    </time>
+  );
 }
 
 export function Empty(props: { children: Child }) {
@@ -225,7 +293,14 @@ export function Empty(props: { children: Child }) {
 }
 
 /** A table in its scrolling wrapper, or the page's "nothing yet" note when it has no rows. */
-export function DataTable(props: { v: View; rows: number; head: Child; testid?: string; empty?: Child; children: Child }) {
+export function DataTable(props: {
+  v: View;
+  rows: number;
+  head: Child;
+  testid?: string;
+  empty?: Child;
+  children: Child;
+}) {
   if (props.rows === 0) return <Empty>{props.empty ?? props.v.t('common.empty')}</Empty>;
   return (
     <div class="table-wrap">
@@ -253,15 +328,28 @@ export function FormDialog(props: {
   const { v } = props;
   return (
     <dialog id={props.id}>
-      <form data-api data-method={props.method} data-path={props.path} data-mode={props.mode} data-then={props.then ?? 'reload'} data-ok={props.ok}>
-        <div class="modal-head" data-slot="title">{props.title}</div>
+      <form
+        data-api
+        data-method={props.method}
+        data-path={props.path}
+        data-mode={props.mode}
+        data-then={props.then ?? 'reload'}
+        data-ok={props.ok}
+      >
+        <div class="modal-head" data-slot="title">
+          {props.title}
+        </div>
         <div class="modal-body">
           <p class="form-error" role="alert"></p>
           {props.children}
         </div>
         <div class="modal-foot">
-          <button type="button" class="btn" data-close>{v.t('common.cancel')}</button>
-          <button type="submit" class="btn btn-primary">{props.submit ?? v.t('common.save')}</button>
+          <button type="button" class="btn" data-close>
+            {v.t('common.cancel')}
+          </button>
+          <button type="submit" class="btn btn-primary">
+            {props.submit ?? v.t('common.save')}
+          </button>
         </div>
       </form>
     </dialog>
@@ -270,6 +358,7 @@ export function FormDialog(props: {
 
 export function Field(props: { label: string; hint?: string; children: Child; class?: string }) {
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is the field's child, which the rule cannot see
     <label class={`field${props.class ? ` ${props.class}` : ''}`}>
       <span>{props.label}</span>
       {props.children}

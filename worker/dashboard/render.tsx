@@ -18,7 +18,11 @@ export const CSP = [
   "object-src 'none'",
 ].join('; ');
 
-export function send(c: Context<AppEnv>, node: Child, status: 200 | 403 | 404 | 409 = 200): Response | Promise<Response> {
+export function send(
+  c: Context<AppEnv>,
+  node: Child,
+  status: 200 | 403 | 404 | 409 = 200,
+): Response | Promise<Response> {
   c.header('content-security-policy', CSP);
   c.header('x-frame-options', 'DENY');
   c.header('x-content-type-options', 'nosniff');
@@ -31,8 +35,16 @@ export type PublicPage = (c: Context<AppEnv>, v: View) => Promise<Child> | Child
 export type SignedInPage = (c: Context<AppEnv>, v: SignedInView) => Promise<Child> | Child;
 
 /** Wraps a page: the role is checked on the server before anything is read; a signed-in page gets its session. */
-export function page(need: 'public', title: (v: View) => string, body: PublicPage): (c: Context<AppEnv>) => Promise<Response>;
-export function page(need: 'user' | 'admin', title: (v: View) => string, body: SignedInPage): (c: Context<AppEnv>) => Promise<Response>;
+export function page(
+  need: 'public',
+  title: (v: View) => string,
+  body: PublicPage,
+): (c: Context<AppEnv>) => Promise<Response>;
+export function page(
+  need: 'user' | 'admin',
+  title: (v: View) => string,
+  body: SignedInPage,
+): (c: Context<AppEnv>) => Promise<Response>;
 export function page(need: Need, title: (v: View) => string, body: PublicPage | SignedInPage) {
   return async (c: Context<AppEnv>) => {
     const gate = await viewFor(c, need);
@@ -48,14 +60,25 @@ export function page(need: Need, title: (v: View) => string, body: PublicPage | 
           <div class="card empty" data-testid="forbidden">
             <h1>403 · {v.t('forbidden.title')}</h1>
             <p class="sub">{v.t(gate.totp ? 'forbidden.totp' : 'forbidden.body')}</p>
-            {gate.totp ? <a class="btn btn-primary" href="/account" data-testid="forbidden-totp">{v.t('forbidden.toAccount')}</a> : null}
+            {gate.totp ? (
+              <a class="btn btn-primary" href="/account" data-testid="forbidden-totp">
+                {v.t('forbidden.toAccount')}
+              </a>
+            ) : null}
           </div>
         </Page>,
         403,
       );
     }
     const { v } = gate;
-    const content = v.session ? await (body as SignedInPage)(c, { ...v, session: v.session }) : await (body as PublicPage)(c, v);
-    return send(c, <Page v={v} title={title(v)}>{content}</Page>);
+    const content = v.session
+      ? await (body as SignedInPage)(c, { ...v, session: v.session })
+      : await (body as PublicPage)(c, v);
+    return send(
+      c,
+      <Page v={v} title={title(v)}>
+        {content}
+      </Page>,
+    );
   };
 }

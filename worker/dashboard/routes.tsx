@@ -38,26 +38,93 @@ dashboardRoutes.route('/', signupPageRoutes);
 const overview = page('user', (v) => v.t('overview.title'), overviewBody);
 dashboardRoutes.get('/', async (c) => ((await readSession(c)) ? overview(c) : renderLogin(c)));
 
-dashboardRoutes.get('/keys', page('user', (v) => v.t('keys.title'), keysBody));
-dashboardRoutes.get('/logs', page('user', (v) => v.t('logs.title'), customerLogsBody));
-dashboardRoutes.get('/pricing', page('public', (v) => v.t('pricing.title'), pricingBody));
-dashboardRoutes.get('/topup', page('user', (v) => v.t('topup.title'), topupBody));
-dashboardRoutes.get('/topup/return', page('user', (v) => v.t('topup.returnTitle'), topupReturnBody));
-dashboardRoutes.get('/account', page('user', (v) => v.t('account.title'), accountBody));
-dashboardRoutes.get('/plans', page('user', (v) => v.t('plans.title'), plansBody));
-dashboardRoutes.get('/referrals', page('user', (v) => v.t('ref.title'), referralsBody));
-dashboardRoutes.get('/notifications', page('user', (v) => v.t('notify.title'), notificationsBody));
+dashboardRoutes.get(
+  '/keys',
+  page('user', (v) => v.t('keys.title'), keysBody),
+);
+dashboardRoutes.get(
+  '/logs',
+  page('user', (v) => v.t('logs.title'), customerLogsBody),
+);
+dashboardRoutes.get(
+  '/pricing',
+  page('public', (v) => v.t('pricing.title'), pricingBody),
+);
+dashboardRoutes.get(
+  '/topup',
+  page('user', (v) => v.t('topup.title'), topupBody),
+);
+dashboardRoutes.get(
+  '/topup/return',
+  page('user', (v) => v.t('topup.returnTitle'), topupReturnBody),
+);
+dashboardRoutes.get(
+  '/account',
+  page('user', (v) => v.t('account.title'), accountBody),
+);
+dashboardRoutes.get(
+  '/plans',
+  page('user', (v) => v.t('plans.title'), plansBody),
+);
+dashboardRoutes.get(
+  '/referrals',
+  page('user', (v) => v.t('ref.title'), referralsBody),
+);
+dashboardRoutes.get(
+  '/notifications',
+  page('user', (v) => v.t('notify.title'), notificationsBody),
+);
 
 dashboardRoutes.get('/admin', (c) => c.redirect('/admin/channels', 303));
-dashboardRoutes.get('/admin/channels', page('admin', (v) => v.t('channels.title'), channelsBody));
-dashboardRoutes.get('/admin/users', page('admin', (v) => v.t('users.title'), usersBody));
-dashboardRoutes.get('/admin/pricing', page('admin', (v) => v.t('editor.title'), pricingEditorBody));
-dashboardRoutes.get('/admin/orders', page('admin', (v) => v.t('orders.title'), ordersBody));
-dashboardRoutes.get('/admin/codes', page('admin', (v) => v.t('codes.title'), codesBody));
-dashboardRoutes.get('/admin/logs', page('admin', (v) => v.t('logs.allTitle'), adminLogsBody));
-dashboardRoutes.get('/admin/notices', page('admin', (v) => v.t('notices.title'), noticesBody));
-dashboardRoutes.get('/admin/maintenance', page('admin', (v) => v.t('maint.title'), maintenanceBody));
-dashboardRoutes.get('/admin/plans', page('admin', (v) => v.t('plans.title'), adminPlansBody));
-dashboardRoutes.get('/admin/withdrawals', page('admin', (v) => v.t('wd.title'), withdrawalsBody));
-dashboardRoutes.get('/admin/audit', page('admin', (v) => v.t('audit.title'), auditBody));
-dashboardRoutes.get('/admin/settings', page('admin', (v) => v.t('settings.title'), (c, v) => settingsBody(v, availableMethods(c.env))));
+dashboardRoutes.get(
+  '/admin/channels',
+  page('admin', (v) => v.t('channels.title'), channelsBody),
+);
+dashboardRoutes.get(
+  '/admin/users',
+  page('admin', (v) => v.t('users.title'), usersBody),
+);
+dashboardRoutes.get(
+  '/admin/pricing',
+  page('admin', (v) => v.t('editor.title'), pricingEditorBody),
+);
+dashboardRoutes.get(
+  '/admin/orders',
+  page('admin', (v) => v.t('orders.title'), ordersBody),
+);
+dashboardRoutes.get(
+  '/admin/codes',
+  page('admin', (v) => v.t('codes.title'), codesBody),
+);
+dashboardRoutes.get(
+  '/admin/logs',
+  page('admin', (v) => v.t('logs.allTitle'), adminLogsBody),
+);
+dashboardRoutes.get(
+  '/admin/notices',
+  page('admin', (v) => v.t('notices.title'), noticesBody),
+);
+dashboardRoutes.get(
+  '/admin/maintenance',
+  page('admin', (v) => v.t('maint.title'), maintenanceBody),
+);
+dashboardRoutes.get(
+  '/admin/plans',
+  page('admin', (v) => v.t('plans.title'), adminPlansBody),
+);
+dashboardRoutes.get(
+  '/admin/withdrawals',
+  page('admin', (v) => v.t('wd.title'), withdrawalsBody),
+);
+dashboardRoutes.get(
+  '/admin/audit',
+  page('admin', (v) => v.t('audit.title'), auditBody),
+);
+dashboardRoutes.get(
+  '/admin/settings',
+  page(
+    'admin',
+    (v) => v.t('settings.title'),
+    (c, v) => settingsBody(v, availableMethods(c.env)),
+  ),
+);

@@ -14,13 +14,20 @@ export function TurnstileWidget(props: { c: Context<AppEnv> }) {
   if (!cfg) return null;
   return (
     <>
-      <div class="cf-turnstile" data-sitekey={cfg.siteKey} data-response-field-name={TURNSTILE_FIELD} data-testid="turnstile" style="margin:8px 0 14px"></div>
+      <div
+        class="cf-turnstile"
+        data-sitekey={cfg.siteKey}
+        data-response-field-name={TURNSTILE_FIELD}
+        data-testid="turnstile"
+        style="margin:8px 0 14px"
+      ></div>
       <script src={TURNSTILE_SCRIPT} async defer></script>
     </>
   );
 }
 
-const TURNSTILE_CSP = CSP.replace("script-src 'self'", `script-src 'self' ${TURNSTILE_ORIGIN}`) + `; frame-src ${TURNSTILE_ORIGIN}`;
+const TURNSTILE_CSP =
+  CSP.replace("script-src 'self'", `script-src 'self' ${TURNSTILE_ORIGIN}`) + `; frame-src ${TURNSTILE_ORIGIN}`;
 
 /** `send`, with the CSP widened for Cloudflare's widget when Turnstile is on. */
 export async function sendWithTurnstile(c: Context<AppEnv>, node: Child): Promise<Response> {

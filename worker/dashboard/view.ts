@@ -84,7 +84,17 @@ export async function buildView(c: Context<AppEnv>, session: SessionUser | null)
   const lang = pickLang(c);
   const currency = pickCurrency(c, options.default_currency);
   const { usd, money } = moneyFormatter(currency, options.usd_to_cny);
-  return { lang, t: translator(lang), currency, rate: options.usd_to_cny, options, session, url: new URL(c.req.url), money, usd };
+  return {
+    lang,
+    t: translator(lang),
+    currency,
+    rate: options.usd_to_cny,
+    options,
+    session,
+    url: new URL(c.req.url),
+    money,
+    usd,
+  };
 }
 
 export type Need = 'public' | 'user' | 'admin';
@@ -97,7 +107,8 @@ export async function viewFor(c: Context<AppEnv>, need: Need): Promise<Gate> {
   if (need !== 'public' && !session) return { kind: 'login' };
   const v = await buildView(c, session);
   if (need === 'admin' && session?.role !== 'admin') return { kind: 'forbidden', v };
-  if (need === 'admin' && session && (await adminTotpMissing(c.env, session.id))) return { kind: 'forbidden', v, totp: true };
+  if (need === 'admin' && session && (await adminTotpMissing(c.env, session.id)))
+    return { kind: 'forbidden', v, totp: true };
   return { kind: 'ok', v };
 }
 
@@ -120,6 +131,7 @@ export function withoutParam(url: URL, name: string): string {
 export function safeNext(next: string | undefined | null): string {
   // Browsers drop tabs and newlines from URLs and read a backslash as a slash, so "/\t/evil" is
   // "//evil", another site. Only a plain path of this site, resolved as the browser would, passes.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
   if (!next || !next.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(next)) return '/';
   const base = 'http://this.site';
   let url: URL;

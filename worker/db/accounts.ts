@@ -4,12 +4,18 @@ import type { Db } from './client';
 import { tokens, users } from './schema';
 
 export async function balanceSeed(db: Db, userId: number) {
-  const [row] = await db.select({ quota: users.quota, usedQuota: users.usedQuota, status: users.status }).from(users).where(eq(users.id, userId));
+  const [row] = await db
+    .select({ quota: users.quota, usedQuota: users.usedQuota, status: users.status })
+    .from(users)
+    .where(eq(users.id, userId));
   return row ?? null;
 }
 
 export async function tokenCapSeed(db: Db, tokenId: number) {
-  const [row] = await db.select({ remainQuota: tokens.remainQuota, usedQuota: tokens.usedQuota }).from(tokens).where(eq(tokens.id, tokenId));
+  const [row] = await db
+    .select({ remainQuota: tokens.remainQuota, usedQuota: tokens.usedQuota })
+    .from(tokens)
+    .where(eq(tokens.id, tokenId));
   return row ?? null;
 }
 

@@ -19,7 +19,14 @@ export async function setEmail(db: Db, userId: number, email: string | null, now
   try {
     await db
       .update(users)
-      .set({ email, emailNorm: email === null ? null : mailboxOf(email), emailVerifiedAt: email === null ? null : now, pendingEmail: null, pendingEmailAt: null, updatedAt: now })
+      .set({
+        email,
+        emailNorm: email === null ? null : mailboxOf(email),
+        emailVerifiedAt: email === null ? null : now,
+        pendingEmail: null,
+        pendingEmailAt: null,
+        updatedAt: now,
+      })
       .where(eq(users.id, userId));
     return true;
   } catch (err) {
@@ -30,19 +37,28 @@ export async function setEmail(db: Db, userId: number, email: string | null, now
 
 /** Sets (or with null drops) the address waiting for confirmation. */
 export async function setPendingEmail(db: Db, userId: number, email: string | null, now: number): Promise<void> {
-  await db.update(users).set({ pendingEmail: email, pendingEmailAt: email === null ? null : now, updatedAt: now }).where(eq(users.id, userId));
+  await db
+    .update(users)
+    .set({ pendingEmail: email, pendingEmailAt: email === null ? null : now, updatedAt: now })
+    .where(eq(users.id, userId));
 }
 
 /** Whether another user's confirmed address reaches the same mailbox. */
 export async function emailTaken(db: Db, email: string, exceptUserId: number | null): Promise<boolean> {
-  const where = and(eq(users.emailNorm, mailboxOf(email)), exceptUserId === null ? undefined : ne(users.id, exceptUserId));
+  const where = and(
+    eq(users.emailNorm, mailboxOf(email)),
+    exceptUserId === null ? undefined : ne(users.id, exceptUserId),
+  );
   const [row] = await db.select({ id: users.id }).from(users).where(where);
   return row !== undefined;
 }
 
 /** The enabled user whose confirmed address reaches this mailbox (password reset). */
 export async function userByVerifiedEmail(db: Db, email: string): Promise<number | null> {
-  const [row] = await db.select({ id: users.id }).from(users).where(and(eq(users.emailNorm, mailboxOf(email)), isNotNull(users.emailVerifiedAt), eq(users.status, 'enabled')));
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.emailNorm, mailboxOf(email)), isNotNull(users.emailVerifiedAt), eq(users.status, 'enabled')));
   return row?.id ?? null;
 }
 
@@ -56,7 +72,15 @@ export async function confirmEmail(db: Db, userId: number, email: string, now: n
   try {
     const rows = await db
       .update(users)
-      .set({ email, emailNorm: mailboxOf(email), emailVerifiedAt: now, pendingEmail: null, pendingEmailAt: null, signupUnverified: false, updatedAt: now })
+      .set({
+        email,
+        emailNorm: mailboxOf(email),
+        emailVerifiedAt: now,
+        pendingEmail: null,
+        pendingEmailAt: null,
+        signupUnverified: false,
+        updatedAt: now,
+      })
       .where(and(eq(users.id, userId), eq(users.pendingEmail, email), gt(users.pendingEmailAt, now - PENDING_EMAIL_MS)))
       .returning({ id: users.id });
     if (rows.length > 0) return 'confirmed';
@@ -78,9 +102,18 @@ export async function hasUnverifiedEmail(db: Db, userId: number): Promise<boolea
  * Whether the mailbox's one sign-up bonus is the user's; with `claim`, first takes it if nobody has.
  * Answering true again for its owner lets a retried confirmation finish a credit a crash interrupted.
  */
-export async function signupBonusIsTheirs(db: Db, email: string, userId: number, claim: boolean, now: number): Promise<boolean> {
+export async function signupBonusIsTheirs(
+  db: Db,
+  email: string,
+  userId: number,
+  claim: boolean,
+  now: number,
+): Promise<boolean> {
   const mailbox = mailboxOf(email);
   if (claim) await db.insert(signupBonuses).values({ mailbox, userId, createdAt: now }).onConflictDoNothing();
-  const [row] = await db.select({ userId: signupBonuses.userId }).from(signupBonuses).where(eq(signupBonuses.mailbox, mailbox));
+  const [row] = await db
+    .select({ userId: signupBonuses.userId })
+    .from(signupBonuses)
+    .where(eq(signupBonuses.mailbox, mailbox));
   return row?.userId === userId;
 }

@@ -23,7 +23,12 @@ export async function auditPage(db: Db, q: AuditQuery): Promise<{ items: AuditRo
   if (q.cursor !== undefined) where.push(lt(auditLog.id, q.cursor));
   if (q.actorId !== undefined) where.push(eq(auditLog.actorId, q.actorId));
   if (q.action !== undefined) where.push(eq(auditLog.action, q.action));
-  const rows = await db.select().from(auditLog).where(and(...where)).orderBy(desc(auditLog.id)).limit(q.limit + 1);
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(and(...where))
+    .orderBy(desc(auditLog.id))
+    .limit(q.limit + 1);
   const items = rows.slice(0, q.limit);
   return { items, next: rows.length > q.limit ? items[items.length - 1].id : null };
 }

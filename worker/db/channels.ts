@@ -24,7 +24,10 @@ export async function insertChannel(db: Db, c: NewChannel): Promise<ChannelRow> 
 }
 
 export async function updateChannel(db: Db, id: number, change: ChannelChange, now: number): Promise<void> {
-  await db.update(channels).set({ ...change, updatedAt: now }).where(eq(channels.id, id));
+  await db
+    .update(channels)
+    .set({ ...change, updatedAt: now })
+    .where(eq(channels.id, id));
 }
 
 export async function deleteChannel(db: Db, id: number): Promise<void> {
@@ -51,7 +54,13 @@ export function mirrorHealth(db: Db, channelId: number, h: HealthMirror, now: nu
   return db
     .update(channels)
     .set({
-      healthState: h.state, openedAt: h.openedAt, consecutiveFailures: h.consecutiveFailures, lastError: h.lastError, latencyMs: h.latencyMs, keyStates: h.keysAside, updatedAt: now,
+      healthState: h.state,
+      openedAt: h.openedAt,
+      consecutiveFailures: h.consecutiveFailures,
+      lastError: h.lastError,
+      latencyMs: h.latencyMs,
+      keyStates: h.keysAside,
+      updatedAt: now,
       status: sql`CASE WHEN ${h.disabled ? 1 : 0} THEN 'auto_disabled' WHEN ${h.enabled ? 1 : 0} AND ${channels.status} = 'auto_disabled' THEN 'enabled' ELSE ${channels.status} END`,
       statusReason: sql`CASE WHEN ${h.disabled ? 1 : 0} THEN ${h.lastError} WHEN ${h.enabled ? 1 : 0} THEN NULL ELSE ${channels.statusReason} END`,
     })
@@ -65,6 +74,10 @@ export function mirrorHealth(db: Db, channelId: number, h: HealthMirror, now: nu
 export async function extendGroupToChannels(db: Db, from: string, group: string, now: number): Promise<number> {
   const rows = await allChannels(db);
   const changed = rows.filter((r) => r.groups.includes(from) && !r.groups.includes(group));
-  for (const r of changed) await db.update(channels).set({ groups: [...r.groups, group], updatedAt: now }).where(eq(channels.id, r.id));
+  for (const r of changed)
+    await db
+      .update(channels)
+      .set({ groups: [...r.groups, group], updatedAt: now })
+      .where(eq(channels.id, r.id));
   return changed.length;
 }

@@ -21,7 +21,10 @@ export async function ledgerPage(db: Db, userId: number, limit: number, cursor: 
 
 /** The sum of a user's ledger deltas in D1. */
 export async function ledgerSum(db: Db, userId: number): Promise<number> {
-  const [row] = await db.select({ sum: sql<number>`COALESCE(SUM(${ledger.delta}), 0)` }).from(ledger).where(eq(ledger.userId, userId));
+  const [row] = await db
+    .select({ sum: sql<number>`COALESCE(SUM(${ledger.delta}), 0)` })
+    .from(ledger)
+    .where(eq(ledger.userId, userId));
   return row?.sum ?? 0;
 }
 

@@ -8,7 +8,12 @@ import { loginFailures, loginIps, revokedSessions, users } from './schema';
  * in the window, this attempt included. Counting before the password is checked is what keeps
  * parallel guesses from racing past the limit.
  */
-export async function countAttempts(db: Db, keys: string[], now: number, windowMs: number): Promise<{ key: string; attempts: number; firstAt: number }[]> {
+export async function countAttempts(
+  db: Db,
+  keys: string[],
+  now: number,
+  windowMs: number,
+): Promise<{ key: string; attempts: number; firstAt: number }[]> {
   const expired = sql`${now} - ${loginFailures.firstAt} > ${windowMs}`;
   const statements = keys.map((key) =>
     db
@@ -32,14 +37,23 @@ export async function countAttempts(db: Db, keys: string[], now: number, windowM
 /** A successful login takes its own attempt back, and clears the keys that name the user. */
 export async function forgiveAttempt(db: Db, ipKey: string, userKeys: string[]): Promise<void> {
   await db.batch([
-    db.update(loginFailures).set({ failures: sql`MAX(0, ${loginFailures.failures} - 1)` }).where(eq(loginFailures.key, ipKey)),
+    db
+      .update(loginFailures)
+      .set({ failures: sql`MAX(0, ${loginFailures.failures} - 1)` })
+      .where(eq(loginFailures.key, ipKey)),
     db.delete(loginFailures).where(inArray(loginFailures.key, userKeys)),
   ]);
 }
 
 export async function userForLogin(db: Db, username: string) {
   const [row] = await db
-    .select({ id: users.id, passwordHash: users.passwordHash, role: users.role, status: users.status, sessionVersion: users.sessionVersion })
+    .select({
+      id: users.id,
+      passwordHash: users.passwordHash,
+      role: users.role,
+      status: users.status,
+      sessionVersion: users.sessionVersion,
+    })
     .from(users)
     .where(eq(users.username, username));
   return row ?? null;
@@ -56,7 +70,10 @@ export async function isKnownLoginIp(db: Db, username: string, ip: string): Prom
 }
 
 export async function rememberLoginIp(db: Db, userId: number, ip: string, now: number): Promise<void> {
-  await db.insert(loginIps).values({ userId, ip, lastAt: now }).onConflictDoUpdate({ target: [loginIps.userId, loginIps.ip], set: { lastAt: now } });
+  await db
+    .insert(loginIps)
+    .values({ userId, ip, lastAt: now })
+    .onConflictDoUpdate({ target: [loginIps.userId, loginIps.ip], set: { lastAt: now } });
 }
 
 export async function revokeSession(db: Db, sid: string, expiresAt: number): Promise<void> {
@@ -74,9 +91,19 @@ export async function pruneLogins(db: Db, now: number, keepFailuresMs: number): 
 
 /** What a session check needs of its user, and whether the session itself was ended. */
 export async function sessionUser(db: Db, userId: number, sid: string | null) {
-  const revoked = sid === null ? sql<number>`0` : sql<number>`EXISTS (SELECT 1 FROM ${revokedSessions} WHERE ${revokedSessions.sid} = ${sid})`;
+  const revoked =
+    sid === null
+      ? sql<number>`0`
+      : sql<number>`EXISTS (SELECT 1 FROM ${revokedSessions} WHERE ${revokedSessions.sid} = ${sid})`;
   const [row] = await db
-    .select({ role: users.role, status: users.status, username: users.username, passwordChangedAt: users.passwordChangedAt, sessionVersion: users.sessionVersion, revoked })
+    .select({
+      role: users.role,
+      status: users.status,
+      username: users.username,
+      passwordChangedAt: users.passwordChangedAt,
+      sessionVersion: users.sessionVersion,
+      revoked,
+    })
     .from(users)
     .where(eq(users.id, userId));
   return row ?? null;

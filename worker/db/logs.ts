@@ -4,7 +4,9 @@ import type { Db } from './client';
 import { logs, tokenIps, tokens, users } from './schema';
 
 /** `fooBar` as `foo_bar`: the column names the rows are written with. */
-type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}` ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}` : S;
+type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}`
+  : S;
 type LogInsert = Required<Omit<typeof logs.$inferInsert, 'id'>>;
 
 /**
@@ -29,7 +31,11 @@ export interface LogFilter {
 }
 
 /** A log row as the API and the dashboard show it: with the key's and user's names, and whether the row is the key's first use of its IP. */
-export type LogEntry = typeof logs.$inferSelect & { tokenName: string | null; username: string | null; ipFirstSeen: boolean };
+export type LogEntry = typeof logs.$inferSelect & {
+  tokenName: string | null;
+  username: string | null;
+  ipFirstSeen: boolean;
+};
 
 function conditions(f: LogFilter): SQL | undefined {
   const parts: (SQL | undefined)[] = [
@@ -61,20 +67,33 @@ export async function logsPage(db: Db, f: LogFilter): Promise<{ items: LogEntry[
     .where(conditions(f))
     .orderBy(desc(logs.id))
     .limit(f.limit + 1);
-  const items = rows.slice(0, f.limit).map((r) => ({ ...r.log, tokenName: r.tokenName, username: r.username, ipFirstSeen: r.ipFirstSeen === 1 }));
+  const items = rows
+    .slice(0, f.limit)
+    .map((r) => ({ ...r.log, tokenName: r.tokenName, username: r.username, ipFirstSeen: r.ipFirstSeen === 1 }));
   return { items, next: rows.length > f.limit ? items[items.length - 1].id : null };
 }
 
 /** Models in a user's (or everyone's) most recent logs, for filter suggestions. */
 export async function recentModels(db: Db, userId: number | null): Promise<string[]> {
-  const recent = db.select({ model: logs.model }).from(logs).where(userId === null ? undefined : eq(logs.userId, userId)).orderBy(desc(logs.id)).limit(2000).as('recent');
+  const recent = db
+    .select({ model: logs.model })
+    .from(logs)
+    .where(userId === null ? undefined : eq(logs.userId, userId))
+    .orderBy(desc(logs.id))
+    .limit(2000)
+    .as('recent');
   const rows = await db.selectDistinct({ model: recent.model }).from(recent).orderBy(asc(recent.model));
   return rows.map((r) => r.model);
 }
 
 /** Up to `limit` ids of logs made before `cutoff`, oldest first. */
 export async function oldLogIds(db: Db, cutoff: number, limit: number): Promise<number[]> {
-  const rows = await db.select({ id: logs.id }).from(logs).where(lt(logs.createdAt, cutoff)).orderBy(asc(logs.id)).limit(limit);
+  const rows = await db
+    .select({ id: logs.id })
+    .from(logs)
+    .where(lt(logs.createdAt, cutoff))
+    .orderBy(asc(logs.id))
+    .limit(limit);
   return rows.map((r) => r.id);
 }
 

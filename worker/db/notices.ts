@@ -1,11 +1,14 @@
 /** Notices: one row per idempotency key, claimed by one consumer at a time, so none is sent twice. */
 import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { notices, NOTICE_STATUSES } from './schema';
+import { notices, type NOTICE_STATUSES } from './schema';
 
 export type NoticeRow = typeof notices.$inferSelect;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
-export type NewNotice = Pick<NoticeRow, 'key' | 'kind' | 'userId' | 'to' | 'subject' | 'text' | 'html' | 'unsubscribe' | 'payload'>;
+export type NewNotice = Pick<
+  NoticeRow,
+  'key' | 'kind' | 'userId' | 'to' | 'subject' | 'text' | 'html' | 'unsubscribe' | 'payload'
+>;
 
 /** How long a claim holds before another consumer may take the notice over (a send ends well before). */
 export const NOTICE_LEASE_MS = 60_000;
@@ -15,7 +18,14 @@ export const NOTICE_LEASE_MS = 60_000;
  * fills in one the dead-letter queue recorded without its words (its `to` is empty).
  */
 export async function recordNotice(db: Db, n: NewNotice, now: number): Promise<void> {
-  const words = { to: n.to, subject: n.subject, text: n.text, html: n.html, unsubscribe: n.unsubscribe, updatedAt: now };
+  const words = {
+    to: n.to,
+    subject: n.subject,
+    text: n.text,
+    html: n.html,
+    unsubscribe: n.unsubscribe,
+    updatedAt: now,
+  };
   await db
     .insert(notices)
     .values({ ...n, status: 'queued', attempts: 0, createdAt: now, updatedAt: now })
@@ -27,16 +37,30 @@ export async function recordNotice(db: Db, n: NewNotice, now: number): Promise<v
  * update is one statement, so two consumers holding the same message cannot both win.
  */
 export async function claimNotice(db: Db, key: string, now: number): Promise<NoticeRow | null> {
-  const claimable = or(inArray(notices.status, ['queued', 'failed']), and(eq(notices.status, 'sending'), lt(notices.leaseUntil, now)));
+  const claimable = or(
+    inArray(notices.status, ['queued', 'failed']),
+    and(eq(notices.status, 'sending'), lt(notices.leaseUntil, now)),
+  );
   const [row] = await db
     .update(notices)
-    .set({ status: 'sending', attempts: sql`${notices.attempts} + 1`, leaseUntil: now + NOTICE_LEASE_MS, updatedAt: now })
+    .set({
+      status: 'sending',
+      attempts: sql`${notices.attempts} + 1`,
+      leaseUntil: now + NOTICE_LEASE_MS,
+      updatedAt: now,
+    })
     .where(and(eq(notices.key, key), claimable))
     .returning();
   return row ?? null;
 }
 
-export async function finishNotice(db: Db, id: number, status: 'sent' | 'failed' | 'not_sent', error: string | null, now: number): Promise<void> {
+export async function finishNotice(
+  db: Db,
+  id: number,
+  status: 'sent' | 'failed' | 'not_sent',
+  error: string | null,
+  now: number,
+): Promise<void> {
   await db
     .update(notices)
     .set({ status, lastError: error, leaseUntil: null, updatedAt: now, ...(status === 'sent' ? { sentAt: now } : {}) })
@@ -76,7 +100,13 @@ export async function noticeByKey(db: Db, key: string): Promise<NoticeRow | null
 }
 
 /** Newest first, optionally one status, before the id `cursor`. */
-export async function noticesPage(db: Db, filter: { status?: NoticeStatus; cursor?: number; limit: number }): Promise<NoticeRow[]> {
-  const where = and(filter.status ? eq(notices.status, filter.status) : undefined, filter.cursor ? lt(notices.id, filter.cursor) : undefined);
+export async function noticesPage(
+  db: Db,
+  filter: { status?: NoticeStatus; cursor?: number; limit: number },
+): Promise<NoticeRow[]> {
+  const where = and(
+    filter.status ? eq(notices.status, filter.status) : undefined,
+    filter.cursor ? lt(notices.id, filter.cursor) : undefined,
+  );
   return db.select().from(notices).where(where).orderBy(desc(notices.id)).limit(filter.limit);
 }

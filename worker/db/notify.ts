@@ -5,9 +5,18 @@ import { livePending } from './addresses';
 import { notifySettings, tokens, users } from './schema';
 
 export type NotifyRow = typeof notifySettings.$inferSelect;
-export type NotifyChange = Partial<Pick<NotifyRow, 'priceChanges' | 'priceModels' | 'newIp' | 'lowBalance' | 'lang' | 'currency'>>;
+export type NotifyChange = Partial<
+  Pick<NotifyRow, 'priceChanges' | 'priceModels' | 'newIp' | 'lowBalance' | 'lang' | 'currency'>
+>;
 
-export const DEFAULT_NOTIFY: Omit<NotifyRow, 'userId' | 'updatedAt'> = { priceChanges: false, priceModels: null, newIp: true, lowBalance: null, lang: 'en', currency: 'USD' };
+export const DEFAULT_NOTIFY: Omit<NotifyRow, 'userId' | 'updatedAt'> = {
+  priceChanges: false,
+  priceModels: null,
+  newIp: true,
+  lowBalance: null,
+  lang: 'en',
+  currency: 'USD',
+};
 
 export { setEmail } from './addresses';
 
@@ -27,8 +36,16 @@ export interface MailTarget {
 export async function mailTarget(db: Db, userId: number): Promise<MailTarget | null> {
   const [row] = await db
     .select({
-      id: users.id, username: users.username, email: users.email, verifiedAt: users.emailVerifiedAt, status: users.status, pwAt: users.passwordChangedAt,
-      pending: users.pendingEmail, pendingAt: users.pendingEmailAt, signupUnverified: users.signupUnverified, s: notifySettings,
+      id: users.id,
+      username: users.username,
+      email: users.email,
+      verifiedAt: users.emailVerifiedAt,
+      status: users.status,
+      pwAt: users.passwordChangedAt,
+      pending: users.pendingEmail,
+      pendingAt: users.pendingEmailAt,
+      signupUnverified: users.signupUnverified,
+      s: notifySettings,
     })
     .from(users)
     .leftJoin(notifySettings, eq(notifySettings.userId, users.id))
@@ -36,8 +53,14 @@ export async function mailTarget(db: Db, userId: number): Promise<MailTarget | n
   if (!row || row.status !== 'enabled') return null;
   const { userId: _u, updatedAt: _t, ...settings } = row.s ?? { ...DEFAULT_NOTIFY, userId, updatedAt: 0 };
   return {
-    userId, username: row.username, email: row.email, verified: row.email !== null && row.verifiedAt !== null, pendingEmail: livePending(row.pending, row.pendingAt),
-    signupUnverified: row.signupUnverified, passwordChangedAt: row.pwAt, settings,
+    userId,
+    username: row.username,
+    email: row.email,
+    verified: row.email !== null && row.verifiedAt !== null,
+    pendingEmail: livePending(row.pending, row.pendingAt),
+    signupUnverified: row.signupUnverified,
+    passwordChangedAt: row.pwAt,
+    settings,
   };
 }
 
@@ -54,14 +77,32 @@ export async function priceSubscribers(db: Db): Promise<{ userId: number; models
     .select({ userId: notifySettings.userId, models: notifySettings.priceModels })
     .from(notifySettings)
     .innerJoin(users, eq(users.id, notifySettings.userId))
-    .where(and(eq(notifySettings.priceChanges, true), isNotNull(users.email), isNotNull(users.emailVerifiedAt), eq(users.status, 'enabled')));
+    .where(
+      and(
+        eq(notifySettings.priceChanges, true),
+        isNotNull(users.email),
+        isNotNull(users.emailVerifiedAt),
+        eq(users.status, 'enabled'),
+      ),
+    );
   return rows;
 }
 
-export async function tokenLabel(db: Db, tokenId: number): Promise<{ name: string; masked: string; userId: number; version: number } | null> {
+export async function tokenLabel(
+  db: Db,
+  tokenId: number,
+): Promise<{ name: string; masked: string; userId: number; version: number } | null> {
   const [row] = await db
-    .select({ name: tokens.name, prefix: tokens.keyPrefix, suffix: tokens.keySuffix, userId: tokens.userId, version: tokens.updatedAt })
+    .select({
+      name: tokens.name,
+      prefix: tokens.keyPrefix,
+      suffix: tokens.keySuffix,
+      userId: tokens.userId,
+      version: tokens.updatedAt,
+    })
     .from(tokens)
     .where(eq(tokens.id, tokenId));
-  return row ? { name: row.name, masked: `${row.prefix}...${row.suffix}`, userId: row.userId, version: row.version } : null;
+  return row
+    ? { name: row.name, masked: `${row.prefix}...${row.suffix}`, userId: row.userId, version: row.version }
+    : null;
 }

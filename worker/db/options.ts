@@ -29,5 +29,8 @@ export async function optionValue(db: Db, key: string): Promise<unknown> {
 
 export function setOption(db: Db, key: string, value: unknown, now: number): Statement {
   const text = JSON.stringify(value);
-  return db.insert(options).values({ key, value: text, updatedAt: now }).onConflictDoUpdate({ target: options.key, set: { value: text, updatedAt: now } });
+  return db
+    .insert(options)
+    .values({ key, value: text, updatedAt: now })
+    .onConflictDoUpdate({ target: options.key, set: { value: text, updatedAt: now } });
 }

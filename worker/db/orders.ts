@@ -31,24 +31,45 @@ export async function ordersPage(db: Db, f: OrderFilter): Promise<{ items: Order
     f.status === undefined ? undefined : eq(orders.status, f.status),
     f.cursor === undefined ? undefined : lt(orders.id, f.cursor),
   ];
-  const rows = await db.select().from(orders).where(and(...where)).orderBy(desc(orders.id)).limit(f.limit + 1);
+  const rows = await db
+    .select()
+    .from(orders)
+    .where(and(...where))
+    .orderBy(desc(orders.id))
+    .limit(f.limit + 1);
   const items = rows.slice(0, f.limit);
   return { items, next: rows.length > f.limit ? items[items.length - 1].id : null };
 }
 
 /** The way to pay; for Stripe, the Checkout Session (kept as the order's session and, until paid, its reference). */
-export async function setPayUrl(db: Db, orderNo: string, payUrl: string, stripeSessionId: string | null, now: number): Promise<OrderRow> {
-  const [row] = await db.update(orders).set({ payUrl, providerRef: stripeSessionId, stripeSessionId, updatedAt: now }).where(eq(orders.orderNo, orderNo)).returning();
+export async function setPayUrl(
+  db: Db,
+  orderNo: string,
+  payUrl: string,
+  stripeSessionId: string | null,
+  now: number,
+): Promise<OrderRow> {
+  const [row] = await db
+    .update(orders)
+    .set({ payUrl, providerRef: stripeSessionId, stripeSessionId, updatedAt: now })
+    .where(eq(orders.orderNo, orderNo))
+    .returning();
   return row;
 }
 
 /** The PaymentIntent that paid the order's session: refunds and disputes name it. */
 export async function setPaymentIntent(db: Db, orderNo: string, paymentIntent: string, now: number): Promise<void> {
-  await db.update(orders).set({ stripePaymentIntent: paymentIntent, updatedAt: now }).where(eq(orders.orderNo, orderNo));
+  await db
+    .update(orders)
+    .set({ stripePaymentIntent: paymentIntent, updatedAt: now })
+    .where(eq(orders.orderNo, orderNo));
 }
 
 export async function orderByPaymentIntent(db: Db, paymentIntent: string): Promise<OrderRow | null> {
-  const [row] = await db.select().from(orders).where(and(eq(orders.stripePaymentIntent, paymentIntent), eq(orders.method, 'stripe')));
+  const [row] = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.stripePaymentIntent, paymentIntent), eq(orders.method, 'stripe')));
   return row ?? null;
 }
 
@@ -64,7 +85,12 @@ export async function markPaid(db: Db, orderNo: string, c: Completion, now: numb
   await db
     .update(orders)
     .set({
-      status: 'paid', paidAt: now, updatedAt: now, completedBy: c.completedBy, completedByUser: c.completedByUser, note: c.note,
+      status: 'paid',
+      paidAt: now,
+      updatedAt: now,
+      completedBy: c.completedBy,
+      completedByUser: c.completedByUser,
+      note: c.note,
       providerRef: sql`COALESCE(${c.providerRef}, ${orders.providerRef})`,
     })
     .where(and(eq(orders.orderNo, orderNo), ne(orders.status, 'paid')));
@@ -72,17 +98,31 @@ export async function markPaid(db: Db, orderNo: string, c: Completion, now: numb
 }
 
 export async function markFailed(db: Db, orderNo: string, note: string, now: number): Promise<void> {
-  await db.update(orders).set({ status: 'failed', note, updatedAt: now }).where(and(eq(orders.orderNo, orderNo), eq(orders.status, 'pending')));
+  await db
+    .update(orders)
+    .set({ status: 'failed', note, updatedAt: now })
+    .where(and(eq(orders.orderNo, orderNo), eq(orders.status, 'pending')));
 }
 
 /** Expires up to `limit` orders still pending since before `cutoff`; answers how many. */
 export async function expirePending(db: Db, cutoff: number, limit: number, now: number): Promise<number> {
-  const due = db.select({ id: orders.id }).from(orders).where(and(eq(orders.status, 'pending'), lt(orders.createdAt, cutoff))).limit(limit);
-  const rows = await db.update(orders).set({ status: 'expired', updatedAt: now }).where(inArray(orders.id, due)).returning({ id: orders.id });
+  const due = db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.status, 'pending'), lt(orders.createdAt, cutoff)))
+    .limit(limit);
+  const rows = await db
+    .update(orders)
+    .set({ status: 'expired', updatedAt: now })
+    .where(inArray(orders.id, due))
+    .returning({ id: orders.id });
   return rows.length;
 }
 
 /** Every paid order's amount of a user, in its currency (summed exactly by the caller). */
 export async function paidAmounts(db: Db, userId: number): Promise<{ amount: string; currency: string }[]> {
-  return db.select({ amount: orders.amount, currency: orders.currency }).from(orders).where(and(eq(orders.userId, userId), eq(orders.status, 'paid')));
+  return db
+    .select({ amount: orders.amount, currency: orders.currency })
+    .from(orders)
+    .where(and(eq(orders.userId, userId), eq(orders.status, 'paid')));
 }

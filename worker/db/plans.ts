@@ -45,15 +45,25 @@ export interface Revenue {
 /** Revenue by source for the operator: paid top-up orders, plans (paid orders; bought from balances), codes redeemed. */
 export async function revenueBySource(db: Db): Promise<Revenue> {
   const [topups] = await db
-    .select({ amount: sql<number>`COALESCE(SUM(CAST(${orders.payAmount} AS REAL)), 0)`, units: sql<number>`COALESCE(SUM(${orders.credit}), 0)` })
+    .select({
+      amount: sql<number>`COALESCE(SUM(CAST(${orders.payAmount} AS REAL)), 0)`,
+      units: sql<number>`COALESCE(SUM(${orders.credit}), 0)`,
+    })
     .from(orders)
     .where(and(eq(orders.status, 'paid'), eq(orders.kind, 'topup')));
   const [sold] = await db
     .select({
       amount: sql<number>`COALESCE(SUM(CASE WHEN ${subscriptions.method} = 'balance' THEN 0 ELSE CAST(${subscriptions.price} AS REAL) END), 0)`,
-      units: sql<number>`COALESCE(SUM(${subscriptions.units}), 0)`, count: sql<number>`COUNT(*)`,
+      units: sql<number>`COALESCE(SUM(${subscriptions.units}), 0)`,
+      count: sql<number>`COUNT(*)`,
     })
     .from(subscriptions);
-  const codes = await db.get<{ units: number }>(sql`SELECT COALESCE(SUM(delta), 0) AS units FROM ledger WHERE reason = 'redeem'`);
-  return { topups: topups ?? { amount: 0, units: 0 }, plans: sold ?? { amount: 0, units: 0, count: 0 }, codes: { units: codes?.units ?? 0 } };
+  const codes = await db.get<{ units: number }>(
+    sql`SELECT COALESCE(SUM(delta), 0) AS units FROM ledger WHERE reason = 'redeem'`,
+  );
+  return {
+    topups: topups ?? { amount: 0, units: 0 },
+    plans: sold ?? { amount: 0, units: 0, count: 0 },
+    codes: { units: codes?.units ?? 0 },
+  };
 }

@@ -5,11 +5,27 @@ import { groups, modelPrices, pricingHistory, users } from './schema';
 
 export type ModelPriceRow = typeof modelPrices.$inferSelect;
 export type GroupRow = typeof groups.$inferSelect;
-export type PriceFields = Partial<Pick<ModelPriceRow, 'modelRatio' | 'completionRatio' | 'cacheRatio' | 'cacheWriteRatio' | 'cacheWrite1hRatio' | 'tiers' | 'pinned' | 'pricePerCall' | 'maxOutputTokens'>>;
+export type PriceFields = Partial<
+  Pick<
+    ModelPriceRow,
+    | 'modelRatio'
+    | 'completionRatio'
+    | 'cacheRatio'
+    | 'cacheWriteRatio'
+    | 'cacheWrite1hRatio'
+    | 'tiers'
+    | 'pinned'
+    | 'pricePerCall'
+    | 'maxOutputTokens'
+  >
+>;
 export type GroupFields = Pick<GroupRow, 'ratio'> & Partial<Pick<GroupRow, 'rpmLimit' | 'tpmLimit'>>;
 
 export async function allPrices(db: Db): Promise<{ models: ModelPriceRow[]; groups: GroupRow[] }> {
-  const [models, groupRows] = await db.batch([db.select().from(modelPrices).orderBy(asc(modelPrices.model)), db.select().from(groups).orderBy(asc(groups.name))]);
+  const [models, groupRows] = await db.batch([
+    db.select().from(modelPrices).orderBy(asc(modelPrices.model)),
+    db.select().from(groups).orderBy(asc(groups.name)),
+  ]);
   return { models, groups: groupRows };
 }
 
@@ -21,16 +37,25 @@ export function upsertModelPrice(db: Db, model: string, fields: PriceFields, now
     .onConflictDoUpdate({ target: modelPrices.model, set: { ...fields, updatedAt: now } });
 }
 
-export const deleteModelPrice = (db: Db, model: string): Statement => db.delete(modelPrices).where(eq(modelPrices.model, model));
+export const deleteModelPrice = (db: Db, model: string): Statement =>
+  db.delete(modelPrices).where(eq(modelPrices.model, model));
 
 export function upsertGroup(db: Db, name: string, fields: GroupFields, now: number): Statement {
-  return db.insert(groups).values({ name, ...fields, updatedAt: now }).onConflictDoUpdate({ target: groups.name, set: { ...fields, updatedAt: now } });
+  return db
+    .insert(groups)
+    .values({ name, ...fields, updatedAt: now })
+    .onConflictDoUpdate({ target: groups.name, set: { ...fields, updatedAt: now } });
 }
 
 export const deleteGroup = (db: Db, name: string): Statement => db.delete(groups).where(eq(groups.name, name));
 
-export const recordPricingChange = (db: Db, changedBy: number | null, change: unknown, now: number, source: 'admin' | 'sync'): Statement =>
-  db.insert(pricingHistory).values({ changedAt: now, changedBy, change, source });
+export const recordPricingChange = (
+  db: Db,
+  changedBy: number | null,
+  change: unknown,
+  now: number,
+  source: 'admin' | 'sync',
+): Statement => db.insert(pricingHistory).values({ changedAt: now, changedBy, change, source });
 
 export interface PricingChange {
   id: number;
@@ -44,7 +69,14 @@ export interface PricingChange {
 /** Past price changes, newest first, with who made them. */
 export async function pricingChanges(db: Db, limit: number): Promise<PricingChange[]> {
   return db
-    .select({ id: pricingHistory.id, changedAt: pricingHistory.changedAt, changedBy: pricingHistory.changedBy, username: users.username, source: pricingHistory.source, change: pricingHistory.change })
+    .select({
+      id: pricingHistory.id,
+      changedAt: pricingHistory.changedAt,
+      changedBy: pricingHistory.changedBy,
+      username: users.username,
+      source: pricingHistory.source,
+      change: pricingHistory.change,
+    })
     .from(pricingHistory)
     .leftJoin(users, eq(users.id, pricingHistory.changedBy))
     .orderBy(desc(pricingHistory.id))

@@ -16,7 +16,11 @@ export async function insertCodes(db: Db, codes: NewCode[]): Promise<void> {
   await db.batch([first, ...rest]);
 }
 
-export async function codesPage(db: Db, cursor: number | undefined, limit: number): Promise<{ items: CodeRow[]; next: number | null }> {
+export async function codesPage(
+  db: Db,
+  cursor: number | undefined,
+  limit: number,
+): Promise<{ items: CodeRow[]; next: number | null }> {
   const rows = await db
     .select()
     .from(redemptionCodes)
@@ -40,7 +44,13 @@ export async function claimCode(db: Db, codeHash: string, userId: number, now: n
   const [row] = await db
     .update(redemptionCodes)
     .set({ usedBy: userId, usedAt: now })
-    .where(and(eq(redemptionCodes.codeHash, codeHash), isNull(redemptionCodes.usedBy), or(isNull(redemptionCodes.expiresAt), gt(redemptionCodes.expiresAt, now))))
+    .where(
+      and(
+        eq(redemptionCodes.codeHash, codeHash),
+        isNull(redemptionCodes.usedBy),
+        or(isNull(redemptionCodes.expiresAt), gt(redemptionCodes.expiresAt, now)),
+      ),
+    )
     .returning();
   return row ?? null;
 }

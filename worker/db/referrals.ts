@@ -20,7 +20,10 @@ export async function inviteCodeOf(db: Db, userId: number): Promise<string> {
     if (!row) throw new Error(`no user ${userId}`);
     if (row.code) return row.code;
     try {
-      await db.update(users).set({ inviteCode: newInviteCode() }).where(and(eq(users.id, userId), isNull(users.inviteCode)));
+      await db
+        .update(users)
+        .set({ inviteCode: newInviteCode() })
+        .where(and(eq(users.id, userId), isNull(users.inviteCode)));
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
     }
@@ -38,8 +41,14 @@ export async function inviterByCode(db: Db, code: string) {
 }
 
 /** Who invited the user, and whether that invite earns nothing. */
-export async function inviterOf(db: Db, userId: number): Promise<{ invitedBy: number | null; inviteVoid: boolean } | null> {
-  const [row] = await db.select({ invitedBy: users.invitedBy, inviteVoid: users.inviteVoid }).from(users).where(eq(users.id, userId));
+export async function inviterOf(
+  db: Db,
+  userId: number,
+): Promise<{ invitedBy: number | null; inviteVoid: boolean } | null> {
+  const [row] = await db
+    .select({ invitedBy: users.invitedBy, inviteVoid: users.inviteVoid })
+    .from(users)
+    .where(eq(users.id, userId));
   return row ?? null;
 }
 
@@ -62,16 +71,32 @@ export async function withdrawalById(db: Db, id: string): Promise<WithdrawalRow 
 }
 
 /** Records the account object's decision (it is the authority; this mirrors it). */
-export async function recordDecision(db: Db, id: string, d: { status: 'approved' | 'rejected'; by: number; note: string | null }, now: number): Promise<WithdrawalRow | null> {
-  await db.update(withdrawals).set({ status: d.status, decidedAt: now, decidedBy: d.by, note: d.note }).where(and(eq(withdrawals.id, id), eq(withdrawals.status, 'pending')));
+export async function recordDecision(
+  db: Db,
+  id: string,
+  d: { status: 'approved' | 'rejected'; by: number; note: string | null },
+  now: number,
+): Promise<WithdrawalRow | null> {
+  await db
+    .update(withdrawals)
+    .set({ status: d.status, decidedAt: now, decidedBy: d.by, note: d.note })
+    .where(and(eq(withdrawals.id, id), eq(withdrawals.status, 'pending')));
   return withdrawalById(db, id);
 }
 
-export async function withdrawalsPage(db: Db, f: { userId: number | null; status?: WithdrawalRow['status']; before?: number; limit: number }): Promise<WithdrawalRow[]> {
+export async function withdrawalsPage(
+  db: Db,
+  f: { userId: number | null; status?: WithdrawalRow['status']; before?: number; limit: number },
+): Promise<WithdrawalRow[]> {
   const where: (SQL | undefined)[] = [
     f.userId === null ? undefined : eq(withdrawals.userId, f.userId),
     f.status === undefined ? undefined : eq(withdrawals.status, f.status),
     f.before === undefined ? undefined : lt(withdrawals.createdAt, f.before),
   ];
-  return db.select().from(withdrawals).where(and(...where)).orderBy(desc(withdrawals.createdAt)).limit(f.limit);
+  return db
+    .select()
+    .from(withdrawals)
+    .where(and(...where))
+    .orderBy(desc(withdrawals.createdAt))
+    .limit(f.limit);
 }

@@ -6,12 +6,23 @@ import { maintenanceRuns } from './schema';
 export type RunRow = typeof maintenanceRuns.$inferSelect;
 
 export async function startRun(db: Db, job: string, trigger: string, now: number): Promise<number> {
-  const [row] = await db.insert(maintenanceRuns).values({ job, trigger, startedAt: now, rows: 0, outcome: 'running' }).returning({ id: maintenanceRuns.id });
+  const [row] = await db
+    .insert(maintenanceRuns)
+    .values({ job, trigger, startedAt: now, rows: 0, outcome: 'running' })
+    .returning({ id: maintenanceRuns.id });
   return row.id;
 }
 
-export async function finishRun(db: Db, id: number, r: Pick<RunRow, 'rows' | 'outcome' | 'error' | 'details'>, now: number): Promise<void> {
-  await db.update(maintenanceRuns).set({ ...r, finishedAt: now }).where(eq(maintenanceRuns.id, id));
+export async function finishRun(
+  db: Db,
+  id: number,
+  r: Pick<RunRow, 'rows' | 'outcome' | 'error' | 'details'>,
+  now: number,
+): Promise<void> {
+  await db
+    .update(maintenanceRuns)
+    .set({ ...r, finishedAt: now })
+    .where(eq(maintenanceRuns.id, id));
 }
 
 export async function recentRuns(db: Db, limit: number): Promise<RunRow[]> {

@@ -10,12 +10,16 @@ export const users = sqliteTable('users', {
   passwordHash: text('password_hash').notNull(),
   /** Sessions issued before this (seconds of the JWT's iat) are refused. */
   passwordChangedAt: integer('password_changed_at'),
-  role: text('role', { enum: ['admin', 'user'] }).notNull().default('user'),
+  role: text('role', { enum: ['admin', 'user'] })
+    .notNull()
+    .default('user'),
   group: text('group').notNull().default('default'),
   // Mirror of the account Durable Object's balance; the object is the only writer.
   quota: integer('quota').notNull().default(0),
   usedQuota: integer('used_quota').notNull().default(0),
-  status: text('status', { enum: ['enabled', 'disabled'] }).notNull().default('enabled'),
+  status: text('status', { enum: ['enabled', 'disabled'] })
+    .notNull()
+    .default('enabled'),
   /** The confirmed address, where notices and resets go; `email_norm` is its mailbox, unique. */
   email: text('email').unique(),
   emailVerifiedAt: integer('email_verified_at'),
@@ -52,7 +56,9 @@ export const tokens = sqliteTable(
     keyHash: text('key_hash').notNull(),
     keyPrefix: text('key_prefix').notNull(),
     keySuffix: text('key_suffix').notNull(),
-    status: text('status', { enum: ['enabled', 'disabled', 'expired'] }).notNull().default('enabled'),
+    status: text('status', { enum: ['enabled', 'disabled', 'expired'] })
+      .notNull()
+      .default('enabled'),
     remainQuota: integer('remain_quota'),
     usedQuota: integer('used_quota').notNull().default(0),
     expiresAt: integer('expires_at'),
@@ -85,9 +91,13 @@ export const channels = sqliteTable('channels', {
   groups: text('groups', { mode: 'json' }).$type<string[]>().notNull(),
   priority: integer('priority').notNull().default(0),
   weight: integer('weight').notNull().default(1),
-  status: text('status', { enum: ['enabled', 'disabled', 'auto_disabled'] }).notNull().default('enabled'),
+  status: text('status', { enum: ['enabled', 'disabled', 'auto_disabled'] })
+    .notNull()
+    .default('enabled'),
   statusReason: text('status_reason'),
-  healthState: text('health_state', { enum: ['closed', 'open', 'half_open'] }).notNull().default('closed'),
+  healthState: text('health_state', { enum: ['closed', 'open', 'half_open'] })
+    .notNull()
+    .default('closed'),
   openedAt: integer('opened_at'),
   consecutiveFailures: integer('consecutive_failures').notNull().default(0),
   lastError: text('last_error'),
@@ -132,7 +142,9 @@ export const pricingHistory = sqliteTable('pricing_history', {
   changedBy: integer('changed_by'),
   change: text('change', { mode: 'json' }).notNull(),
   /** Who made the change: an admin (`PUT /api/pricing`) or the price sync. */
-  source: text('source', { enum: ['admin', 'sync'] }).notNull().default('admin'),
+  source: text('source', { enum: ['admin', 'sync'] })
+    .notNull()
+    .default('admin'),
 });
 
 export const LEDGER_REASONS = ['initial', 'charge', 'topup', 'redeem', 'adjust', 'refund', 'rebate', 'plan'] as const;
@@ -318,11 +330,15 @@ export const orders = sqliteTable(
     stripeSessionId: text('stripe_session_id'),
     stripePaymentIntent: text('stripe_payment_intent'),
     /** A `plan` order starts a subscription when paid instead of crediting the balance. */
-    kind: text('kind', { enum: ['topup', 'plan'] }).notNull().default('topup'),
+    kind: text('kind', { enum: ['topup', 'plan'] })
+      .notNull()
+      .default('topup'),
     planId: integer('plan_id'),
   },
   (t) => [
-    uniqueIndex('orders_no').on(t.orderNo), index('orders_user').on(t.userId, t.id), index('orders_status').on(t.status, t.createdAt),
+    uniqueIndex('orders_no').on(t.orderNo),
+    index('orders_user').on(t.userId, t.id),
+    index('orders_status').on(t.status, t.createdAt),
     index('orders_payment_intent').on(t.stripePaymentIntent),
   ],
 );
@@ -371,8 +387,12 @@ export const notifySettings = sqliteTable('notify_settings', {
   newIp: integer('new_ip', { mode: 'boolean' }).notNull().default(true),
   /** Units; null: no low-balance notice. */
   lowBalance: integer('low_balance'),
-  lang: text('lang', { enum: ['en', 'zh'] }).notNull().default('en'),
-  currency: text('currency', { enum: ['USD', 'CNY'] }).notNull().default('USD'),
+  lang: text('lang', { enum: ['en', 'zh'] })
+    .notNull()
+    .default('en'),
+  currency: text('currency', { enum: ['USD', 'CNY'] })
+    .notNull()
+    .default('USD'),
   updatedAt: integer('updated_at').notNull(),
 });
 

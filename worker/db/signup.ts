@@ -10,14 +10,32 @@ export interface SignupInvite {
   void: boolean;
 }
 
-export async function createSignupUser(db: Db, u: { username: string; passwordHash: string; email: string; ip: string | null; invite: SignupInvite | null }, now: number): Promise<SignupResult> {
+export async function createSignupUser(
+  db: Db,
+  u: { username: string; passwordHash: string; email: string; ip: string | null; invite: SignupInvite | null },
+  now: number,
+): Promise<SignupResult> {
   try {
     const [row] = await db
       .insert(users)
       .values({
-        username: u.username, passwordHash: u.passwordHash, email: null, emailVerifiedAt: null, pendingEmail: u.email, pendingEmailAt: now, signupUnverified: true,
-        role: 'user', group: 'default', quota: 0, usedQuota: 0, status: 'enabled', createdAt: now, updatedAt: now,
-        signupIp: u.ip, invitedBy: u.invite?.invitedBy ?? null, inviteVoid: u.invite?.void ?? false,
+        username: u.username,
+        passwordHash: u.passwordHash,
+        email: null,
+        emailVerifiedAt: null,
+        pendingEmail: u.email,
+        pendingEmailAt: now,
+        signupUnverified: true,
+        role: 'user',
+        group: 'default',
+        quota: 0,
+        usedQuota: 0,
+        status: 'enabled',
+        createdAt: now,
+        updatedAt: now,
+        signupIp: u.ip,
+        invitedBy: u.invite?.invitedBy ?? null,
+        inviteVoid: u.invite?.void ?? false,
       })
       .returning({ id: users.id });
     return { ok: true, id: row.id };

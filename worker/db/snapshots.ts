@@ -113,8 +113,19 @@ export async function forgetTokens(env: Env, hashes: string[]): Promise<void> {
 async function loadChannelsFromDb(env: Env): Promise<ChannelRecord[]> {
   const rows = await allChannels(dbOf(env.DB));
   return rows.map((r) => ({
-    id: r.id, name: r.name, type: r.type, baseUrl: r.baseUrl, keysSealed: r.keysSealed, keyCount: r.keyCount, models: r.models,
-    modelMapping: r.modelMapping ?? null, servesResponses: r.servesResponses, groups: r.groups, priority: r.priority, weight: r.weight, status: r.status,
+    id: r.id,
+    name: r.name,
+    type: r.type,
+    baseUrl: r.baseUrl,
+    keysSealed: r.keysSealed,
+    keyCount: r.keyCount,
+    models: r.models,
+    modelMapping: r.modelMapping ?? null,
+    servesResponses: r.servesResponses,
+    groups: r.groups,
+    priority: r.priority,
+    weight: r.weight,
+    status: r.status,
     health: { state: r.healthState, openedAt: r.openedAt, keysAside: r.keyStates ?? [] },
   }));
 }
@@ -142,7 +153,11 @@ export async function refreshChannels(env: Env): Promise<ChannelRecord[]> {
  * Applies a circuit change this isolate has just learned of, without waiting for the snapshot.
  * Answers to concurrent reports arrive in any order: an older view never replaces a newer one.
  */
-export function noteChannelHealth(channelId: number, health: ChannelRecord['health'], status?: ChannelRecord['status']): void {
+export function noteChannelHealth(
+  channelId: number,
+  health: ChannelRecord['health'],
+  status?: ChannelRecord['status'],
+): void {
   const channel = channelMemory?.value.find((c) => c.id === channelId);
   if (!channel) return;
   if ((health.version ?? 0) < (channel.health.version ?? 0)) return;
@@ -155,8 +170,16 @@ export async function loadPricingFromDb(env: Env): Promise<PricingSnapshot> {
   const models: Record<string, ModelPrice> = {};
   for (const r of priceRows) {
     models[r.model] = {
-      model: r.model, modelRatio: r.modelRatio, completionRatio: r.completionRatio, cacheRatio: r.cacheRatio, cacheWriteRatio: r.cacheWriteRatio,
-      cacheWrite1hRatio: r.cacheWrite1hRatio, tiers: r.tiers ?? null, pinned: r.pinned, pricePerCall: r.pricePerCall, maxOutputTokens: r.maxOutputTokens,
+      model: r.model,
+      modelRatio: r.modelRatio,
+      completionRatio: r.completionRatio,
+      cacheRatio: r.cacheRatio,
+      cacheWriteRatio: r.cacheWriteRatio,
+      cacheWrite1hRatio: r.cacheWrite1hRatio,
+      tiers: r.tiers ?? null,
+      pinned: r.pinned,
+      pricePerCall: r.pricePerCall,
+      maxOutputTokens: r.maxOutputTokens,
     };
   }
   const groupsOut: Record<string, GroupRecord> = {};

@@ -65,16 +65,24 @@ export async function dailyTotals(db: Db, scope: StatsScope, startMs: number): P
   const [raw, folded] = await db.batch([
     db
       .select({
-        day, model: logs.model, requests: sql<number>`COUNT(*)`, promptTokens: sql<number>`SUM(${logs.promptTokens})`,
-        completionTokens: sql<number>`SUM(${logs.completionTokens})`, quota: sql<number>`SUM(${logs.quota})`,
+        day,
+        model: logs.model,
+        requests: sql<number>`COUNT(*)`,
+        promptTokens: sql<number>`SUM(${logs.promptTokens})`,
+        completionTokens: sql<number>`SUM(${logs.completionTokens})`,
+        quota: sql<number>`SUM(${logs.quota})`,
       })
       .from(logs)
       .where(and(gte(logs.createdAt, startMs), ...logScope(scope)))
       .groupBy(day, logs.model),
     db
       .select({
-        day: usageDaily.day, model: usageDaily.model, requests: sql<number>`SUM(${usageDaily.requests})`, promptTokens: sql<number>`SUM(${usageDaily.promptTokens})`,
-        completionTokens: sql<number>`SUM(${usageDaily.completionTokens})`, quota: sql<number>`SUM(${usageDaily.quota})`,
+        day: usageDaily.day,
+        model: usageDaily.model,
+        requests: sql<number>`SUM(${usageDaily.requests})`,
+        promptTokens: sql<number>`SUM(${usageDaily.promptTokens})`,
+        completionTokens: sql<number>`SUM(${usageDaily.completionTokens})`,
+        quota: sql<number>`SUM(${usageDaily.quota})`,
       })
       .from(usageDaily)
       .where(and(gte(usageDaily.day, new Date(startMs).toISOString().slice(0, 10)), ...dailyScope(scope)))
@@ -92,7 +100,9 @@ export async function dailyTotals(db: Db, scope: StatsScope, startMs: number): P
       sum.quota += r.quota;
     }
   }
-  return [...merged.values()].sort((a, b) => (a.day === b.day ? a.model.localeCompare(b.model) : a.day < b.day ? -1 : 1));
+  return [...merged.values()].sort((a, b) =>
+    a.day === b.day ? a.model.localeCompare(b.model) : a.day < b.day ? -1 : 1,
+  );
 }
 
 export interface Totals {
@@ -104,5 +114,12 @@ export interface Totals {
 /** Requests, tokens and charges since a UTC day boundary, raw rows and folded totals together. */
 export async function totalsSince(db: Db, userId: number | null, sinceMs: number): Promise<Totals> {
   const rows = await dailyTotals(db, { userId }, sinceMs);
-  return rows.reduce((t, r) => ({ requests: t.requests + r.requests, tokens: t.tokens + r.promptTokens + r.completionTokens, quota: t.quota + r.quota }), { requests: 0, tokens: 0, quota: 0 });
+  return rows.reduce(
+    (t, r) => ({
+      requests: t.requests + r.requests,
+      tokens: t.tokens + r.promptTokens + r.completionTokens,
+      quota: t.quota + r.quota,
+    }),
+    { requests: 0, tokens: 0, quota: 0 },
+  );
 }

@@ -12,7 +12,10 @@ export async function totpOf(db: Db, userId: number): Promise<TotpRow | null> {
 
 /** Whether the user signs in with a second factor. */
 export async function totpEnabled(db: Db, userId: number): Promise<boolean> {
-  const [row] = await db.select({ userId: userTotp.userId }).from(userTotp).where(and(eq(userTotp.userId, userId), isNotNull(userTotp.enabledAt)));
+  const [row] = await db
+    .select({ userId: userTotp.userId })
+    .from(userTotp)
+    .where(and(eq(userTotp.userId, userId), isNotNull(userTotp.enabledAt)));
   return row !== undefined;
 }
 
@@ -21,7 +24,11 @@ export async function savePendingSecret(db: Db, userId: number, secretSealed: st
   const rows = await db
     .insert(userTotp)
     .values({ userId, secretSealed, enabledAt: null, lastStep: null, createdAt: now })
-    .onConflictDoUpdate({ target: userTotp.userId, set: { secretSealed, lastStep: null, createdAt: now }, setWhere: isNull(userTotp.enabledAt) })
+    .onConflictDoUpdate({
+      target: userTotp.userId,
+      set: { secretSealed, lastStep: null, createdAt: now },
+      setWhere: isNull(userTotp.enabledAt),
+    })
     .returning({ userId: userTotp.userId });
   return rows.length === 1;
 }

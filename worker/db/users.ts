@@ -5,12 +5,33 @@ import { ledger, tokens, users } from './schema';
 
 export type UserRecord = typeof users.$inferSelect;
 /** What the API and the dashboard show of a user (never the password hash). */
-export type UserSummary = Pick<UserRecord, 'id' | 'username' | 'role' | 'group' | 'quota' | 'usedQuota' | 'status' | 'createdAt' | 'email' | 'pendingEmail' | 'pendingEmailAt'>;
+export type UserSummary = Pick<
+  UserRecord,
+  | 'id'
+  | 'username'
+  | 'role'
+  | 'group'
+  | 'quota'
+  | 'usedQuota'
+  | 'status'
+  | 'createdAt'
+  | 'email'
+  | 'pendingEmail'
+  | 'pendingEmailAt'
+>;
 
 const summary = {
-  id: users.id, username: users.username, role: users.role, group: users.group, quota: users.quota,
-  usedQuota: users.usedQuota, status: users.status, createdAt: users.createdAt,
-  email: users.email, pendingEmail: users.pendingEmail, pendingEmailAt: users.pendingEmailAt,
+  id: users.id,
+  username: users.username,
+  role: users.role,
+  group: users.group,
+  quota: users.quota,
+  usedQuota: users.usedQuota,
+  status: users.status,
+  createdAt: users.createdAt,
+  email: users.email,
+  pendingEmail: users.pendingEmail,
+  pendingEmailAt: users.pendingEmailAt,
 };
 
 export async function userById(db: Db, id: number): Promise<UserSummary | null> {
@@ -29,12 +50,21 @@ export async function userExists(db: Db, id: number): Promise<boolean> {
 
 /** Users by id, optionally those whose name contains `q`. */
 export async function usersPage(db: Db, q: string | undefined, limit: number, offset: number): Promise<UserSummary[]> {
-  return db.select(summary).from(users).where(q ? like(users.username, `%${q}%`) : undefined).orderBy(asc(users.id)).limit(limit).offset(offset);
+  return db
+    .select(summary)
+    .from(users)
+    .where(q ? like(users.username, `%${q}%`) : undefined)
+    .orderBy(asc(users.id))
+    .limit(limit)
+    .offset(offset);
 }
 
 /** How many customers there are and what they hold together (the operator's overview). */
 export async function customerBalances(db: Db): Promise<{ users: number; quota: number }> {
-  const [row] = await db.select({ users: count(), quota: sql<number>`COALESCE(SUM(${users.quota}), 0)` }).from(users).where(eq(users.role, 'user'));
+  const [row] = await db
+    .select({ users: count(), quota: sql<number>`COALESCE(SUM(${users.quota}), 0)` })
+    .from(users)
+    .where(eq(users.role, 'user'));
   return row ?? { users: 0, quota: 0 };
 }
 
@@ -55,12 +85,29 @@ export interface NewUser {
 export async function createUser(db: Db, u: NewUser, now: number): Promise<number | null> {
   const insert = db
     .insert(users)
-    .values({ username: u.username, passwordHash: u.passwordHash, role: u.role, group: u.group, quota: u.quota, usedQuota: 0, status: 'enabled', createdAt: now, updatedAt: now })
+    .values({
+      username: u.username,
+      passwordHash: u.passwordHash,
+      role: u.role,
+      group: u.group,
+      quota: u.quota,
+      usedQuota: 0,
+      status: 'enabled',
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning({ id: users.id });
   try {
     if (u.quota <= 0) return (await insert)[0].id;
     // In the same batch (one connection, one transaction) last_insert_rowid() is the new user.
-    const opening = db.insert(ledger).values({ userId: sql`last_insert_rowid()`, delta: u.quota, balanceAfter: u.quota, reason: 'initial', note: u.note, createdAt: now });
+    const opening = db.insert(ledger).values({
+      userId: sql`last_insert_rowid()`,
+      delta: u.quota,
+      balanceAfter: u.quota,
+      reason: 'initial',
+      note: u.note,
+      createdAt: now,
+    });
     const [rows] = await db.batch([insert, opening]);
     return rows[0].id;
   } catch (err) {
@@ -73,7 +120,17 @@ export async function createUser(db: Db, u: NewUser, now: number): Promise<numbe
 export async function ensureAdmin(db: Db, username: string, passwordHash: string, now: number): Promise<void> {
   await db
     .insert(users)
-    .values({ username, passwordHash, role: 'admin', group: 'default', quota: 0, usedQuota: 0, status: 'enabled', createdAt: now, updatedAt: now })
+    .values({
+      username,
+      passwordHash,
+      role: 'admin',
+      group: 'default',
+      quota: 0,
+      usedQuota: 0,
+      status: 'enabled',
+      createdAt: now,
+      updatedAt: now,
+    })
     .onConflictDoNothing();
 }
 
@@ -91,7 +148,13 @@ export async function updateUser(db: Db, id: number, change: UserChange, now: nu
       updatedAt: now,
       ...(change.group !== undefined ? { group: change.group } : {}),
       ...(change.status !== undefined ? { status: change.status } : {}),
-      ...(change.passwordHash !== undefined ? { passwordHash: change.passwordHash, passwordChangedAt: now, sessionVersion: sql`${users.sessionVersion} + 1` } : {}),
+      ...(change.passwordHash !== undefined
+        ? {
+            passwordHash: change.passwordHash,
+            passwordChangedAt: now,
+            sessionVersion: sql`${users.sessionVersion} + 1`,
+          }
+        : {}),
     })
     .where(eq(users.id, id));
 }
@@ -114,11 +177,25 @@ export async function keyHashesOf(db: Db, userId: number): Promise<string[]> {
 
 /** User ids after `afterId`, in order (reconciliation walks them in chunks). */
 export async function userIdsAfter(db: Db, afterId: number, limit: number): Promise<number[]> {
-  const rows = await db.select({ id: users.id }).from(users).where(sql`${users.id} > ${afterId}`).orderBy(asc(users.id)).limit(limit);
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`${users.id} > ${afterId}`)
+    .orderBy(asc(users.id))
+    .limit(limit);
   return rows.map((r) => r.id);
 }
 
 /** Replaces a password hash only while it is still `oldHash`; sessions are left alone (the password did not change). */
-export async function replacePasswordHash(db: Db, id: number, oldHash: string, newHash: string, now: number): Promise<void> {
-  await db.update(users).set({ passwordHash: newHash, updatedAt: now }).where(and(eq(users.id, id), eq(users.passwordHash, oldHash)));
+export async function replacePasswordHash(
+  db: Db,
+  id: number,
+  oldHash: string,
+  newHash: string,
+  now: number,
+): Promise<void> {
+  await db
+    .update(users)
+    .set({ passwordHash: newHash, updatedAt: now })
+    .where(and(eq(users.id, id), eq(users.passwordHash, oldHash)));
 }

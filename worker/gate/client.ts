@@ -6,7 +6,10 @@ import type { AdmitInput } from './types';
 export class GateClient {
   private readonly stub: DurableObjectStub<TokenGate>;
 
-  constructor(env: Env, readonly tokenId: number) {
+  constructor(
+    env: Env,
+    readonly tokenId: number,
+  ) {
     this.stub = env.TOKEN_GATE.get(env.TOKEN_GATE.idFromName(`token:${tokenId}`));
   }
 

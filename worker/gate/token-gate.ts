@@ -27,14 +27,32 @@ export class TokenGate extends DurableObject<Env> {
     const tokensUsed = this.tokens.total(now);
     if (input.rpmLimit !== null && used >= input.rpmLimit) {
       const retryAfter = this.requests.secondsUntilBelow(now, input.rpmLimit);
-      return { ok: false, reason: 'rate', retryAfter, message: `rate limit reached: ${input.rpmLimit} requests per minute`, rate: this.rateInfo(input, now, used, tokensUsed, retryAfter) };
+      return {
+        ok: false,
+        reason: 'rate',
+        retryAfter,
+        message: `rate limit reached: ${input.rpmLimit} requests per minute`,
+        rate: this.rateInfo(input, now, used, tokensUsed, retryAfter),
+      };
     }
     if (input.tpmLimit !== null && tokensUsed >= input.tpmLimit) {
       const retryAfter = this.tokens.secondsUntilBelow(now, input.tpmLimit);
-      return { ok: false, reason: 'rate', retryAfter, message: `rate limit reached: ${input.tpmLimit} tokens per minute`, rate: this.rateInfo(input, now, used, tokensUsed, retryAfter) };
+      return {
+        ok: false,
+        reason: 'rate',
+        retryAfter,
+        message: `rate limit reached: ${input.tpmLimit} tokens per minute`,
+        rate: this.rateInfo(input, now, used, tokensUsed, retryAfter),
+      };
     }
     if (input.maxConcurrency !== null && this.inFlight.size >= input.maxConcurrency) {
-      return { ok: false, reason: 'rate', retryAfter: 1, message: `concurrency limit reached: ${input.maxConcurrency} requests at once`, rate: this.rateInfo(input, now, used, tokensUsed, 1) };
+      return {
+        ok: false,
+        reason: 'rate',
+        retryAfter: 1,
+        message: `concurrency limit reached: ${input.maxConcurrency} requests at once`,
+        rate: this.rateInfo(input, now, used, tokensUsed, 1),
+      };
     }
     this.requests.add(now, 1);
     // In-flight requests are only tracked where a concurrency cap needs them.

@@ -36,8 +36,15 @@ export class ChannelHealth extends DurableObject<Env> {
     if (this.health) return this.health;
     const stored = await this.ctx.storage.get<HealthState>('health');
     this.health ??= stored ?? {
-      channelId, state: 'closed', openedAt: null, consecutiveFailures: 0, lastError: null,
-      latencyMs: null, autoDisabled: false, probeLeaseUntil: null, version: 0,
+      channelId,
+      state: 'closed',
+      openedAt: null,
+      consecutiveFailures: 0,
+      lastError: null,
+      latencyMs: null,
+      autoDisabled: false,
+      probeLeaseUntil: null,
+      version: 0,
     };
     return this.health;
   }
@@ -66,8 +73,12 @@ export class ChannelHealth extends DurableObject<Env> {
     if (sameKeysAside(was, next)) return [];
     h.keysAside = next;
     const notes: KeyEvent[] = [];
-    for (const k of next) if (!was.some((w) => w.index === k.index)) notes.push({ kind: 'channel_key_disabled', message: `key #${k.index} set aside: ${k.error}` });
-    for (const k of was) if (!next.some((n) => n.index === k.index)) notes.push({ kind: 'channel_key_enabled', message: `key #${k.index} answers again` });
+    for (const k of next)
+      if (!was.some((w) => w.index === k.index))
+        notes.push({ kind: 'channel_key_disabled', message: `key #${k.index} set aside: ${k.error}` });
+    for (const k of was)
+      if (!next.some((n) => n.index === k.index))
+        notes.push({ kind: 'channel_key_enabled', message: `key #${k.index} answers again` });
     // A set-aside key refused again only refreshes its last error: newer text, no event.
     return notes.length > 0 ? notes : [{ kind: null, message: '' }];
   }
@@ -80,7 +91,9 @@ export class ChannelHealth extends DurableObject<Env> {
     h.keysAside = was.filter((k) => k.index !== index);
     h.version = (h.version ?? 0) + 1;
     await this.ctx.storage.put('health', h);
-    await this.publish(h, h.state, false, false, [{ kind: 'channel_key_enabled', message: `key #${index} re-enabled by an operator` }]);
+    await this.publish(h, h.state, false, false, [
+      { kind: 'channel_key_enabled', message: `key #${index} re-enabled by an operator` },
+    ]);
     return toView(h);
   }
 
@@ -126,39 +139,73 @@ export class ChannelHealth extends DurableObject<Env> {
   /** The operator re-enabled the channel or changed it: start from a clean, closed circuit. */
   async reset(channelId: number, clearKeys = false): Promise<void> {
     const h = await this.load(channelId);
-    Object.assign(h, { state: 'closed', openedAt: null, consecutiveFailures: 0, autoDisabled: false, probeLeaseUntil: null, deadStreak: 0, version: (h.version ?? 0) + 1 });
+    Object.assign(h, {
+      state: 'closed',
+      openedAt: null,
+      consecutiveFailures: 0,
+      autoDisabled: false,
+      probeLeaseUntil: null,
+      deadStreak: 0,
+      version: (h.version ?? 0) + 1,
+    });
     // New keys: the old list's indexes mean nothing any more (the caller clears the row's copy).
     if (clearKeys) h.keysAside = [];
     await this.ctx.storage.put('health', h);
     this.release(true);
   }
 
-  private publish(h: HealthState, before: string, disabled: boolean, enabled: boolean, keyNotes: KeyEvent[] = []): Promise<void> {
+  private publish(
+    h: HealthState,
+    before: string,
+    disabled: boolean,
+    enabled: boolean,
+    keyNotes: KeyEvent[] = [],
+  ): Promise<void> {
     const snapshot = { ...h };
     const next = this.publishing.then(() => this.publishNow(snapshot, before, disabled, enabled, keyNotes));
     this.publishing = next.catch(() => undefined);
     return next;
   }
 
-  private async publishNow(h: HealthState, before: string, disabled: boolean, enabled: boolean, keyNotes: KeyEvent[]): Promise<void> {
+  private async publishNow(
+    h: HealthState,
+    before: string,
+    disabled: boolean,
+    enabled: boolean,
+    keyNotes: KeyEvent[],
+  ): Promise<void> {
     const db = dbOf(this.env.DB);
     const now = Date.now();
     const subject = `channel:${h.channelId}`;
-    const statements: Statement[] = [mirrorHealth(db, h.channelId, { ...h, keysAside: h.keysAside ?? [], disabled, enabled }, now)];
-    if (before !== h.state) statements.push(recordEvent(db, `circuit_${h.state}`, subject, `circuit ${before} -> ${h.state}`, { error: h.lastError }, now));
-    if (disabled) statements.push(recordEvent(db, 'channel_auto_disabled', subject, `auto-disabled: ${h.lastError}`, null, now));
-    if (enabled) statements.push(recordEvent(db, 'channel_auto_enabled', subject, 're-enabled after a successful call', null, now));
+    const statements: Statement[] = [
+      mirrorHealth(db, h.channelId, { ...h, keysAside: h.keysAside ?? [], disabled, enabled }, now),
+    ];
+    if (before !== h.state)
+      statements.push(
+        recordEvent(db, `circuit_${h.state}`, subject, `circuit ${before} -> ${h.state}`, { error: h.lastError }, now),
+      );
+    if (disabled)
+      statements.push(recordEvent(db, 'channel_auto_disabled', subject, `auto-disabled: ${h.lastError}`, null, now));
+    if (enabled)
+      statements.push(
+        recordEvent(db, 'channel_auto_enabled', subject, 're-enabled after a successful call', null, now),
+      );
     for (const n of keyNotes) if (n.kind) statements.push(recordEvent(db, n.kind, subject, n.message, null, now));
     await runBatch(db, statements);
     await refreshChannels(this.env);
   }
-
 }
 
 function toView(h: HealthState): HealthView {
   return {
-    state: h.state, openedAt: h.openedAt, consecutiveFailures: h.consecutiveFailures,
-    lastError: h.lastError, latencyMs: h.latencyMs, autoDisabled: h.autoDisabled, keysAside: h.keysAside ?? [], version: h.version ?? 0,
+    state: h.state,
+    openedAt: h.openedAt,
+    consecutiveFailures: h.consecutiveFailures,
+    lastError: h.lastError,
+    latencyMs: h.latencyMs,
+    autoDisabled: h.autoDisabled,
+    keysAside: h.keysAside ?? [],
+    version: h.version ?? 0,
   };
 }
 
@@ -172,7 +219,10 @@ interface KeyEvent {
 function countAgainst(h: HealthState, r: HealthReport): { disableNow: boolean; enableNow: boolean } {
   const before = h.state;
   if (r.ok) {
-    h.latencyMs = h.latencyMs === null ? r.latencyMs : Math.round(h.latencyMs * (1 - LATENCY_WEIGHT) + r.latencyMs * LATENCY_WEIGHT);
+    h.latencyMs =
+      h.latencyMs === null
+        ? r.latencyMs
+        : Math.round(h.latencyMs * (1 - LATENCY_WEIGHT) + r.latencyMs * LATENCY_WEIGHT);
     h.consecutiveFailures = 0;
     h.state = 'closed';
     h.openedAt = null;

@@ -6,7 +6,10 @@ import type { HealthReport } from './types';
 export class HealthClient {
   private readonly stub: DurableObjectStub<ChannelHealth>;
 
-  constructor(env: Env, readonly channelId: number) {
+  constructor(
+    env: Env,
+    readonly channelId: number,
+  ) {
     this.stub = env.CHANNEL_HEALTH.get(env.CHANNEL_HEALTH.idFromName(`channel:${channelId}`));
   }
 

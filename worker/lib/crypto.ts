@@ -98,6 +98,10 @@ export async function seal(plaintext: string, base64Key: string): Promise<string
 export async function unseal(sealed: string, base64Key: string): Promise<string> {
   const [version, ivB64, ctB64] = sealed.split('.');
   if (version !== 'v1' || !ivB64 || !ctB64) throw new Error('unknown sealed format');
-  const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(ivB64) }, await aesKey(base64Key), fromBase64(ctB64));
+  const pt = await crypto.subtle.decrypt(
+    { name: 'AES-GCM', iv: fromBase64(ivB64) },
+    await aesKey(base64Key),
+    fromBase64(ctB64),
+  );
   return new TextDecoder().decode(pt);
 }

@@ -2,7 +2,8 @@ import ipaddr from 'ipaddr.js';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
-const isMapped = (addr: Address): addr is ipaddr.IPv6 => addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress();
+const isMapped = (addr: Address): addr is ipaddr.IPv6 =>
+  addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress();
 
 /**
  * An IPv4-mapped IPv6 range (::ffff:a.b.c.d/n) stands for the IPv4 range a.b.c.d/(n-96). A prefix
@@ -11,7 +12,9 @@ const isMapped = (addr: Address): addr is ipaddr.IPv6 => addr.kind() === 'ipv6' 
 function parseEntry(entry: string): { range: Address; bits: number } | null {
   if (!entry.includes('/')) {
     const addr = ipaddr.parse(entry);
-    return isMapped(addr) ? { range: addr.toIPv4Address(), bits: 32 } : { range: addr, bits: addr.kind() === 'ipv4' ? 32 : 128 };
+    return isMapped(addr)
+      ? { range: addr.toIPv4Address(), bits: 32 }
+      : { range: addr, bits: addr.kind() === 'ipv4' ? 32 : 128 };
   }
   const [range, bits] = ipaddr.parseCIDR(entry);
   if (!isMapped(range)) return { range, bits };

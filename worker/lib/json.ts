@@ -10,4 +10,5 @@ export const objs = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) :
 export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** A count from a provider's usage (tokens, images): a non-negative whole number, or 0. */
-export const tokenCount = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
+export const tokenCount = (v: unknown): number =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0;

@@ -8,7 +8,11 @@ import { disableTokenIfUnchanged, tokenById, type TokenRow } from '../db/tokens'
 import { syncNotify } from './sync';
 import { verifyLink, type UnsubKind } from './sign';
 
-const OFF: Record<UnsubKind, NotifyChange> = { price: { priceChanges: false }, new_ip: { newIp: false }, low_balance: { lowBalance: null } };
+const OFF: Record<UnsubKind, NotifyChange> = {
+  price: { priceChanges: false },
+  new_ip: { newIp: false },
+  low_balance: { lowBalance: null },
+};
 
 /** Answers the kind unsubscribed from, or null for a link that is not genuine. */
 export async function unsubscribe(env: Env, token: string, base: string): Promise<UnsubKind | null> {
@@ -60,7 +64,11 @@ export async function disableKeyByLink(env: Env, token: string): Promise<Disable
     const now = await tokenById(dbOf(env.DB), row.id);
     return { state: now ? stateOf(now, link.v) : 'stale', name: row.name };
   }
-  await accountOf(env, row.userId).syncToken(row.id, { status: updated.status, keyHash: updated.keyHash, expiresAt: updated.expiresAt });
+  await accountOf(env, row.userId).syncToken(row.id, {
+    status: updated.status,
+    keyHash: updated.keyHash,
+    expiresAt: updated.expiresAt,
+  });
   await forgetTokens(env, [row.keyHash]);
   return { state: 'ready', name: row.name };
 }

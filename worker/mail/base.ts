@@ -16,4 +16,5 @@ export function linkBaseOf(publicBase: string | undefined, requestUrl: string): 
 }
 
 /** The base to put on a queued mail message for this request (null: PUBLIC_BASE_URL or nothing). */
-export const requestLinkBase = (c: Context<AppEnv>): string | null => linkBaseOf(settingsOf(c.env).PUBLIC_BASE_URL, c.req.url);
+export const requestLinkBase = (c: Context<AppEnv>): string | null =>
+  linkBaseOf(settingsOf(c.env).PUBLIC_BASE_URL, c.req.url);

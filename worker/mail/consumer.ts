@@ -9,7 +9,15 @@
 import type { Env } from '../env';
 import { settingsOf } from '../env';
 import { dbOf } from '../db/client';
-import { claimNotice, finishNotice, markDead, NOTICE_LEASE_MS, noticeByKey, recordNotice, type NoticeRow } from '../db/notices';
+import {
+  claimNotice,
+  finishNotice,
+  markDead,
+  NOTICE_LEASE_MS,
+  noticeByKey,
+  recordNotice,
+  type NoticeRow,
+} from '../db/notices';
 import { priceSubscribers } from '../db/notify';
 import { priceChangesOfBatch } from '../db/price-changes';
 import { MailMessage, noticeKeyOf } from './messages';
@@ -47,7 +55,8 @@ export async function onMailBatch(batch: MessageBatch<unknown>, env: Env): Promi
     }
     if (outcome === 'smtp_failed') smtpOk = false;
     if (outcome === 'done') msg.ack();
-    else if (typeof outcome === 'object') msg.retry({ delaySeconds: Math.min(cap, Math.max(1, Math.ceil(outcome.held / 1000))) });
+    else if (typeof outcome === 'object')
+      msg.retry({ delaySeconds: Math.min(cap, Math.max(1, Math.ceil(outcome.held / 1000))) });
     else msg.retry({ delaySeconds: backoffSeconds(msg.attempts, cap) });
   }
 }
@@ -70,11 +79,17 @@ async function handle(env: Env, m: MailMessage, smtpOk: boolean): Promise<Outcom
 async function fanOut(env: Env, batch: string, base: string | null): Promise<Outcome> {
   const db = dbOf(env.DB);
   const models = new Set((await priceChangesOfBatch(db, batch)).map((r) => r.model));
-  const users = (await priceSubscribers(db)).filter((s) => s.models === null || s.models.some((model) => models.has(model)));
+  const users = (await priceSubscribers(db)).filter(
+    (s) => s.models === null || s.models.some((model) => models.has(model)),
+  );
   const queue = env.MAIL_QUEUE;
   if (!queue) return 'done';
   for (let i = 0; i < users.length; i += 100) {
-    await queue.sendBatch(users.slice(i, i + 100).map((u) => ({ body: { type: 'price_user', batch, userId: u.userId, base } satisfies MailMessage })));
+    await queue.sendBatch(
+      users
+        .slice(i, i + 100)
+        .map((u) => ({ body: { type: 'price_user', batch, userId: u.userId, base } satisfies MailMessage })),
+    );
   }
   return 'done';
 }
@@ -106,9 +121,18 @@ export async function deliver(env: Env, key: string): Promise<Outcome> {
   }
   try {
     // The whole session ends well before the claim does, so no other attempt takes a live one over.
-    await sendMail(settings.SMTP_URL, outgoing(env, row), { stepMs: settings.SMTP_TIMEOUT_MS, totalMs: NOTICE_LEASE_MS - 15_000 });
+    await sendMail(settings.SMTP_URL, outgoing(env, row), {
+      stepMs: settings.SMTP_TIMEOUT_MS,
+      totalMs: NOTICE_LEASE_MS - 15_000,
+    });
   } catch (err) {
-    await finishNotice(db, row.id, 'failed', String(err instanceof Error ? err.message : err).slice(0, 500), Date.now());
+    await finishNotice(
+      db,
+      row.id,
+      'failed',
+      String(err instanceof Error ? err.message : err).slice(0, 500),
+      Date.now(),
+    );
     return 'smtp_failed';
   }
   await finishNotice(db, row.id, 'sent', null, Date.now());
@@ -125,13 +149,33 @@ async function bury(env: Env, m: MailMessage): Promise<Outcome> {
   const db = dbOf(env.DB);
   const now = Date.now();
   const known = await noticeByKey(db, key);
-  if (known && known.to !== '' && (known.status === 'queued' || known.status === 'failed') && now - known.createdAt < REQUEUE_FOR_MS && env.MAIL_QUEUE) {
+  if (
+    known &&
+    known.to !== '' &&
+    (known.status === 'queued' || known.status === 'failed') &&
+    now - known.createdAt < REQUEUE_FOR_MS &&
+    env.MAIL_QUEUE
+  ) {
     await env.MAIL_QUEUE.send(m, { delaySeconds: settingsOf(env).MAIL_RETRY_MAX_SECONDS });
     return 'done';
   }
   if (await markDead(db, key, now)) return 'done';
   const userId = 'userId' in m ? m.userId : null;
-  await recordNotice(db, { key, kind: m.type, userId, to: '', subject: '(not rendered)', text: JSON.stringify(m), html: null, unsubscribe: null, payload: m }, now);
+  await recordNotice(
+    db,
+    {
+      key,
+      kind: m.type,
+      userId,
+      to: '',
+      subject: '(not rendered)',
+      text: JSON.stringify(m),
+      html: null,
+      unsubscribe: null,
+      payload: m,
+    },
+    now,
+  );
   await markDead(db, key, now);
   return 'done';
 }

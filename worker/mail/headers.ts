@@ -5,6 +5,7 @@
  */
 
 /** Controls (line breaks included, and the Unicode line separators) become one space. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
 export const oneLine = (value: string) => value.replace(/[\x00-\x1f\x7f\u0085\u2028\u2029]+/g, ' ').trim();
 
 const enc = new TextEncoder();
@@ -42,7 +43,8 @@ const ADDRESS = /^[^\s<>()[\],;:"\\@]+@[^\s<>()[\],;:"\\@]+$/;
 /** A bare address fit for a header and an SMTP command; throws for anything else. */
 export function checkedAddress(email: string): string {
   const trimmed = email.trim();
-  if (!ADDRESS.test(trimmed) || /[^\x21-\x7e]/.test(trimmed)) throw new Error('mail address refused: not a plain address');
+  if (!ADDRESS.test(trimmed) || /[^\x21-\x7e]/.test(trimmed))
+    throw new Error('mail address refused: not a plain address');
   return trimmed;
 }
 

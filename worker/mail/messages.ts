@@ -8,10 +8,30 @@ export const MailMessage = z.discriminatedUnion('type', [
   /** A PUT /api/pricing changed prices: fan out one `price_user` per subscriber. */
   z.object({ type: z.literal('price_fanout'), batch: z.string(), base: z.string().nullable() }),
   z.object({ type: z.literal('price_user'), batch: z.string(), userId: z.number().int(), base: z.string().nullable() }),
-  z.object({ type: z.literal('new_ip'), key: z.string(), userId: z.number().int(), tokenId: z.number().int(), ips: z.array(NewIpSeen).min(1), base: z.string().nullable() }),
-  z.object({ type: z.literal('low_balance'), key: z.string(), userId: z.number().int(), balance: z.number(), threshold: z.number(), base: z.string().nullable() }),
+  z.object({
+    type: z.literal('new_ip'),
+    key: z.string(),
+    userId: z.number().int(),
+    tokenId: z.number().int(),
+    ips: z.array(NewIpSeen).min(1),
+    base: z.string().nullable(),
+  }),
+  z.object({
+    type: z.literal('low_balance'),
+    key: z.string(),
+    userId: z.number().int(),
+    balance: z.number(),
+    threshold: z.number(),
+    base: z.string().nullable(),
+  }),
   /** `email`: the pending address the link confirms (older messages name none: the current pending one). */
-  z.object({ type: z.literal('verify'), key: z.string(), userId: z.number().int(), email: z.string().optional(), base: z.string().nullable() }),
+  z.object({
+    type: z.literal('verify'),
+    key: z.string(),
+    userId: z.number().int(),
+    email: z.string().optional(),
+    base: z.string().nullable(),
+  }),
   z.object({ type: z.literal('reset'), key: z.string(), userId: z.number().int(), base: z.string().nullable() }),
 ]);
 export type MailMessage = z.infer<typeof MailMessage>;

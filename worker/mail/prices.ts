@@ -24,7 +24,13 @@ export function usdPrice(m: PricedModel | undefined): ModelUsdPrice | null {
 const same = (a: ModelUsdPrice | null, b: ModelUsdPrice | null) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The models among `models` whose effective price differs between the two snapshots. */
-export function priceDiff(before: PricingSnapshot, after: PricingSnapshot, models: string[], now: number, batch: string): NewPriceChange[] {
+export function priceDiff(
+  before: PricingSnapshot,
+  after: PricingSnapshot,
+  models: string[],
+  now: number,
+  batch: string,
+): NewPriceChange[] {
   const out: NewPriceChange[] = [];
   for (const model of models) {
     const was = usdPrice(before.models[model]);
@@ -38,7 +44,13 @@ export function priceDiff(before: PricingSnapshot, after: PricingSnapshot, model
  * Records what a pricing change did to effective prices and queues the mails for it. Mail must
  * never undo a price change: a failure here is logged, not thrown.
  */
-export async function notePriceChange(env: Env, before: PricingSnapshot, after: PricingSnapshot, models: string[], base: string | null): Promise<void> {
+export async function notePriceChange(
+  env: Env,
+  before: PricingSnapshot,
+  after: PricingSnapshot,
+  models: string[],
+  base: string | null,
+): Promise<void> {
   try {
     const batch = crypto.randomUUID();
     const rows = priceDiff(before, after, models, Date.now(), batch);

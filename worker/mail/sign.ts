@@ -40,7 +40,9 @@ function fromB64url(text: string): Uint8Array | null {
 }
 
 async function deriveKey(secret: string): Promise<CryptoKey> {
-  const master = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const master = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
   const derived = await crypto.subtle.sign('HMAC', master, enc.encode('llm-relay mail links v1'));
   return crypto.subtle.importKey('raw', derived, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 }
@@ -61,7 +63,12 @@ export async function signLink(env: Env, payload: LinkPayload): Promise<string> 
 }
 
 /** The payload of a genuine, unexpired link for `purpose`; null for anything else. */
-export async function verifyLink<P extends LinkPurpose>(env: Env, token: string, purpose: P, now = Date.now()): Promise<Extract<LinkPayload, { p: P }> | null> {
+export async function verifyLink<P extends LinkPurpose>(
+  env: Env,
+  token: string,
+  purpose: P,
+  now = Date.now(),
+): Promise<Extract<LinkPayload, { p: P }> | null> {
   const [body, sigText, extra] = token.split('.');
   if (!body || !sigText || extra !== undefined) return null;
   const sig = fromB64url(sigText);

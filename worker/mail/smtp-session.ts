@@ -51,9 +51,15 @@ class Session {
   private buffered = '';
   private readonly endsAt: number;
 
-  constructor(private readonly server: SmtpServer, private readonly limits: SmtpDeadlines) {
+  constructor(
+    private readonly server: SmtpServer,
+    private readonly limits: SmtpDeadlines,
+  ) {
     this.endsAt = Date.now() + limits.totalMs;
-    this.socket = connect({ hostname: server.host, port: server.port }, { secureTransport: server.tls, allowHalfOpen: false });
+    this.socket = connect(
+      { hostname: server.host, port: server.port },
+      { secureTransport: server.tls, allowHalfOpen: false },
+    );
     this.reader = this.socket.readable.getReader();
     this.writer = this.socket.writable.getWriter();
   }
@@ -86,10 +92,13 @@ class Session {
 
   /** Writes `line` (if any) and reads the reply, under one deadline; throws unless the code is expected. */
   async exchange(what: string, line: string | null, expected: number[]): Promise<Reply> {
-    const reply = await this.step(what, (async () => {
-      if (line !== null) await this.writer.write(enc.encode(line));
-      return this.readReply();
-    })());
+    const reply = await this.step(
+      what,
+      (async () => {
+        if (line !== null) await this.writer.write(enc.encode(line));
+        return this.readReply();
+      })(),
+    );
     if (!expected.includes(reply.code)) throw new Error(`SMTP ${what}: ${reply.text.slice(0, 300)}`);
     return reply;
   }

@@ -35,7 +35,12 @@ export function parseAddress(from: string): { name?: string; email: string } {
 /** Every header the mail carries, each value on one line (worker-mailer writes these as given). */
 export function mailHeaders(mail: OutgoingMail): Record<string, string> {
   const from = parseAddress(mail.from);
-  return { From: mailbox(from), To: mailbox({ email: mail.to }), Subject: headerText(mail.subject), ...extraHeaders(mail.headers) };
+  return {
+    From: mailbox(from),
+    To: mailbox({ email: mail.to }),
+    Subject: headerText(mail.subject),
+    ...extraHeaders(mail.headers),
+  };
 }
 
 /** Sends one mail on its own connection; throws what the server said, or which step missed its deadline. */
@@ -43,6 +48,18 @@ export async function sendMail(smtpUrl: string, mail: OutgoingMail, limits: Smtp
   const headers = mailHeaders(mail);
   const from = checkedAddress(parseAddress(mail.from).email);
   const to = checkedAddress(mail.to);
-  const email = new Email({ from: { email: from }, to, subject: headers.Subject, text: mail.text, ...(mail.html ? { html: mail.html } : {}), headers });
-  await smtpSend(smtpServer(smtpUrl), limits, { helo: from.split('@')[1] ?? 'localhost', from, to, data: email.getEmailData() });
+  const email = new Email({
+    from: { email: from },
+    to,
+    subject: headers.Subject,
+    text: mail.text,
+    ...(mail.html ? { html: mail.html } : {}),
+    headers,
+  });
+  await smtpSend(smtpServer(smtpUrl), limits, {
+    helo: from.split('@')[1] ?? 'localhost',
+    from,
+    to,
+    data: email.getEmailData(),
+  });
 }

@@ -14,8 +14,15 @@ export const expiry: Job = {
     for (let chunk = 0; chunk < budget; chunk++) {
       const results = await expireDueTokens(dbOf(env.DB), now, CHUNK);
       if (results.length === 0) return { rows, more: false };
-      await Promise.all(results.map((t) => accountOf(env, t.userId).syncToken(t.id, { status: 'expired', keyHash: t.keyHash, expiresAt: t.expiresAt })));
-      await forgetTokens(env, results.map((t) => t.keyHash));
+      await Promise.all(
+        results.map((t) =>
+          accountOf(env, t.userId).syncToken(t.id, { status: 'expired', keyHash: t.keyHash, expiresAt: t.expiresAt }),
+        ),
+      );
+      await forgetTokens(
+        env,
+        results.map((t) => t.keyHash),
+      );
       rows += results.length;
     }
     return { rows, more: true };

@@ -24,7 +24,12 @@ export interface RunReport extends JobResult {
 }
 
 /** Runs the named jobs one after another, recording each run with its outcome. */
-export async function runJobs(env: Env, names: string[], trigger: string, options: { budget: number; retentionDays?: number }): Promise<RunReport[]> {
+export async function runJobs(
+  env: Env,
+  names: string[],
+  trigger: string,
+  options: { budget: number; retentionDays?: number },
+): Promise<RunReport[]> {
   const settings = settingsOf(env);
   const db = dbOf(env.DB);
   const reports: RunReport[] = [];
@@ -33,12 +38,30 @@ export async function runJobs(env: Env, names: string[], trigger: string, option
     const runId = await startRun(db, job.name, trigger, startedAt);
     let report: RunReport;
     try {
-      const result = await job.run({ env, settings, now: startedAt, budget: options.budget, retentionDays: options.retentionDays });
+      const result = await job.run({
+        env,
+        settings,
+        now: startedAt,
+        budget: options.budget,
+        retentionDays: options.retentionDays,
+      });
       report = { job: job.name, run_id: runId, ...result, outcome: result.more ? 'partial' : 'ok' };
     } catch (err) {
-      report = { job: job.name, run_id: runId, rows: 0, more: true, outcome: 'error', error: String(err instanceof Error ? err.message : err).slice(0, 500) };
+      report = {
+        job: job.name,
+        run_id: runId,
+        rows: 0,
+        more: true,
+        outcome: 'error',
+        error: String(err instanceof Error ? err.message : err).slice(0, 500),
+      };
     }
-    await finishRun(db, runId, { rows: report.rows, outcome: report.outcome, error: report.error ?? null, details: report.details ?? null }, Date.now());
+    await finishRun(
+      db,
+      runId,
+      { rows: report.rows, outcome: report.outcome, error: report.error ?? null, details: report.details ?? null },
+      Date.now(),
+    );
     reports.push(report);
   }
   return reports;

@@ -14,7 +14,10 @@ export const optimize: Job = {
   async run({ env, now }) {
     const db = dbOf(env.DB);
     const pruned = await pruneLogins(db, now, DAY_MS);
-    const [events, runs] = await db.batch([pruneEvents(db, now - KEEP_EVENTS_DAYS * DAY_MS), pruneRuns(db, now - KEEP_RUNS_DAYS * DAY_MS)]);
+    const [events, runs] = await db.batch([
+      pruneEvents(db, now - KEEP_EVENTS_DAYS * DAY_MS),
+      pruneRuns(db, now - KEEP_RUNS_DAYS * DAY_MS),
+    ]);
     await optimizeDatabase(db);
     return { rows: pruned + (events.meta.changes ?? 0) + (runs.meta.changes ?? 0), more: false };
   },

@@ -19,10 +19,20 @@ export const priceSync: Job = {
     if (!(await loadPriceSync(env)).enabled) return { rows: 0, more: false, details: { enabled: false } };
     const db = dbOf(env.DB);
     const last = await optionValue(db, NIGHTLY_KEY);
-    if (typeof last === 'number' && Math.abs(now - last) < ONCE_PER_MS) return { rows: 0, more: false, details: { already_ran_at: new Date(last).toISOString() } };
+    if (typeof last === 'number' && Math.abs(now - last) < ONCE_PER_MS)
+      return { rows: 0, more: false, details: { already_ran_at: new Date(last).toISOString() } };
     await runBatch(db, [setOption(db, NIGHTLY_KEY, now, now)]);
     const base = settings.PUBLIC_BASE_URL ? linkBaseOf(settings.PUBLIC_BASE_URL, 'http://localhost/') : null;
     const result = await syncPrices(env, { dryRun: false, trigger: 'maintenance', base, now });
-    return { rows: result.changed.length, more: false, details: { source: result.source, source_error: result.source_error, changed: result.changed, skipped: result.skipped } };
+    return {
+      rows: result.changed.length,
+      more: false,
+      details: {
+        source: result.source,
+        source_error: result.source_error,
+        changed: result.changed,
+        skipped: result.skipped,
+      },
+    };
   },
 };

@@ -9,7 +9,9 @@ const PER_TICK = 10;
 const keysToProbe = (channels: ChannelRecord[]) =>
   channels
     .filter((c) => c.status === 'enabled')
-    .flatMap((c) => (c.health.keysAside ?? []).filter((k) => k.index < c.keyCount).map((k) => ({ channel: c, index: k.index })));
+    .flatMap((c) =>
+      (c.health.keysAside ?? []).filter((k) => k.index < c.keyCount).map((k) => ({ channel: c, index: k.index })),
+    );
 
 /**
  * Tests auto-disabled channels, and open circuits whose cooldown has passed, with a real call;
@@ -22,12 +24,19 @@ export const probes: Job = {
     const channels = await refreshChannels(env);
     const cooldown = effectiveCooldownMs(settings.CHANNEL_COOLDOWN_SECONDS);
     const due = channels.filter(
-      (c) => c.status === 'auto_disabled' || (c.status === 'enabled' && c.health.state === 'open' && c.health.openedAt !== null && now - c.health.openedAt >= cooldown),
+      (c) =>
+        c.status === 'auto_disabled' ||
+        (c.status === 'enabled' &&
+          c.health.state === 'open' &&
+          c.health.openedAt !== null &&
+          now - c.health.openedAt >= cooldown),
     );
     const batch = due.slice(0, PER_TICK * budget);
     const results = await Promise.all(batch.map(async (c) => ({ id: c.id, ...(await testChannel(env, c)) })));
     const keys = keysToProbe(channels).slice(0, Math.max(0, PER_TICK * budget - batch.length));
-    const keyResults = await Promise.all(keys.map(async (k) => ({ channel: k.channel.id, index: k.index, ...(await testKey(env, k.channel, k.index)) })));
+    const keyResults = await Promise.all(
+      keys.map(async (k) => ({ channel: k.channel.id, index: k.index, ...(await testKey(env, k.channel, k.index)) })),
+    );
     return {
       rows: batch.length + keys.length,
       more: due.length > batch.length || keysToProbe(channels).length > keys.length,

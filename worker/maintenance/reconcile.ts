@@ -44,7 +44,14 @@ export const reconcile: Job = {
     await runBatch(db, [
       setOption(db, CURSOR_KEY, cursor, now),
       ...mismatches.map((m) =>
-        recordEvent(db, 'balance_mismatch', `user:${m.user_id}`, `balance ${m.balance} differs from the ledger sum ${m.ledger} by ${m.balance - m.ledger}`, m, now),
+        recordEvent(
+          db,
+          'balance_mismatch',
+          `user:${m.user_id}`,
+          `balance ${m.balance} differs from the ledger sum ${m.ledger} by ${m.balance - m.ledger}`,
+          m,
+          now,
+        ),
       ),
     ]);
     return { rows, more: cursor !== 0, details: { mismatches: mismatches.length } };

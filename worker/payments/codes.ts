@@ -12,10 +12,27 @@ import { randomAlphanumeric, sha256Hex } from '../lib/crypto';
 
 const codeHash = (code: string) => sha256Hex(code.trim());
 
-export async function makeCodes(env: Env, n: number, quota: number, expiresAt: number | null, name: string | null, adminId: number): Promise<string[]> {
+export async function makeCodes(
+  env: Env,
+  n: number,
+  quota: number,
+  expiresAt: number | null,
+  name: string | null,
+  adminId: number,
+): Promise<string[]> {
   const now = Date.now();
   const codes = Array.from({ length: n }, () => randomAlphanumeric(32));
-  const rows = await Promise.all(codes.map(async (code) => ({ codeHash: await codeHash(code), codePrefix: code.slice(0, 6), name, quota, createdBy: adminId, createdAt: now, expiresAt })));
+  const rows = await Promise.all(
+    codes.map(async (code) => ({
+      codeHash: await codeHash(code),
+      codePrefix: code.slice(0, 6),
+      name,
+      quota,
+      createdBy: adminId,
+      createdAt: now,
+      expiresAt,
+    })),
+  );
   await insertCodes(dbOf(env.DB), rows);
   return codes;
 }
@@ -27,13 +44,17 @@ export async function redeemCode(env: Env, userId: number, code: string): Promis
   let row = await claimCode(db, hash, userId, now);
   if (!row) {
     const known = await codeByHash(db, hash);
-    if (!known || (known.usedBy === null && known.expiresAt !== null && known.expiresAt <= now)) throw new ApiError(400, 'invalid_code', 'code: unknown or expired');
+    if (!known || (known.usedBy === null && known.expiresAt !== null && known.expiresAt <= now))
+      throw new ApiError(400, 'invalid_code', 'code: unknown or expired');
     // Claimed by this user before, but the credit may not have gone through: it is idempotent.
     if (known.usedBy !== userId) throw new ApiError(409, 'code_used', 'code: already redeemed');
     row = known;
   }
   const credit = await accountOf(env, userId).credit({
-    delta: row.quota, reason: 'redeem', note: `code ${row.codePrefix}…${row.name ? ` (${row.name})` : ''}`, idempotencyKey: `code:${hash}`,
+    delta: row.quota,
+    reason: 'redeem',
+    note: `code ${row.codePrefix}…${row.name ? ` (${row.name})` : ''}`,
+    idempotencyKey: `code:${hash}`,
   });
   if (!credit.ok) throw new Error(`crediting code ${row.codePrefix} failed: ${credit.error}`);
   if (credit.replayed) throw new ApiError(409, 'code_used', 'code: already redeemed');

@@ -14,7 +14,9 @@ export interface EpaySetup {
 
 /** Epay is on when its gateway, merchant id and key are set. */
 export function epaySetup(s: Settings): EpaySetup | null {
-  return s.EPAY_GATEWAY && s.EPAY_PID && s.EPAY_KEY ? { gateway: s.EPAY_GATEWAY, pid: s.EPAY_PID, key: s.EPAY_KEY } : null;
+  return s.EPAY_GATEWAY && s.EPAY_PID && s.EPAY_KEY
+    ? { gateway: s.EPAY_GATEWAY, pid: s.EPAY_PID, key: s.EPAY_KEY }
+    : null;
 }
 
 const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -55,7 +57,13 @@ export interface SubmitInput {
 /** The signed URL that sends the customer to the gateway's payment page. */
 export async function submitUrl(setup: EpaySetup, o: SubmitInput): Promise<string> {
   const params: Record<string, string> = {
-    pid: setup.pid, type: o.type, out_trade_no: o.orderNo, notify_url: o.notifyUrl, return_url: o.returnUrl, name: o.name, money: o.money,
+    pid: setup.pid,
+    type: o.type,
+    out_trade_no: o.orderNo,
+    notify_url: o.notifyUrl,
+    return_url: o.returnUrl,
+    name: o.name,
+    money: o.money,
   };
   const query = new URLSearchParams({ ...params, sign: await epaySign(params, setup.key), sign_type: 'MD5' });
   return `${setup.gateway}/submit.php?${query.toString()}`;
@@ -74,9 +82,14 @@ export type NoticeCheck = { ok: true; notice: Notice } | { ok: false; reason: st
 /** A notice, checked: signature first, then the merchant id. The amount is checked against the order by the caller. */
 export async function checkNotice(setup: EpaySetup, params: Record<string, string>): Promise<NoticeCheck> {
   const notice: Notice = {
-    pid: params.pid ?? '', tradeNo: params.trade_no ?? '', orderNo: params.out_trade_no ?? '', money: params.money ?? '', status: params.trade_status ?? '',
+    pid: params.pid ?? '',
+    tradeNo: params.trade_no ?? '',
+    orderNo: params.out_trade_no ?? '',
+    money: params.money ?? '',
+    status: params.trade_status ?? '',
   };
-  if (!params.sign || !sameText(params.sign.toLowerCase(), await epaySign(params, setup.key))) return { ok: false, reason: 'bad signature', notice };
+  if (!params.sign || !sameText(params.sign.toLowerCase(), await epaySign(params, setup.key)))
+    return { ok: false, reason: 'bad signature', notice };
   if (notice.pid !== setup.pid) return { ok: false, reason: `merchant ${notice.pid} is not ours`, notice };
   return { ok: true, notice };
 }
@@ -94,5 +107,9 @@ export async function queryOrder(setup: EpaySetup, orderNo: string): Promise<Epa
   const body: unknown = await res.json();
   const o = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const paid = Number(o.code) === 1 && Number(o.status) === 1;
-  return { paid, tradeNo: typeof o.trade_no === 'string' ? o.trade_no : null, money: o.money === undefined ? null : String(o.money) };
+  return {
+    paid,
+    tradeNo: typeof o.trade_no === 'string' ? o.trade_no : null,
+    money: o.money === undefined ? null : String(o.money),
+  };
 }

@@ -29,7 +29,15 @@ export interface TallyView {
   last_event_at: string | null;
 }
 
-const fresh = (): TallyState => ({ source: null, total: 0, pending: 0, reasons: {}, since: null, last: null, lastEventAt: null });
+const fresh = (): TallyState => ({
+  source: null,
+  total: 0,
+  pending: 0,
+  reasons: {},
+  since: null,
+  last: null,
+  lastEventAt: null,
+});
 
 /** Attacker-chosen text, cut short. */
 const short = (v: unknown) => (typeof v === 'string' ? v.slice(0, 100) : v);
@@ -61,7 +69,11 @@ export class NoticeTally extends DurableObject<Env> {
 
   async counts(): Promise<TallyView> {
     const s = this.state;
-    return { total: s.total, pending: s.pending, last_event_at: s.lastEventAt === null ? null : new Date(s.lastEventAt).toISOString() };
+    return {
+      total: s.total,
+      pending: s.pending,
+      last_event_at: s.lastEventAt === null ? null : new Date(s.lastEventAt).toISOString(),
+    };
   }
 
   override async alarm(): Promise<void> {
@@ -76,10 +88,21 @@ export class NoticeTally extends DurableObject<Env> {
     Object.assign(s, { pending: 0, reasons: {}, since: null, lastEventAt: now });
     await this.ctx.storage.put('state', s);
     const source = s.source ?? 'unknown';
-    const why = Object.entries(taken.reasons).map(([r, n]) => `${r}: ${n}`).join(', ');
+    const why = Object.entries(taken.reasons)
+      .map(([r, n]) => `${r}: ${n}`)
+      .join(', ');
     const db = dbOf(this.env.DB);
     try {
-      await runBatch(db, [recordEvent(db, 'payment_notice_refused', `payment:${source}`, `${source}: ${taken.count} notice${taken.count === 1 ? '' : 's'} refused (${why})`, { ...taken, total: s.total }, now)]);
+      await runBatch(db, [
+        recordEvent(
+          db,
+          'payment_notice_refused',
+          `payment:${source}`,
+          `${source}: ${taken.count} notice${taken.count === 1 ? '' : 's'} refused (${why})`,
+          { ...taken, total: s.total },
+          now,
+        ),
+      ]);
     } catch (err) {
       // Not lost: counted again with the next window's.
       s.pending += taken.count;
@@ -93,4 +116,5 @@ export class NoticeTally extends DurableObject<Env> {
   }
 }
 
-export const tallyOf = (env: Env, source: 'stripe' | 'epay') => env.NOTICE_TALLY.get(env.NOTICE_TALLY.idFromName(source));
+export const tallyOf = (env: Env, source: 'stripe' | 'epay') =>
+  env.NOTICE_TALLY.get(env.NOTICE_TALLY.idFromName(source));

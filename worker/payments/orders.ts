@@ -46,9 +46,16 @@ export interface Quote {
 export function quote(amountInput: number | string, topup: TopupOptions, enterprise: boolean): Quote {
   const amount = parseAmount(amountInput);
   if (!amount) throw new ApiError(400, 'invalid_request', 'amount: a positive amount with at most two decimal places');
-  if (Number(money(amount)) < topup.min_amount) throw new ApiError(400, 'invalid_request', `amount: the least top-up is ${topup.min_amount} ${topup.currency}`);
+  if (Number(money(amount)) < topup.min_amount)
+    throw new ApiError(400, 'invalid_request', `amount: the least top-up is ${topup.min_amount} ${topup.currency}`);
   const discount = discountFor(amount, topup.tiers, enterprise ? topup.enterprise.discount : null);
-  return { amount: money(amount), payAmount: money(payAmountFor(amount, discount)), discount, credit: creditFor(amount, topup.price_per_usd), currency: topup.currency };
+  return {
+    amount: money(amount),
+    payAmount: money(payAmountFor(amount, discount)),
+    discount,
+    credit: creditFor(amount, topup.price_per_usd),
+    currency: topup.currency,
+  };
 }
 
 export interface Urls {
@@ -65,13 +72,34 @@ export interface OrderItem {
 }
 
 /** A pending order with its way to pay: a Stripe Checkout Session, or a signed Epay redirect. It expires `expiryMinutes` after now. */
-export async function createOrder(env: Env, userId: number, method: PayMethod, payType: string | null, q: Quote, urls: Urls, expiryMinutes: number, item?: OrderItem): Promise<OrderRow> {
+export async function createOrder(
+  env: Env,
+  userId: number,
+  method: PayMethod,
+  payType: string | null,
+  q: Quote,
+  urls: Urls,
+  expiryMinutes: number,
+  item?: OrderItem,
+): Promise<OrderRow> {
   const db = dbOf(env.DB);
   const now = Date.now();
   if (method === 'stripe') assertStripeCurrency(q.currency);
   const order = await insertOrder(db, {
-    orderNo: newOrderNo(), userId, amount: q.amount, payAmount: q.payAmount, currency: q.currency, discount: String(q.discount), credit: q.credit,
-    method, payType, status: 'pending', createdAt: now, updatedAt: now, kind: item?.kind ?? 'topup', planId: item?.planId ?? null,
+    orderNo: newOrderNo(),
+    userId,
+    amount: q.amount,
+    payAmount: q.payAmount,
+    currency: q.currency,
+    discount: String(q.discount),
+    credit: q.credit,
+    method,
+    payType,
+    status: 'pending',
+    createdAt: now,
+    updatedAt: now,
+    kind: item?.kind ?? 'topup',
+    planId: item?.planId ?? null,
   });
   const s = settingsOf(env);
   const name = item ? `Plan ${item.name} ${order.orderNo}` : `Balance top-up ${order.orderNo}`;
@@ -79,50 +107,94 @@ export async function createOrder(env: Env, userId: number, method: PayMethod, p
     const setup = stripeSetup(s);
     if (!setup) throw unavailable(method);
     const session = await createCheckout(setup, {
-      orderNo: order.orderNo, unitAmount: minorUnits(dec(q.payAmount), q.currency), currency: q.currency, productName: name,
-      successUrl: urls.returnUrl(order.orderNo), cancelUrl: urls.returnUrl(order.orderNo), expiresAt: now + expiryMinutes * 60_000,
+      orderNo: order.orderNo,
+      unitAmount: minorUnits(dec(q.payAmount), q.currency),
+      currency: q.currency,
+      productName: name,
+      successUrl: urls.returnUrl(order.orderNo),
+      cancelUrl: urls.returnUrl(order.orderNo),
+      expiresAt: now + expiryMinutes * 60_000,
     });
     return setPayUrl(db, order.orderNo, session.url, session.id, Date.now());
   }
   const setup = epaySetup(s);
   if (!setup) throw unavailable(method);
-  const url = await submitUrl(setup, { orderNo: order.orderNo, type: payType ?? 'alipay', name, money: q.payAmount, notifyUrl: urls.notifyUrl, returnUrl: urls.returnUrl(order.orderNo) });
+  const url = await submitUrl(setup, {
+    orderNo: order.orderNo,
+    type: payType ?? 'alipay',
+    name,
+    money: q.payAmount,
+    notifyUrl: urls.notifyUrl,
+    returnUrl: urls.returnUrl(order.orderNo),
+  });
   return setPayUrl(db, order.orderNo, url, null, Date.now());
 }
 
 /** 400 for a currency Stripe does not take (see ./stripe-currencies.json). */
 export function assertStripeCurrency(currency: string): void {
-  if (!stripeTakes(currency)) throw new ApiError(400, 'invalid_request', `currency: Stripe does not take ${currency}; pick one it supports, or turn Stripe off`);
+  if (!stripeTakes(currency))
+    throw new ApiError(
+      400,
+      'invalid_request',
+      `currency: Stripe does not take ${currency}; pick one it supports, or turn Stripe off`,
+    );
 }
 
-export const unavailable = (method: string) => new ApiError(400, 'payment_method_unavailable', `method: ${method} is not set up on this site`);
+export const unavailable = (method: string) =>
+  new ApiError(400, 'payment_method_unavailable', `method: ${method} is not set up on this site`);
 
-export type Completer = { kind: 'provider'; ref: string | null } | { kind: 'manual'; adminId: number; note: string; ref: string | null };
+export type Completer =
+  | { kind: 'provider'; ref: string | null }
+  | { kind: 'manual'; adminId: number; note: string; ref: string | null };
 
 /**
  * Credits an order once and marks it paid. Answers `credited: false` when it had been credited
  * before (by a notice or an operator); the row then says who did it. An expired order paid late
  * is credited all the same.
  */
-export async function completeOrder(env: Env, order: OrderRow, by: Completer): Promise<{ order: OrderRow; credited: boolean }> {
+export async function completeOrder(
+  env: Env,
+  order: OrderRow,
+  by: Completer,
+): Promise<{ order: OrderRow; credited: boolean }> {
   const db = dbOf(env.DB);
-  const credit = order.kind === 'plan' ? await startPaidPlan(env, order, by) : await accountOf(env, order.userId).credit({
-    delta: order.credit, reason: 'topup', note: by.kind === 'manual' ? `manual: ${by.note}` : `order ${order.orderNo}`,
-    orderNo: order.orderNo, idempotencyKey: `order:${order.orderNo}`, by: JSON.stringify(by),
-    rebate: await orderRebate(env, order, (await loadOptions(env)).referral),
-  });
+  const credit =
+    order.kind === 'plan'
+      ? await startPaidPlan(env, order, by)
+      : await accountOf(env, order.userId).credit({
+          delta: order.credit,
+          reason: 'topup',
+          note: by.kind === 'manual' ? `manual: ${by.note}` : `order ${order.orderNo}`,
+          orderNo: order.orderNo,
+          idempotencyKey: `order:${order.orderNo}`,
+          by: JSON.stringify(by),
+          rebate: await orderRebate(env, order, (await loadOptions(env)).referral),
+        });
   if (!credit.ok) throw new Error(`crediting order ${order.orderNo} failed: ${credit.error}`);
   // The row records whoever credited first, whichever call gets here first.
   const first = completerOf(credit.by) ?? by;
-  const paid = await markPaid(db, order.orderNo, {
-    completedBy: first.kind,
-    completedByUser: first.kind === 'manual' ? first.adminId : null,
-    providerRef: first.ref,
-    note: first.kind === 'manual' ? first.note : null,
-  }, Date.now());
+  const paid = await markPaid(
+    db,
+    order.orderNo,
+    {
+      completedBy: first.kind,
+      completedByUser: first.kind === 'manual' ? first.adminId : null,
+      providerRef: first.ref,
+      note: first.kind === 'manual' ? first.note : null,
+    },
+    Date.now(),
+  );
   if (!credit.replayed) {
     const who = first.kind === 'manual' ? `by admin ${first.adminId}` : 'by the gateway';
-    await runBatch(db, [recordEvent(db, 'order_paid', `order:${order.orderNo}`, `order ${order.orderNo} paid ${who}: ${order.payAmount} ${order.currency}, ${order.credit} units`, { user_id: order.userId })]);
+    await runBatch(db, [
+      recordEvent(
+        db,
+        'order_paid',
+        `order:${order.orderNo}`,
+        `order ${order.orderNo} paid ${who}: ${order.payAmount} ${order.currency}, ${order.credit} units`,
+        { user_id: order.userId },
+      ),
+    ]);
     await maybePromote(env, order.userId);
   }
   return { order: paid ?? order, credited: !credit.replayed };
@@ -137,7 +209,8 @@ function completerOf(text: string | null): Completer | null {
     const o = v as Record<string, unknown>;
     const ref = typeof o.ref === 'string' ? o.ref : null;
     if (o.kind === 'provider') return { kind: 'provider', ref };
-    if (o.kind === 'manual' && typeof o.adminId === 'number' && typeof o.note === 'string') return { kind: 'manual', adminId: o.adminId, note: o.note, ref };
+    if (o.kind === 'manual' && typeof o.adminId === 'number' && typeof o.note === 'string')
+      return { kind: 'manual', adminId: o.adminId, note: o.note, ref };
     return null;
   } catch {
     return null;

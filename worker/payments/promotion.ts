@@ -21,13 +21,22 @@ import { compare, unitsInCurrency } from './money';
 const DAY_MS = 86_400_000;
 
 /** Why a customer qualifies, or null. */
-export async function qualifies(env: Env, userId: number, topup: TopupOptions, now = Date.now()): Promise<string | null> {
+export async function qualifies(
+  env: Env,
+  userId: number,
+  topup: TopupOptions,
+  now = Date.now(),
+): Promise<string | null> {
   const db = dbOf(env.DB);
   const e = topup.enterprise;
-  const paid = (await paidAmounts(db, userId)).filter((o) => o.currency === topup.currency).reduce<Decimal>((sum, o) => add(sum, dec(o.amount)), dec(0));
-  if (compare(paid, dec(e.min_total_topup)) >= 0) return `paid top-ups add up to ${e.min_total_topup} ${topup.currency}`;
+  const paid = (await paidAmounts(db, userId))
+    .filter((o) => o.currency === topup.currency)
+    .reduce<Decimal>((sum, o) => add(sum, dec(o.amount)), dec(0));
+  if (compare(paid, dec(e.min_total_topup)) >= 0)
+    return `paid top-ups add up to ${e.min_total_topup} ${topup.currency}`;
   const spent = unitsInCurrency(await chargedSince(db, userId, now - e.window_days * DAY_MS), topup.price_per_usd);
-  if (compare(spent, mul(dec(e.min_daily_spend), dec(e.window_days))) >= 0) return `spending averaged ${e.min_daily_spend} ${topup.currency} a day over ${e.window_days} days`;
+  if (compare(spent, mul(dec(e.min_daily_spend), dec(e.window_days))) >= 0)
+    return `spending averaged ${e.min_daily_spend} ${topup.currency} a day over ${e.window_days} days`;
   return null;
 }
 
@@ -37,7 +46,14 @@ async function setUpGroup(env: Env, group: string): Promise<void> {
   const now = Date.now();
   if (!(await groupByName(db, group))) {
     const base = await groupByName(db, 'default');
-    await runBatch(db, [upsertGroup(db, group, { ratio: base?.ratio ?? 1, rpmLimit: base?.rpmLimit ?? null, tpmLimit: base?.tpmLimit ?? null }, now)]);
+    await runBatch(db, [
+      upsertGroup(
+        db,
+        group,
+        { ratio: base?.ratio ?? 1, rpmLimit: base?.rpmLimit ?? null, tpmLimit: base?.tpmLimit ?? null },
+        now,
+      ),
+    ]);
     await refreshPricing(env);
   }
   if ((await extendGroupToChannels(db, 'default', group, now)) > 0) await refreshChannels(env);
@@ -55,6 +71,14 @@ export async function maybePromote(env: Env, userId: number, topupOptions?: Topu
   await setUpGroup(env, group);
   await updateUser(db, userId, { group }, Date.now());
   await forgetTokens(env, await keyHashesOf(db, userId));
-  await runBatch(db, [recordEvent(db, 'customer_promoted', `user:${userId}`, `${user.username} became an enterprise customer (group ${group}): ${reason}`, { user_id: userId, group, reason })]);
+  await runBatch(db, [
+    recordEvent(
+      db,
+      'customer_promoted',
+      `user:${userId}`,
+      `${user.username} became an enterprise customer (group ${group}): ${reason}`,
+      { user_id: userId, group, reason },
+    ),
+  ]);
   return true;
 }

@@ -36,15 +36,42 @@ export async function takeBackClaim(env: Env, claim: Claim): Promise<boolean> {
   const paid = minorUnits(dec(order.payAmount), order.currency);
   const what = `${claim.kind} ${claim.ref} (${claim.minor} of ${paid} minor units)`;
   const result = await accountOf(env, order.userId).takeBack({
-    orderNo: order.orderNo, source: `${claim.kind}:${claim.ref}`, units: shareOf(order.credit, claim.minor, paid), cap: order.credit,
+    orderNo: order.orderNo,
+    source: `${claim.kind}:${claim.ref}`,
+    units: shareOf(order.credit, claim.minor, paid),
+    cap: order.credit,
     note: `order ${order.orderNo}: ${what}`,
   });
   if (!result.ok) throw new Error(`taking back order ${order.orderNo} failed: ${result.error}`);
   if (result.replayed) return true;
-  const details = { user_id: order.userId, order_no: order.orderNo, kind: claim.kind, ref: claim.ref, minor: claim.minor, taken: result.taken, shortfall: result.shortfall };
-  const events = [recordEvent(db, 'order_refund', `order:${order.orderNo}`, `order ${order.orderNo}: ${what}; ${result.taken} units taken back`, details)];
+  const details = {
+    user_id: order.userId,
+    order_no: order.orderNo,
+    kind: claim.kind,
+    ref: claim.ref,
+    minor: claim.minor,
+    taken: result.taken,
+    shortfall: result.shortfall,
+  };
+  const events = [
+    recordEvent(
+      db,
+      'order_refund',
+      `order:${order.orderNo}`,
+      `order ${order.orderNo}: ${what}; ${result.taken} units taken back`,
+      details,
+    ),
+  ];
   if (result.shortfall > 0) {
-    events.push(recordEvent(db, 'refund_shortfall', `user:${order.userId}`, `order ${order.orderNo}: ${claim.kind} owed ${result.shortfall} units more than user ${order.userId}'s balance held`, details));
+    events.push(
+      recordEvent(
+        db,
+        'refund_shortfall',
+        `user:${order.userId}`,
+        `order ${order.orderNo}: ${claim.kind} owed ${result.shortfall} units more than user ${order.userId}'s balance held`,
+        details,
+      ),
+    );
   }
   await runBatch(db, events);
   return true;

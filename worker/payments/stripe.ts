@@ -14,7 +14,9 @@ export interface StripeSetup {
 
 /** Stripe is on when its secret and webhook secret are set. */
 export function stripeSetup(s: Settings): StripeSetup | null {
-  return s.STRIPE_SECRET_KEY && s.STRIPE_WEBHOOK_SECRET ? { secretKey: s.STRIPE_SECRET_KEY, webhookSecret: s.STRIPE_WEBHOOK_SECRET, apiBase: s.STRIPE_API_BASE } : null;
+  return s.STRIPE_SECRET_KEY && s.STRIPE_WEBHOOK_SECRET
+    ? { secretKey: s.STRIPE_SECRET_KEY, webhookSecret: s.STRIPE_WEBHOOK_SECRET, apiBase: s.STRIPE_API_BASE }
+    : null;
 }
 
 /** Signatures older than this are refused (Stripe's own default). */
@@ -61,7 +63,16 @@ export async function createCheckout(setup: StripeSetup, o: CheckoutInput): Prom
     metadata: { order_no: o.orderNo },
     payment_intent_data: { metadata: { order_no: o.orderNo } },
     expires_at: sessionExpiry(o.expiresAt, Date.now()),
-    line_items: [{ quantity: 1, price_data: { currency: o.currency.toLowerCase(), unit_amount: o.unitAmount, product_data: { name: o.productName } } }],
+    line_items: [
+      {
+        quantity: 1,
+        price_data: {
+          currency: o.currency.toLowerCase(),
+          unit_amount: o.unitAmount,
+          product_data: { name: o.productName },
+        },
+      },
+    ],
     success_url: o.successUrl,
     cancel_url: o.cancelUrl,
   });
@@ -112,7 +123,8 @@ export type StripeNotice =
   | { kind: 'dispute'; dispute: ChargeDispute }
   | { kind: 'other' };
 
-const idOf = (v: string | { id: string } | null | undefined): string | null => (typeof v === 'string' ? v : (v?.id ?? null));
+const idOf = (v: string | { id: string } | null | undefined): string | null =>
+  typeof v === 'string' ? v : (v?.id ?? null);
 
 /**
  * A webhook event, verified as Stripe documents it: the `Stripe-Signature` header's HMAC-SHA256
@@ -120,14 +132,23 @@ const idOf = (v: string | { id: string } | null | undefined): string | null => (
  * completed Checkout Session, refunded charge or new dispute it carries.
  */
 export async function verifiedEvent(setup: StripeSetup, payload: string, signature: string): Promise<StripeNotice> {
-  const event = await Stripe.webhooks.constructEventAsync(payload, signature, setup.webhookSecret, TOLERANCE_SECONDS, cryptoProvider);
+  const event = await Stripe.webhooks.constructEventAsync(
+    payload,
+    signature,
+    setup.webhookSecret,
+    TOLERANCE_SECONDS,
+    cryptoProvider,
+  );
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded':
       return { kind: 'checkout', session: paidSession(event.data.object) };
     case 'charge.refunded': {
       const c = event.data.object;
-      return { kind: 'refund', refund: { charge: c.id, paymentIntent: idOf(c.payment_intent), amount: c.amount, refunded: c.amount_refunded } };
+      return {
+        kind: 'refund',
+        refund: { charge: c.id, paymentIntent: idOf(c.payment_intent), amount: c.amount, refunded: c.amount_refunded },
+      };
     }
     case 'charge.dispute.created': {
       const d = event.data.object;

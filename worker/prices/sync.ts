@@ -32,7 +32,10 @@ export interface SyncResult extends SyncPlan {
 /** The source table, or the reason it cannot be used. */
 async function fetchTable(url: string): Promise<PriceTable | string> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: 'application/json' } });
+    const res = await fetch(url, {
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      headers: { accept: 'application/json' },
+    });
     if (!res.ok) return `the source answered ${res.status}`;
     if (Number(res.headers.get('content-length') ?? 0) > MAX_TABLE_BYTES) return 'the source is too large';
     const text = await res.text();
@@ -40,17 +43,28 @@ async function fetchTable(url: string): Promise<PriceTable | string> {
     const table = asPriceTable(JSON.parse(text));
     return table ?? 'the source is not a model table';
   } catch (err) {
-    return err instanceof SyntaxError ? 'the source is not JSON' : `the source cannot be fetched: ${err instanceof Error ? err.message : String(err)}`;
+    return err instanceof SyntaxError
+      ? 'the source is not JSON'
+      : `the source cannot be fetched: ${err instanceof Error ? err.message : String(err)}`;
   }
 }
 
 function applyStatements(env: Env, plan: SyncPlan, now: number): Statement[] {
   const db = dbOf(env.DB);
   const statements: Statement[] = plan.changed.map(({ model, after }) =>
-    upsertModelPrice(db, model, {
-      modelRatio: after.model_ratio, completionRatio: after.completion_ratio, cacheRatio: after.cache_ratio,
-      cacheWriteRatio: after.cache_write_ratio, cacheWrite1hRatio: after.cache_write_1h_ratio, tiers: after.tiers,
-    }, now),
+    upsertModelPrice(
+      db,
+      model,
+      {
+        modelRatio: after.model_ratio,
+        completionRatio: after.completion_ratio,
+        cacheRatio: after.cache_ratio,
+        cacheWriteRatio: after.cache_write_ratio,
+        cacheWrite1hRatio: after.cache_write_1h_ratio,
+        tiers: after.tiers,
+      },
+      now,
+    ),
   );
   const models = Object.fromEntries(plan.changed.map((c) => [c.model, c.after]));
   statements.push(recordPricingChange(db, null, { models }, now, 'sync'));
@@ -58,7 +72,10 @@ function applyStatements(env: Env, plan: SyncPlan, now: number): Statement[] {
 }
 
 /** Runs a sync: with `dryRun` it only answers what it would do. `base` is the mail links' base. */
-export async function syncPrices(env: Env, opts: { dryRun: boolean; trigger: string; base: string | null; now?: number }): Promise<SyncResult> {
+export async function syncPrices(
+  env: Env,
+  opts: { dryRun: boolean; trigger: string; base: string | null; now?: number },
+): Promise<SyncResult> {
   const now = opts.now ?? Date.now();
   const settings = await loadPriceSync(env);
   const fetched = await fetchTable(settings.source_url);
@@ -67,8 +84,12 @@ export async function syncPrices(env: Env, opts: { dryRun: boolean; trigger: str
   const before = await loadPricingFromDb(env);
   const plan = planSync(Object.values(before.models), table, settings);
   const result: SyncResult = {
-    dry_run: opts.dryRun, source: typeof fetched === 'string' ? 'shipped' : 'source_url', source_error: typeof fetched === 'string' ? fetched : null,
-    ...plan, at: new Date(now).toISOString(), trigger: opts.trigger,
+    dry_run: opts.dryRun,
+    source: typeof fetched === 'string' ? 'shipped' : 'source_url',
+    source_error: typeof fetched === 'string' ? fetched : null,
+    ...plan,
+    at: new Date(now).toISOString(),
+    trigger: opts.trigger,
   };
   if (opts.dryRun) return result;
   const db = dbOf(env.DB);
@@ -76,7 +97,13 @@ export async function syncPrices(env: Env, opts: { dryRun: boolean; trigger: str
   await runBatch(db, [...statements, setOption(db, LAST_KEY, result, now)]);
   if (plan.changed.length > 0) {
     const after = await refreshPricing(env);
-    await notePriceChange(env, before, after, plan.changed.map((c) => c.model), opts.base);
+    await notePriceChange(
+      env,
+      before,
+      after,
+      plan.changed.map((c) => c.model),
+      opts.base,
+    );
   }
   return result;
 }

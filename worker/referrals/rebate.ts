@@ -14,12 +14,19 @@ import { inviterByCode, inviterOf } from '../db/referrals';
 import type { SignupInvite } from '../db/signup';
 
 /** The invite a sign-up carries; an unknown code, or referrals turned off, is no invite at all. */
-export async function signupInvite(db: Db, code: string | undefined, email: string, ip: string | null, opts: ReferralOptions): Promise<SignupInvite | null> {
+export async function signupInvite(
+  db: Db,
+  code: string | undefined,
+  email: string,
+  ip: string | null,
+  opts: ReferralOptions,
+): Promise<SignupInvite | null> {
   if (!code || !opts.enabled) return null;
   const inviter = await inviterByCode(db, code);
   if (!inviter) return null;
   const mailbox = mailboxOf(email);
-  const sharedMailbox = inviter.emailNorm === mailbox || (inviter.pendingEmail !== null && mailboxOf(inviter.pendingEmail) === mailbox);
+  const sharedMailbox =
+    inviter.emailNorm === mailbox || (inviter.pendingEmail !== null && mailboxOf(inviter.pendingEmail) === mailbox);
   const sharedIp = ip !== null && inviter.signupIp === ip;
   return { invitedBy: inviter.id, void: sharedMailbox || sharedIp };
 }
@@ -31,7 +38,11 @@ export function rebateUnits(credit: number, rate: number): number {
 }
 
 /** The inviter's rebate for a paid top-up order, or undefined when it earns none. */
-export async function orderRebate(env: Env, order: OrderRow, opts: ReferralOptions): Promise<{ inviterId: number; units: number } | undefined> {
+export async function orderRebate(
+  env: Env,
+  order: OrderRow,
+  opts: ReferralOptions,
+): Promise<{ inviterId: number; units: number } | undefined> {
   if (!opts.enabled || order.kind !== 'topup') return undefined;
   const invite = await inviterOf(dbOf(env.DB), order.userId);
   if (!invite || invite.invitedBy === null || invite.inviteVoid) return undefined;

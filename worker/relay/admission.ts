@@ -7,8 +7,13 @@ import { settingsOf, type Settings } from '../env';
 import type { Revocation } from '../account/types';
 import { isPriced, type ModelPrice } from '../billing/charge';
 import {
-  channelsSnapshot, groupRatio, pricingSnapshot, tokenByHash,
-  type ChannelRecord, type PricingSnapshot, type TokenRecord,
+  channelsSnapshot,
+  groupRatio,
+  pricingSnapshot,
+  tokenByHash,
+  type ChannelRecord,
+  type PricingSnapshot,
+  type TokenRecord,
 } from '../db/snapshots';
 import { channelsFor } from './pick';
 import type { Endpoint } from './formats';
@@ -58,7 +63,8 @@ export function refusal(reason: Revocation): ApiError {
 /** The request's key and its token record (memory, then KV, then D1 on a cold miss), or 401. */
 export async function keyedToken(c: Context<AppEnv>): Promise<{ token: TokenRecord; keyHash: string }> {
   const key = apiKeyOf(c);
-  if (!key) throw new ApiError(401, 'invalid_api_key', 'no API key: send it as "Authorization: Bearer sk-..." or "x-api-key"');
+  if (!key)
+    throw new ApiError(401, 'invalid_api_key', 'no API key: send it as "Authorization: Bearer sk-..." or "x-api-key"');
   const keyHash = await sha256Hex(key);
   const token = await tokenByHash(c.env, keyHash);
   if (!token) throw refusal('deleted');
@@ -87,13 +93,21 @@ async function readJsonBody(c: Context<AppEnv>): Promise<unknown> {
  * body size, JSON shape, key known, enabled, not expired, IP, model allowed, channel set up, priced.
  * Rate limits and balance come next, from the token's and the account's Durable Objects.
  */
-export async function admit(c: Context<AppEnv>, endpoint: Endpoint, onTokenKnown: (t: TokenRecord, call: ParsedCall) => void): Promise<Admitted> {
+export async function admit(
+  c: Context<AppEnv>,
+  endpoint: Endpoint,
+  onTokenKnown: (t: TokenRecord, call: ParsedCall) => void,
+): Promise<Admitted> {
   const settings = settingsOf(c.env);
   const json = withPathCall(await readJsonBody(c), c.get('pathCall'));
   const call = parseCall(endpoint, json);
   if ('error' in call) throw new ApiError(400, 'invalid_request', call.error);
 
-  const [{ token, keyHash }, channels, pricing] = await Promise.all([keyedToken(c), channelsSnapshot(c.env), pricingSnapshot(c.env)]);
+  const [{ token, keyHash }, channels, pricing] = await Promise.all([
+    keyedToken(c),
+    channelsSnapshot(c.env),
+    pricingSnapshot(c.env),
+  ]);
   onTokenKnown(token, call);
 
   const refused = snapshotRefusal(token);
@@ -102,18 +116,35 @@ export async function admit(c: Context<AppEnv>, endpoint: Endpoint, onTokenKnown
   if (token.allowIps && token.allowIps.length > 0 && !ipAllowed(ip, token.allowIps)) {
     throw new ApiError(403, 'ip_not_allowed', `requests from ${ip ?? 'this address'} are not allowed for this key`);
   }
-  if (token.models && !token.models.includes(call.model)) throw new ApiError(403, 'model_not_allowed', `this key may not use the model ${call.model}`);
+  if (token.models && !token.models.includes(call.model))
+    throw new ApiError(403, 'model_not_allowed', `this key may not use the model ${call.model}`);
   const found = channelsFor(channels, endpoint, call.model, token.group);
-  if (found.length === 0) throw new ApiError(404, 'model_not_found', `the model ${call.model} is not available for this key`);
+  if (found.length === 0)
+    throw new ApiError(404, 'model_not_found', `the model ${call.model} is not available for this key`);
   const candidates = endpoint === 'responses' ? nativeWhereNeeded(found, call) : found;
   const price = pricing.models[call.model];
-  if (!isPriced(price)) throw new ApiError(403, 'model_price_unset', `the model ${call.model} has no price set; ask the operator to price it`);
+  if (!isPriced(price))
+    throw new ApiError(
+      403,
+      'model_price_unset',
+      `the model ${call.model} has no price set; ask the operator to price it`,
+    );
   const ratio = groupRatio(pricing, token.group);
   const tools = endpoint === 'responses' ? toolBilling(call.body, pricing.models, ratio) : null;
 
   return {
-    requestId: c.get('requestId'), endpoint, settings, token, keyHash, call, price, pricing,
-    groupRatio: ratio, candidates, ip, tools,
+    requestId: c.get('requestId'),
+    endpoint,
+    settings,
+    token,
+    keyHash,
+    call,
+    price,
+    pricing,
+    groupRatio: ratio,
+    candidates,
+    ip,
+    tools,
     session: await sessionHashOf(endpoint, call.body, c.req.raw.headers, token.id),
     limits: {
       rpm: token.rpmLimit ?? pricing.groups[token.group]?.rpmLimit ?? null,
@@ -132,7 +163,11 @@ function nativeWhereNeeded(channels: ChannelRecord[], call: ParsedCall): Channel
   if (!param) return channels;
   const native = channels.filter((ch) => speaksNatively('responses', ch));
   if (native.length === 0) {
-    throw new ApiError(400, 'invalid_request', `${param}: needs a channel that serves the Responses API natively, and none serves ${call.model}; the relay stores no conversation`);
+    throw new ApiError(
+      400,
+      'invalid_request',
+      `${param}: needs a channel that serves the Responses API natively, and none serves ${call.model}; the relay stores no conversation`,
+    );
   }
   return native;
 }

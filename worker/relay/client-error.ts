@@ -26,7 +26,12 @@ function readError(body: string): UpstreamError {
  * An upstream's refusal of the request itself (400, 422), handed back in the client's own format
  * whatever the channel speaks, with anything key-like masked.
  */
-export function clientErrorResponse(endpoint: Endpoint, status: number, body: string, headers: Record<string, string>): Response {
+export function clientErrorResponse(
+  endpoint: Endpoint,
+  status: number,
+  body: string,
+  headers: Record<string, string>,
+): Response {
   const e = readError(body);
   const payload = formatOf(endpoint).errorBody(status, { ...e, message: scrub(e.message) });
   return new Response(JSON.stringify(payload), { status, headers: { 'content-type': 'application/json', ...headers } });

@@ -24,7 +24,8 @@ for (const format of Object.values(FORMATS)) {
 for (const path of FORMATS.gemini.paths) {
   relayRoutes.post(path, async (c) => {
     const target = /^(.+):(generateContent|streamGenerateContent)$/.exec(c.req.param('target') ?? '');
-    if (!target) return geminiErrorResponse(new ApiError(404, 'not_found', `no route for POST ${new URL(c.req.url).pathname}`));
+    if (!target)
+      return geminiErrorResponse(new ApiError(404, 'not_found', `no route for POST ${new URL(c.req.url).pathname}`));
     c.set('pathCall', { model: target[1], stream: target[2] === 'streamGenerateContent' });
     try {
       return await relay(c, 'gemini');

@@ -26,7 +26,15 @@ type SentResult =
    * `error` is for the operator (channel health); `summary` is all a customer is told. `counts`
    * says whether the failure speaks about the channel (and so counts against its health).
    */
-  | { kind: 'failed'; error: string; summary: string; counts: boolean; keyDead: boolean; retryAfterSeconds: number | null; latencyMs: number };
+  | {
+      kind: 'failed';
+      error: string;
+      summary: string;
+      counts: boolean;
+      keyDead: boolean;
+      retryAfterSeconds: number | null;
+      latencyMs: number;
+    };
 
 const keyCache = new TtlCache<string[]>(1000, 5 * 60_000);
 
@@ -86,11 +94,20 @@ export async function usableKey(channel: ChannelRecord, encryptionKey: string): 
  * the try goes on with the channel's next usable key; the failure counts against the channel only
  * when no usable key is left.
  */
-export async function attempt(channel: ChannelRecord, call: UpstreamCall, encryptionKey: string, limits: AttemptLimits, choice: KeyChoice = {}): Promise<AttemptResult> {
+export async function attempt(
+  channel: ChannelRecord,
+  call: UpstreamCall,
+  encryptionKey: string,
+  limits: AttemptLimits,
+  choice: KeyChoice = {},
+): Promise<AttemptResult> {
   const keys = await channelKeys(channel, encryptionKey);
   const tried = new Set<number>();
   const news: KeyNews = { setAside: [], recovered: null };
-  let pick = choice.only !== undefined ? { index: choice.only, key: keys[choice.only] } : pickKey(channel, keys, keysAsideOf(channel), choice.preferred, tried);
+  let pick =
+    choice.only !== undefined
+      ? { index: choice.only, key: keys[choice.only] }
+      : pickKey(channel, keys, keysAsideOf(channel), choice.preferred, tried);
   for (;;) {
     // pickKey answers a key whenever nothing has been tried yet.
     const { index, key } = pick ?? { index: 0, key: keys[0] };
@@ -111,7 +128,12 @@ export async function attempt(channel: ChannelRecord, call: UpstreamCall, encryp
   }
 }
 
-async function sendWithResends(channel: ChannelRecord, call: UpstreamCall, key: string, limits: AttemptLimits): Promise<SendResult> {
+async function sendWithResends(
+  channel: ChannelRecord,
+  call: UpstreamCall,
+  key: string,
+  limits: AttemptLimits,
+): Promise<SendResult> {
   let result = await sendOnce(channel, call, key, limits);
   for (let resend = 0; resend < CONNECTION_RESENDS && lostBeforeAnswer(result); resend++) {
     result = await sendOnce(channel, call, key, limits);
@@ -144,7 +166,12 @@ type SendResult = SentResult | (Extract<SentResult, { kind: 'failed' }> & { conn
 
 const lostBeforeAnswer = (r: SendResult) => 'connectionLost' in r && r.connectionLost;
 
-async function sendOnce(channel: ChannelRecord, call: UpstreamCall, key: string, limits: AttemptLimits): Promise<SendResult> {
+async function sendOnce(
+  channel: ChannelRecord,
+  call: UpstreamCall,
+  key: string,
+  limits: AttemptLimits,
+): Promise<SendResult> {
   const started = Date.now();
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error('upstream timeout')), limits.firstByteMs);
@@ -164,18 +191,32 @@ async function sendOnce(channel: ChannelRecord, call: UpstreamCall, key: string,
     const verdict = provider.classify?.(response.status, body) ?? classifyUpstreamError(response.status, body);
     if (verdict.passBack) return { kind: 'client_error', status: response.status, body, latencyMs };
     return {
-      kind: 'failed', counts: verdict.counts, keyDead: verdict.keyDead, retryAfterSeconds: retryAfterOf(response), latencyMs,
-      error: `HTTP ${response.status}: ${scrub(body).slice(0, 300)}`, summary: `HTTP ${response.status}`,
+      kind: 'failed',
+      counts: verdict.counts,
+      keyDead: verdict.keyDead,
+      retryAfterSeconds: retryAfterOf(response),
+      latencyMs,
+      error: `HTTP ${response.status}: ${scrub(body).slice(0, 300)}`,
+      summary: `HTTP ${response.status}`,
     };
   } catch (err) {
     clearTimeout(timer);
     abort.abort(new Error('attempt failed'));
-    const timedOut = !gotHeaders && abort.signal.reason instanceof Error && abort.signal.reason.message === 'upstream timeout';
+    const timedOut =
+      !gotHeaders && abort.signal.reason instanceof Error && abort.signal.reason.message === 'upstream timeout';
     const reason = String(err instanceof Error ? err.message : err).slice(0, 200);
     return {
-      kind: 'failed', counts: true, keyDead: false, retryAfterSeconds: null, latencyMs: Date.now() - started,
+      kind: 'failed',
+      counts: true,
+      keyDead: false,
+      retryAfterSeconds: null,
+      latencyMs: Date.now() - started,
       connectionLost: !gotHeaders && !timedOut,
-      error: timedOut ? `no first byte within ${limits.firstByteMs} ms` : gotHeaders ? `the body broke off: ${reason}` : `connection failed: ${reason}`,
+      error: timedOut
+        ? `no first byte within ${limits.firstByteMs} ms`
+        : gotHeaders
+          ? `the body broke off: ${reason}`
+          : `connection failed: ${reason}`,
       summary: timedOut ? 'timeout' : 'connection error',
     };
   }
@@ -198,13 +239,22 @@ export async function reportAttempt(env: Env, settings: Settings, ch: ChannelRec
   if (!counts && !news) return;
   const ok = r.kind === 'ok';
   const view = await healthOf(env, ch.id).report({
-    ok, latencyMs: r.latencyMs, error: r.kind === 'failed' ? r.error : null, keyDead: r.kind === 'failed' && r.keyDead,
-    threshold: settings.CHANNEL_FAILURE_THRESHOLD, cooldownMs: effectiveCooldownMs(settings.CHANNEL_COOLDOWN_SECONDS),
-    counts, keys: news ? r.keys : undefined,
+    ok,
+    latencyMs: r.latencyMs,
+    error: r.kind === 'failed' ? r.error : null,
+    keyDead: r.kind === 'failed' && r.keyDead,
+    threshold: settings.CHANNEL_FAILURE_THRESHOLD,
+    cooldownMs: effectiveCooldownMs(settings.CHANNEL_COOLDOWN_SECONDS),
+    counts,
+    keys: news ? r.keys : undefined,
   });
   if (counts && view.consecutiveFailures > 0) failingChannels.add(ch.id);
   else if (counts) failingChannels.delete(ch.id);
-  noteChannelHealth(ch.id, { state: view.state, openedAt: view.openedAt, version: view.version, keysAside: view.keysAside }, view.autoDisabled ? 'auto_disabled' : undefined);
+  noteChannelHealth(
+    ch.id,
+    { state: view.state, openedAt: view.openedAt, version: view.version, keysAside: view.keysAside },
+    view.autoDisabled ? 'auto_disabled' : undefined,
+  );
 }
 
 /** Channels whose last report here left a failure streak: their next success ends it, so it is always sent. */
@@ -216,4 +266,8 @@ const failingChannels = new Set<number>();
  * in a row open the circuit.
  */
 export const mustReportSuccess = (ch: ChannelRecord, wasProbe: boolean) =>
-  wasProbe || ch.health.state !== 'closed' || ch.status !== 'enabled' || failingChannels.has(ch.id) || keyNewsPending.has(ch.id);
+  wasProbe ||
+  ch.health.state !== 'closed' ||
+  ch.status !== 'enabled' ||
+  failingChannels.has(ch.id) ||
+  keyNewsPending.has(ch.id);

@@ -38,19 +38,42 @@ export async function relay(c: Context<AppEnv>, endpoint: Endpoint): Promise<Res
     const a = await admit(c, endpoint, (token, call) => (known = { token, call }));
     return await serve(c, a, startedAt);
   } catch (err) {
-    if (err instanceof ApiError && known && !err.logged) logRefusal(c, known.token, known.call, endpoint, err, startedAt);
+    if (err instanceof ApiError && known && !err.logged)
+      logRefusal(c, known.token, known.call, endpoint, err, startedAt);
     throw err;
   }
 }
 
 /** A refused request of a known key is logged too (no charge), so its owner sees it. */
-function logRefusal(c: Context<AppEnv>, token: TokenRecord, call: ParsedCall, endpoint: Endpoint, err: ApiError, startedAt: number): void {
+function logRefusal(
+  c: Context<AppEnv>,
+  token: TokenRecord,
+  call: ParsedCall,
+  endpoint: Endpoint,
+  err: ApiError,
+  startedAt: number,
+): void {
   const subject: LogSubject = {
-    requestId: c.get('requestId'), endpoint, token, ip: c.req.header('cf-connecting-ip') ?? null,
-    model: call.model, stream: call.stream, price: null, groupRatio: null,
+    requestId: c.get('requestId'),
+    endpoint,
+    token,
+    ip: c.req.header('cf-connecting-ip') ?? null,
+    model: call.model,
+    stream: call.stream,
+    price: null,
+    groupRatio: null,
   };
-  const row = logRow(subject, { channelId: null, attempts: 0, status: err.status, errorCode: err.code, startedAt }, { promptTokens: 0, completionTokens: 0, cachedTokens: 0 }, false);
-  c.executionCtx.waitUntil(accountOf(c.env, token.userId).release(`none:${row.request_id}`, row).catch(() => undefined));
+  const row = logRow(
+    subject,
+    { channelId: null, attempts: 0, status: err.status, errorCode: err.code, startedAt },
+    { promptTokens: 0, completionTokens: 0, cachedTokens: 0 },
+    false,
+  );
+  c.executionCtx.waitUntil(
+    accountOf(c.env, token.userId)
+      .release(`none:${row.request_id}`, row)
+      .catch(() => undefined),
+  );
 }
 
 function rateHeaders(rate: RateInfo): Record<string, string> {
@@ -68,7 +91,13 @@ function rateHeaders(rate: RateInfo): Record<string, string> {
   return h;
 }
 
-const NO_LIMITS: RateInfo = { rpmLimit: null, rpmRemaining: null, tpmLimit: null, tpmRemaining: null, resetSeconds: 60 };
+const NO_LIMITS: RateInfo = {
+  rpmLimit: null,
+  rpmRemaining: null,
+  tpmLimit: null,
+  tpmRemaining: null,
+  resetSeconds: 60,
+};
 
 /** Keys with limits of their own or their group's go through their gate; others need not. */
 const hasLimits = (a: Admitted) => a.limits.rpm !== null || a.limits.tpm !== null || a.token.maxConcurrency !== null;
@@ -79,8 +108,18 @@ const hasLimits = (a: Admitted) => a.limits.rpm !== null || a.limits.tpm !== nul
  */
 function holdPlan(a: Admitted, promptTokens: number): HoldPlan {
   const completes = formatOf(a.endpoint).withLimit !== null;
-  const wanted = completes ? (a.call.maxCompletion ?? outputLimitOf(a.price) ?? a.settings.DEFAULT_COMPLETION_RESERVE) : 0;
-  return { price: a.price, groupRatio: a.groupRatio, promptTokens, choices: a.call.choices, wanted, min: completes ? MIN_COMPLETION_TOKENS : 0, fixed: toolHold(a.tools) };
+  const wanted = completes
+    ? (a.call.maxCompletion ?? outputLimitOf(a.price) ?? a.settings.DEFAULT_COMPLETION_RESERVE)
+    : 0;
+  return {
+    price: a.price,
+    groupRatio: a.groupRatio,
+    promptTokens,
+    choices: a.call.choices,
+    wanted,
+    min: completes ? MIN_COMPLETION_TOKENS : 0,
+    fixed: toolHold(a.tools),
+  };
 }
 
 /** The hold's plan may be refined once, with the exact prompt count, where the cheap bound did not fit. */
@@ -97,15 +136,33 @@ const boundDidNotFit = (r: ReserveResult, plan: HoldPlan) =>
  * again (the account object replaces the first), so a tight balance still gets the largest limit
  * its exact prompt leaves room for.
  */
-async function gateAndReserve(c: Context<AppEnv>, a: Admitted, firstPlan: HoldPlan, refine: RefinePlan): Promise<{ rate: RateInfo; allowance: number; held: number; plan: HoldPlan }> {
+async function gateAndReserve(
+  c: Context<AppEnv>,
+  a: Admitted,
+  firstPlan: HoldPlan,
+  refine: RefinePlan,
+): Promise<{ rate: RateInfo; allowance: number; held: number; plan: HoldPlan }> {
   const admittedAt = Date.now();
   const account = accountOf(c.env, a.token.userId);
   const limited = hasLimits(a);
-  const reserveFor = (plan: HoldPlan) => account.reserve({ tokenId: a.token.id, keyHash: a.keyHash, requestId: a.requestId, plan, model: a.call.model, planOnly: a.token.planOnly });
+  const reserveFor = (plan: HoldPlan) =>
+    account.reserve({
+      tokenId: a.token.id,
+      keyHash: a.keyHash,
+      requestId: a.requestId,
+      plan,
+      model: a.call.model,
+      planOnly: a.token.planOnly,
+    });
   let plan = firstPlan;
   let [gate, reserve]: [AdmitResult, ReserveResult] = await Promise.all([
     limited
-      ? gateOf(c.env, a.token.id).admit({ requestId: a.requestId, rpmLimit: a.limits.rpm, tpmLimit: a.limits.tpm, maxConcurrency: a.token.maxConcurrency })
+      ? gateOf(c.env, a.token.id).admit({
+          requestId: a.requestId,
+          rpmLimit: a.limits.rpm,
+          tpmLimit: a.limits.tpm,
+          maxConcurrency: a.token.maxConcurrency,
+        })
       : Promise.resolve<AdmitResult>({ ok: true, rate: NO_LIMITS }),
     reserveFor(plan),
   ]);
@@ -120,10 +177,19 @@ async function gateAndReserve(c: Context<AppEnv>, a: Admitted, firstPlan: HoldPl
   }
   if (isPlanRefusal(reserve)) throw planRefusal(reserve);
   if (!reserve.ok && reserve.reason !== 'user_balance' && reserve.reason !== 'token_cap') throw refusal(reserve.reason);
-  if (!gate.ok) throw new ApiError(429, 'rate_limit_exceeded', gate.message, { 'retry-after': String(gate.retryAfter), ...rateHeaders(gate.rate) });
+  if (!gate.ok)
+    throw new ApiError(429, 'rate_limit_exceeded', gate.message, {
+      'retry-after': String(gate.retryAfter),
+      ...rateHeaders(gate.rate),
+    });
   if (!reserve.ok) {
     const whose = reserve.reason === 'token_cap' ? "the key's remaining quota" : 'your balance';
-    throw new ApiError(402, 'insufficient_quota', `${whose} cannot cover this request: its prompt and at least ${Math.min(plan.wanted, plan.min)} completion tokens`, rateHeaders(gate.rate));
+    throw new ApiError(
+      402,
+      'insufficient_quota',
+      `${whose} cannot cover this request: its prompt and at least ${Math.min(plan.wanted, plan.min)} completion tokens`,
+      rateHeaders(gate.rate),
+    );
   }
   return { rate: gate.rate, allowance: reserve.allowance, held: reserve.units, plan };
 }
@@ -144,9 +210,19 @@ async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promis
   const cooldownMs = effectiveCooldownMs(a.settings.CHANNEL_COOLDOWN_SECONDS);
   const now = Date.now();
   const usable = a.candidates
-    .map((ch) => ({ ch, state: availability(ch, now, cooldownMs, restingChannels.get(String(ch.id))), priority: ch.priority, weight: ch.weight }))
+    .map((ch) => ({
+      ch,
+      state: availability(ch, now, cooldownMs, restingChannels.get(String(ch.id))),
+      priority: ch.priority,
+      weight: ch.weight,
+    }))
     .filter((x) => x.state !== 'unavailable');
-  if (usable.length === 0) throw new ApiError(503, 'no_available_channel', `every channel for ${a.call.model} is disabled or cooling down; try again shortly`);
+  if (usable.length === 0)
+    throw new ApiError(
+      503,
+      'no_available_channel',
+      `every channel for ${a.call.model} is disabled or cooling down; try again shortly`,
+    );
 
   const ordered = orderCandidates(usable);
   // The session's pin is looked up while the hold is taken.
@@ -156,16 +232,31 @@ async function serve(c: Context<AppEnv>, a: Admitted, startedAt: number): Promis
   const sticky = await pinning;
   // Never ask the upstream for more completion tokens than were held.
   const lowered = format.withLimit !== null && (a.call.maxCompletion === null || allowance < a.call.maxCompletion);
-  const limitedCall: ParsedCall = lowered && format.withLimit ? { ...a.call, body: format.withLimit(a.call, allowance) } : a.call;
+  const limitedCall: ParsedCall =
+    lowered && format.withLimit ? { ...a.call, body: format.withLimit(a.call, allowance) } : a.call;
   // Built-in tool calls were held for up to maxCalls: the upstream is told so.
-  const call: ParsedCall = a.tools && limitedCall.body.max_tool_calls == null ? { ...limitedCall, body: { ...limitedCall.body, max_tool_calls: a.tools.maxCalls } } : limitedCall;
+  const call: ParsedCall =
+    a.tools && limitedCall.body.max_tool_calls == null
+      ? { ...limitedCall, body: { ...limitedCall.body, max_tool_calls: a.tools.maxCalls } }
+      : limitedCall;
   const heldCall: HeldCall = { c, a, call, exactPrompt, held, headers: rateHeaders(rate), startedAt };
   try {
     return await tryChannels(heldCall, sticky ? sticky.arrange(ordered) : ordered, sticky);
   } catch (err) {
     // Whatever failed after the hold was taken gives it back (a row already written is kept once).
     if (!(err instanceof ApiError && err.logged)) {
-      settleFailed(c, a, { channelId: null, attempts: 0, status: err instanceof ApiError ? err.status : 500, errorCode: 'internal_error', startedAt }, true);
+      settleFailed(
+        c,
+        a,
+        {
+          channelId: null,
+          attempts: 0,
+          status: err instanceof ApiError ? err.status : 500,
+          errorCode: 'internal_error',
+          startedAt,
+        },
+        true,
+      );
     }
     throw err;
   }
@@ -186,8 +277,21 @@ async function tryChannels(h: HeldCall, ordered: Candidate[], sticky: StickySess
     const model = upstreamModel(ch, call.model);
     const route = routeFor(a.endpoint, ch, call, model);
     setDroppedTools(h.headers, route.droppedTools);
-    const result = await attempt(ch, { endpoint: route.endpoint, body: route.body, model, stream: call.stream, headers: c.req.raw.headers }, a.settings.ENCRYPTION_KEY, limits, { preferred: keyIndex });
-    const t: Attempt = { held: h, channel: ch, state, route, upstreamModel: model, outcome: { channelId: ch.id, attempts, status: 200, errorCode: null, startedAt: h.startedAt } };
+    const result = await attempt(
+      ch,
+      { endpoint: route.endpoint, body: route.body, model, stream: call.stream, headers: c.req.raw.headers },
+      a.settings.ENCRYPTION_KEY,
+      limits,
+      { preferred: keyIndex },
+    );
+    const t: Attempt = {
+      held: h,
+      channel: ch,
+      state,
+      route,
+      upstreamModel: model,
+      outcome: { channelId: ch.id, attempts, status: 200, errorCode: null, startedAt: h.startedAt },
+    };
     reportHealth(t, result);
     if (result.kind === 'ok') {
       sticky?.served(ch.id, result.keyIndex);
@@ -205,9 +309,24 @@ async function tryChannels(h: HeldCall, ordered: Candidate[], sticky: StickySess
   // Every candidate past its cooldown had its one probe taken by another request: none was tried.
   const failure =
     attempts === 0
-      ? new ApiError(503, 'no_available_channel', `every channel for ${a.call.model} is cooling down; try again shortly`, h.headers)
-      : new ApiError(502, 'upstream_error', `no upstream answered after ${attempts} attempt(s) (last: ${lastFailure}); nothing was charged`, h.headers);
-  settleFailed(c, a, { channelId: lastChannel, attempts, status: failure.status, errorCode: failure.code, startedAt: h.startedAt }, true);
+      ? new ApiError(
+          503,
+          'no_available_channel',
+          `every channel for ${a.call.model} is cooling down; try again shortly`,
+          h.headers,
+        )
+      : new ApiError(
+          502,
+          'upstream_error',
+          `no upstream answered after ${attempts} attempt(s) (last: ${lastFailure}); nothing was charged`,
+          h.headers,
+        );
+  settleFailed(
+    c,
+    a,
+    { channelId: lastChannel, attempts, status: failure.status, errorCode: failure.code, startedAt: h.startedAt },
+    true,
+  );
   // Upstream error texts stay with the operator (channel health); they can name the provider.
   failure.logged = true;
   throw failure;
@@ -252,14 +371,26 @@ async function deliverJson(t: Attempt, r: Extract<AttemptResult, { kind: 'ok' }>
   const reported = provider.usageOf(json);
   const usage: Usage = reported ?? {
     promptTokens: t.held.exactPrompt(),
-    completionTokens: formatOf(a.endpoint).withLimit === null ? 0 : provider.completionParts(json).reduce((sum, part) => sum + countText(a.call.model, part), 0),
+    completionTokens:
+      formatOf(a.endpoint).withLimit === null
+        ? 0
+        : provider.completionParts(json).reduce((sum, part) => sum + countText(a.call.model, part), 0),
     cachedTokens: 0,
   };
-  const { charge, settled } = settleServed(c, a, { outcome: t.outcome, usage, counted: reported === null, outputItems: a.tools ? hostedCallsOf(json) : [] });
+  const { charge, settled } = settleServed(c, a, {
+    outcome: t.outcome,
+    usage,
+    counted: reported === null,
+    outputItems: a.tools ? hostedCallsOf(json) : [],
+  });
   // Within the hold the charge is certain; beyond it the account may cap it, so ask.
   const charged = charge <= t.held.held ? charge : (await settled).charged;
   return new Response(t.route.toClient(json, text), {
     status: r.response.status,
-    headers: { 'content-type': r.response.headers.get('content-type') ?? 'application/json', 'x-quota-charged': String(charged), ...t.held.headers },
+    headers: {
+      'content-type': r.response.headers.get('content-type') ?? 'application/json',
+      'x-quota-charged': String(charged),
+      ...t.held.headers,
+    },
   });
 }

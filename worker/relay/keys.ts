@@ -28,7 +28,13 @@ export interface KeyPick {
  * none tried yet, all keys go round as if none were set aside, so the channel still fails (and
  * counts) as a single-key channel always did. Null when nothing is left to try.
  */
-export function chooseKey(count: number, aside: ReadonlySet<number>, turn: number, preferred?: number, tried: ReadonlySet<number> = new Set()): number | null {
+export function chooseKey(
+  count: number,
+  aside: ReadonlySet<number>,
+  turn: number,
+  preferred?: number,
+  tried: ReadonlySet<number> = new Set(),
+): number | null {
   const usable: number[] = [];
   for (let i = 0; i < count; i++) if (!aside.has(i) && !tried.has(i)) usable.push(i);
   if (preferred !== undefined && usable.includes(preferred)) return preferred;
@@ -43,7 +49,13 @@ const turns = new Map<number, number>();
  * The key for the channel's next try. `preferredIndex` (a session pinned to one key) wins while that
  * key is usable. `tried` holds the keys this attempt has already used.
  */
-export function pickKey(channel: { id: number }, keys: readonly string[], aside: readonly KeyAside[], preferredIndex?: number, tried?: ReadonlySet<number>): KeyPick | null {
+export function pickKey(
+  channel: { id: number },
+  keys: readonly string[],
+  aside: readonly KeyAside[],
+  preferredIndex?: number,
+  tried?: ReadonlySet<number>,
+): KeyPick | null {
   if (turns.size > 10_000) turns.clear();
   const turn = turns.get(channel.id) ?? 0;
   const index = chooseKey(keys.length, new Set(aside.map((k) => k.index)), turn, preferredIndex, tried);
@@ -65,4 +77,5 @@ export function applyKeyNews(list: readonly KeyAside[], news: KeyNews, keyCount:
 }
 
 export const sameKeysAside = (a: readonly KeyAside[], b: readonly KeyAside[]) =>
-  a.length === b.length && a.every((k, i) => k.index === b[i].index && k.error === b[i].error && k.since === b[i].since);
+  a.length === b.length &&
+  a.every((k, i) => k.index === b[i].index && k.error === b[i].error && k.since === b[i].since);

@@ -32,9 +32,20 @@ async function probeWith(env: Env, channel: ChannelRecord, choice: KeyChoice, mo
   const asked = model ?? channel.models[0];
   const { endpoint, body } = providerFor(channel.type).probe(asked);
   const limits = { firstByteMs: settings.UPSTREAM_TIMEOUT_MS, idleMs: settings.UPSTREAM_TIMEOUT_MS };
-  const result = await attempt(channel, { endpoint, body, model: upstreamModel(channel, asked), stream: false, headers: new Headers() }, settings.ENCRYPTION_KEY, limits, choice);
+  const result = await attempt(
+    channel,
+    { endpoint, body, model: upstreamModel(channel, asked), stream: false, headers: new Headers() },
+    settings.ENCRYPTION_KEY,
+    limits,
+    choice,
+  );
   const ok = result.kind === 'ok';
-  const error = result.kind === 'failed' ? result.error : result.kind === 'client_error' ? `HTTP ${result.status}: ${result.body.slice(0, 300)}` : undefined;
+  const error =
+    result.kind === 'failed'
+      ? result.error
+      : result.kind === 'client_error'
+        ? `HTTP ${result.status}: ${result.body.slice(0, 300)}`
+        : undefined;
   await reportAttempt(env, settings, channel, result);
   return error === undefined ? { ok, latency_ms: result.latencyMs } : { ok, latency_ms: result.latencyMs, error };
 }

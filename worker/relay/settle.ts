@@ -30,8 +30,15 @@ export interface LogSubject {
 }
 
 const subjectOf = (a: Admitted): LogSubject => ({
-  requestId: a.requestId, endpoint: a.endpoint, token: a.token, ip: a.ip, model: a.call.model,
-  stream: a.call.stream, price: a.price, groupRatio: a.groupRatio, session: a.session,
+  requestId: a.requestId,
+  endpoint: a.endpoint,
+  token: a.token,
+  ip: a.ip,
+  model: a.call.model,
+  stream: a.call.stream,
+  price: a.price,
+  groupRatio: a.groupRatio,
+  session: a.session,
 });
 
 export function logRow(s: LogSubject, o: Outcome, usage: Usage, counted: boolean): LogWrite {
@@ -97,8 +104,16 @@ export interface Served {
 export function settleServed(c: Context<AppEnv>, a: Admitted, { outcome: o, usage, counted, outputItems }: Served) {
   const charge = chargeFor(a.price, usage, a.groupRatio) + toolCharge(outputItems, a.tools);
   const userId = a.token.userId;
-  const settled = settleWithRetry(c, userId, { requestId: a.requestId, tokenId: a.token.id, charge, log: logRow(subjectOf(a), o, usage, counted) });
-  if (tracksGate(a)) c.executionCtx.waitUntil(gateOf(c.env, a.token.id).finish(a.requestId, usage.promptTokens + usage.completionTokens));
+  const settled = settleWithRetry(c, userId, {
+    requestId: a.requestId,
+    tokenId: a.token.id,
+    charge,
+    log: logRow(subjectOf(a), o, usage, counted),
+  });
+  if (tracksGate(a))
+    c.executionCtx.waitUntil(
+      gateOf(c.env, a.token.id).finish(a.requestId, usage.promptTokens + usage.completionTokens),
+    );
   c.executionCtx.waitUntil(settled);
   return { charge, settled };
 }

@@ -68,7 +68,8 @@ export function relayStream(t: Attempt, r: Extract<AttemptResult, { kind: 'ok' }
 }
 
 /** Completion tokens delivered: each part counted on its own, none of the JSON around it. */
-const countDelivered = (model: string, state: TapState) => deliveredParts(state).reduce((sum, part) => sum + countText(model, part), 0);
+const countDelivered = (model: string, state: TapState) =>
+  deliveredParts(state).reduce((sum, part) => sum + countText(model, part), 0);
 
 /**
  * A stream that closed properly is billed from the usage it reported (or counted, if none). One
@@ -87,11 +88,27 @@ function settleStream(t: Attempt, state: TapState, ending: Ending): Promise<unkn
     return Promise.resolve();
   }
   const reported = state.usage;
-  const usage: Usage = closedProperly && reported
-    ? reported
-    : { promptTokens: reported?.promptTokens || t.held.exactPrompt(), completionTokens: countDelivered(a.call.model, state), cachedTokens: reported?.cachedTokens ?? 0 };
+  const usage: Usage =
+    closedProperly && reported
+      ? reported
+      : {
+          promptTokens: reported?.promptTokens || t.held.exactPrompt(),
+          completionTokens: countDelivered(a.call.model, state),
+          cachedTokens: reported?.cachedTokens ?? 0,
+        };
   const counted = !(closedProperly && reported);
-  const errorCode = closedProperly ? null : ending === 'client_gone' ? 'client_closed' : state.errored ? 'upstream_stream_error' : 'upstream_stream_broken';
-  const { settled } = settleServed(c, a, { outcome: { ...outcome, errorCode }, usage, counted, outputItems: state.outputItems });
+  const errorCode = closedProperly
+    ? null
+    : ending === 'client_gone'
+      ? 'client_closed'
+      : state.errored
+        ? 'upstream_stream_error'
+        : 'upstream_stream_broken';
+  const { settled } = settleServed(c, a, {
+    outcome: { ...outcome, errorCode },
+    usage,
+    counted,
+    outputItems: state.outputItems,
+  });
   return settled;
 }

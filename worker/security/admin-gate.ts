@@ -33,6 +33,10 @@ const stillOpen = (path: string) => path.startsWith('/api/auth/');
 export async function enforceAdminTotp(env: Env, session: { id: number; role: string }, path: string): Promise<void> {
   if (session.role !== 'admin' || stillOpen(path)) return;
   if (await adminTotpMissing(env, session.id)) {
-    throw new ApiError(403, 'totp_required', 'the operator requires two-factor sign-in for administrators: turn it on (POST /api/auth/totp/setup, then /enable) first');
+    throw new ApiError(
+      403,
+      'totp_required',
+      'the operator requires two-factor sign-in for administrators: turn it on (POST /api/auth/totp/setup, then /enable) first',
+    );
   }
 }

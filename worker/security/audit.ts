@@ -39,4 +39,8 @@ export async function audit(c: Context<AppEnv>, entry: AuditEntry): Promise<void
 }
 
 /** The names of the fields a body changes, for a summary: the values stay out of it. */
-export const fieldsOf = (body: object): string => Object.entries(body).filter(([, v]) => v !== undefined).map(([k]) => k).join(', ');
+export const fieldsOf = (body: object): string =>
+  Object.entries(body)
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k)
+    .join(', ');

@@ -14,7 +14,11 @@ const CAPTCHA_AFTER_FAILURES = 3;
 
 /** The login body's fields for these checks. */
 export const LoginSecurityFields = {
-  totp: z.string().max(16).optional().openapi({ description: 'The 6-digit code of an authenticator app, for a user who turned two-factor sign-in on' }),
+  totp: z
+    .string()
+    .max(16)
+    .optional()
+    .openapi({ description: 'The 6-digit code of an authenticator app, for a user who turned two-factor sign-in on' }),
   ...Captcha,
 };
 
@@ -22,7 +26,12 @@ export const LoginSecurityFields = {
  * Before the password is checked. `counts` are the attempt counts of the login handler, this
  * attempt included; a successful login takes its own attempt back, so the rest are failures.
  */
-export async function loginCaptcha(c: Context<AppEnv>, counts: { key: string; attempts: number }[], ipKey: string, token: string | null | undefined): Promise<void> {
+export async function loginCaptcha(
+  c: Context<AppEnv>,
+  counts: { key: string; attempts: number }[],
+  ipKey: string,
+  token: string | null | undefined,
+): Promise<void> {
   const attempts = counts.find((k) => k.key === ipKey)?.attempts ?? 0;
   if (attempts - 1 >= CAPTCHA_AFTER_FAILURES) await requireCaptcha(c, token);
 }
@@ -31,6 +40,8 @@ export async function loginCaptcha(c: Context<AppEnv>, counts: { key: string; at
 export async function loginSecondFactor(c: Context<AppEnv>, userId: number, code: string | undefined): Promise<void> {
   const check = await useCode(c.env, userId, code ?? '');
   if (check === 'none') return;
-  if (!code) throw new ApiError(401, 'totp_required', 'totp: this account signs in with a two-factor code; send it as `totp`');
-  if (check === 'wrong') throw new ApiError(401, 'unauthorized', 'totp: the code is wrong, expired or was used already');
+  if (!code)
+    throw new ApiError(401, 'totp_required', 'totp: this account signs in with a two-factor code; send it as `totp`');
+  if (check === 'wrong')
+    throw new ApiError(401, 'unauthorized', 'totp: the code is wrong, expired or was used already');
 }

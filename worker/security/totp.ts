@@ -17,7 +17,14 @@ export const TOTP_DIGITS = 6;
 const WINDOW = 1;
 
 const totpFor = (secretBase32: string, label = '', issuer = '') =>
-  new TOTP({ issuer, label, secret: Secret.fromBase32(secretBase32), algorithm: 'SHA1', digits: TOTP_DIGITS, period: TOTP_PERIOD });
+  new TOTP({
+    issuer,
+    label,
+    secret: Secret.fromBase32(secretBase32),
+    algorithm: 'SHA1',
+    digits: TOTP_DIGITS,
+    period: TOTP_PERIOD,
+  });
 
 /** The code for a time (ms); for tests and the browser suite. */
 export const codeAt = (secretBase32: string, ms: number): string => totpFor(secretBase32).generate({ timestamp: ms });
@@ -39,7 +46,11 @@ export interface NewSecret {
  * A fresh secret (160 bits, as RFC 4226 recommends), pending until a code for it is given.
  * Answers null when the user has two-factor on already: it must be turned off first.
  */
-export async function startSetup(env: Env, user: { id: number; username: string }, issuer: string): Promise<NewSecret | null> {
+export async function startSetup(
+  env: Env,
+  user: { id: number; username: string },
+  issuer: string,
+): Promise<NewSecret | null> {
   const secret = new Secret({ size: 20 }).base32;
   const sealed = await seal(secret, settingsOf(env).ENCRYPTION_KEY);
   if (!(await savePendingSecret(dbOf(env.DB), user.id, sealed, Date.now()))) return null;

@@ -35,7 +35,11 @@ export async function verifyTurnstile(cfg: TurnstileConfig, token: string, ip: s
   const form = new URLSearchParams({ secret: cfg.secret, response: token });
   if (ip) form.set('remoteip', ip);
   try {
-    const res = await fetch(cfg.verifyUrl, { method: 'POST', body: form, signal: AbortSignal.timeout(VERIFY_TIMEOUT_MS) });
+    const res = await fetch(cfg.verifyUrl, {
+      method: 'POST',
+      body: form,
+      signal: AbortSignal.timeout(VERIFY_TIMEOUT_MS),
+    });
     if (!res.ok) return false;
     const answer: unknown = await res.json();
     return typeof answer === 'object' && answer !== null && 'success' in answer && answer.success === true;
@@ -50,11 +54,20 @@ export async function requireCaptcha(c: Context<AppEnv>, token: string | null | 
   if (!cfg) return;
   const ip = c.req.header('cf-connecting-ip') ?? null;
   if (!token || !(await verifyTurnstile(cfg, token, ip))) {
-    throw new ApiError(403, 'captcha_failed', `${TURNSTILE_FIELD}: the human check failed or is missing; complete it and try again`);
+    throw new ApiError(
+      403,
+      'captcha_failed',
+      `${TURNSTILE_FIELD}: the human check failed or is missing; complete it and try again`,
+    );
   }
 }
 
 /** The body field of a form that needs the check. */
 export const Captcha = {
-  turnstile_token: z.string().max(4096).nullable().optional().openapi({ description: 'Cloudflare Turnstile token (needed when Turnstile is set up)' }),
+  turnstile_token: z
+    .string()
+    .max(4096)
+    .nullable()
+    .optional()
+    .openapi({ description: 'Cloudflare Turnstile token (needed when Turnstile is set up)' }),
 };

@@ -4,7 +4,7 @@ import { STR, all, api, errorText, fill, flashThenReload, toast } from './page';
 
 function prepareForm(form: HTMLFormElement, opener: HTMLElement): void {
   form.reset();
-  all('[data-orig]', form).forEach((el) => el.removeAttribute('data-orig'));
+  for (const el of all('[data-orig]', form)) el.removeAttribute('data-orig');
   const err = form.querySelector('.form-error');
   if (err) err.textContent = '';
   for (const k of ['method', 'path', 'mode', 'then']) {
@@ -44,7 +44,10 @@ function showKey(key: string): void {
   dialog.showModal();
 }
 
-const keyOf = (result: unknown) => (typeof result === 'object' && result !== null && 'key' in result && typeof result.key === 'string' ? result.key : null);
+const keyOf = (result: unknown) =>
+  typeof result === 'object' && result !== null && 'key' in result && typeof result.key === 'string'
+    ? result.key
+    : null;
 handlers.showkey = (result) => {
   const key = keyOf(result);
   if (key) showKey(key);
@@ -86,7 +89,9 @@ interface TestAnswer {
 
 function showTest(slot: HTMLElement, res: TestAnswer | null): void {
   const ok = !!res?.ok;
-  slot.textContent = ok ? fill(STR.testOk, { ms: res?.latency_ms ?? 0 }) : fill(STR.testFail, { error: res?.error ?? '?' });
+  slot.textContent = ok
+    ? fill(STR.testOk, { ms: res?.latency_ms ?? 0 })
+    : fill(STR.testFail, { error: res?.error ?? '?' });
   slot.className = `badge ${ok ? 'b-green' : 'b-red'}`;
   slot.setAttribute('data-outcome', ok ? 'ok' : 'failed');
 }
@@ -103,7 +108,11 @@ async function callButton(btn: HTMLButtonElement): Promise<void> {
   }
   btn.disabled = true;
   try {
-    const res = await api<TestAnswer & { key?: string }>(btn.getAttribute('data-method') ?? 'POST', btn.getAttribute('data-call') ?? '', body === null ? undefined : JSON.parse(body));
+    const res = await api<TestAnswer & { key?: string }>(
+      btn.getAttribute('data-method') ?? 'POST',
+      btn.getAttribute('data-call') ?? '',
+      body === null ? undefined : JSON.parse(body),
+    );
     if (then === 'test' && slot) showTest(slot, res);
     else if (then === 'showkey') handlers.showkey(res, null);
     else flashThenReload(btn.getAttribute('data-ok') ?? STR.done);
@@ -117,13 +126,17 @@ async function callButton(btn: HTMLButtonElement): Promise<void> {
 
 export function wireDialogs(): void {
   document.addEventListener('click', (ev) => {
-    const el = ev.target instanceof Element ? ev.target.closest<HTMLElement>('[data-open],[data-close],[data-call],[data-copy]') : null;
+    const el =
+      ev.target instanceof Element
+        ? ev.target.closest<HTMLElement>('[data-open],[data-close],[data-call],[data-copy]')
+        : null;
     if (!el) return;
     ev.preventDefault();
     if (el.hasAttribute('data-open')) openDialog(el);
     else if (el.hasAttribute('data-close')) el.closest('dialog')?.close();
     else if (el instanceof HTMLButtonElement && el.hasAttribute('data-call')) void callButton(el);
-    else if (el.hasAttribute('data-copy')) copyText(document.querySelector(el.getAttribute('data-copy') ?? '')?.textContent ?? '', el);
+    else if (el.hasAttribute('data-copy'))
+      copyText(document.querySelector(el.getAttribute('data-copy') ?? '')?.textContent ?? '', el);
   });
   // A dialog that shows a key forgets it on close, and the page reloads to show the masked key.
   document.getElementById('key-dialog')?.addEventListener('close', () => {

@@ -8,7 +8,8 @@ import { STR, all, api, errorText, fill, flashThenReload, labelOf, toast } from 
 export type Field = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 type Values = Record<string, unknown>;
 
-const isField = (el: Element): el is Field => el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement;
+const isField = (el: Element): el is Field =>
+  el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement;
 export const fieldsOf = (form: HTMLFormElement): Field[] => Array.from(form.elements).filter(isField);
 
 /** What to do with an answer, by `data-then`: other modules add their own (`pay`, `showcodes`). */
@@ -46,7 +47,9 @@ function typedValue(el: Field, raw: string): unknown {
 function readField(form: HTMLFormElement, el: Field, out: Values): void {
   if (el.getAttribute('data-type') === 'checks') {
     if (el.name in out) return;
-    const picked = all<HTMLInputElement>(`input[name="${el.name}"]`, form).filter((x) => x.checked).map((x) => x.value);
+    const picked = all<HTMLInputElement>(`input[name="${el.name}"]`, form)
+      .filter((x) => x.checked)
+      .map((x) => x.value);
     if (picked.length) out[el.name] = picked;
     return;
   }
@@ -106,17 +109,24 @@ export function fillForm(form: HTMLFormElement, values: Values): void {
 
 function after(then: string, result: unknown, form: HTMLFormElement): void {
   const handler = handlers[then];
-  if (handler) return handler(result, form);
+  if (handler) {
+    handler(result, form);
+    return;
+  }
   if (then === 'message') {
     form.reset();
     form.closest('dialog')?.close();
-    return toast(form.getAttribute('data-ok') ?? STR.done, false);
+    toast(form.getAttribute('data-ok') ?? STR.done, false);
+    return;
   }
   flashThenReload(form.getAttribute('data-ok') ?? STR.saved);
 }
 
 export function showError(slot: Element | null, message: string): void {
-  if (!slot) return toast(message, true);
+  if (!slot) {
+    toast(message, true);
+    return;
+  }
   slot.textContent = message;
   slot.scrollIntoView?.({ block: 'nearest' });
 }
@@ -135,14 +145,14 @@ async function submit(form: HTMLFormElement): Promise<void> {
     return;
   }
   const buttons = all<HTMLButtonElement>('button[type=submit]', form);
-  buttons.forEach((b) => (b.disabled = true));
+  for (const b of buttons) b.disabled = true;
   try {
     const result = await api(form.getAttribute('data-method') ?? 'POST', form.getAttribute('data-path') ?? '', payload);
     after(form.getAttribute('data-then') ?? 'reload', result, form);
   } catch (e) {
     showError(err, errorText(e));
   } finally {
-    buttons.forEach((b) => (b.disabled = false));
+    for (const b of buttons) b.disabled = false;
   }
 }
 

@@ -25,7 +25,8 @@ function payloadOf(form: HTMLFormElement): Record<string, unknown> {
   const models = (field(form, 'price_models')?.value ?? '').split(/[\s,]+/).filter(Boolean);
   const lowText = field(form, 'low_balance')?.value.trim() ?? '';
   const low = lowText === '' ? null : Number(lowText);
-  if (low !== null && !(Number.isFinite(low) && low >= 0)) throw new Error(STR.badNumber.replace('{field}', 'low_balance'));
+  if (low !== null && !(Number.isFinite(low) && low >= 0))
+    throw new Error(STR.badNumber.replace('{field}', 'low_balance'));
   return {
     ...emailPart(form),
     price_changes: { enabled: checked(form, 'price_enabled'), models: models.length ? models : null },
@@ -46,6 +47,9 @@ export function wireNotifications(): void {
     } catch (e) {
       return showError(slot, errorText(e));
     }
-    api('PUT', '/api/notifications', payload).then(() => flashThenReload(STR.saved), (e: unknown) => showError(slot, errorText(e)));
+    api('PUT', '/api/notifications', payload).then(
+      () => flashThenReload(STR.saved),
+      (e: unknown) => showError(slot, errorText(e)),
+    );
   });
 }

@@ -10,7 +10,8 @@ export function fill(text: string, vars: Record<string, string | number>): strin
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
-export const all = <E extends Element = HTMLElement>(selector: string, root: ParentNode = document): E[] => Array.from(root.querySelectorAll<E>(selector));
+export const all = <E extends Element = HTMLElement>(selector: string, root: ParentNode = document): E[] =>
+  Array.from(root.querySelectorAll<E>(selector));
 
 /** The field's name as the user reads it, for error messages. */
 export const labelOf = (el: Element & { name?: string }) => el.getAttribute('data-label') ?? el.name ?? '';

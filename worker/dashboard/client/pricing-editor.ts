@@ -31,16 +31,22 @@ function preview(row: Element): void {
     const modelRatio = num(row, 'model_ratio');
     const completionRatio = num(row, 'completion_ratio');
     if (perCall !== null) out.textContent = `${usdText(perCall)} ${STR.perCall}`;
-    else if (modelRatio !== null) out.textContent = `${usdText(modelRatio * 2)} / ${usdText(modelRatio * 2 * (completionRatio ?? 1))}`;
+    else if (modelRatio !== null)
+      out.textContent = `${usdText(modelRatio * 2)} / ${usdText(modelRatio * 2 * (completionRatio ?? 1))}`;
     else out.textContent = '\u2014';
   } catch {
     out.textContent = '?';
   }
 }
 
-const textOf = (row: Element, name: string) => row.querySelector<HTMLInputElement>(`[name=${name}]`)?.value.trim() ?? '';
+const textOf = (row: Element, name: string) =>
+  row.querySelector<HTMLInputElement>(`[name=${name}]`)?.value.trim() ?? '';
 
-interface Tier { above_prompt_tokens: number; prompt_multiplier: number; completion_multiplier: number }
+interface Tier {
+  above_prompt_tokens: number;
+  prompt_multiplier: number;
+  completion_multiplier: number;
+}
 
 /** `above:prompt:completion, ...` as tiers; null for an empty field (the known tiers, else none). */
 function tiersOf(row: Element): Tier[] | null {
@@ -49,7 +55,8 @@ function tiersOf(row: Element): Tier[] | null {
   if (raw === '' || !input) return null;
   return raw.split(',').map((part) => {
     const [above, p, c] = part.split(':').map((x) => Number(x.trim()));
-    if (![above, p, c].every((n) => Number.isFinite(n) && n >= 0) || part.split(':').length !== 3) throw new Error(fill(STR.badNumber, { field: labelOf(input) }));
+    if (![above, p, c].every((n) => Number.isFinite(n) && n >= 0) || part.split(':').length !== 3)
+      throw new Error(fill(STR.badNumber, { field: labelOf(input) }));
     return { above_prompt_tokens: above, prompt_multiplier: p, completion_multiplier: c };
   });
 }
@@ -63,9 +70,15 @@ function pricingPayload(root: Element, original: { models: string[]; groups: str
     const name = textOf(row, 'model');
     if (!name) continue;
     models[name] = {
-      model_ratio: num(row, 'model_ratio'), completion_ratio: num(row, 'completion_ratio'), cache_ratio: num(row, 'cache_ratio'),
-      cache_write_ratio: num(row, 'cache_write_ratio'), cache_write_1h_ratio: num(row, 'cache_write_1h_ratio'), tiers: tiersOf(row), pinned: checked(row, 'pinned'),
-      price_per_call: num(row, 'price_per_call'), max_output_tokens: num(row, 'max_output_tokens'),
+      model_ratio: num(row, 'model_ratio'),
+      completion_ratio: num(row, 'completion_ratio'),
+      cache_ratio: num(row, 'cache_ratio'),
+      cache_write_ratio: num(row, 'cache_write_ratio'),
+      cache_write_1h_ratio: num(row, 'cache_write_1h_ratio'),
+      tiers: tiersOf(row),
+      pinned: checked(row, 'pinned'),
+      price_per_call: num(row, 'price_per_call'),
+      max_output_tokens: num(row, 'max_output_tokens'),
     };
   }
   for (const row of all('tr[data-group-row]', root)) {
@@ -86,7 +99,7 @@ async function savePricing(btn: HTMLButtonElement): Promise<void> {
   if (!root) return;
   const err = root.querySelector('.form-error');
   if (err) err.textContent = '';
-  let payload;
+  let payload: ReturnType<typeof pricingPayload>;
   try {
     payload = pricingPayload(root, JSON.parse(root.getAttribute('data-original') ?? '{"models":[],"groups":[]}'));
   } catch (e) {
@@ -111,7 +124,10 @@ async function runSync(btn: HTMLButtonElement): Promise<void> {
   const out = document.querySelector<HTMLElement>('[data-price-sync-out]');
   btn.disabled = true;
   try {
-    const result = await api<{ changed: { model: string; before: unknown; after: unknown }[]; skipped: { model: string; reason: string }[] }>('POST', '/api/pricing/sync', { dry_run: dryRun });
+    const result = await api<{
+      changed: { model: string; before: unknown; after: unknown }[];
+      skipped: { model: string; reason: string }[];
+    }>('POST', '/api/pricing/sync', { dry_run: dryRun });
     if (!dryRun) return flashThenReload(STR.done);
     if (out) {
       out.hidden = false;
@@ -132,7 +148,10 @@ export function wirePricingEditor(): void {
       void runSync(sync);
       return;
     }
-    const el = ev.target instanceof Element ? ev.target.closest<HTMLElement>('[data-add-row],[data-remove-row],[data-save-pricing]') : null;
+    const el =
+      ev.target instanceof Element
+        ? ev.target.closest<HTMLElement>('[data-add-row],[data-remove-row],[data-save-pricing]')
+        : null;
     if (!el) return;
     ev.preventDefault();
     if (el.hasAttribute('data-add-row')) addRow(el.getAttribute('data-add-row') ?? '');

@@ -75,7 +75,10 @@ function waitForPayment(orderNo: string): void {
 let madeCodes: string[] = [];
 
 function showCodes(result: unknown, form: HTMLFormElement | null): void {
-  const codes = typeof result === 'object' && result !== null && 'codes' in result && Array.isArray(result.codes) ? result.codes : [];
+  const codes =
+    typeof result === 'object' && result !== null && 'codes' in result && Array.isArray(result.codes)
+      ? result.codes
+      : [];
   madeCodes = codes.filter((c): c is string => typeof c === 'string');
   form?.closest('dialog')?.close();
   const box = document.getElementById('new-codes');
@@ -104,7 +107,8 @@ export function wireTopup(): void {
   const quoteForm = document.querySelector<HTMLFormElement>('form[data-quote]');
   if (quoteForm) wireQuote(quoteForm);
   handlers.pay = (order) => {
-    if (typeof order === 'object' && order !== null && 'pay_url' in order && typeof order.pay_url === 'string') location.href = order.pay_url;
+    if (typeof order === 'object' && order !== null && 'pay_url' in order && typeof order.pay_url === 'string')
+      location.href = order.pay_url;
   };
   const waiting = document.querySelector('[data-poll-order]');
   if (waiting) waitForPayment(waiting.getAttribute('data-poll-order') ?? '');

@@ -37,7 +37,8 @@ export const enMoneyAndMail = {
   'topup.amountCol': 'Amount',
   'topup.paidAt': 'Paid',
   'topup.lateTitle': 'Paid, but the balance has not arrived?',
-  'topup.lateBody': 'Deposits usually arrive within minutes. If you paid for an order below and it still shows pending, contact support with your payment screenshot and this order number: it will be credited by hand, once.',
+  'topup.lateBody':
+    'Deposits usually arrive within minutes. If you paid for an order below and it still shows pending, contact support with your payment screenshot and this order number: it will be credited by hand, once.',
   'topup.returnTitle': 'Payment',
   'topup.returnMissing': 'No such order.',
   'topup.waiting': 'Waiting for the payment to be confirmed; this page updates by itself.',
@@ -46,12 +47,14 @@ export const enMoneyAndMail = {
   'topup.back': 'Back to top-up',
   'topup.promoted': 'Enterprise customer: every top-up takes {off} off.',
   'orders.title': 'Orders',
-  'orders.subtitle': 'Every top-up order. Find a late deposit by its number, check it with the gateway, or complete it by hand.',
+  'orders.subtitle':
+    'Every top-up order. Find a late deposit by its number, check it with the gateway, or complete it by hand.',
   'orders.check': 'Check with gateway',
   'orders.checked': 'Checked with the gateway.',
   'orders.complete': 'Complete by hand',
   'orders.completeTitle': 'Complete order {no}',
-  'orders.completeHint': 'Credits the order once and records you, the time and your note. Use it only when the payment is confirmed.',
+  'orders.completeHint':
+    'Credits the order once and records you, the time and your note. Use it only when the payment is confirmed.',
   'orders.completed': 'Order completed.',
   'orders.note': 'Note (why)',
   'orders.ref': 'Gateway reference (optional)',
@@ -73,11 +76,13 @@ export const enMoneyAndMail = {
   'codes.madeHint': 'Copy or download them now: they are never shown again.',
   'codes.csv': 'Download CSV',
   'settings.topup': 'Top-up',
-  'settings.topupHint': 'currency, price per US dollar, least amount, discount tiers, enterprise rules, order expiry (minutes)',
+  'settings.topupHint':
+    'currency, price per US dollar, least amount, discount tiers, enterprise rules, order expiry (minutes)',
   'settings.topupMethods': 'Payment methods set up: {methods}',
   'account.enterprise': 'Enterprise customer since your promotion: top-ups take {off} off.',
   'channels.responses': 'Responses API',
-  'channels.responsesHint': 'OpenAI type: does the upstream have /v1/responses? If not, Responses calls reach it as chat completions.',
+  'channels.responsesHint':
+    'OpenAI type: does the upstream have /v1/responses? If not, Responses calls reach it as chat completions.',
   'channels.responsesNative': 'served by the upstream',
   'channels.responsesConverted': 'converted to chat completions',
   // Mail (worker/mail)
@@ -94,14 +99,18 @@ export const enMoneyAndMail = {
   'disable.title': 'Disable key',
   'disable.done': 'The key {name} is disabled: it is refused from its next request. Make a new key under API keys.',
   'disable.already': 'The key {name} was already disabled.',
-  'disable.confirm': 'Disable the key {name}? It is refused from its next request, until you enable it again under API keys.',
+  'disable.confirm':
+    'Disable the key {name}? It is refused from its next request, until you enable it again under API keys.',
   'disable.button': 'Disable this key',
-  'disable.stale': 'This link no longer applies: the key {name} was changed after the mail was sent (enabled again, or the link was already used). Manage it under API keys.',
+  'disable.stale':
+    'This link no longer applies: the key {name} was changed after the mail was sent (enabled again, or the link was already used). Manage it under API keys.',
   'notify.title': 'Notifications',
   'notify.subtitle': 'Mail about price changes, keys used from new IP addresses, and a low balance.',
   'notify.email': 'Email address',
-  'notify.emailHint': 'A new address gets a confirmation link and takes over once it is opened; leave empty to stop all mail.',
-  'notify.pending': 'Waiting for confirmation: {email}. Open the link mailed there within 24 hours; until then mail goes to the address above.',
+  'notify.emailHint':
+    'A new address gets a confirmation link and takes over once it is opened; leave empty to stop all mail.',
+  'notify.pending':
+    'Waiting for confirmation: {email}. Open the link mailed there within 24 hours; until then mail goes to the address above.',
   'notify.currentPassword': 'Current password',
   'notify.currentPasswordHint': 'Needed only to change the address.',
   'notify.priceChanges': 'Mail me when prices change',
@@ -144,7 +153,8 @@ export const enMoneyAndMail = {
   'reset.submit': 'Set the new password',
   'reset.done': 'Your password is changed and your other sessions have ended. Log in with the new one.',
   'settings.signup': 'Sign-up',
-  'settings.signupHint': 'enabled: whether visitors may sign up themselves (a mailed link confirms the address); bonus: units credited once on confirmation (500000 = $1)',
+  'settings.signupHint':
+    'enabled: whether visitors may sign up themselves (a mailed link confirms the address); bonus: units credited once on confirmation (500000 = $1)',
 } as const;
 
 export type MoneyAndMailKey = keyof typeof enMoneyAndMail;

@@ -9,7 +9,8 @@ export const enPrices = {
   'editor.cacheWriteRatio': 'Cache write ratio',
   'editor.cacheWrite1hRatio': '1-hour write ratio',
   'editor.tiers': 'Tiers',
-  'editor.tiersHint': 'above_prompt_tokens:prompt multiplier:completion multiplier, comma-separated (200000:2:1.5). Empty: the known tiers shown, else none.',
+  'editor.tiersHint':
+    'above_prompt_tokens:prompt multiplier:completion multiplier, comma-separated (200000:2:1.5). Empty: the known tiers shown, else none.',
   'editor.pinned': 'Pinned',
   'editor.pinnedHint': 'Priced by hand: the price sync leaves it alone.',
   'editor.follows': 'follows the table',

@@ -16,7 +16,8 @@ export const enSafety = {
   'totp.off': 'Off: signing in needs only your password.',
   'totp.on': 'On: signing in also asks for the code from your authenticator app.',
   'totp.setup': 'Set up',
-  'totp.scan': 'Scan this QR code with an authenticator app (or type the secret in), then enter the 6-digit code it shows.',
+  'totp.scan':
+    'Scan this QR code with an authenticator app (or type the secret in), then enter the 6-digit code it shows.',
   'totp.secret': 'Secret',
   'totp.code': '6-digit code',
   'totp.enable': 'Turn on',

@@ -128,7 +128,8 @@ const enCore = {
   'keys.tpmLabel': 'Tokens per minute',
   'keys.limitHint': 'empty: no limit',
   'keys.shownOnce': 'Copy your key now',
-  'keys.shownOnceBody': 'This is the only time the whole key is shown. Store it somewhere safe; if you lose it, rotate the key.',
+  'keys.shownOnceBody':
+    'This is the only time the whole key is shown. Store it somewhere safe; if you lose it, rotate the key.',
   'keys.copy': 'Copy',
   'keys.copied': 'Copied',
   'keys.rpmShort': '{n} RPM',
@@ -136,7 +137,8 @@ const enCore = {
   'keys.usage': 'Send it as a Bearer token:',
 
   'logs.title': 'Request log',
-  'logs.subtitle': 'Every call made with your keys. An IP a key had never used before is marked new: a leaked key stands out.',
+  'logs.subtitle':
+    'Every call made with your keys. An IP a key had never used before is marked new: a leaked key stands out.',
   'logs.allTitle': 'All request logs',
   'logs.allSubtitle': 'Every user\u2019s calls, newest first.',
   'logs.key': 'Key',
@@ -191,7 +193,8 @@ const enCore = {
   'account.reason': 'Reason',
 
   'channels.title': 'Channels',
-  'channels.subtitle': 'Upstream providers. Health is the circuit breaker: closed serves, open rests until a probe succeeds.',
+  'channels.subtitle':
+    'Upstream providers. Health is the circuit breaker: closed serves, open rests until a probe succeeds.',
   'channels.new': 'New channel',
   'channels.type': 'Type',
   'channels.baseUrl': 'Base URL',
@@ -254,14 +257,16 @@ const enCore = {
   'editor.preview': 'Input / output per 1M (group 1)',
   'editor.perCallUsd': 'Per call (USD)',
   'editor.maxOutput': 'Max output tokens',
-  'editor.maxOutputHint': 'The completion limit held for and sent with a request that sets none. Empty: the known limit shown, else DEFAULT_COMPLETION_RESERVE.',
+  'editor.maxOutputHint':
+    'The completion limit held for and sent with a request that sets none. Empty: the known limit shown, else DEFAULT_COMPLETION_RESERVE.',
   'editor.saveAll': 'Save prices',
   'editor.history': 'Recent changes',
   'editor.by': 'By',
   'editor.change': 'Change',
 
   'maint.title': 'Maintenance',
-  'maint.subtitle': 'Retention folds old log rows into daily totals; expiry, reconcile, probes and optimize keep the rest tidy. They run nightly by themselves.',
+  'maint.subtitle':
+    'Retention folds old log rows into daily totals; expiry, reconcile, probes and optimize keep the rest tidy. They run nightly by themselves.',
   'maint.run': 'Run now',
   'maint.jobs': 'Jobs',
   'maint.jobsHint': 'none checked: all',
@@ -288,7 +293,6 @@ const enCore = {
   'common.listHintPlain': 'comma or newline separated',
   'account.newHint': 'at least 8 characters',
   'logs.userHint': 'name or ID',
-
 } as const;
 
 export type CoreKey = keyof typeof enCore;

@@ -19,4 +19,3 @@ export function translator(lang: Lang): Translate {
     return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
   };
 }
-

@@ -39,7 +39,8 @@ export const zhMoneyAndMail: Record<MoneyAndMailKey, string> = {
   'topup.amountCol': '金额',
   'topup.paidAt': '到账时间',
   'topup.lateTitle': '已付款但余额未到账？',
-  'topup.lateBody': '充值通常几分钟内到账。若您已为下方订单付款但仍显示待支付，请将付款截图和订单号发给客服，我们会人工处理，只入账一次。',
+  'topup.lateBody':
+    '充值通常几分钟内到账。若您已为下方订单付款但仍显示待支付，请将付款截图和订单号发给客服，我们会人工处理，只入账一次。',
   'topup.returnTitle': '支付结果',
   'topup.returnMissing': '找不到该订单。',
   'topup.waiting': '正在等待支付确认，本页会自动刷新。',
@@ -79,7 +80,8 @@ export const zhMoneyAndMail: Record<MoneyAndMailKey, string> = {
   'settings.topupMethods': '已开通的支付方式：{methods}',
   'account.enterprise': '您已升级为企业客户：充值享受 {off} 优惠。',
   'channels.responses': 'Responses API',
-  'channels.responsesHint': 'OpenAI 类型：上游是否支持 /v1/responses？若不支持，Responses 请求将转换为 chat completions 发送。',
+  'channels.responsesHint':
+    'OpenAI 类型：上游是否支持 /v1/responses？若不支持，Responses 请求将转换为 chat completions 发送。',
   'channels.responsesNative': '由上游原生提供',
   'channels.responsesConverted': '转换为 chat completions',
   // Mail (worker/mail)
@@ -146,5 +148,6 @@ export const zhMoneyAndMail: Record<MoneyAndMailKey, string> = {
   'reset.submit': '设置新密码',
   'reset.done': '密码已修改，其他会话已结束。请用新密码登录。',
   'settings.signup': '自助注册',
-  'settings.signupHint': 'enabled：是否允许访客自行注册（通过邮件链接验证邮箱）；bonus：验证后一次性赠送的额度（500000 = 1 美元）',
+  'settings.signupHint':
+    'enabled：是否允许访客自行注册（通过邮件链接验证邮箱）；bonus：验证后一次性赠送的额度（500000 = 1 美元）',
 };

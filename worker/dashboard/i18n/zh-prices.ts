@@ -11,7 +11,8 @@ export const zhPrices: Record<PricesKey, string> = {
   'editor.cacheWriteRatio': '缓存写入倍率',
   'editor.cacheWrite1hRatio': '1 小时写入倍率',
   'editor.tiers': '分段',
-  'editor.tiersHint': '提示词阈值:提示倍数:补全倍数，多个用逗号分隔（200000:2:1.5）。留空：使用显示的已知分段，否则不分段。',
+  'editor.tiersHint':
+    '提示词阈值:提示倍数:补全倍数，多个用逗号分隔（200000:2:1.5）。留空：使用显示的已知分段，否则不分段。',
   'editor.pinned': '锁定',
   'editor.pinnedHint': '手动定价：价格同步不会修改它。',
   'editor.follows': '跟随官方价格表',

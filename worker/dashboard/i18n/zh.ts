@@ -255,7 +255,8 @@ const zhCore: Record<CoreKey, string> = {
   'editor.preview': '输入 / 输出 每百万（分组倍率 1）',
   'editor.perCallUsd': '按次价格（美元）',
   'editor.maxOutput': '最大输出 token',
-  'editor.maxOutputHint': '请求未设上限时预留并发送的补全上限。留空：使用显示的已知上限，否则使用 DEFAULT_COMPLETION_RESERVE。',
+  'editor.maxOutputHint':
+    '请求未设上限时预留并发送的补全上限。留空：使用显示的已知上限，否则使用 DEFAULT_COMPLETION_RESERVE。',
   'editor.saveAll': '保存价格',
   'editor.history': '最近修改',
   'editor.by': '操作人',
@@ -289,7 +290,13 @@ const zhCore: Record<CoreKey, string> = {
   'common.listHintPlain': '用逗号或换行分隔',
   'account.newHint': '至少 8 个字符',
   'logs.userHint': '用户名或 ID',
-
 };
 
-export const zh: Record<MessageKey, string> = { ...zhCore, ...zhMoneyAndMail, ...zhSafety, ...zhPrices, ...zhGrowth, ...zhSessions };
+export const zh: Record<MessageKey, string> = {
+  ...zhCore,
+  ...zhMoneyAndMail,
+  ...zhSafety,
+  ...zhPrices,
+  ...zhGrowth,
+  ...zhSessions,
+};

@@ -16,24 +16,55 @@ export async function auditBody(c: Context<AppEnv>, v: SignedInView) {
   return (
     <>
       <PageHead title={v.t('audit.title')} sub={v.t('audit.subtitle')}>
-        {action || actorId ? <a class="btn btn-sm" href={v.url.pathname}>{v.t('audit.all')}</a> : null}
+        {action || actorId ? (
+          <a class="btn btn-sm" href={v.url.pathname}>
+            {v.t('audit.all')}
+          </a>
+        ) : null}
       </PageHead>
       <Card flush>
-        <DataTable v={v} rows={page.items.length} testid="audit" empty={v.t('audit.none')}
-          head={<tr><th>{v.t('common.time')}</th><th>{v.t('audit.actor')}</th><th>{v.t('audit.action')}</th><th>{v.t('audit.target')}</th><th>{v.t('audit.summary')}</th><th>{v.t('audit.ip')}</th></tr>}
+        <DataTable
+          v={v}
+          rows={page.items.length}
+          testid="audit"
+          empty={v.t('audit.none')}
+          head={
+            <tr>
+              <th>{v.t('common.time')}</th>
+              <th>{v.t('audit.actor')}</th>
+              <th>{v.t('audit.action')}</th>
+              <th>{v.t('audit.target')}</th>
+              <th>{v.t('audit.summary')}</th>
+              <th>{v.t('audit.ip')}</th>
+            </tr>
+          }
         >
           {page.items.map((r) => (
             <tr data-audit={r.id}>
-              <td><Time ms={r.at} /></td>
-              <td><a href={withParam(v.url, 'actor', String(r.actorId))}>#{r.actorId}</a></td>
-              <td><a class="tag mono" href={withParam(v.url, 'action', r.action)} data-testid="audit-action">{r.action}</a></td>
+              <td>
+                <Time ms={r.at} />
+              </td>
+              <td>
+                <a href={withParam(v.url, 'actor', String(r.actorId))}>#{r.actorId}</a>
+              </td>
+              <td>
+                <a class="tag mono" href={withParam(v.url, 'action', r.action)} data-testid="audit-action">
+                  {r.action}
+                </a>
+              </td>
               <td class="mono small">{r.target ?? '—'}</td>
               <td data-testid="audit-summary">{r.summary}</td>
               <td class="mono small muted">{r.ip ?? ''}</td>
             </tr>
           ))}
         </DataTable>
-        {page.next !== null ? <div class="pager"><a class="btn btn-sm" href={withParam(v.url, 'cursor', String(page.next))}>{v.t('common.older')}</a></div> : null}
+        {page.next !== null ? (
+          <div class="pager">
+            <a class="btn btn-sm" href={withParam(v.url, 'cursor', String(page.next))}>
+              {v.t('common.older')}
+            </a>
+          </div>
+        ) : null}
       </Card>
     </>
   );

@@ -8,7 +8,14 @@ import { NOTICE_STATUSES } from '../../db/schema';
 import { Card, DataTable, PageHead, Time } from '../components';
 import { withParam, withoutParam, type SignedInView } from '../view';
 
-const STATUS_TAG: Record<NoticeStatus, string> = { queued: '', sending: '', sent: 'ok', failed: 'warn', not_sent: 'warn', dead: 'err' };
+const STATUS_TAG: Record<NoticeStatus, string> = {
+  queued: '',
+  sending: '',
+  sent: 'ok',
+  failed: 'warn',
+  not_sent: 'warn',
+  dead: 'err',
+};
 
 export async function noticesBody(c: Context<AppEnv>, v: SignedInView) {
   const asked = c.req.query('status');
@@ -21,28 +28,79 @@ export async function noticesBody(c: Context<AppEnv>, v: SignedInView) {
   return (
     <>
       <PageHead title={v.t('notices.title')} sub={v.t('notices.subtitle')}>
-        <a class={`btn btn-sm${status ? '' : ' btn-primary'}`} href={withoutParam(v.url, 'status')}>{v.t('notices.all')}</a>
-        {NOTICE_STATUSES.map((s) => <a class={`btn btn-sm${status === s ? ' btn-primary' : ''}`} href={withParam(v.url, 'status', s)}>{s}</a>)}
+        <a class={`btn btn-sm${status ? '' : ' btn-primary'}`} href={withoutParam(v.url, 'status')}>
+          {v.t('notices.all')}
+        </a>
+        {NOTICE_STATUSES.map((s) => (
+          <a class={`btn btn-sm${status === s ? ' btn-primary' : ''}`} href={withParam(v.url, 'status', s)}>
+            {s}
+          </a>
+        ))}
       </PageHead>
-      {settingsOf(c.env).SMTP_URL ? null : <Card class="notice"><p data-testid="no-smtp">{v.t('notices.noSmtp')}</p></Card>}
+      {settingsOf(c.env).SMTP_URL ? null : (
+        <Card class="notice">
+          <p data-testid="no-smtp">{v.t('notices.noSmtp')}</p>
+        </Card>
+      )}
       <Card flush>
-        <DataTable v={v} rows={items.length} testid="notices" empty={v.t('notices.none')}
-          head={<tr><th>{v.t('common.time')}</th><th>{v.t('notices.kind')}</th><th>{v.t('notices.to')}</th><th>{v.t('notices.subject')}</th><th>{v.t('notices.status')}</th><th class="num">{v.t('notices.attempts')}</th><th>{v.t('notices.error')}</th><th></th></tr>}
+        <DataTable
+          v={v}
+          rows={items.length}
+          testid="notices"
+          empty={v.t('notices.none')}
+          head={
+            <tr>
+              <th>{v.t('common.time')}</th>
+              <th>{v.t('notices.kind')}</th>
+              <th>{v.t('notices.to')}</th>
+              <th>{v.t('notices.subject')}</th>
+              <th>{v.t('notices.status')}</th>
+              <th class="num">{v.t('notices.attempts')}</th>
+              <th>{v.t('notices.error')}</th>
+              <th></th>
+            </tr>
+          }
         >
           {items.map((n) => (
             <tr data-notice={n.id}>
-              <td><Time ms={n.createdAt} /></td>
-              <td><span class="tag">{n.kind}</span></td>
+              <td>
+                <Time ms={n.createdAt} />
+              </td>
+              <td>
+                <span class="tag">{n.kind}</span>
+              </td>
               <td class="mono small">{n.to || '—'}</td>
               <td>{n.subject}</td>
-              <td><span class={`tag ${STATUS_TAG[n.status]}`} data-testid="notice-status">{n.status}</span></td>
+              <td>
+                <span class={`tag ${STATUS_TAG[n.status]}`} data-testid="notice-status">
+                  {n.status}
+                </span>
+              </td>
               <td class="num">{n.attempts}</td>
               <td class="small muted">{n.lastError ?? ''}</td>
-              <td>{n.status === 'sending' ? null : <button class="btn btn-sm" data-call={`/api/notices/${n.id}/resend`} data-method="POST" data-testid="notice-resend">{v.t('notices.resend')}</button>}</td>
+              <td>
+                {n.status === 'sending' ? null : (
+                  <button
+                    type="submit"
+                    class="btn btn-sm"
+                    data-call={`/api/notices/${n.id}/resend`}
+                    data-method="POST"
+                    data-testid="notice-resend"
+                  >
+                    {v.t('notices.resend')}
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </DataTable>
-        {next !== null ? <div class="pager"><a class="btn btn-sm" href={withParam(v.url, 'cursor', String(next))}>{v.t('common.older')}</a></div> : null}
+        {next !== null ? (
+          <div class="pager">
+            <a class="btn btn-sm" href={withParam(v.url, 'cursor', String(next))}>
+              {v.t('common.older')}
+            </a>
+          </div>
+        ) : null}
       </Card>
     </>
   );

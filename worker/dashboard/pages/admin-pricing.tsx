@@ -16,13 +16,26 @@ import type { SignedInView, View } from '../view';
 
 const val = (x: number | null | undefined) => (x === null || x === undefined ? '' : String(x));
 /** Tiers as the editor writes them: `above:prompt:completion`, comma-separated. */
-const tiersText = (tiers: PriceTier[] | null | undefined) => (tiers ? tiers.map((t) => `${t.above_prompt_tokens}:${t.prompt_multiplier}:${t.completion_multiplier}`).join(', ') : '');
+const tiersText = (tiers: PriceTier[] | null | undefined) =>
+  tiers
+    ? tiers.map((t) => `${t.above_prompt_tokens}:${t.prompt_multiplier}:${t.completion_multiplier}`).join(', ')
+    : '';
 
 /** Whether the price sync follows the model (pinned, following, or neither). */
 function SyncBadge(props: { v: View; m: ModelPrice; sync: PriceSyncOptions }) {
   const { v, m, sync } = props;
-  if (m.pinned) return <span class="badge b-amber" data-sync-state="pinned">{v.t('editor.pinnedBadge')}</span>;
-  if (m.pricePerCall === null && sync.models.some((p) => globMatch(p, m.model))) return <span class="badge b-green" data-sync-state="follows">{v.t('editor.follows')}</span>;
+  if (m.pinned)
+    return (
+      <span class="badge b-amber" data-sync-state="pinned">
+        {v.t('editor.pinnedBadge')}
+      </span>
+    );
+  if (m.pricePerCall === null && sync.models.some((p) => globMatch(p, m.model)))
+    return (
+      <span class="badge b-green" data-sync-state="follows">
+        {v.t('editor.follows')}
+      </span>
+    );
   return null;
 }
 
@@ -33,23 +46,107 @@ function ModelRow(props: { v: View; m?: ModelPrice; defaultReserve: number; sync
   return (
     <tr data-model-row>
       <td>
-        <input name="model" value={m?.model ?? ''} placeholder="gpt-4o-mini" class="mono" aria-label={v.t('common.model')} />
+        <input
+          name="model"
+          value={m?.model ?? ''}
+          placeholder="gpt-4o-mini"
+          class="mono"
+          aria-label={v.t('common.model')}
+        />
         {m ? <SyncBadge v={v} m={m} sync={sync} /> : null}
       </td>
-      <td><input name="model_ratio" value={val(m?.modelRatio)} inputmode="decimal" placeholder="—" data-label={`${m?.model ?? ''} ${v.t('pricing.modelRatio')}`} /></td>
-      <td><input name="completion_ratio" value={val(m?.completionRatio)} inputmode="decimal" placeholder="1" data-label={`${m?.model ?? ''} ${v.t('pricing.completionRatio')}`} /></td>
-      <td><input name="cache_ratio" value={val(m?.cacheRatio)} inputmode="decimal" placeholder="1" data-label={`${m?.model ?? ''} ${v.t('pricing.cacheRatio')}`} /></td>
-      <td><input name="cache_write_ratio" value={val(m?.cacheWriteRatio)} inputmode="decimal" placeholder={val(shipped?.cache_write_ratio) || '1'} data-label={label('editor.cacheWriteRatio')} /></td>
-      <td><input name="cache_write_1h_ratio" value={val(m?.cacheWrite1hRatio)} inputmode="decimal" placeholder={val(shipped?.cache_write_1h_ratio ?? shipped?.cache_write_ratio) || '1'} data-label={label('editor.cacheWrite1hRatio')} /></td>
-      <td><input name="tiers" value={tiersText(m?.tiers)} placeholder={tiersText(shipped?.tiers) || '—'} class="mono" title={v.t('editor.tiersHint')} data-label={label('editor.tiers')} /></td>
-      <td><input type="checkbox" name="pinned" checked={m?.pinned ?? false} title={v.t('editor.pinnedHint')} aria-label={label('editor.pinned')} data-testid="pin-toggle" /></td>
-      <td><input name="price_per_call" value={val(m?.pricePerCall)} inputmode="decimal" placeholder="—" data-label={`${m?.model ?? ''} ${v.t('pricing.perCall')}`} /></td>
       <td>
-        <input name="max_output_tokens" value={val(m?.maxOutputTokens)} inputmode="numeric" placeholder={val(m ? shippedOutputLimit(m.model) : null) || String(defaultReserve)}
-          title={v.t('editor.maxOutputHint')} data-label={`${m?.model ?? ''} ${v.t('editor.maxOutput')}`} />
+        <input
+          name="model_ratio"
+          value={val(m?.modelRatio)}
+          inputmode="decimal"
+          placeholder="—"
+          data-label={`${m?.model ?? ''} ${v.t('pricing.modelRatio')}`}
+        />
       </td>
-      <td class="num small nowrap" data-preview>—</td>
-      <td class="right"><button type="button" class="btn btn-sm btn-danger" data-remove-row>{v.t('common.remove')}</button></td>
+      <td>
+        <input
+          name="completion_ratio"
+          value={val(m?.completionRatio)}
+          inputmode="decimal"
+          placeholder="1"
+          data-label={`${m?.model ?? ''} ${v.t('pricing.completionRatio')}`}
+        />
+      </td>
+      <td>
+        <input
+          name="cache_ratio"
+          value={val(m?.cacheRatio)}
+          inputmode="decimal"
+          placeholder="1"
+          data-label={`${m?.model ?? ''} ${v.t('pricing.cacheRatio')}`}
+        />
+      </td>
+      <td>
+        <input
+          name="cache_write_ratio"
+          value={val(m?.cacheWriteRatio)}
+          inputmode="decimal"
+          placeholder={val(shipped?.cache_write_ratio) || '1'}
+          data-label={label('editor.cacheWriteRatio')}
+        />
+      </td>
+      <td>
+        <input
+          name="cache_write_1h_ratio"
+          value={val(m?.cacheWrite1hRatio)}
+          inputmode="decimal"
+          placeholder={val(shipped?.cache_write_1h_ratio ?? shipped?.cache_write_ratio) || '1'}
+          data-label={label('editor.cacheWrite1hRatio')}
+        />
+      </td>
+      <td>
+        <input
+          name="tiers"
+          value={tiersText(m?.tiers)}
+          placeholder={tiersText(shipped?.tiers) || '—'}
+          class="mono"
+          title={v.t('editor.tiersHint')}
+          data-label={label('editor.tiers')}
+        />
+      </td>
+      <td>
+        <input
+          type="checkbox"
+          name="pinned"
+          checked={m?.pinned ?? false}
+          title={v.t('editor.pinnedHint')}
+          aria-label={label('editor.pinned')}
+          data-testid="pin-toggle"
+        />
+      </td>
+      <td>
+        <input
+          name="price_per_call"
+          value={val(m?.pricePerCall)}
+          inputmode="decimal"
+          placeholder="—"
+          data-label={`${m?.model ?? ''} ${v.t('pricing.perCall')}`}
+        />
+      </td>
+      <td>
+        <input
+          name="max_output_tokens"
+          value={val(m?.maxOutputTokens)}
+          inputmode="numeric"
+          placeholder={val(m ? shippedOutputLimit(m.model) : null) || String(defaultReserve)}
+          title={v.t('editor.maxOutputHint')}
+          data-label={`${m?.model ?? ''} ${v.t('editor.maxOutput')}`}
+        />
+      </td>
+      <td class="num small nowrap" data-preview>
+        —
+      </td>
+      <td class="right">
+        <button type="button" class="btn btn-sm btn-danger" data-remove-row>
+          {v.t('common.remove')}
+        </button>
+      </td>
     </tr>
   );
 }
@@ -58,15 +155,34 @@ function GroupRow(props: { v: View; name?: string; ratio?: number }) {
   const { v } = props;
   return (
     <tr data-group-row>
-      <td><input name="group" value={props.name ?? ''} placeholder="vip" class="mono" aria-label={v.t('common.group')} /></td>
-      <td><input name="ratio" value={val(props.ratio)} inputmode="decimal" placeholder="1" data-label={`${props.name ?? ''} ${v.t('editor.ratio')}`} /></td>
-      <td class="right"><button type="button" class="btn btn-sm btn-danger" data-remove-row>{v.t('common.remove')}</button></td>
+      <td>
+        <input name="group" value={props.name ?? ''} placeholder="vip" class="mono" aria-label={v.t('common.group')} />
+      </td>
+      <td>
+        <input
+          name="ratio"
+          value={val(props.ratio)}
+          inputmode="decimal"
+          placeholder="1"
+          data-label={`${props.name ?? ''} ${v.t('editor.ratio')}`}
+        />
+      </td>
+      <td class="right">
+        <button type="button" class="btn btn-sm btn-danger" data-remove-row>
+          {v.t('common.remove')}
+        </button>
+      </td>
     </tr>
   );
 }
 
 export async function pricingEditorBody(c: Context<AppEnv>, v: SignedInView) {
-  const [pricing, history, sync, last] = await Promise.all([loadPricingFromDb(c.env), pricingHistory(c.env, 10), loadPriceSync(c.env), lastSync(c.env)]);
+  const [pricing, history, sync, last] = await Promise.all([
+    loadPricingFromDb(c.env),
+    pricingHistory(c.env, 10),
+    loadPriceSync(c.env),
+    lastSync(c.env),
+  ]);
   const models = Object.values(pricing.models);
   const defaultReserve = settingsOf(c.env).DEFAULT_COMPLETION_RESERVE;
   const groups = Object.entries(pricing.groups);
@@ -74,10 +190,20 @@ export async function pricingEditorBody(c: Context<AppEnv>, v: SignedInView) {
   return (
     <div data-pricing-editor data-original={original}>
       <PageHead title={v.t('editor.title')} sub={v.t('editor.subtitle')}>
-        <button type="button" class="btn btn-primary" data-save-pricing data-testid="save-pricing">{v.t('editor.saveAll')}</button>
+        <button type="button" class="btn btn-primary" data-save-pricing data-testid="save-pricing">
+          {v.t('editor.saveAll')}
+        </button>
       </PageHead>
       <p class="form-error notice n-err" role="alert"></p>
-      <Card flush title={v.t('editor.models')} actions={<button type="button" class="btn btn-sm" data-add-row="model-row-template">+ {v.t('editor.addModel')}</button>}>
+      <Card
+        flush
+        title={v.t('editor.models')}
+        actions={
+          <button type="button" class="btn btn-sm" data-add-row="model-row-template">
+            + {v.t('editor.addModel')}
+          </button>
+        }
+      >
         <div class="table-wrap">
           <table class="ed" data-testid="price-editor">
             <thead>
@@ -96,36 +222,74 @@ export async function pricingEditorBody(c: Context<AppEnv>, v: SignedInView) {
                 <th />
               </tr>
             </thead>
-            <tbody id="model-rows">{models.map((m) => <ModelRow v={v} m={m} defaultReserve={defaultReserve} sync={sync} />)}</tbody>
+            <tbody id="model-rows">
+              {models.map((m) => (
+                <ModelRow v={v} m={m} defaultReserve={defaultReserve} sync={sync} />
+              ))}
+            </tbody>
           </table>
         </div>
-        <template id="model-row-template" data-into="model-rows"><ModelRow v={v} defaultReserve={defaultReserve} sync={sync} /></template>
+        <template id="model-row-template" data-into="model-rows">
+          <ModelRow v={v} defaultReserve={defaultReserve} sync={sync} />
+        </template>
       </Card>
       <PriceSyncCard v={v} settings={sync} last={last} />
       <div class="grid cols-2">
-        <Card flush title={v.t('editor.groups')} actions={<button type="button" class="btn btn-sm" data-add-row="group-row-template">+ {v.t('editor.addGroup')}</button>}>
+        <Card
+          flush
+          title={v.t('editor.groups')}
+          actions={
+            <button type="button" class="btn btn-sm" data-add-row="group-row-template">
+              + {v.t('editor.addGroup')}
+            </button>
+          }
+        >
           <table class="ed">
             <thead>
-              <tr><th>{v.t('common.group')}</th><th>{v.t('editor.ratio')}</th><th /></tr>
+              <tr>
+                <th>{v.t('common.group')}</th>
+                <th>{v.t('editor.ratio')}</th>
+                <th />
+              </tr>
             </thead>
-            <tbody id="group-rows">{groups.map(([name, g]) => <GroupRow v={v} name={name} ratio={g.ratio} />)}</tbody>
+            <tbody id="group-rows">
+              {groups.map(([name, g]) => (
+                <GroupRow v={v} name={name} ratio={g.ratio} />
+              ))}
+            </tbody>
           </table>
-          <template id="group-row-template" data-into="group-rows"><GroupRow v={v} /></template>
+          <template id="group-row-template" data-into="group-rows">
+            <GroupRow v={v} />
+          </template>
         </Card>
         <Card flush title={v.t('editor.history')}>
-          <DataTable v={v} rows={history.length}
+          <DataTable
+            v={v}
+            rows={history.length}
             head={
-              <tr><th>{v.t('common.time')}</th><th>{v.t('editor.by')}</th><th>{v.t('editor.change')}</th></tr>
+              <tr>
+                <th>{v.t('common.time')}</th>
+                <th>{v.t('editor.by')}</th>
+                <th>{v.t('editor.change')}</th>
+              </tr>
             }
           >
             {history.map((h) => {
               const change = JSON.stringify(h.change);
               return (
-              <tr>
-                <td><Time ms={h.changedAt} /></td>
-                <td>{h.source === 'sync' ? v.t('editor.bySync') : (h.username ?? (h.changedBy === null ? '—' : `#${h.changedBy}`))}</td>
-                <td class="mono small" title={change}>{change.length > 80 ? `${change.slice(0, 80)}…` : change}</td>
-              </tr>
+                <tr>
+                  <td>
+                    <Time ms={h.changedAt} />
+                  </td>
+                  <td>
+                    {h.source === 'sync'
+                      ? v.t('editor.bySync')
+                      : (h.username ?? (h.changedBy === null ? '—' : `#${h.changedBy}`))}
+                  </td>
+                  <td class="mono small" title={change}>
+                    {change.length > 80 ? `${change.slice(0, 80)}…` : change}
+                  </td>
+                </tr>
               );
             })}
           </DataTable>

@@ -14,22 +14,53 @@ function UserLine(props: { v: View; u: UserRow }) {
       <td class="muted">{u.id}</td>
       <td>
         <strong>{u.username}</strong>
-        {u.role === 'admin' ? <> <Badge tone="violet">{v.t('account.role.admin')}</Badge></> : null}
+        {u.role === 'admin' ? (
+          <>
+            {' '}
+            <Badge tone="violet">{v.t('account.role.admin')}</Badge>
+          </>
+        ) : null}
       </td>
-      <td><span class="tag mono">{u.group}</span></td>
-      <td class="num" data-testid="user-balance">{v.money(u.quota)}</td>
+      <td>
+        <span class="tag mono">{u.group}</span>
+      </td>
+      <td class="num" data-testid="user-balance">
+        {v.money(u.quota)}
+      </td>
       <td class="num">{v.money(u.usedQuota)}</td>
-      <td><StatusBadge v={v} status={u.status} /></td>
-      <td><Time ms={u.createdAt} dateOnly /></td>
+      <td>
+        <StatusBadge v={v} status={u.status} />
+      </td>
+      <td>
+        <Time ms={u.createdAt} dateOnly />
+      </td>
       <td>
         <div class="actions">
-          <button class="btn btn-sm" data-open="quota-form" data-form-path={`/api/users/${u.id}/quota`} data-title={v.t('users.adjustTitle', { name: u.username })} data-testid="adjust-balance">
+          <button
+            type="submit"
+            class="btn btn-sm"
+            data-open="quota-form"
+            data-form-path={`/api/users/${u.id}/quota`}
+            data-title={v.t('users.adjustTitle', { name: u.username })}
+            data-testid="adjust-balance"
+          >
             {v.t('users.adjust')}
           </button>
-          <button class="btn btn-sm" data-open="user-form" data-form-method="PATCH" data-form-path={`/api/users/${u.id}`} data-form-mode="edit" data-title={v.t('users.editTitle')} data-fill={JSON.stringify({ group: u.group, status: u.status })}>
+          <button
+            type="submit"
+            class="btn btn-sm"
+            data-open="user-form"
+            data-form-method="PATCH"
+            data-form-path={`/api/users/${u.id}`}
+            data-form-mode="edit"
+            data-title={v.t('users.editTitle')}
+            data-fill={JSON.stringify({ group: u.group, status: u.status })}
+          >
             {v.t('common.edit')}
           </button>
-          <a class="btn btn-sm" href={`/admin/logs?user=${u.id}`}>{v.t('nav.logs')}</a>
+          <a class="btn btn-sm" href={`/admin/logs?user=${u.id}`}>
+            {v.t('nav.logs')}
+          </a>
         </div>
       </td>
     </tr>
@@ -42,7 +73,13 @@ function Dialogs(props: { v: View }) {
     <>
       <FormDialog id="quota-form" v={v} title={v.t('users.adjust')} method="POST" path="/api/users/0/quota">
         <Field label={v.t('users.amount', { cur: v.currency })} hint={v.t('users.amountHint')}>
-          <input name="delta" data-type="money" required inputmode="decimal" data-label={v.t('users.amount', { cur: v.currency })} />
+          <input
+            name="delta"
+            data-type="money"
+            required
+            inputmode="decimal"
+            data-label={v.t('users.amount', { cur: v.currency })}
+          />
         </Field>
         <Field label={v.t('common.note')} hint={v.t('users.noteHint')}>
           <input name="note" maxlength={500} data-empty="omit" />
@@ -50,14 +87,18 @@ function Dialogs(props: { v: View }) {
       </FormDialog>
       <FormDialog id="user-form" v={v} title={v.t('users.createTitle')} method="POST" path="/api/users" mode="create">
         <div class="only-create">
-          <Field label={v.t('users.username')}><input name="username" required data-empty="omit" autocomplete="off" /></Field>
+          <Field label={v.t('users.username')}>
+            <input name="username" required data-empty="omit" autocomplete="off" />
+          </Field>
         </div>
         <Field label={v.t('login.password')}>
           <input name="password" type="password" data-empty="omit" autocomplete="new-password" minlength={8} />
           <small class="only-edit">{v.t('users.passwordKeep')}</small>
         </Field>
         <div class="row2">
-          <Field label={v.t('common.group')}><input name="group" data-empty="omit" placeholder="default" /></Field>
+          <Field label={v.t('common.group')}>
+            <input name="group" data-empty="omit" placeholder="default" />
+          </Field>
           <div class="only-edit">
             <Field label={v.t('common.status')}>
               <select name="status">
@@ -67,7 +108,9 @@ function Dialogs(props: { v: View }) {
             </Field>
           </div>
           <div class="only-create">
-            <Field label={v.t('users.initial', { cur: v.currency })}><input name="quota" data-type="money" data-empty="omit" inputmode="decimal" /></Field>
+            <Field label={v.t('users.initial', { cur: v.currency })}>
+              <input name="quota" data-type="money" data-empty="omit" inputmode="decimal" />
+            </Field>
           </div>
         </div>
       </FormDialog>
@@ -89,12 +132,23 @@ export async function usersBody(c: Context<AppEnv>, v: SignedInView) {
         <form method="get" action="/admin/users" class="actions">
           <input name="q" value={q ?? ''} placeholder={v.t('users.search')} style="width:200px" />
         </form>
-        <button class="btn btn-primary" data-open="user-form" data-form-method="POST" data-form-path="/api/users" data-form-mode="create" data-title={v.t('users.createTitle')}>
+        <button
+          type="submit"
+          class="btn btn-primary"
+          data-open="user-form"
+          data-form-method="POST"
+          data-form-path="/api/users"
+          data-form-mode="create"
+          data-title={v.t('users.createTitle')}
+        >
           + {v.t('users.new')}
         </button>
       </PageHead>
       <Card flush>
-        <DataTable v={v} rows={users.length} testid="user-table"
+        <DataTable
+          v={v}
+          rows={users.length}
+          testid="user-table"
           head={
             <tr>
               <th>{v.t('common.id')}</th>
@@ -108,14 +162,24 @@ export async function usersBody(c: Context<AppEnv>, v: SignedInView) {
             </tr>
           }
         >
-          {users.map((u) => <UserLine v={v} u={u} />)}
+          {users.map((u) => (
+            <UserLine v={v} u={u} />
+          ))}
         </DataTable>
         {offset > 0 || rows.length > PAGE ? (
           <div class="pager">
             <span />
             <span class="actions">
-              {offset > 0 ? <a class="btn btn-sm" href={withParam(v.url, 'offset', String(Math.max(0, offset - PAGE)))}>←</a> : null}
-              {rows.length > PAGE ? <a class="btn btn-sm" href={withParam(v.url, 'offset', String(offset + PAGE))}>→</a> : null}
+              {offset > 0 ? (
+                <a class="btn btn-sm" href={withParam(v.url, 'offset', String(Math.max(0, offset - PAGE)))}>
+                  ←
+                </a>
+              ) : null}
+              {rows.length > PAGE ? (
+                <a class="btn btn-sm" href={withParam(v.url, 'offset', String(offset + PAGE))}>
+                  →
+                </a>
+              ) : null}
             </span>
           </div>
         ) : null}

@@ -5,15 +5,15 @@ import { effectiveStatus } from '../../api/tokens';
 import { Card, DataTable, Field, FormDialog, PageHead, StatusBadge, Time } from '../components';
 import { formatInt, type View, type SignedInView } from '../view';
 
-
-
 function Tags(props: { items: string[] | null; whenEmpty: string; max?: number }) {
   if (!props.items || props.items.length === 0) return <span class="muted">{props.whenEmpty}</span>;
   const max = props.max ?? 3;
   const shown = props.items.slice(0, max);
   return (
     <span title={props.items.join(', ')}>
-      {shown.map((x) => <span class="tag mono">{x}</span>)}
+      {shown.map((x) => (
+        <span class="tag mono">{x}</span>
+      ))}
       {props.items.length > max ? <span class="muted small">+{props.items.length - max}</span> : null}
     </span>
   );
@@ -31,24 +31,46 @@ function KeyRow(props: { v: View; t: TokenRow }) {
     rpm_limit: t.rpmLimit,
     tpm_limit: t.tpmLimit,
   };
-  const limits = [t.rpmLimit ? v.t('keys.rpmShort', { n: formatInt(t.rpmLimit) }) : null, t.tpmLimit ? v.t('keys.tpmShort', { n: formatInt(t.tpmLimit) }) : null].filter(Boolean);
+  const limits = [
+    t.rpmLimit ? v.t('keys.rpmShort', { n: formatInt(t.rpmLimit) }) : null,
+    t.tpmLimit ? v.t('keys.tpmShort', { n: formatInt(t.tpmLimit) }) : null,
+  ].filter(Boolean);
   return (
     <tr data-token-id={t.id} data-token-name={t.name}>
       <td>
-        <div><strong>{t.name}</strong></div>
-        <div class="cell-sub"><Time ms={t.createdAt} dateOnly /></div>
+        <div>
+          <strong>{t.name}</strong>
+        </div>
+        <div class="cell-sub">
+          <Time ms={t.createdAt} dateOnly />
+        </div>
       </td>
-      <td><code data-testid="masked-key">{`${t.keyPrefix}...${t.keySuffix}`}</code></td>
-      <td><StatusBadge v={v} status={status} /></td>
+      <td>
+        <code data-testid="masked-key">{`${t.keyPrefix}...${t.keySuffix}`}</code>
+      </td>
+      <td>
+        <StatusBadge v={v} status={status} />
+      </td>
       <td class="num">{v.money(t.usedQuota)}</td>
-      <td class="num">{t.remainQuota === null ? <span class="muted">{v.t('common.unlimited')}</span> : v.money(t.remainQuota)}</td>
-      <td><Time ms={t.expiresAt} empty={v.t('common.never')} /></td>
-      <td><Tags items={t.models} whenEmpty={v.t('common.all')} /></td>
-      <td><Tags items={t.allowIps} whenEmpty={v.t('common.any')} max={2} /></td>
-      <td class="nowrap">{limits.length ? limits.join(' · ') : <span class="muted">{v.t('common.unlimited')}</span>}</td>
+      <td class="num">
+        {t.remainQuota === null ? <span class="muted">{v.t('common.unlimited')}</span> : v.money(t.remainQuota)}
+      </td>
+      <td>
+        <Time ms={t.expiresAt} empty={v.t('common.never')} />
+      </td>
+      <td>
+        <Tags items={t.models} whenEmpty={v.t('common.all')} />
+      </td>
+      <td>
+        <Tags items={t.allowIps} whenEmpty={v.t('common.any')} max={2} />
+      </td>
+      <td class="nowrap">
+        {limits.length ? limits.join(' · ') : <span class="muted">{v.t('common.unlimited')}</span>}
+      </td>
       <td>
         <div class="actions">
           <button
+            type="submit"
             class="btn btn-sm"
             data-open="token-form"
             data-form-method="PATCH"
@@ -61,14 +83,43 @@ function KeyRow(props: { v: View; t: TokenRow }) {
             {v.t('common.edit')}
           </button>
           {status === 'disabled' ? (
-            <button class="btn btn-sm" data-call={`/api/tokens/${t.id}`} data-method="PATCH" data-body='{"status":"enabled"}'>{v.t('common.enable')}</button>
+            <button
+              type="submit"
+              class="btn btn-sm"
+              data-call={`/api/tokens/${t.id}`}
+              data-method="PATCH"
+              data-body='{"status":"enabled"}'
+            >
+              {v.t('common.enable')}
+            </button>
           ) : (
-            <button class="btn btn-sm" data-call={`/api/tokens/${t.id}`} data-method="PATCH" data-body='{"status":"disabled"}'>{v.t('common.disable')}</button>
+            <button
+              type="submit"
+              class="btn btn-sm"
+              data-call={`/api/tokens/${t.id}`}
+              data-method="PATCH"
+              data-body='{"status":"disabled"}'
+            >
+              {v.t('common.disable')}
+            </button>
           )}
-          <button class="btn btn-sm" data-call={`/api/tokens/${t.id}/rotate`} data-method="POST" data-then="showkey" data-confirm={v.t('keys.confirmRotate', { name: t.name })}>
+          <button
+            type="submit"
+            class="btn btn-sm"
+            data-call={`/api/tokens/${t.id}/rotate`}
+            data-method="POST"
+            data-then="showkey"
+            data-confirm={v.t('keys.confirmRotate', { name: t.name })}
+          >
             {v.t('keys.rotate')}
           </button>
-          <button class="btn btn-sm btn-danger" data-call={`/api/tokens/${t.id}`} data-method="DELETE" data-confirm={v.t('common.confirmDelete', { name: t.name })}>
+          <button
+            type="submit"
+            class="btn btn-sm btn-danger"
+            data-call={`/api/tokens/${t.id}`}
+            data-method="DELETE"
+            data-confirm={v.t('common.confirmDelete', { name: t.name })}
+          >
             {v.t('common.delete')}
           </button>
         </div>
@@ -80,7 +131,15 @@ function KeyRow(props: { v: View; t: TokenRow }) {
 function TokenForm(props: { v: View }) {
   const { v } = props;
   return (
-    <FormDialog id="token-form" v={v} title={v.t('keys.createTitle')} method="POST" path="/api/tokens" mode="create" then="showkey">
+    <FormDialog
+      id="token-form"
+      v={v}
+      title={v.t('keys.createTitle')}
+      method="POST"
+      path="/api/tokens"
+      mode="create"
+      then="showkey"
+    >
       <Field label={v.t('common.name')}>
         <input name="name" required maxlength={64} data-empty="omit" />
       </Field>
@@ -121,16 +180,22 @@ function KeyDialog(props: { v: View }) {
         <div class="notice n-warn">{v.t('keys.shownOnceBody')}</div>
         <div class="keybox">
           <code id="new-key" data-testid="new-key"></code>
-          <button type="button" class="btn btn-sm" data-copy="#new-key" data-testid="copy-key">{v.t('keys.copy')}</button>
+          <button type="button" class="btn btn-sm" data-copy="#new-key" data-testid="copy-key">
+            {v.t('keys.copy')}
+          </button>
         </div>
         <p class="small muted">{v.t('keys.usage')}</p>
-        <pre class="example"><code>{`curl ${base}/chat/completions \\
+        <pre class="example">
+          <code>{`curl ${base}/chat/completions \\
   -H "Authorization: Bearer sk-..." \\
   -H "Content-Type: application/json" \\
-  -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}'`}</code></pre>
+  -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}'`}</code>
+        </pre>
       </div>
       <div class="modal-foot">
-        <button type="button" class="btn btn-primary" data-close>{v.t('common.close')}</button>
+        <button type="button" class="btn btn-primary" data-close>
+          {v.t('common.close')}
+        </button>
       </div>
     </dialog>
   );
@@ -141,12 +206,25 @@ export async function keysBody(c: Context<AppEnv>, v: SignedInView) {
   return (
     <>
       <PageHead title={v.t('keys.title')} sub={v.t('keys.subtitle', { base: `${v.url.origin}/v1` })}>
-        <button class="btn btn-primary" data-open="token-form" data-form-method="POST" data-form-path="/api/tokens" data-form-mode="create" data-form-then="showkey" data-title={v.t('keys.createTitle')} data-testid="new-key-button">
+        <button
+          type="submit"
+          class="btn btn-primary"
+          data-open="token-form"
+          data-form-method="POST"
+          data-form-path="/api/tokens"
+          data-form-mode="create"
+          data-form-then="showkey"
+          data-title={v.t('keys.createTitle')}
+          data-testid="new-key-button"
+        >
           + {v.t('keys.new')}
         </button>
       </PageHead>
       <Card flush>
-        <DataTable v={v} rows={tokens.length} testid="key-table"
+        <DataTable
+          v={v}
+          rows={tokens.length}
+          testid="key-table"
           head={
             <tr>
               <th>{v.t('common.name')}</th>
@@ -162,7 +240,9 @@ export async function keysBody(c: Context<AppEnv>, v: SignedInView) {
             </tr>
           }
         >
-          {tokens.map((t) => <KeyRow v={v} t={t} />)}
+          {tokens.map((t) => (
+            <KeyRow v={v} t={t} />
+          ))}
         </DataTable>
       </Card>
       <TokenForm v={v} />
@@ -170,4 +250,3 @@ export async function keysBody(c: Context<AppEnv>, v: SignedInView) {
     </>
   );
 }
-

@@ -14,7 +14,9 @@ import { loginExtras, loginRefusal } from './login-extras';
 /** The API's own login handler, reached in-process, so the dashboard form logs in exactly as the API does. */
 const loginApi = new Hono<AppEnv>();
 loginApi.route('/', authRoutes);
-loginApi.onError((err) => (err instanceof ApiError ? err.toResponse() : new Response('internal error', { status: 500 })));
+loginApi.onError((err) =>
+  err instanceof ApiError ? err.toResponse() : new Response('internal error', { status: 500 }),
+);
 
 /** A form post must come from this site: a cross-site page cannot log a visitor in or out. */
 function fromThisSite(c: Context<AppEnv>): boolean {
@@ -24,7 +26,14 @@ function fromThisSite(c: Context<AppEnv>): boolean {
   return !origin || origin === new URL(c.req.url).origin;
 }
 
-const ERRORS = { failed: 'login.failed', locked: 'login.locked', origin: 'login.badOrigin', unverified: 'login.unverified', totp: 'login.totpNeeded', captcha: 'login.captcha' } as const;
+const ERRORS = {
+  failed: 'login.failed',
+  locked: 'login.locked',
+  origin: 'login.badOrigin',
+  unverified: 'login.unverified',
+  totp: 'login.totpNeeded',
+  captcha: 'login.captcha',
+} as const;
 
 export function LoginForm(props: { v: View; next: string; error?: string; canReset?: boolean; captcha?: Child }) {
   const { v } = props;
@@ -32,10 +41,19 @@ export function LoginForm(props: { v: View; next: string; error?: string; canRes
   return (
     <Bare v={v} title={v.t('login.title')}>
       <form method="post" action="/login" class="card login-card" data-testid="login-form">
-        <div class="login-brand"><span class="logo" />{v.options.site_name}</div>
+        <div class="login-brand">
+          <span class="logo" />
+          {v.options.site_name}
+        </div>
         <h1>{v.t('login.title')}</h1>
-        <p class="sub" style="margin-bottom:18px">{v.t('login.subtitle')}</p>
-        {error ? <div class="notice n-err" role="alert">{v.t(error)}</div> : null}
+        <p class="sub" style="margin-bottom:18px">
+          {v.t('login.subtitle')}
+        </p>
+        {error ? (
+          <div class="notice n-err" role="alert">
+            {v.t(error)}
+          </div>
+        ) : null}
         <input type="hidden" name="next" value={props.next} />
         <Field label={v.t('login.username')}>
           <input name="username" autocomplete="username" required maxlength={64} autofocus />
@@ -44,13 +62,31 @@ export function LoginForm(props: { v: View; next: string; error?: string; canRes
           <input name="password" type="password" autocomplete="current-password" required maxlength={256} />
         </Field>
         <Field label={v.t('login.totp')} hint={v.t('login.totpHint')}>
-          <input name="totp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength={6} data-testid="login-totp" autofocus={props.error === 'totp'} />
+          <input
+            name="totp"
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            pattern="[0-9]{6}"
+            maxlength={6}
+            data-testid="login-totp"
+            autofocus={props.error === 'totp'}
+          />
         </Field>
         {props.captcha}
-        <button class="btn btn-primary btn-block" type="submit">{v.t('login.submit')}</button>
+        <button class="btn btn-primary btn-block" type="submit">
+          {v.t('login.submit')}
+        </button>
         <p class="small actions" style="justify-content:space-between;margin-top:12px">
-          {v.options.signup.enabled ? <a href="/signup" data-testid="login-signup">{v.t('login.signup')}</a> : null}
-          {props.canReset ? <a href="/forgot-password" data-testid="login-forgot">{v.t('login.forgot')}</a> : null}
+          {v.options.signup.enabled ? (
+            <a href="/signup" data-testid="login-signup">
+              {v.t('login.signup')}
+            </a>
+          ) : null}
+          {props.canReset ? (
+            <a href="/forgot-password" data-testid="login-forgot">
+              {v.t('login.forgot')}
+            </a>
+          ) : null}
         </p>
       </form>
     </Bare>
@@ -59,7 +95,16 @@ export function LoginForm(props: { v: View; next: string; error?: string; canRes
 
 export async function renderLogin(c: Context<AppEnv>) {
   const v = await buildView(c, null);
-  return sendWithTurnstile(c, <LoginForm v={v} next={safeNext(c.req.query('next'))} error={c.req.query('error')} canReset={!!settingsOf(c.env).SMTP_URL} captcha={<TurnstileWidget c={c} />} />);
+  return sendWithTurnstile(
+    c,
+    <LoginForm
+      v={v}
+      next={safeNext(c.req.query('next'))}
+      error={c.req.query('error')}
+      canReset={!!settingsOf(c.env).SMTP_URL}
+      captcha={<TurnstileWidget c={c} />}
+    />,
+  );
 }
 
 export const loginRoutes = new Hono<AppEnv>();
@@ -100,6 +145,11 @@ loginRoutes.post('/login', async (c) => {
 loginRoutes.post('/logout', async (c) => {
   if (!fromThisSite(c)) return c.text('forbidden', 403);
   await endSession(c);
-  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: new URL(c.req.url).protocol === 'https:', httpOnly: true, sameSite: 'Strict' });
+  deleteCookie(c, SESSION_COOKIE, {
+    path: '/',
+    secure: new URL(c.req.url).protocol === 'https:',
+    httpOnly: true,
+    sameSite: 'Strict',
+  });
   return c.redirect('/login', 303);
 });

@@ -27,7 +27,15 @@ export function LinkCard(props: { v: View; title: string; testid: string; childr
 
 export async function invalidLink(c: Context<AppEnv>, title: string) {
   const v = await buildView(c, null);
-  return send(c, <LinkCard v={v} title={title} testid="link-invalid"><p class="notice n-err" role="alert">{v.t('link.invalid')}</p></LinkCard>, 404);
+  return send(
+    c,
+    <LinkCard v={v} title={title} testid="link-invalid">
+      <p class="notice n-err" role="alert">
+        {v.t('link.invalid')}
+      </p>
+    </LinkCard>,
+    404,
+  );
 }
 
 const kindText = (v: View, kind: UnsubKind) => v.t(`unsub.kind.${kind}`);
@@ -44,7 +52,9 @@ mailLinkRoutes.get('/mail/unsubscribe', async (c) => {
       <p>{v.t('unsub.confirm', { kind: kindText(v, kind) })}</p>
       <form method="post" action={`/mail/unsubscribe?t=${encodeURIComponent(tokenOf(c))}`}>
         <input type="hidden" name="List-Unsubscribe" value="One-Click" />
-        <button class="btn btn-primary btn-block" type="submit">{v.t('unsub.button')}</button>
+        <button class="btn btn-primary btn-block" type="submit">
+          {v.t('unsub.button')}
+        </button>
       </form>
     </LinkCard>,
   );
@@ -54,7 +64,12 @@ mailLinkRoutes.post('/mail/unsubscribe', async (c) => {
   const kind = await unsubscribe(c.env, tokenOf(c), new URL(c.req.url).origin);
   const v = await buildView(c, null);
   if (!kind) return invalidLink(c, v.t('unsub.title'));
-  return send(c, <LinkCard v={v} title={v.t('unsub.title')} testid="unsub-done"><p class="notice">{v.t('unsub.done', { kind: kindText(v, kind) })}</p></LinkCard>);
+  return send(
+    c,
+    <LinkCard v={v} title={v.t('unsub.title')} testid="unsub-done">
+      <p class="notice">{v.t('unsub.done', { kind: kindText(v, kind) })}</p>
+    </LinkCard>,
+  );
 });
 
 async function disableAnswer(c: Context<AppEnv>, outcome: DisableState, acted: boolean) {
@@ -63,23 +78,38 @@ async function disableAnswer(c: Context<AppEnv>, outcome: DisableState, acted: b
   const title = v.t('disable.title');
   const name = outcome.name;
   if (outcome.state === 'stale') {
-    const body = <LinkCard v={v} title={title} testid="disable-stale"><p class="notice n-err" role="alert">{v.t('disable.stale', { name })}</p></LinkCard>;
+    const body = (
+      <LinkCard v={v} title={title} testid="disable-stale">
+        <p class="notice n-err" role="alert">
+          {v.t('disable.stale', { name })}
+        </p>
+      </LinkCard>
+    );
     return send(c, body, acted ? 409 : 200);
   }
   if (outcome.state === 'already' || acted) {
     const text = v.t(outcome.state === 'already' ? 'disable.already' : 'disable.done', { name });
-    return send(c, <LinkCard v={v} title={title} testid="disable-done"><p class="notice">{text}</p></LinkCard>);
+    return send(
+      c,
+      <LinkCard v={v} title={title} testid="disable-done">
+        <p class="notice">{text}</p>
+      </LinkCard>,
+    );
   }
   return send(
     c,
     <LinkCard v={v} title={title} testid="disable-confirm">
       <p>{v.t('disable.confirm', { name })}</p>
       <form method="post" action={`/mail/disable-key?t=${encodeURIComponent(tokenOf(c))}`}>
-        <button class="btn btn-danger btn-block" type="submit">{v.t('disable.button')}</button>
+        <button class="btn btn-danger btn-block" type="submit">
+          {v.t('disable.button')}
+        </button>
       </form>
     </LinkCard>,
   );
 }
 
 mailLinkRoutes.get('/mail/disable-key', async (c) => disableAnswer(c, await checkDisable(c.env, tokenOf(c)), false));
-mailLinkRoutes.post('/mail/disable-key', async (c) => disableAnswer(c, await disableKeyByLink(c.env, tokenOf(c)), true));
+mailLinkRoutes.post('/mail/disable-key', async (c) =>
+  disableAnswer(c, await disableKeyByLink(c.env, tokenOf(c)), true),
+);

@@ -1,8 +1,19 @@
 import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
 import type { AppEnv } from '../../app-types';
 import { loadUserView } from '../../api/users';
 import { AreaLine, Legend, PALETTE, StackedBars, type Series } from '../charts';
-import { cacheRatesOf, channelsWithHealth, logsPage, requestsPerMinute, siteBalances, totalsSince, usageByDay, utcDayStart, utcMonthStart } from '../data';
+import {
+  cacheRatesOf,
+  channelsWithHealth,
+  logsPage,
+  requestsPerMinute,
+  siteBalances,
+  totalsSince,
+  usageByDay,
+  utcDayStart,
+  utcMonthStart,
+} from '../data';
 import { Card, PageHead, Stat } from '../components';
 import { formatInt, type View, type SignedInView } from '../view';
 import { LogTable } from './logs';
@@ -23,7 +34,17 @@ function RevenueCard(props: { v: View; r: Revenue }) {
   ];
   return (
     <Card title={v.t('rev.title')} id="revenue">
-      <table data-testid="revenue"><tbody>{rows.map(([name, money, units]) => <tr><td>{name}</td><td class="num">{money}</td><td class="num">{units}</td></tr>)}</tbody></table>
+      <table data-testid="revenue">
+        <tbody>
+          {rows.map(([name, money, units]) => (
+            <tr>
+              <td>{name}</td>
+              <td class="num">{money}</td>
+              <td class="num">{units}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </Card>
   );
 }
@@ -39,7 +60,11 @@ function usageSeries(v: View, days: string[], rows: { day: string; model: string
   const other = v.t('overview.other');
   const names = ranked.length > shown.length ? [...shown, other] : shown;
   const index = new Map(days.map((d, i) => [d, i]));
-  const series = names.map((name, i) => ({ name, color: name === other ? PALETTE[PALETTE.length - 1] : PALETTE[i % (PALETTE.length - 1)], values: days.map(() => 0) }));
+  const series = names.map((name, i) => ({
+    name,
+    color: name === other ? PALETTE[PALETTE.length - 1] : PALETTE[i % (PALETTE.length - 1)],
+    values: days.map(() => 0),
+  }));
   for (const r of rows) {
     const at = index.get(r.day);
     if (at === undefined) continue;
@@ -63,29 +88,68 @@ export async function overviewBody(c: Context<AppEnv>, v: SignedInView) {
     cacheRatesOf(c.env, scope),
   ]);
 
-  let first;
-  let fourth;
-  let growth;
+  let first: Child;
+  let fourth: Child;
+  let growth: Child = null;
   let channelNames: Map<number, string> | undefined;
   if (site) {
     const [balances, channels] = await Promise.all([siteBalances(c.env), channelsWithHealth(c.env)]);
     channelNames = new Map(channels.map((ch) => [ch.id, ch.name]));
     const serving = channels.filter((ch) => ch.status === 'enabled' && ch.health.state !== 'open').length;
-    first = <Stat label={v.t('overview.usersBalance')} value={v.money(balances.quota)} hint={v.t('overview.usersCount', { n: formatInt(balances.users) })} testid="balance" />;
+    first = (
+      <Stat
+        label={v.t('overview.usersBalance')}
+        value={v.money(balances.quota)}
+        hint={v.t('overview.usersCount', { n: formatInt(balances.users) })}
+        testid="balance"
+      />
+    );
     growth = <RevenueCard v={v} r={await revenueBySource(dbOf(c.env.DB))} />;
-    fourth = <Stat label={v.t('overview.channelsHealthy')} value={`${serving} / ${channels.length}`} hint={`${v.t('overview.requestsToday')}: ${formatInt(today.requests)}`} testid="channels-serving" />;
+    fourth = (
+      <Stat
+        label={v.t('overview.channelsHealthy')}
+        value={`${serving} / ${channels.length}`}
+        hint={`${v.t('overview.requestsToday')}: ${formatInt(today.requests)}`}
+        testid="channels-serving"
+      />
+    );
   } else {
     const me = await loadUserView(c, s.id);
     const subs = await accountOf(c.env, s.id).subscriptions();
-    growth = subs.length ? <div class="grid cols-2" data-testid="overview-plans"><SubscriptionCards v={v} subs={subs} /></div> : null;
-    first = <Stat label={v.t('overview.balance')} value={v.money(me.quota)} hint={v.t('overview.used', { amount: v.money(me.used_quota) })} testid="balance" />;
-    fourth = <Stat label={v.t('overview.requestsToday')} value={formatInt(today.requests)} hint={v.t('overview.tokensToday', { n: formatInt(today.tokens) })} testid="requests-today" />;
+    growth = subs.length ? (
+      <div class="grid cols-2" data-testid="overview-plans">
+        <SubscriptionCards v={v} subs={subs} />
+      </div>
+    ) : null;
+    first = (
+      <Stat
+        label={v.t('overview.balance')}
+        value={v.money(me.quota)}
+        hint={v.t('overview.used', { amount: v.money(me.used_quota) })}
+        testid="balance"
+      />
+    );
+    fourth = (
+      <Stat
+        label={v.t('overview.requestsToday')}
+        value={formatInt(today.requests)}
+        hint={v.t('overview.tokensToday', { n: formatInt(today.tokens) })}
+        testid="requests-today"
+      />
+    );
   }
 
   const series = usageSeries(v, usage.days, usage.rows);
-  const totalByModel = series.map((x) => ({ name: x.name, color: x.color, value: v.money(x.values.reduce((a, b) => a + b, 0)) }));
+  const totalByModel = series.map((x) => ({
+    name: x.name,
+    color: x.color,
+    value: v.money(x.values.reduce((a, b) => a + b, 0)),
+  }));
   const n = rpm.length;
-  const ticks = [0, 15, 30, 45, n - 1].map((i) => ({ index: i, label: i === n - 1 ? v.t('overview.now') : v.t('overview.minAgo', { n: n - 1 - i }) }));
+  const ticks = [0, 15, 30, 45, n - 1].map((i) => ({
+    index: i,
+    label: i === n - 1 ? v.t('overview.now') : v.t('overview.minAgo', { n: n - 1 - i }),
+  }));
   const tooltips = rpm.map((r) => `${new Date(r.minute * 60_000).toISOString().slice(11, 16)} UTC: ${r.requests}`);
 
   return (
@@ -93,8 +157,18 @@ export async function overviewBody(c: Context<AppEnv>, v: SignedInView) {
       <PageHead title={v.t('overview.title')} sub={site ? v.t('overview.siteSubtitle') : v.t('overview.subtitle')} />
       <div class="grid cols-4">
         {first}
-        <Stat label={v.t('overview.spentToday')} value={v.money(today.quota)} hint={v.t('overview.tokensToday', { n: formatInt(today.tokens) })} testid="spent-today" />
-        <Stat label={v.t('overview.spentMonth')} value={v.money(month.quota)} hint={v.t('overview.requestsN', { n: formatInt(month.requests) })} testid="spent-month" />
+        <Stat
+          label={v.t('overview.spentToday')}
+          value={v.money(today.quota)}
+          hint={v.t('overview.tokensToday', { n: formatInt(today.tokens) })}
+          testid="spent-today"
+        />
+        <Stat
+          label={v.t('overview.spentMonth')}
+          value={v.money(month.quota)}
+          hint={v.t('overview.requestsN', { n: formatInt(month.requests) })}
+          testid="spent-month"
+        />
         {fourth}
       </div>
       {growth}
@@ -122,7 +196,15 @@ export async function overviewBody(c: Context<AppEnv>, v: SignedInView) {
         </Card>
       </div>
       <CacheCard v={v} rates={cache} channelNames={channelNames} />
-      <Card flush title={v.t('overview.recent')} actions={<a href={site ? '/admin/logs' : '/logs'} class="small">{v.t('overview.seeAll')} →</a>}>
+      <Card
+        flush
+        title={v.t('overview.recent')}
+        actions={
+          <a href={site ? '/admin/logs' : '/logs'} class="small">
+            {v.t('overview.seeAll')} →
+          </a>
+        }
+      >
         <LogTable v={v} rows={recent.items} showUser={site} compact />
       </Card>
     </>

@@ -11,7 +11,7 @@
  * Gemini are the other channel formats. Completions and embeddings are served natively only, so
  * they have no foreign fields: unknown fields pass to the channel.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { jsonType } from './chat/schema';
 
 type JsonType = 'string' | 'number' | 'boolean' | 'array' | 'object';
@@ -27,27 +27,65 @@ const n = (...types: JsonType[]): FieldType => ({ types, nullable: true });
 /** Top-level fields of each channel format, by JSON type (kept in step with ./chat, ./messages, ./gemini by a unit test). */
 export const FORMAT_FIELDS = {
   chat: {
-    model: t('string'), messages: t('array'),
-    temperature: n('number'), top_p: n('number'), presence_penalty: n('number'), frequency_penalty: n('number'),
-    logit_bias: n('object'), seed: n('number'), stop: n('string', 'array'), n: n('number'), stream: n('boolean'),
-    stream_options: n('object'), max_tokens: n('number'), user: t('string'), max_completion_tokens: n('number'),
-    tools: t('array'), tool_choice: t('string', 'object'), parallel_tool_calls: n('boolean'),
-    functions: t('array'), function_call: t('string', 'object'), response_format: t('object'),
-    logprobs: n('boolean'), top_logprobs: n('number'), reasoning_effort: n('string'), modalities: n('array'),
-    metadata: n('object'), store: n('boolean'), service_tier: n('string'),
+    model: t('string'),
+    messages: t('array'),
+    temperature: n('number'),
+    top_p: n('number'),
+    presence_penalty: n('number'),
+    frequency_penalty: n('number'),
+    logit_bias: n('object'),
+    seed: n('number'),
+    stop: n('string', 'array'),
+    n: n('number'),
+    stream: n('boolean'),
+    stream_options: n('object'),
+    max_tokens: n('number'),
+    user: t('string'),
+    max_completion_tokens: n('number'),
+    tools: t('array'),
+    tool_choice: t('string', 'object'),
+    parallel_tool_calls: n('boolean'),
+    functions: t('array'),
+    function_call: t('string', 'object'),
+    response_format: t('object'),
+    logprobs: n('boolean'),
+    top_logprobs: n('number'),
+    reasoning_effort: n('string'),
+    modalities: n('array'),
+    metadata: n('object'),
+    store: n('boolean'),
+    service_tier: n('string'),
   },
   messages: {
-    model: t('string'), max_tokens: t('number'), messages: t('array'), system: t('string', 'array'),
-    stream: t('boolean'), temperature: t('number'), top_p: t('number'), top_k: t('number'),
-    stop_sequences: t('array'), metadata: t('object'), tools: t('array'), tool_choice: t('object'),
-    thinking: t('object'), service_tier: t('string'),
+    model: t('string'),
+    max_tokens: t('number'),
+    messages: t('array'),
+    system: t('string', 'array'),
+    stream: t('boolean'),
+    temperature: t('number'),
+    top_p: t('number'),
+    top_k: t('number'),
+    stop_sequences: t('array'),
+    metadata: t('object'),
+    tools: t('array'),
+    tool_choice: t('object'),
+    thinking: t('object'),
+    service_tier: t('string'),
   },
   // Google takes the snake_case spellings too.
   gemini: {
-    contents: t('array'), systemInstruction: t('object'), tools: t('array'), toolConfig: t('object'),
-    generationConfig: t('object'), safetySettings: t('array'), cachedContent: t('string'),
-    system_instruction: t('object'), tool_config: t('object'), generation_config: t('object'),
-    safety_settings: t('array'), cached_content: t('string'),
+    contents: t('array'),
+    systemInstruction: t('object'),
+    tools: t('array'),
+    toolConfig: t('object'),
+    generationConfig: t('object'),
+    safetySettings: t('array'),
+    cachedContent: t('string'),
+    system_instruction: t('object'),
+    tool_config: t('object'),
+    generation_config: t('object'),
+    safety_settings: t('array'),
+    cached_content: t('string'),
   },
 } as const satisfies Record<string, FieldTable>;
 
@@ -71,13 +109,16 @@ export function foreignFields(inbound: string, own: readonly string[]): FieldTab
     for (const [key, type] of Object.entries<FieldType>(FORMAT_FIELDS[target])) {
       if (own.includes(key)) continue;
       const seen = out[key];
-      out[key] = seen ? { types: [...new Set([...seen.types, ...type.types])], nullable: seen.nullable || type.nullable } : type;
+      out[key] = seen
+        ? { types: [...new Set([...seen.types, ...type.types])], nullable: seen.nullable || type.nullable }
+        : type;
     }
   }
   return out;
 }
 
-const isType = (v: unknown, type: JsonType) => (type === 'array' ? Array.isArray(v) : type === 'object' ? jsonType(v) === 'object' : typeof v === type);
+const isType = (v: unknown, type: JsonType) =>
+  type === 'array' ? Array.isArray(v) : type === 'object' ? jsonType(v) === 'object' : typeof v === type;
 
 /** Why `v` does not fit the field (of one of its JSON types, or null where its format allows it); null when it does. */
 function misfit(v: unknown, { types, nullable }: FieldType): string | null {

@@ -7,7 +7,14 @@ import { messages } from './messages';
 import { responses } from './responses';
 import { gemini } from './gemini';
 
-export const FORMATS: Readonly<Record<Endpoint, Format>> = { chat, completions, embeddings, messages, responses, gemini };
+export const FORMATS: Readonly<Record<Endpoint, Format>> = {
+  chat,
+  completions,
+  embeddings,
+  messages,
+  responses,
+  gemini,
+};
 
 export const formatOf = (endpoint: Endpoint): Format => FORMATS[endpoint];
 

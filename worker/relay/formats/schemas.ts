@@ -17,10 +17,14 @@ import type { Endpoint } from './types';
 export { chatRequest, type ChatRequest, type ChatMessage } from './chat/schema';
 export { completionsRequest, type CompletionsRequest } from './completions/schema';
 export { embeddingsRequest, type EmbeddingsRequest } from './embeddings/schema';
-export { messagesRequest, type MessagesRequest, type MessagesMessage, type MessagesContentBlock } from './messages/schema';
+export {
+  messagesRequest,
+  type MessagesRequest,
+  type MessagesMessage,
+  type MessagesContentBlock,
+} from './messages/schema';
 export { responsesRequest, type ResponsesRequest } from './responses/schema';
 export { geminiRequest, type GeminiRequest } from './gemini/schema';
-
 
 /** The parsed body of each format. */
 export interface InboundRequests {

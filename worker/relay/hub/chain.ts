@@ -5,7 +5,7 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { SseWriter } from './sse';
-import { type Obj } from '../../lib/json';
+import type { Obj } from '../../lib/json';
 
 export class ChainedWriter implements SseWriter {
   private out = '';

@@ -21,14 +21,32 @@ export class ChatChunks {
 
   /** One choice's delta, with its finish reason when it ends. */
   delta(index: number, delta: Obj, finish: string | null = null): string {
-    const body: Obj = { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [{ index, delta, logprobs: null, finish_reason: finish }] };
+    const body: Obj = {
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.model,
+      choices: [{ index, delta, logprobs: null, finish_reason: finish }],
+    };
     if (this.clientWantsUsage) body.usage = null;
     return sse(JSON.stringify(body));
   }
 
   /** The usage-only chunk, where the client asked for it; then `[DONE]`. */
   close(usage: Obj | null): string {
-    const usageChunk = this.clientWantsUsage && usage ? sse(JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage })) : '';
+    const usageChunk =
+      this.clientWantsUsage && usage
+        ? sse(
+            JSON.stringify({
+              id: this.id,
+              object: 'chat.completion.chunk',
+              created: this.created,
+              model: this.model,
+              choices: [],
+              usage,
+            }),
+          )
+        : '';
     return `${usageChunk}${sse('[DONE]')}`;
   }
 }

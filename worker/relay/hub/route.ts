@@ -32,13 +32,20 @@ export interface UpstreamRoute {
   droppedTools: string[];
 }
 
-export function routeFor(endpoint: Endpoint, channel: ChannelRecord, call: ParsedCall, upstreamModel: string): UpstreamRoute {
+export function routeFor(
+  endpoint: Endpoint,
+  channel: ChannelRecord,
+  call: ParsedCall,
+  upstreamModel: string,
+): UpstreamRoute {
   const provider = providerFor(channel.type);
   const format = formatOf(endpoint);
   if (speaksNatively(endpoint, channel)) {
     const dropAskedUsage = format.streamUsageOptIn && !call.clientWantsUsage;
     return {
-      endpoint, body: call.body, toClient: (_json, text) => text,
+      endpoint,
+      body: call.body,
+      toClient: (_json, text) => text,
       writer: () => new PassThroughWriter(dropAskedUsage, format.streamError),
       reader: provider.streamReader(endpoint),
       droppedTools: [],

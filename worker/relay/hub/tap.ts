@@ -69,7 +69,11 @@ export class StreamTap implements TapSink {
     if (rest) this.parser.feed(rest);
     this.parser.feed('\n\n');
     const proper = this.state.closed || this.state.errored;
-    this.out.push(proper && brokenOff === null ? this.writer.end() : this.writer.abort(brokenOff ?? 'the upstream ended the stream early'));
+    this.out.push(
+      proper && brokenOff === null
+        ? this.writer.end()
+        : this.writer.abort(brokenOff ?? 'the upstream ended the stream early'),
+    );
     return this.drain();
   }
 

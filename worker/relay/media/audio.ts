@@ -145,7 +145,13 @@ export function audioSeconds(input: AudioInput): number {
 export function audioTokens(input: AudioInput): number {
   try {
     const seconds = audioSeconds(input);
-    const rate = input && typeof input.tokensPerSecond === 'number' && Number.isFinite(input.tokensPerSecond) && input.tokensPerSecond > 0 ? input.tokensPerSecond : AUDIO_TOKENS_PER_SECOND;
+    const rate =
+      input &&
+      typeof input.tokensPerSecond === 'number' &&
+      Number.isFinite(input.tokensPerSecond) &&
+      input.tokensPerSecond > 0
+        ? input.tokensPerSecond
+        : AUDIO_TOKENS_PER_SECOND;
     return Math.ceil(seconds * rate);
   } catch {
     return 0;

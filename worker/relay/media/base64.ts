@@ -34,7 +34,8 @@ function payloadStart(data: string): number {
 export function base64Prefix(data: string, maxBytes: number): Uint8Array {
   try {
     if (typeof data !== 'string') return new Uint8Array(0);
-    const limit = maxBytes === Infinity ? Infinity : Number.isFinite(maxBytes) && maxBytes > 0 ? Math.floor(maxBytes) : 0;
+    const limit =
+      maxBytes === Infinity ? Infinity : Number.isFinite(maxBytes) && maxBytes > 0 ? Math.floor(maxBytes) : 0;
     const start = payloadStart(data);
     const cap = Math.min(limit, Math.floor(((data.length - start) * 3) / 4) + 3);
     if (!(cap > 0)) return new Uint8Array(0);
@@ -69,7 +70,7 @@ export function base64Length(data: string): number {
   try {
     if (typeof data !== 'string') return 0;
     const start = payloadStart(data);
-    const re = /[^A-Za-z0-9+\/_-]/g;
+    const re = /[^A-Za-z0-9+/_-]/g;
     re.lastIndex = start;
     const hit = re.exec(data);
     if (!hit) return Math.floor(((data.length - start) * 3) / 4);

@@ -10,7 +10,14 @@ export interface ImageSize {
 export function validSize(size: unknown): size is ImageSize {
   if (!size || typeof size !== 'object') return false;
   const { width, height } = size as { width?: unknown; height?: unknown };
-  return typeof width === 'number' && typeof height === 'number' && Number.isFinite(width) && Number.isFinite(height) && width > 0 && height > 0;
+  return (
+    typeof width === 'number' &&
+    typeof height === 'number' &&
+    Number.isFinite(width) &&
+    Number.isFinite(height) &&
+    width > 0 &&
+    height > 0
+  );
 }
 function dims(width: number, height: number): ImageSize | null {
   return width > 0 && height > 0 && Number.isFinite(width) && Number.isFinite(height) ? { width, height } : null;

@@ -9,7 +9,19 @@ function isPdfSpace(c: number): boolean {
 }
 /** PDF delimiters and whitespace end a name token. */
 function endsPdfName(c: number): boolean {
-  return isPdfSpace(c) || c === 0x2f || c === 0x28 || c === 0x29 || c === 0x3c || c === 0x3e || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d || c === 0x25;
+  return (
+    isPdfSpace(c) ||
+    c === 0x2f ||
+    c === 0x28 ||
+    c === 0x29 ||
+    c === 0x3c ||
+    c === 0x3e ||
+    c === 0x5b ||
+    c === 0x5d ||
+    c === 0x7b ||
+    c === 0x7d ||
+    c === 0x25
+  );
 }
 /** End (exclusive) of the name whose first character (after the slash) is at `o`. */
 function pdfNameEnd(b: Uint8Array, o: number): number {
@@ -152,7 +164,8 @@ export function documentTokens(input: { pages: number | null; bytes: number }): 
   try {
     const pages = input && typeof input === 'object' ? input.pages : null;
     const bytes = input && typeof input === 'object' ? input.bytes : 0;
-    const n = typeof pages === 'number' && Number.isFinite(pages) && pages >= 1 ? Math.ceil(pages) : estimatedPdfPages(bytes);
+    const n =
+      typeof pages === 'number' && Number.isFinite(pages) && pages >= 1 ? Math.ceil(pages) : estimatedPdfPages(bytes);
     return n * PDF_TOKENS_PER_PAGE;
   } catch {
     return PDF_TOKENS_PER_PAGE;

@@ -7,8 +7,16 @@
  * caller spend past their balance, so unknown shapes are counted as the text they carry.
  */
 import {
-  anthropicImageTokens, audioTokens, base64Length, base64Prefix, documentTokens, geminiImageTokens, imageSize,
-  openAiImageTokens, pdfPageCount, type ImageSize,
+  anthropicImageTokens,
+  audioTokens,
+  base64Length,
+  base64Prefix,
+  documentTokens,
+  geminiImageTokens,
+  imageSize,
+  openAiImageTokens,
+  pdfPageCount,
+  type ImageSize,
 } from '../media-tokens';
 import { countText, familyFactor } from './tokenize';
 import { type Obj, isObj, str } from '../../lib/json';
@@ -16,7 +24,23 @@ import { type Obj, isObj, str } from '../../lib/json';
 /** Framing tokens OpenAI counts per message, and once for the reply primer. */
 export const PER_MESSAGE = 3;
 /** Keys whose values are labels or references, not text the model reads. */
-const SKIP_KEYS = new Set(['type', 'role', 'id', 'tool_call_id', 'tool_use_id', 'call_id', 'signature', 'cache_control', 'media_type', 'mimeType', 'mime_type', 'detail', 'format', 'file_id', 'index']);
+const SKIP_KEYS = new Set([
+  'type',
+  'role',
+  'id',
+  'tool_call_id',
+  'tool_use_id',
+  'call_id',
+  'signature',
+  'cache_control',
+  'media_type',
+  'mimeType',
+  'mime_type',
+  'detail',
+  'format',
+  'file_id',
+  'index',
+]);
 /** Deeper than this, a body is hostile; what lies below is counted as raw text. */
 const MAX_DEPTH = 64;
 /** Bytes decoded from a base64 image to read its header. */
@@ -25,7 +49,11 @@ const HEADER_BYTES = 64 * 1024;
 const MAX_PDF_DECODE = 16 * 1024 * 1024;
 
 /** The exact counter for a model: its tokenizer family and its provider's image rule. */
-export const counterFor = (model: string): Counter => ({ model, rule: imageRuleFor(model), text: (s) => countText(model, s) });
+export const counterFor = (model: string): Counter => ({
+  model,
+  rule: imageRuleFor(model),
+  text: (s) => countText(model, s),
+});
 
 /**
  * A cheap upper bound of the same count, for the hold: byte-level BPE never makes more tokens of
@@ -34,7 +62,11 @@ export const counterFor = (model: string): Counter => ({ model, rule: imageRuleF
  */
 export const boundFor = (model: string): Counter => {
   const factor = familyFactor(model);
-  return { model, rule: imageRuleFor(model), text: factor === 1 ? utf8Length : (s) => Math.ceil(utf8Length(s) * factor) };
+  return {
+    model,
+    rule: imageRuleFor(model),
+    text: factor === 1 ? utf8Length : (s) => Math.ceil(utf8Length(s) * factor),
+  };
 };
 
 /** UTF-8 bytes of a string, without encoding it. */
@@ -93,7 +125,8 @@ function dataUrlPayload(url: string): { mime: string; data: string } | null {
 /** Media by its MIME type: images by the image rule, PDFs and other files by size, audio by duration. */
 function mediaTokens(c: Counter, mime: string, data: string, detail = ''): number {
   if (mime.startsWith('image/')) return imageTokens(c, data, detail);
-  if (mime.startsWith('audio/')) return audioTokens({ format: mime.slice(6), bytes: base64Length(data), head: base64Prefix(data, 64) });
+  if (mime.startsWith('audio/'))
+    return audioTokens({ format: mime.slice(6), bytes: base64Length(data), head: base64Prefix(data, 64) });
   if (mime === 'application/pdf') return pdfTokens(data);
   if (mime.startsWith('text/')) return c.text(data);
   return documentTokens({ pages: null, bytes: base64Length(data) });
@@ -133,8 +166,14 @@ function mediaPart(c: Counter, v: Obj): number | null {
   // Anthropic: {type: image|document, source: {type: base64|url|text|content, ...}}
   if ((v.type === 'image' || v.type === 'document') && isObj(v.source)) {
     const source = v.source;
-    if (source.type === 'base64') return mediaTokens(c, str(source.media_type) || (v.type === 'image' ? 'image/png' : 'application/pdf'), str(source.data));
-    if (source.type === 'url') return v.type === 'image' ? imageTokens(c, null, '') : documentTokens({ pages: null, bytes: 0 });
+    if (source.type === 'base64')
+      return mediaTokens(
+        c,
+        str(source.media_type) || (v.type === 'image' ? 'image/png' : 'application/pdf'),
+        str(source.data),
+      );
+    if (source.type === 'url')
+      return v.type === 'image' ? imageTokens(c, null, '') : documentTokens({ pages: null, bytes: 0 });
     return null; // text and content sources are walked as text
   }
   // Gemini: {inlineData: {mimeType, data}} and {fileData: {mimeType, fileUri}}
@@ -167,7 +206,10 @@ export function walk(c: Counter, value: unknown, depth = 0): number {
   for (const [key, item] of Object.entries(value)) {
     if (SKIP_KEYS.has(key)) continue;
     // Tool inputs and schemas are read by the model as JSON text, keys included.
-    if ((key === 'input' || key === 'parameters' || key === 'input_schema' || key === 'args' || key === 'response') && isObj(item)) {
+    if (
+      (key === 'input' || key === 'parameters' || key === 'input_schema' || key === 'args' || key === 'response') &&
+      isObj(item)
+    ) {
       total += c.text(JSON.stringify(item));
       continue;
     }
@@ -187,7 +229,11 @@ export function messagesTokens(c: Counter, messages: unknown): number {
 /** Prompts given as token ids are already tokens; anything else is walked. */
 export function tokenIdsOr(c: Counter, input: unknown): number {
   if (Array.isArray(input) && input.length > 0 && input.every((x) => typeof x === 'number')) return input.length;
-  if (Array.isArray(input) && input.length > 0 && input.every((x) => Array.isArray(x) && x.every((y) => typeof y === 'number'))) {
+  if (
+    Array.isArray(input) &&
+    input.length > 0 &&
+    input.every((x) => Array.isArray(x) && x.every((y) => typeof y === 'number'))
+  ) {
     return input.reduce<number>((sum, x) => sum + (x as unknown[]).length, 0);
   }
   return walk(c, input);

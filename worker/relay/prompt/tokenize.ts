@@ -5,11 +5,15 @@ import familyFactors from '../tokenizer-factors.json';
 /** The tokenizer of a model's family: cl100k for GPT-3.5/GPT-4 and older embeddings, o200k otherwise. */
 export function counterFor(model: string): (text: string) => number {
   const m = model.toLowerCase();
-  const legacy = /^(gpt-3\.5|gpt-4(?!o|\.|-?o)|text-embedding-(ada|3)|text-davinci|davinci|babbage)/.test(m) && !m.startsWith('gpt-4o');
+  const legacy =
+    /^(gpt-3\.5|gpt-4(?!o|\.|-?o)|text-embedding-(ada|3)|text-davinci|davinci|babbage)/.test(m) &&
+    !m.startsWith('gpt-4o');
   return legacy ? countCl100k : countO200k;
 }
 
-const FACTORS: { pattern: RegExp; factor: number }[] = Object.entries(familyFactors.factors).map(([family, factor]) => ({ pattern: new RegExp(family, 'i'), factor }));
+const FACTORS: { pattern: RegExp; factor: number }[] = Object.entries(familyFactors.factors).map(
+  ([family, factor]) => ({ pattern: new RegExp(family, 'i'), factor }),
+);
 
 /**
  * Models whose own tokenizer is not published (Claude, Gemini) are counted with o200k scaled by a

@@ -1,7 +1,8 @@
 /** The common reading of an upstream's error answer, for providers with no rule of their own (Provider.classify). */
 import type { ErrorVerdict } from './types';
 
-const KEY_DEAD = /invalid[_ ]api[_ ]key|incorrect api key|invalid x-api-key|api key not valid|insufficient_quota|billing|credit balance|quota exceeded|account (is )?(deactivated|suspended|disabled)|permission_denied|authentication_error/i;
+const KEY_DEAD =
+  /invalid[_ ]api[_ ]key|incorrect api key|invalid x-api-key|api key not valid|insufficient_quota|billing|credit balance|quota exceeded|account (is )?(deactivated|suspended|disabled)|permission_denied|authentication_error/i;
 const ABOUT_KEY = /api[_ -]?key|\bkey\b|account|organi[sz]ation|authenticat|permission|billing|credit|quota/i;
 const ABOUT_QUOTA = /insufficient_quota|quota|billing|credit balance|exceeded your current/i;
 
@@ -25,4 +26,3 @@ export function classifyUpstreamError(status: number, body: string): ErrorVerdic
   if (status >= 500) return { passBack: false, counts: true, keyDead: false };
   return { passBack: false, counts: false, keyDead: false };
 }
-

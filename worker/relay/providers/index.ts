@@ -18,7 +18,8 @@ export function providerFor(type: string): Provider {
 }
 
 /** Whether a channel can serve a client format at all, as it is asked or through the hub. */
-export const serves = (channel: Pick<ChannelRecord, 'type'>, endpoint: Endpoint): boolean => providers[channel.type]?.serves[endpoint] !== undefined;
+export const serves = (channel: Pick<ChannelRecord, 'type'>, endpoint: Endpoint): boolean =>
+  providers[channel.type]?.serves[endpoint] !== undefined;
 
 /**
  * Whether a channel speaks a client format as it is. A channel whose operator said it has no

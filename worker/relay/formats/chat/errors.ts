@@ -8,4 +8,6 @@ export const openAiStreamError = (message: string) =>
   sse(JSON.stringify({ error: { message, type: 'upstream_error', code: 'upstream_error' } }));
 
 /** An upstream's refusal as OpenAI's SDKs read it. */
-export const openAiErrorBody = (_status: number, e: UpstreamError): Obj => ({ error: { message: e.message, type: e.type ?? 'invalid_request_error', param: e.param, code: e.code } });
+export const openAiErrorBody = (_status: number, e: UpstreamError): Obj => ({
+  error: { message: e.message, type: e.type ?? 'invalid_request_error', param: e.param, code: e.code },
+});

@@ -23,7 +23,10 @@ export const chat: Format = {
   }),
   // The field the client used, else `max_tokens` (or `max_completion_tokens` for models that take only that).
   withLimit: ({ body, model }, limit) => {
-    const field = body.max_completion_tokens != null || (body.max_tokens == null && COMPLETION_TOKENS_ONLY.test(model)) ? 'max_completion_tokens' : 'max_tokens';
+    const field =
+      body.max_completion_tokens != null || (body.max_tokens == null && COMPLETION_TOKENS_ONLY.test(model))
+        ? 'max_completion_tokens'
+        : 'max_tokens';
     return { ...body, [field]: limit };
   },
   sessionKey: (body) => nonEmpty(body.prompt_cache_key),

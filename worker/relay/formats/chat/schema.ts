@@ -10,6 +10,7 @@ import { z } from 'zod';
 /* ------------------------------------------------------------ shared blocks */
 
 /** Control characters or an unpaired UTF-16 surrogate. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
 const BAD_NAME_CHARS = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A model name: routed on, logged and stored, so printable and well-formed. */
@@ -35,7 +36,8 @@ export const typeName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,127}$/, 'In
 /** Any JSON object (not an array): tool parameters, tool inputs, JSON schemas. */
 export const jsonObject = z.looseObject({});
 
-export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The JSON type of a value, as zod's messages spell it. */
 export const jsonType = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
@@ -76,7 +78,13 @@ export function oneOf<const T extends readonly [z.ZodType, z.ZodType, ...z.ZodTy
 /** `string | X[]`, the shape of most content fields. */
 export function stringOr<A extends z.ZodType>(array: A, what: string) {
   const text = z.string();
-  return oneOf([text, array], (v) => (typeof v === 'string' ? text : Array.isArray(v) ? array : `Invalid input: expected string or ${what}, received ${jsonType(v)}`));
+  return oneOf([text, array], (v) =>
+    typeof v === 'string'
+      ? text
+      : Array.isArray(v)
+        ? array
+        : `Invalid input: expected string or ${what}, received ${jsonType(v)}`,
+  );
 }
 
 /** OpenAI's `stop`: a string or up to four strings. */
@@ -124,7 +132,10 @@ export const filePart = z.looseObject({
   type: z.literal('file'),
   file: z
     .looseObject({ file_data: z.string().optional(), file_id: z.string().optional(), filename: z.string().optional() })
-    .refine((f) => f.file_data !== undefined || f.file_id !== undefined, 'Invalid input: expected file_data or file_id'),
+    .refine(
+      (f) => f.file_data !== undefined || f.file_id !== undefined,
+      'Invalid input: expected file_data or file_id',
+    ),
 });
 
 export const refusalPart = z.looseObject({ type: z.literal('refusal'), refusal: z.string() });
@@ -175,9 +186,20 @@ export const assistantMessage = z.looseObject({
   audio: z.looseObject({ id: z.string() }).nullish(),
 });
 export const toolMessage = z.looseObject({ role: z.literal('tool'), content: textContent, tool_call_id: z.string() });
-export const functionMessage = z.looseObject({ role: z.literal('function'), content: z.string().nullable(), name: z.string() });
+export const functionMessage = z.looseObject({
+  role: z.literal('function'),
+  content: z.string().nullable(),
+  name: z.string(),
+});
 
-export const chatMessage = z.discriminatedUnion('role', [systemMessage, developerMessage, userMessage, assistantMessage, toolMessage, functionMessage]);
+export const chatMessage = z.discriminatedUnion('role', [
+  systemMessage,
+  developerMessage,
+  userMessage,
+  assistantMessage,
+  toolMessage,
+  functionMessage,
+]);
 
 /* ------------------------------------------------------------------- tools */
 
@@ -204,12 +226,16 @@ export const chatTool = oneOf([functionTool, customTool, otherTool], (v) => {
 });
 
 const toolChoiceMode = z.enum(['none', 'auto', 'required']);
-const namedFunctionChoice = z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) });
+const namedFunctionChoice = z.looseObject({
+  type: z.literal('function'),
+  function: z.looseObject({ name: z.string() }),
+});
 /** allowed_tools, custom and whatever comes next: an object with a string type. */
 const otherToolChoice = z.looseObject({ type: typeName.refine((t) => t !== 'function') });
 export const chatToolChoice = oneOf([toolChoiceMode, namedFunctionChoice, otherToolChoice], (v) => {
   if (typeof v === 'string') return toolChoiceMode;
-  if (!isPlainObject(v)) return `Invalid input: expected "none" | "auto" | "required" or object, received ${jsonType(v)}`;
+  if (!isPlainObject(v))
+    return `Invalid input: expected "none" | "auto" | "required" or object, received ${jsonType(v)}`;
   return typeof v.type === 'string' && v.type !== 'function' ? otherToolChoice : namedFunctionChoice;
 });
 

@@ -6,16 +6,28 @@ import type { ApiError } from '../../../lib/errors';
 import { sse } from '../../hub/sse';
 
 const GOOGLE_STATUS: Record<number, string> = {
-  400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 402: 'RESOURCE_EXHAUSTED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND',
-  413: 'INVALID_ARGUMENT', 422: 'INVALID_ARGUMENT', 429: 'RESOURCE_EXHAUSTED', 499: 'CANCELLED', 502: 'UNAVAILABLE', 503: 'UNAVAILABLE',
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  402: 'RESOURCE_EXHAUSTED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  413: 'INVALID_ARGUMENT',
+  422: 'INVALID_ARGUMENT',
+  429: 'RESOURCE_EXHAUSTED',
+  499: 'CANCELLED',
+  502: 'UNAVAILABLE',
+  503: 'UNAVAILABLE',
 };
 
-export const googleStatus = (status: number) => GOOGLE_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION');
+export const googleStatus = (status: number) =>
+  GOOGLE_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION');
 
 export function geminiErrorBody(status: number, message: string, reason: string): Record<string, unknown> {
   return {
     error: {
-      code: status, message, status: googleStatus(status),
+      code: status,
+      message,
+      status: googleStatus(status),
       details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason, domain: 'relay' }],
     },
   };

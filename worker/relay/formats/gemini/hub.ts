@@ -10,7 +10,6 @@ import { sse, type SseWriter } from '../../hub/sse';
 import { geminiStreamError } from './errors';
 import { type Obj, isObj, objs, str, tokenCount as count } from '../../../lib/json';
 
-
 /** A field under its camelCase name or the snake_case one. */
 function field(obj: Obj, camel: string): unknown {
   return obj[camel] ?? obj[camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)];
@@ -32,14 +31,21 @@ export function jsonSchemaOf(schema: unknown): unknown {
   const out: Obj = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === 'type' && typeof value === 'string') out.type = value.toLowerCase();
-    else if (key === 'type' && Array.isArray(value)) out.type = value.map((t) => (typeof t === 'string' ? t.toLowerCase() : t));
+    else if (key === 'type' && Array.isArray(value))
+      out.type = value.map((t) => (typeof t === 'string' ? t.toLowerCase() : t));
     else if (key !== 'nullable') out[key] = jsonSchemaOf(value);
   }
   if (schema.nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
   return out;
 }
 
-const AUDIO_FORMATS: Record<string, string> = { 'audio/wav': 'wav', 'audio/x-wav': 'wav', 'audio/wave': 'wav', 'audio/mp3': 'mp3', 'audio/mpeg': 'mp3' };
+const AUDIO_FORMATS: Record<string, string> = {
+  'audio/wav': 'wav',
+  'audio/x-wav': 'wav',
+  'audio/wave': 'wav',
+  'audio/mp3': 'mp3',
+  'audio/mpeg': 'mp3',
+};
 
 /** Inline bytes as a chat content part: image_url, input_audio (wav/mp3), else a file part. */
 function inlinePart(inline: Obj): Obj | null {
@@ -81,7 +87,8 @@ class CallIds {
 }
 
 /** Chat content from parts: a plain string when all are text (widest upstream support). */
-const chatContent = (parts: Obj[]): string | Obj[] => (parts.every((p) => p.type === 'text') ? parts.map((p) => str(p.text)).join('') : parts);
+const chatContent = (parts: Obj[]): string | Obj[] =>
+  parts.every((p) => p.type === 'text') ? parts.map((p) => str(p.text)).join('') : parts;
 
 function userTurn(parts: Obj[], ids: CallIds, out: Obj[]): void {
   const content: Obj[] = [];
@@ -114,7 +121,11 @@ function modelTurn(parts: Obj[], ids: CallIds, out: Obj[]): void {
     const call = field(part, 'functionCall');
     if (isObj(call)) {
       const name = str(call.name);
-      toolCalls.push({ id: ids.forCall(name, str(call.id)), type: 'function', function: { name, arguments: JSON.stringify(call.args ?? {}) } });
+      toolCalls.push({
+        id: ids.forCall(name, str(call.id)),
+        type: 'function',
+        function: { name, arguments: JSON.stringify(call.args ?? {}) },
+      });
     } else if (typeof part.text === 'string' && part.thought !== true) {
       texts.push(part.text); // thoughts of earlier turns have no chat counterpart
     }
@@ -156,7 +167,8 @@ function chatTools(body: Obj, allowed: string[] | undefined): Obj[] {
 function toolChoice(body: Obj): { choice?: unknown; allowed?: string[] } {
   const config = objField(objField(body, 'toolConfig'), 'functionCallingConfig');
   const names = field(config, 'allowedFunctionNames');
-  const allowed = Array.isArray(names) && names.length > 0 ? names.filter((n): n is string => typeof n === 'string') : undefined;
+  const allowed =
+    Array.isArray(names) && names.length > 0 ? names.filter((n): n is string => typeof n === 'string') : undefined;
   switch (config.mode) {
     case 'AUTO':
     case 'VALIDATED':
@@ -180,8 +192,13 @@ function responseFormat(config: Obj): Obj | undefined {
 
 function applyGenerationConfig(config: Obj, out: Obj): void {
   const copy: [string, string][] = [
-    ['maxOutputTokens', 'max_tokens'], ['temperature', 'temperature'], ['topP', 'top_p'], ['candidateCount', 'n'],
-    ['seed', 'seed'], ['presencePenalty', 'presence_penalty'], ['frequencyPenalty', 'frequency_penalty'],
+    ['maxOutputTokens', 'max_tokens'],
+    ['temperature', 'temperature'],
+    ['topP', 'top_p'],
+    ['candidateCount', 'n'],
+    ['seed', 'seed'],
+    ['presencePenalty', 'presence_penalty'],
+    ['frequencyPenalty', 'frequency_penalty'],
   ];
   for (const [from, to] of copy) {
     const v = field(config, from);
@@ -194,7 +211,11 @@ function applyGenerationConfig(config: Obj, out: Obj): void {
 }
 
 /** Gemini generateContent body -> OpenAI chat.completions body. */
-export function geminiToChatRequest(body: Record<string, unknown>, model: string, stream: boolean): Record<string, unknown> {
+export function geminiToChatRequest(
+  body: Record<string, unknown>,
+  model: string,
+  stream: boolean,
+): Record<string, unknown> {
   const messages: Obj[] = [];
   const system = systemMessage(body);
   if (system) messages.push(system);
@@ -222,7 +243,13 @@ export function geminiToChatRequest(body: Record<string, unknown>, model: string
 
 /* ----------------------------------------------------------------- response */
 
-const FINISH: Record<string, string> = { stop: 'STOP', length: 'MAX_TOKENS', tool_calls: 'STOP', function_call: 'STOP', content_filter: 'SAFETY' };
+const FINISH: Record<string, string> = {
+  stop: 'STOP',
+  length: 'MAX_TOKENS',
+  tool_calls: 'STOP',
+  function_call: 'STOP',
+  content_filter: 'SAFETY',
+};
 const finishReason = (finish: unknown): string => FINISH[str(finish)] ?? (finish ? 'OTHER' : 'STOP');
 
 /** Gemini usageMetadata from chat usage; candidatesTokenCount excludes the thoughts, as Gemini counts. */
@@ -230,9 +257,16 @@ export function geminiUsageMetadata(usage: unknown): Obj {
   const u = isObj(usage) ? usage : {};
   const prompt = count(u.prompt_tokens);
   const completion = count(u.completion_tokens);
-  const reasoning = Math.min(count(isObj(u.completion_tokens_details) ? u.completion_tokens_details.reasoning_tokens : 0), completion);
+  const reasoning = Math.min(
+    count(isObj(u.completion_tokens_details) ? u.completion_tokens_details.reasoning_tokens : 0),
+    completion,
+  );
   const cached = count(isObj(u.prompt_tokens_details) ? u.prompt_tokens_details.cached_tokens : 0);
-  const out: Obj = { promptTokenCount: prompt, candidatesTokenCount: completion - reasoning, totalTokenCount: prompt + completion };
+  const out: Obj = {
+    promptTokenCount: prompt,
+    candidatesTokenCount: completion - reasoning,
+    totalTokenCount: prompt + completion,
+  };
   if (cached > 0) out.cachedContentTokenCount = cached;
   if (reasoning > 0) out.thoughtsTokenCount = reasoning;
   return out;
@@ -255,7 +289,12 @@ function functionCallPart(call: Obj): Obj {
   return { functionCall: part };
 }
 
-const messageText = (content: unknown): string => (typeof content === 'string' ? content : objs(content).map((p) => str(p.text)).join(''));
+const messageText = (content: unknown): string =>
+  typeof content === 'string'
+    ? content
+    : objs(content)
+        .map((p) => str(p.text))
+        .join('');
 
 function candidateOf(choice: Obj, position: number): Obj {
   const message = objField(choice, 'message');
@@ -354,11 +393,19 @@ export class ChatStreamToGeminiWriter implements SseWriter {
     this.done = true;
     const indexes = new Set([...this.finished.keys(), ...this.calls.keys()]);
     if (indexes.size === 0) indexes.add(0);
-    const candidates = [...indexes].sort((a, b) => a - b).map((index) => {
-      const calls = [...(this.calls.get(index)?.entries() ?? [])].sort(([a], [b]) => a - b);
-      const parts = calls.map(([, c]) => functionCallPart({ id: c.id, function: { name: c.name, arguments: c.args } }));
-      return { content: { role: 'model', parts: parts.length > 0 ? parts : [{ text: '' }] }, finishReason: finishReason(this.finished.get(index) ?? 'stop'), index };
-    });
+    const candidates = [...indexes]
+      .sort((a, b) => a - b)
+      .map((index) => {
+        const calls = [...(this.calls.get(index)?.entries() ?? [])].sort(([a], [b]) => a - b);
+        const parts = calls.map(([, c]) =>
+          functionCallPart({ id: c.id, function: { name: c.name, arguments: c.args } }),
+        );
+        return {
+          content: { role: 'model', parts: parts.length > 0 ? parts : [{ text: '' }] },
+          finishReason: finishReason(this.finished.get(index) ?? 'stop'),
+          index,
+        };
+      });
     return this.chunk(candidates, { usageMetadata: geminiUsageMetadata(this.usage) });
   }
 

@@ -14,7 +14,8 @@ import { geminiErrorBody, geminiStreamError } from './errors';
 function geminiWithLimit(b: Obj, limit: number): Obj {
   const outer = b.generationConfig == null && b.generation_config != null ? 'generation_config' : 'generationConfig';
   const { maxOutputTokens: camel, max_output_tokens: snakeCase, ...rest } = obj(b[outer]);
-  const inner = camel == null && (snakeCase != null || outer === 'generation_config') ? 'max_output_tokens' : 'maxOutputTokens';
+  const inner =
+    camel == null && (snakeCase != null || outer === 'generation_config') ? 'max_output_tokens' : 'maxOutputTokens';
   return { ...b, [outer]: { ...rest, [inner]: limit } };
 }
 

@@ -13,7 +13,9 @@ import { z } from 'zod';
 import { intIn, isPlainObject, jsonObject, jsonType, oneOf, tokenLimit } from '../chat/schema';
 
 /** `maxOutputTokens` -> `max_output_tokens`. */
-type Snake<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<T>}` : S;
+type Snake<S extends string> = S extends `${infer H}${infer T}`
+  ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<T>}`
+  : S;
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** A shape whose fields are also taken under their snake_case names, with the same schemas. */
@@ -27,7 +29,9 @@ function bothSpellings<T extends Record<string, z.ZodType>>(shape: T) {
 
 const textPart = z.looseObject({ text: z.string(), thought: z.boolean().optional() });
 const inlineDataPart = z.looseObject({ inlineData: z.looseObject({ mimeType: z.string().min(1), data: z.string() }) });
-const fileDataPart = z.looseObject({ fileData: z.looseObject({ mimeType: z.string().optional(), fileUri: z.string().min(1) }) });
+const fileDataPart = z.looseObject({
+  fileData: z.looseObject({ mimeType: z.string().optional(), fileUri: z.string().min(1) }),
+});
 const functionCallPart = z.looseObject({
   functionCall: z.looseObject({ name: z.string().min(1), args: jsonObject.nullish(), id: z.string().optional() }),
 });
@@ -35,20 +39,33 @@ const functionResponsePart = z.looseObject({
   functionResponse: z.looseObject({ name: z.string().min(1), response: jsonObject, id: z.string().optional() }),
 });
 
-const PART_KINDS = { text: textPart, inlineData: inlineDataPart, fileData: fileDataPart, functionCall: functionCallPart, functionResponse: functionResponsePart } as const;
+const PART_KINDS = {
+  text: textPart,
+  inlineData: inlineDataPart,
+  fileData: fileDataPart,
+  functionCall: functionCallPart,
+  functionResponse: functionResponsePart,
+} as const;
 type PartKind = keyof typeof PART_KINDS;
-const partKind = (v: Record<string, unknown>): PartKind | undefined => (Object.keys(PART_KINDS) as PartKind[]).find((k) => k in v);
+const partKind = (v: Record<string, unknown>): PartKind | undefined =>
+  (Object.keys(PART_KINDS) as PartKind[]).find((k) => k in v);
 
 /** Any other non-empty part (executableCode, codeExecutionResult, snake_case spellings, …). */
 const otherPart = z
   .looseObject({})
-  .refine((p) => Object.keys(p).length > 0 && partKind(p) === undefined, 'Invalid part: expected a data field (text, inlineData, fileData, functionCall, functionResponse, …)');
+  .refine(
+    (p) => Object.keys(p).length > 0 && partKind(p) === undefined,
+    'Invalid part: expected a data field (text, inlineData, fileData, functionCall, functionResponse, …)',
+  );
 
-export const geminiPart = oneOf([textPart, inlineDataPart, fileDataPart, functionCallPart, functionResponsePart, otherPart], (v) => {
-  if (!isPlainObject(v)) return `Invalid input: expected object, received ${jsonType(v)}`;
-  const kind = partKind(v);
-  return kind ? PART_KINDS[kind] : otherPart;
-});
+export const geminiPart = oneOf(
+  [textPart, inlineDataPart, fileDataPart, functionCallPart, functionResponsePart, otherPart],
+  (v) => {
+    if (!isPlainObject(v)) return `Invalid input: expected object, received ${jsonType(v)}`;
+    const kind = partKind(v);
+    return kind ? PART_KINDS[kind] : otherPart;
+  },
+);
 
 const parts = z.array(geminiPart).min(1);
 
@@ -92,21 +109,23 @@ const thinkingConfig = z.looseObject(
   }),
 );
 
-const generationConfig = z.looseObject(bothSpellings({
-  maxOutputTokens: tokenLimit.optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  topP: z.number().min(0).max(1).optional(),
-  topK: z.number().int().min(0).optional(),
-  stopSequences: z.array(z.string()).max(5).optional(),
-  responseMimeType: z.string().optional(),
-  responseSchema: jsonObject.optional(),
-  responseJsonSchema: jsonObject.optional(),
-  candidateCount: intIn(1, 128).optional(),
-  seed: z.number().int().optional(),
-  presencePenalty: z.number().optional(),
-  frequencyPenalty: z.number().optional(),
-  thinkingConfig: thinkingConfig.optional(),
-}));
+const generationConfig = z.looseObject(
+  bothSpellings({
+    maxOutputTokens: tokenLimit.optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    topP: z.number().min(0).max(1).optional(),
+    topK: z.number().int().min(0).optional(),
+    stopSequences: z.array(z.string()).max(5).optional(),
+    responseMimeType: z.string().optional(),
+    responseSchema: jsonObject.optional(),
+    responseJsonSchema: jsonObject.optional(),
+    candidateCount: intIn(1, 128).optional(),
+    seed: z.number().int().optional(),
+    presencePenalty: z.number().optional(),
+    frequencyPenalty: z.number().optional(),
+    thinkingConfig: thinkingConfig.optional(),
+  }),
+);
 
 const safetySetting = z.looseObject({ category: z.string().min(1), threshold: z.string().min(1) });
 

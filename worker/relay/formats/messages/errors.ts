@@ -10,5 +10,8 @@ export const anthropicStreamError = (message: string) =>
 /** An upstream's refusal as Anthropic's SDKs read it: a 400 or 422 is always about the request. */
 export const anthropicErrorBody = (status: number, e: UpstreamError): Obj => ({
   type: 'error',
-  error: { type: status === 400 || status === 422 ? 'invalid_request_error' : (e.type ?? 'api_error'), message: e.message },
+  error: {
+    type: status === 400 || status === 422 ? 'invalid_request_error' : (e.type ?? 'api_error'),
+    message: e.message,
+  },
 });

@@ -101,11 +101,17 @@ export class ChatStreamToMessagesWriter implements SseWriter {
     let out = '';
     if (this.open?.kind !== 'text') {
       out += this.closeBlock();
-      out += this.emit({ type: 'content_block_start', index: this.nextIndex, content_block: { type: 'text', text: '' } });
+      out += this.emit({
+        type: 'content_block_start',
+        index: this.nextIndex,
+        content_block: { type: 'text', text: '' },
+      });
       this.nextIndex++;
       this.open = { kind: 'text' };
     }
-    return out + this.emit({ type: 'content_block_delta', index: this.nextIndex - 1, delta: { type: 'text_delta', text } });
+    return (
+      out + this.emit({ type: 'content_block_delta', index: this.nextIndex - 1, delta: { type: 'text_delta', text } })
+    );
   }
 
   private startTool(tool: ToolBlock): string {
@@ -123,7 +129,11 @@ export class ChatStreamToMessagesWriter implements SseWriter {
   }
 
   private argsDelta(partial: string): string {
-    return this.emit({ type: 'content_block_delta', index: this.nextIndex - 1, delta: { type: 'input_json_delta', partial_json: partial } });
+    return this.emit({
+      type: 'content_block_delta',
+      index: this.nextIndex - 1,
+      delta: { type: 'input_json_delta', partial_json: partial },
+    });
   }
 
   private toolDelta(call: Obj): string {
@@ -132,7 +142,8 @@ export class ChatStreamToMessagesWriter implements SseWriter {
     const current = this.open?.kind === 'tool' ? this.open.tool : null;
     let key: number;
     if (typeof call.index === 'number') key = call.index;
-    else if (current && (!id || id === current.id)) key = current.key; // upstreams that omit index
+    else if (current && (!id || id === current.id))
+      key = current.key; // upstreams that omit index
     else key = (current?.key ?? -1) + 1;
 
     let out = '';

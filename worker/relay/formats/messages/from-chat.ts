@@ -54,7 +54,10 @@ export function chatResponseToMessage(json: Record<string, unknown>, requestedMo
     role: 'assistant',
     model: requestedModel,
     content,
-    stop_reason: stopReason(choice.finish_reason, content.some((b) => b.type === 'tool_use')),
+    stop_reason: stopReason(
+      choice.finish_reason,
+      content.some((b) => b.type === 'tool_use'),
+    ),
     stop_sequence: null,
     usage: anthropicUsageOfChat(json.usage),
   };

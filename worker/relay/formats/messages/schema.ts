@@ -5,7 +5,17 @@
  * those the relay only passes on are typed by their key fields. Shared pieces live in ./chat.
  */
 import { z } from 'zod';
-import { intIn, isPlainObject, jsonObject, jsonType, MAX_TOKENS_LIMIT, modelName, oneOf, stringOr, typeName } from '../chat/schema';
+import {
+  intIn,
+  isPlainObject,
+  jsonObject,
+  jsonType,
+  MAX_TOKENS_LIMIT,
+  modelName,
+  oneOf,
+  stringOr,
+  typeName,
+} from '../chat/schema';
 
 /* ------------------------------------------------------------ block pieces */
 
@@ -89,7 +99,10 @@ export const documentBlock = z.looseObject({
     z.looseObject({ type: z.literal('base64'), media_type: z.literal('application/pdf'), data: z.string().min(1) }),
     z.looseObject({ type: z.literal('text'), media_type: z.literal('text/plain').optional(), data: z.string() }),
     urlSource,
-    z.looseObject({ type: z.literal('content'), content: stringOr(z.array(documentContentBlock), 'array of text or image blocks') }),
+    z.looseObject({
+      type: z.literal('content'),
+      content: stringOr(z.array(documentContentBlock), 'array of text or image blocks'),
+    }),
     fileSource,
   ]),
   title: z.string().nullish(),
@@ -115,19 +128,36 @@ export const toolUseBlock = z.looseObject({
   cache_control: cacheControl,
 });
 
-const toolReferenceBlock = z.looseObject({ type: z.literal('tool_reference'), tool_name: z.string().min(1), cache_control: cacheControl });
+const toolReferenceBlock = z.looseObject({
+  type: z.literal('tool_reference'),
+  tool_name: z.string().min(1),
+  cache_control: cacheControl,
+});
 
-const toolResultContentBlock = z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock, searchResultBlock, toolReferenceBlock]);
+const toolResultContentBlock = z.discriminatedUnion('type', [
+  textBlock,
+  imageBlock,
+  documentBlock,
+  searchResultBlock,
+  toolReferenceBlock,
+]);
 
 export const toolResultBlock = z.looseObject({
   type: z.literal('tool_result'),
   tool_use_id: z.string().min(1),
-  content: stringOr(z.array(toolResultContentBlock), 'array of text, image, document, search_result or tool_reference blocks').optional(),
+  content: stringOr(
+    z.array(toolResultContentBlock),
+    'array of text, image, document, search_result or tool_reference blocks',
+  ).optional(),
   is_error: z.boolean().optional(),
   cache_control: cacheControl,
 });
 
-export const thinkingBlock = z.looseObject({ type: z.literal('thinking'), thinking: z.string(), signature: z.string() });
+export const thinkingBlock = z.looseObject({
+  type: z.literal('thinking'),
+  thinking: z.string(),
+  signature: z.string(),
+});
 export const redactedThinkingBlock = z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() });
 
 /** Blocks the relay passes on as they are, typed by their key fields. */
@@ -155,12 +185,25 @@ const mcpToolResultBlock = z.looseObject({
 });
 /** A server tool's result: an array of results or an object (a result or an error). */
 const serverToolResultContent = oneOf([z.array(jsonObject), jsonObject], (v) =>
-  Array.isArray(v) ? z.array(jsonObject) : isPlainObject(v) ? jsonObject : `Invalid input: expected array or object, received ${jsonType(v)}`,
+  Array.isArray(v)
+    ? z.array(jsonObject)
+    : isPlainObject(v)
+      ? jsonObject
+      : `Invalid input: expected array or object, received ${jsonType(v)}`,
 );
 const serverToolResult = <const T extends string>(type: T) =>
-  z.looseObject({ type: z.literal(type), tool_use_id: z.string().min(1), content: serverToolResultContent, cache_control: cacheControl });
+  z.looseObject({
+    type: z.literal(type),
+    tool_use_id: z.string().min(1),
+    content: serverToolResultContent,
+    cache_control: cacheControl,
+  });
 
-const containerUploadBlock = z.looseObject({ type: z.literal('container_upload'), file_id: z.string().min(1), cache_control: cacheControl });
+const containerUploadBlock = z.looseObject({
+  type: z.literal('container_upload'),
+  file_id: z.string().min(1),
+  cache_control: cacheControl,
+});
 
 export const contentBlock = z.discriminatedUnion('type', [
   textBlock,
@@ -207,7 +250,11 @@ export const serverTool = z.looseObject({
 });
 export const messagesTool = oneOf([customTool, serverTool], (v) => {
   if (!isPlainObject(v)) return `Invalid input: expected object, received ${jsonType(v)}`;
-  const custom = v.type === undefined || v.type === null || v.type === 'custom' || (typeof v.type !== 'string' && 'input_schema' in v);
+  const custom =
+    v.type === undefined ||
+    v.type === null ||
+    v.type === 'custom' ||
+    (typeof v.type !== 'string' && 'input_schema' in v);
   return custom ? customTool : serverTool;
 });
 

@@ -31,7 +31,10 @@ export class ChatStreamToResponsesWriter implements SseWriter {
   private usage: Obj | null = null;
   private finish: string | null = null;
 
-  constructor(private readonly request: Obj, model: string) {
+  constructor(
+    private readonly request: Obj,
+    model: string,
+  ) {
     this.shell = responseShell(request, model, 'in_progress');
   }
 
@@ -42,7 +45,10 @@ export class ChatStreamToResponsesWriter implements SseWriter {
   private start(): string {
     if (this.started) return '';
     this.started = true;
-    return this.event('response.created', { response: this.shell }) + this.event('response.in_progress', { response: this.shell });
+    return (
+      this.event('response.created', { response: this.shell }) +
+      this.event('response.in_progress', { response: this.shell })
+    );
   }
 
   write(_e: EventSourceMessage, json: Obj | undefined): string {
@@ -81,11 +87,29 @@ export class ChatStreamToResponsesWriter implements SseWriter {
     this.open = item;
     const at = { item_id: item.id, output_index: item.index };
     if (kind === 'message') {
-      return this.event('response.output_item.added', { output_index: item.index, item: { type: 'message', id: item.id, status: 'in_progress', role: 'assistant', content: [] } })
-        + this.event('response.content_part.added', { ...at, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+      return (
+        this.event('response.output_item.added', {
+          output_index: item.index,
+          item: { type: 'message', id: item.id, status: 'in_progress', role: 'assistant', content: [] },
+        }) +
+        this.event('response.content_part.added', {
+          ...at,
+          content_index: 0,
+          part: { type: 'output_text', text: '', annotations: [] },
+        })
+      );
     }
-    return this.event('response.output_item.added', { output_index: item.index, item: { type: 'reasoning', id: item.id, summary: [] } })
-      + this.event('response.reasoning_summary_part.added', { ...at, summary_index: 0, part: { type: 'summary_text', text: '' } });
+    return (
+      this.event('response.output_item.added', {
+        output_index: item.index,
+        item: { type: 'reasoning', id: item.id, summary: [] },
+      }) +
+      this.event('response.reasoning_summary_part.added', {
+        ...at,
+        summary_index: 0,
+        part: { type: 'summary_text', text: '' },
+      })
+    );
   }
 
   private toolDelta(call: Obj): string {
@@ -95,17 +119,35 @@ export class ChatStreamToResponsesWriter implements SseWriter {
     let item = this.tools.get(index);
     if (!item) {
       out += this.close();
-      item = { index: this.done.length, kind: 'function_call', id: newId('fc'), text: '', callId: str(call.id) || newId('call'), name: str(fn.name) };
+      item = {
+        index: this.done.length,
+        kind: 'function_call',
+        id: newId('fc'),
+        text: '',
+        callId: str(call.id) || newId('call'),
+        name: str(fn.name),
+      };
       this.tools.set(index, item);
       this.open = item;
       out += this.event('response.output_item.added', {
-        output_index: item.index, item: { type: 'function_call', id: item.id, call_id: item.callId, ...clientCallName(this.request, item.name ?? ''), arguments: '', status: 'in_progress' },
+        output_index: item.index,
+        item: {
+          type: 'function_call',
+          id: item.id,
+          call_id: item.callId,
+          ...clientCallName(this.request, item.name ?? ''),
+          arguments: '',
+          status: 'in_progress',
+        },
       });
     }
     const args = str(fn.arguments);
     if (!args) return out;
     item.text += args;
-    return out + this.event('response.function_call_arguments.delta', { item_id: item.id, output_index: item.index, delta: args });
+    return (
+      out +
+      this.event('response.function_call_arguments.delta', { item_id: item.id, output_index: item.index, delta: args })
+    );
   }
 
   /** Ends the open item with its done events, and keeps it for the final Response. */
@@ -119,12 +161,19 @@ export class ChatStreamToResponsesWriter implements SseWriter {
     if (item.kind === 'message') {
       done = { ...messageItem(item.text), id: item.id };
       out += this.event('response.output_text.done', { ...at, content_index: 0, text: item.text });
-      out += this.event('response.content_part.done', { ...at, content_index: 0, part: { type: 'output_text', text: item.text, annotations: [] } });
+      out += this.event('response.content_part.done', {
+        ...at,
+        content_index: 0,
+        part: { type: 'output_text', text: item.text, annotations: [] },
+      });
     } else if (item.kind === 'reasoning') {
       done = { ...reasoningItem(item.text), id: item.id };
       out += this.event('response.reasoning_summary_text.done', { ...at, summary_index: 0, text: item.text });
     } else {
-      done = { ...functionCallItem(item.callId ?? '', clientCallName(this.request, item.name ?? ''), item.text), id: item.id };
+      done = {
+        ...functionCallItem(item.callId ?? '', clientCallName(this.request, item.name ?? ''), item.text),
+        id: item.id,
+      };
       out += this.event('response.function_call_arguments.done', { ...at, arguments: item.text });
     }
     this.done.push(done);
@@ -134,10 +183,19 @@ export class ChatStreamToResponsesWriter implements SseWriter {
   end(): string {
     const incomplete = this.finish === 'length';
     const response = {
-      ...this.shell, status: incomplete ? 'incomplete' : 'completed', output: this.done, usage: responsesUsageOfChat(this.usage),
+      ...this.shell,
+      status: incomplete ? 'incomplete' : 'completed',
+      output: this.done,
+      usage: responsesUsageOfChat(this.usage),
       incomplete_details: incomplete ? { reason: 'max_output_tokens' } : null,
     };
-    return this.start() + this.close() + this.event(incomplete ? 'response.incomplete' : 'response.completed', { response: { ...response, output: this.done } });
+    return (
+      this.start() +
+      this.close() +
+      this.event(incomplete ? 'response.incomplete' : 'response.completed', {
+        response: { ...response, output: this.done },
+      })
+    );
   }
 
   abort(message: string): string {

@@ -19,7 +19,9 @@ export function needsNativeResponses(body: Obj): string | null {
   if (typeof body.previous_response_id === 'string') return 'previous_response_id';
   if (body.store === true) return 'store';
   if (Array.isArray(body.input)) {
-    const i = objs(body.input).findIndex((item) => item.type !== undefined && !CONVERTIBLE_ITEMS.includes(str(item.type)));
+    const i = objs(body.input).findIndex(
+      (item) => item.type !== undefined && !CONVERTIBLE_ITEMS.includes(str(item.type)),
+    );
     if (i >= 0) return `input.${i} (${str(objs(body.input)[i].type)})`;
   }
   return null;
@@ -37,7 +39,14 @@ function chatPart(p: Obj): Obj | null {
     case 'input_image':
       return { type: 'image_url', image_url: { url: str(p.image_url), ...(p.detail ? { detail: p.detail } : {}) } };
     case 'input_file':
-      return { type: 'file', file: { ...(p.file_data ? { file_data: p.file_data } : {}), ...(p.file_id ? { file_id: p.file_id } : {}), ...(p.filename ? { filename: p.filename } : {}) } };
+      return {
+        type: 'file',
+        file: {
+          ...(p.file_data ? { file_data: p.file_data } : {}),
+          ...(p.file_id ? { file_id: p.file_id } : {}),
+          ...(p.filename ? { filename: p.filename } : {}),
+        },
+      };
     case 'input_audio':
       return { type: 'input_audio', input_audio: p.input_audio };
     default:
@@ -47,19 +56,27 @@ function chatPart(p: Obj): Obj | null {
 
 function chatContent(content: unknown): string | Obj[] {
   if (typeof content === 'string') return content;
-  return objs(content).map(chatPart).filter((p): p is Obj => p !== null);
+  return objs(content)
+    .map(chatPart)
+    .filter((p): p is Obj => p !== null);
 }
 
-const textOnly = (content: string | Obj[]) => (typeof content === 'string' ? content : content.map((p) => str(p.text)).join(''));
+const textOnly = (content: string | Obj[]) =>
+  typeof content === 'string' ? content : content.map((p) => str(p.text)).join('');
 
 /** Input items as chat messages: consecutive function calls join one assistant message. */
 function chatMessages(body: Obj): Obj[] {
   const out: Obj[] = [];
-  if (typeof body.instructions === 'string' && body.instructions) out.push({ role: 'system', content: body.instructions });
+  if (typeof body.instructions === 'string' && body.instructions)
+    out.push({ role: 'system', content: body.instructions });
   if (typeof body.input === 'string') return [...out, { role: 'user', content: body.input }];
   for (const item of objs(body.input)) {
     if (item.type === 'function_call') {
-      const call = { id: str(item.call_id), type: 'function', function: { name: chatCallName(item), arguments: str(item.arguments) } };
+      const call = {
+        id: str(item.call_id),
+        type: 'function',
+        function: { name: chatCallName(item), arguments: str(item.arguments) },
+      };
       const last = out.at(-1);
       if (last?.role === 'assistant') last.tool_calls = [...objs(last.tool_calls), call];
       else out.push({ role: 'assistant', content: null, tool_calls: [call] });
@@ -93,8 +110,10 @@ export function responsesToChatRequest(body: Obj, upstreamModel: string): Obj {
   const tools = chatTools(body.tools, body.max_tool_calls);
   if (tools.length) out.tools = tools;
   if (body.tool_choice !== undefined) out.tool_choice = chatToolChoice(body.tool_choice);
-  if (typeof body.max_output_tokens === 'number') out[COMPLETION_TOKENS_ONLY.test(upstreamModel) ? 'max_completion_tokens' : 'max_tokens'] = body.max_output_tokens;
-  for (const key of ['temperature', 'top_p', 'parallel_tool_calls', 'user', 'stream'] as const) if (body[key] !== undefined && body[key] !== null) out[key] = body[key];
+  if (typeof body.max_output_tokens === 'number')
+    out[COMPLETION_TOKENS_ONLY.test(upstreamModel) ? 'max_completion_tokens' : 'max_tokens'] = body.max_output_tokens;
+  for (const key of ['temperature', 'top_p', 'parallel_tool_calls', 'user', 'stream'] as const)
+    if (body[key] !== undefined && body[key] !== null) out[key] = body[key];
   const format = responseFormat(body.text);
   if (format) out.response_format = format;
   if (isObj(body.reasoning) && typeof body.reasoning.effort === 'string') out.reasoning_effort = body.reasoning.effort;
@@ -119,7 +138,13 @@ export function responsesUsageOfChat(u: unknown): ResponseUsage | null {
   const output = n(u.completion_tokens);
   const cached = isObj(u.prompt_tokens_details) ? n(u.prompt_tokens_details.cached_tokens) : 0;
   const reasoning = isObj(u.completion_tokens_details) ? n(u.completion_tokens_details.reasoning_tokens) : 0;
-  return { input_tokens: input, input_tokens_details: { cached_tokens: cached }, output_tokens: output, output_tokens_details: { reasoning_tokens: reasoning }, total_tokens: input + output };
+  return {
+    input_tokens: input,
+    input_tokens_details: { cached_tokens: cached },
+    output_tokens: output,
+    output_tokens_details: { reasoning_tokens: reasoning },
+    total_tokens: input + output,
+  };
 }
 
 export const newId = (prefix: string) => `${prefix}_${crypto.randomUUID().replace(/-/g, '')}`;
@@ -127,21 +152,51 @@ export const newId = (prefix: string) => `${prefix}_${crypto.randomUUID().replac
 /** The fields a Response echoes from its request. */
 export function responseShell(request: Obj, model: string, status: string): Obj {
   return {
-    id: newId('resp'), object: 'response', created_at: Math.floor(Date.now() / 1000), status, model, output: [], usage: null, error: null, incomplete_details: null,
-    instructions: request.instructions ?? null, max_output_tokens: request.max_output_tokens ?? null, previous_response_id: null, store: false,
-    tools: request.tools ?? [], tool_choice: request.tool_choice ?? 'auto', parallel_tool_calls: request.parallel_tool_calls ?? true,
-    temperature: request.temperature ?? null, top_p: request.top_p ?? null, text: request.text ?? { format: { type: 'text' } }, truncation: 'disabled',
-    metadata: request.metadata ?? {}, reasoning: request.reasoning ?? { effort: null, summary: null },
+    id: newId('resp'),
+    object: 'response',
+    created_at: Math.floor(Date.now() / 1000),
+    status,
+    model,
+    output: [],
+    usage: null,
+    error: null,
+    incomplete_details: null,
+    instructions: request.instructions ?? null,
+    max_output_tokens: request.max_output_tokens ?? null,
+    previous_response_id: null,
+    store: false,
+    tools: request.tools ?? [],
+    tool_choice: request.tool_choice ?? 'auto',
+    parallel_tool_calls: request.parallel_tool_calls ?? true,
+    temperature: request.temperature ?? null,
+    top_p: request.top_p ?? null,
+    text: request.text ?? { format: { type: 'text' } },
+    truncation: 'disabled',
+    metadata: request.metadata ?? {},
+    reasoning: request.reasoning ?? { effort: null, summary: null },
   };
 }
 
 export const messageItem = (text: string): Obj => ({
-  type: 'message', id: newId('msg'), status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }],
+  type: 'message',
+  id: newId('msg'),
+  status: 'completed',
+  role: 'assistant',
+  content: [{ type: 'output_text', text, annotations: [] }],
 });
-export const reasoningItem = (text: string): Obj => ({ type: 'reasoning', id: newId('rs'), summary: [{ type: 'summary_text', text }] });
+export const reasoningItem = (text: string): Obj => ({
+  type: 'reasoning',
+  id: newId('rs'),
+  summary: [{ type: 'summary_text', text }],
+});
 /** A function call as the client named it (a namespaced tool's call carries its `namespace`). */
 export const functionCallItem = (callId: string, name: { name: string; namespace?: string }, args: string): Obj => ({
-  type: 'function_call', id: newId('fc'), call_id: callId, ...name, arguments: args, status: 'completed',
+  type: 'function_call',
+  id: newId('fc'),
+  call_id: callId,
+  ...name,
+  arguments: args,
+  status: 'completed',
 });
 
 /** A chat completion as the Response the client asked for. */

@@ -15,11 +15,18 @@ export const responses: Format = {
   streamUsageOptIn: false,
   schema: inboundSchemas.responses,
   // A Responses stream always ends with its usage (response.completed).
-  shape: (body) => ({ model: modelOf(body), stream: streamOf(body), clientWantsUsage: true, maxCompletion: num(body.max_output_tokens), choices: 1 }),
+  shape: (body) => ({
+    model: modelOf(body),
+    stream: streamOf(body),
+    clientWantsUsage: true,
+    maxCompletion: num(body.max_output_tokens),
+    choices: 1,
+  }),
   withLimit: ({ body }, limit) => ({ ...body, max_output_tokens: limit }),
   sessionKey: (body) => nonEmpty(body.prompt_cache_key),
   countPrompt: (c, body) => {
-    const input = typeof body.input === 'string' ? PER_MESSAGE * 2 + walk(c, body.input) : messagesTokens(c, body.input);
+    const input =
+      typeof body.input === 'string' ? PER_MESSAGE * 2 + walk(c, body.input) : messagesTokens(c, body.input);
     return input + walk(c, [body.instructions, body.tools, body.text]);
   },
   client: ({ body, model }) => ({

@@ -5,19 +5,50 @@
  * key fields. Shared pieces live in ./chat.
  */
 import { z } from 'zod';
-import { intIn, isPlainObject, jsonObject, jsonType, modelName, oneOf, stringOr, tokenLimit, typeName } from '../chat/schema';
+import {
+  intIn,
+  isPlainObject,
+  jsonObject,
+  jsonType,
+  modelName,
+  oneOf,
+  stringOr,
+  tokenLimit,
+  typeName,
+} from '../chat/schema';
 
 /* ---------------------------------------------------------- content parts */
 
 const inputText = z.looseObject({ type: z.literal('input_text'), text: z.string() });
 const inputImage = z
-  .looseObject({ type: z.literal('input_image'), image_url: z.string().min(1).nullish(), file_id: z.string().min(1).nullish(), detail: z.enum(['low', 'high', 'auto']).optional() })
+  .looseObject({
+    type: z.literal('input_image'),
+    image_url: z.string().min(1).nullish(),
+    file_id: z.string().min(1).nullish(),
+    detail: z.enum(['low', 'high', 'auto']).optional(),
+  })
   .refine((p) => !!p.image_url || !!p.file_id, { message: 'input_image: give image_url or file_id' });
-const inputFile = z.looseObject({ type: z.literal('input_file'), file_data: z.string().optional(), file_id: z.string().optional(), file_url: z.string().optional(), filename: z.string().optional() });
-const inputAudio = z.looseObject({ type: z.literal('input_audio'), input_audio: z.looseObject({ data: z.string(), format: z.string() }) });
+const inputFile = z.looseObject({
+  type: z.literal('input_file'),
+  file_data: z.string().optional(),
+  file_id: z.string().optional(),
+  file_url: z.string().optional(),
+  filename: z.string().optional(),
+});
+const inputAudio = z.looseObject({
+  type: z.literal('input_audio'),
+  input_audio: z.looseObject({ data: z.string(), format: z.string() }),
+});
 const outputText = z.looseObject({ type: z.literal('output_text'), text: z.string() });
 const refusal = z.looseObject({ type: z.literal('refusal'), refusal: z.string() });
-const PART_TYPES = { input_text: inputText, input_image: inputImage, input_file: inputFile, input_audio: inputAudio, output_text: outputText, refusal } as const;
+const PART_TYPES = {
+  input_text: inputText,
+  input_image: inputImage,
+  input_file: inputFile,
+  input_audio: inputAudio,
+  output_text: outputText,
+  refusal,
+} as const;
 const otherPart = z.looseObject({ type: typeName.refine((t) => !(t in PART_TYPES)) });
 
 const contentPart = oneOf([inputText, inputImage, inputFile, inputAudio, outputText, refusal, otherPart], (v) => {
@@ -32,14 +63,24 @@ const message = z.looseObject({
   role: z.enum(['user', 'assistant', 'system', 'developer']),
   content: stringOr(z.array(contentPart), 'array of content parts'),
 });
-const functionCall = z.looseObject({ type: z.literal('function_call'), call_id: z.string().min(1), name: z.string().min(1), arguments: z.string() });
+const functionCall = z.looseObject({
+  type: z.literal('function_call'),
+  call_id: z.string().min(1),
+  name: z.string().min(1),
+  arguments: z.string(),
+});
 const functionCallOutput = z.looseObject({
   type: z.literal('function_call_output'),
   call_id: z.string().min(1),
   output: stringOr(z.array(contentPart), 'array of content parts'),
 });
 const itemReference = z.looseObject({ type: z.literal('item_reference'), id: z.string().min(1) });
-const ITEM_TYPES = { message, function_call: functionCall, function_call_output: functionCallOutput, item_reference: itemReference } as const;
+const ITEM_TYPES = {
+  message,
+  function_call: functionCall,
+  function_call_output: functionCallOutput,
+  item_reference: itemReference,
+} as const;
 /** reasoning, web_search_call, computer_call and whatever comes next: passed on as they are. */
 const otherItem = z.looseObject({ type: typeName.refine((t) => !(t in ITEM_TYPES)) });
 
@@ -70,7 +111,9 @@ const responsesTool = oneOf([responsesFunctionTool, builtInTool], (v) => {
 
 const toolChoiceMode = z.enum(['none', 'auto', 'required']);
 const namedChoice = z.looseObject({ type: typeName });
-const responsesToolChoice = oneOf([toolChoiceMode, namedChoice], (v) => (typeof v === 'string' ? toolChoiceMode : namedChoice));
+const responsesToolChoice = oneOf([toolChoiceMode, namedChoice], (v) =>
+  typeof v === 'string' ? toolChoiceMode : namedChoice,
+);
 
 /* ---------------------------------------------------------------- request */
 

@@ -12,11 +12,17 @@ import { type Obj, isObj, objs, str } from '../../../lib/json';
 /** A chat tool standing for a hosted or client-side tool the chat format cannot express. */
 export const HOSTED_CHAT_TOOL = 'hosted';
 
-export const flatName = (namespace: string, name: string) => `${namespace.replace(/_+$/, '')}__${name.replace(/^_+/, '')}`;
+export const flatName = (namespace: string, name: string) =>
+  `${namespace.replace(/_+$/, '')}__${name.replace(/^_+/, '')}`;
 
 const chatFunction = (t: Obj, name: string): Obj => ({
   type: 'function',
-  function: { name, description: t.description ?? undefined, parameters: t.parameters ?? undefined, strict: t.strict ?? undefined },
+  function: {
+    name,
+    description: t.description ?? undefined,
+    parameters: t.parameters ?? undefined,
+    strict: t.strict ?? undefined,
+  },
 });
 
 /** Responses tools as chat tools; a hosted tool carries the calls the hold allows (`max_tool_calls`). */
@@ -24,8 +30,10 @@ export function chatTools(tools: unknown, maxCalls: unknown): Obj[] {
   const out: Obj[] = [];
   for (const t of objs(tools)) {
     if (t.type === 'function') out.push(chatFunction(t, str(t.name)));
-    else if (t.type === 'namespace') for (const inner of objs(t.tools)) out.push(chatFunction(inner, flatName(str(t.name), str(inner.name))));
-    else out.push({ type: HOSTED_CHAT_TOOL, hosted: t, ...(typeof maxCalls === 'number' ? { max_uses: maxCalls } : {}) });
+    else if (t.type === 'namespace')
+      for (const inner of objs(t.tools)) out.push(chatFunction(inner, flatName(str(t.name), str(inner.name))));
+    else
+      out.push({ type: HOSTED_CHAT_TOOL, hosted: t, ...(typeof maxCalls === 'number' ? { max_uses: maxCalls } : {}) });
   }
   return out;
 }
@@ -41,7 +49,8 @@ export function clientCallName(request: Obj, chatName: string): { name: string; 
 }
 
 /** The chat name of a function_call input item (namespaced ones flattened). */
-export const chatCallName = (item: Obj) => (typeof item.namespace === 'string' && item.namespace ? flatName(item.namespace, str(item.name)) : str(item.name));
+export const chatCallName = (item: Obj) =>
+  typeof item.namespace === 'string' && item.namespace ? flatName(item.namespace, str(item.name)) : str(item.name);
 
 /** Splits a chat request's hosted tools off: those the channel offers (`offers`) stay, the others' types are dropped. */
 export function splitHosted(chat: Obj, offers: (type: string) => boolean): { chat: Obj; dropped: string[] } {

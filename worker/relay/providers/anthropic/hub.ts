@@ -71,7 +71,11 @@ function pushTurn(turns: { role: string; content: Block[] }[], role: string, blo
 export const offersHosted = (type: string) => type.startsWith('web_search');
 
 function serverTool(t: Obj): Obj {
-  return { type: 'web_search_20250305', name: 'web_search', ...(typeof t.max_uses === 'number' ? { max_uses: t.max_uses } : {}) };
+  return {
+    type: 'web_search_20250305',
+    name: 'web_search',
+    ...(typeof t.max_uses === 'number' ? { max_uses: t.max_uses } : {}),
+  };
 }
 
 function convertTools(tools: unknown): Obj[] | undefined {
@@ -79,7 +83,10 @@ function convertTools(tools: unknown): Obj[] | undefined {
   return tools.filter(isObj).map((t) => {
     if (t.type === HOSTED_CHAT_TOOL) return serverTool(t);
     const fn = isObj(t.function) ? t.function : t;
-    const out: Obj = { name: str(fn.name), input_schema: isObj(fn.parameters) ? fn.parameters : { type: 'object', properties: {} } };
+    const out: Obj = {
+      name: str(fn.name),
+      input_schema: isObj(fn.parameters) ? fn.parameters : { type: 'object', properties: {} },
+    };
     if (typeof fn.description === 'string') out.description = fn.description;
     return out;
   });
@@ -100,7 +107,9 @@ export function chatToMessagesRequest(body: Obj, upstreamModel: string): Obj {
     if (!isObj(m)) continue;
     const role = str(m.role);
     if (role === 'system' || role === 'developer') {
-      const text = contentBlocks(m.content).map((b) => str(b.text)).join('\n');
+      const text = contentBlocks(m.content)
+        .map((b) => str(b.text))
+        .join('\n');
       if (text) system.push(text);
     } else if (role === 'tool') {
       const result = typeof m.content === 'string' ? m.content : contentBlocks(m.content);
@@ -131,7 +140,14 @@ export function chatToMessagesRequest(body: Obj, upstreamModel: string): Obj {
   return out;
 }
 
-const FINISH: Record<string, string> = { end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter', pause_turn: 'stop' };
+const FINISH: Record<string, string> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+  pause_turn: 'stop',
+};
 export const finishReason = (stop: unknown) => FINISH[str(stop)] ?? 'stop';
 
 export function chatUsage(u: Usage): Obj {
@@ -145,13 +161,22 @@ export function chatUsage(u: Usage): Obj {
 
 export function messageToChatResponse(json: Obj, requestedModel: string): Obj {
   const blocks = Array.isArray(json.content) ? json.content.filter(isObj) : [];
-  const text = blocks.filter((b) => b.type === 'text').map((b) => str(b.text)).join('');
+  const text = blocks
+    .filter((b) => b.type === 'text')
+    .map((b) => str(b.text))
+    .join('');
   const toolCalls = blocks
     .filter((b) => b.type === 'tool_use')
-    .map((b) => ({ id: str(b.id), type: 'function', function: { name: str(b.name), arguments: JSON.stringify(b.input ?? {}) } }));
+    .map((b) => ({
+      id: str(b.id),
+      type: 'function',
+      function: { name: str(b.name), arguments: JSON.stringify(b.input ?? {}) },
+    }));
   const message: Obj = { role: 'assistant', content: text || (toolCalls.length ? null : ''), refusal: null };
   if (toolCalls.length) message.tool_calls = toolCalls;
-  const usage = isObj(json.usage) ? usageFromAnthropic(json.usage, null) : { promptTokens: 0, completionTokens: 0, cachedTokens: 0 };
+  const usage = isObj(json.usage)
+    ? usageFromAnthropic(json.usage, null)
+    : { promptTokens: 0, completionTokens: 0, cachedTokens: 0 };
   return {
     id: `chatcmpl-${str(json.id).replace(/^msg_/, '') || crypto.randomUUID()}`,
     object: 'chat.completion',
@@ -210,7 +235,13 @@ export class MessagesStreamToChatWriter implements SseWriter {
         return this.close();
       case 'error':
         this.done = true;
-        return sse(JSON.stringify({ error: isObj(json.error) ? { message: str(json.error.message), type: str(json.error.type) || 'upstream_error' } : { message: 'upstream error', type: 'upstream_error' } }));
+        return sse(
+          JSON.stringify({
+            error: isObj(json.error)
+              ? { message: str(json.error.message), type: str(json.error.type) || 'upstream_error' }
+              : { message: 'upstream error', type: 'upstream_error' },
+          }),
+        );
       default:
         return '';
     }
@@ -221,7 +252,9 @@ export class MessagesStreamToChatWriter implements SseWriter {
     if (block.type !== 'tool_use') return '';
     const index = this.toolIndex.size;
     this.toolIndex.set(Number(json.index), index);
-    return this.chunk({ tool_calls: [{ index, id: str(block.id), type: 'function', function: { name: str(block.name), arguments: '' } }] });
+    return this.chunk({
+      tool_calls: [{ index, id: str(block.id), type: 'function', function: { name: str(block.name), arguments: '' } }],
+    });
   }
 
   private blockDelta(json: Obj): string {

@@ -27,7 +27,10 @@ export const anthropic: Provider = {
     streamToChat: (model, wantsUsage) => new MessagesStreamToChatWriter(model, wantsUsage),
     offersHosted,
   },
-  probe: (model) => ({ endpoint: 'messages', body: { model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] } }),
+  probe: (model) => ({
+    endpoint: 'messages',
+    body: { model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] },
+  }),
   streamReader: () => readMessagesEvent,
   usageOf(json) {
     const u = json.usage as Record<string, unknown> | undefined;

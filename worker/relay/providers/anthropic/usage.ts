@@ -19,7 +19,9 @@ export function usageFromAnthropic(u: Obj, prior: Usage | null): Usage {
   const oneHour = split ? num(split.ephemeral_1h_input_tokens) : 0;
   const fiveMinutes = split ? Math.max(num(split.ephemeral_5m_input_tokens), cacheWrite - oneHour) : cacheWrite;
   return {
-    promptTokens: hasInput ? num(u.input_tokens) + cacheRead + Math.max(cacheWrite, fiveMinutes + oneHour) : (prior?.promptTokens ?? 0),
+    promptTokens: hasInput
+      ? num(u.input_tokens) + cacheRead + Math.max(cacheWrite, fiveMinutes + oneHour)
+      : (prior?.promptTokens ?? 0),
     completionTokens: 'output_tokens' in u ? num(u.output_tokens) : (prior?.completionTokens ?? 0),
     cachedTokens: hasInput ? cacheRead : (prior?.cachedTokens ?? 0),
     cacheWriteTokens: hasInput ? fiveMinutes : (prior?.cacheWriteTokens ?? 0),

@@ -28,7 +28,15 @@ function parseJson(text: string): unknown {
   }
 }
 
-const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', heic: 'image/heic', heif: 'image/heif' };
+const IMAGE_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  heic: 'image/heic',
+  heif: 'image/heif',
+};
 
 function imagePart(part: Obj): Obj | null {
   const image = part.image_url;
@@ -70,7 +78,12 @@ function contentParts(content: unknown): Obj[] {
     .filter((p): p is Obj => p !== null);
 }
 
-const textOf = (content: unknown): string => (typeof content === 'string' ? content : objs(content).map((p) => str(p.text)).join(''));
+const textOf = (content: unknown): string =>
+  typeof content === 'string'
+    ? content
+    : objs(content)
+        .map((p) => str(p.text))
+        .join('');
 
 /** Gemini wants alternating turns: consecutive contents of one role become one. */
 function pushContent(contents: { role: string; parts: Obj[] }[], role: string, parts: Obj[]): void {
@@ -133,21 +146,32 @@ function functionDeclarations(tools: unknown): Obj[] {
 }
 
 function toolConfig(choice: unknown): Obj | undefined {
-  const config = (mode: string, names?: string[]) => ({ functionCallingConfig: names ? { mode, allowedFunctionNames: names } : { mode } });
+  const config = (mode: string, names?: string[]) => ({
+    functionCallingConfig: names ? { mode, allowedFunctionNames: names } : { mode },
+  });
   if (choice === 'auto') return config('AUTO');
   if (choice === 'required') return config('ANY');
   if (choice === 'none') return config('NONE');
   if (!isObj(choice)) return undefined;
   if (choice.type === 'function' && isObj(choice.function)) return config('ANY', [str(choice.function.name)]);
   if (choice.type === 'allowed_tools' && isObj(choice.allowed_tools)) {
-    const names = objs(choice.allowed_tools.tools).map((t) => str(isObj(t.function) ? t.function.name : t.name)).filter(Boolean);
+    const names = objs(choice.allowed_tools.tools)
+      .map((t) => str(isObj(t.function) ? t.function.name : t.name))
+      .filter(Boolean);
     return config(choice.allowed_tools.mode === 'required' ? 'ANY' : 'AUTO', names);
   }
   return undefined;
 }
 
 /** reasoning_effort as a thinking budget, after Google's own OpenAI-compatibility table. */
-const THINKING_BUDGET: Record<string, number> = { none: 0, minimal: 1024, low: 1024, medium: 8192, high: 24576, xhigh: 24576 };
+const THINKING_BUDGET: Record<string, number> = {
+  none: 0,
+  minimal: 1024,
+  low: 1024,
+  medium: 8192,
+  high: 24576,
+  xhigh: 24576,
+};
 
 function thinkingConfig(effort: unknown): Obj | undefined {
   const budget = THINKING_BUDGET[str(effort)];
@@ -159,13 +183,22 @@ function generationConfig(body: Obj): Obj {
   const config: Obj = {};
   const max = body.max_completion_tokens ?? body.max_tokens;
   if (typeof max === 'number') config.maxOutputTokens = max;
-  const copy: [string, string][] = [['temperature', 'temperature'], ['top_p', 'topP'], ['n', 'candidateCount'], ['seed', 'seed'], ['presence_penalty', 'presencePenalty'], ['frequency_penalty', 'frequencyPenalty']];
+  const copy: [string, string][] = [
+    ['temperature', 'temperature'],
+    ['top_p', 'topP'],
+    ['n', 'candidateCount'],
+    ['seed', 'seed'],
+    ['presence_penalty', 'presencePenalty'],
+    ['frequency_penalty', 'frequencyPenalty'],
+  ];
   for (const [from, to] of copy) if (typeof body[from] === 'number') config[to] = body[from];
   if (typeof body.stop === 'string') config.stopSequences = [body.stop];
-  else if (Array.isArray(body.stop) && body.stop.length > 0) config.stopSequences = body.stop.filter((s) => typeof s === 'string');
+  else if (Array.isArray(body.stop) && body.stop.length > 0)
+    config.stopSequences = body.stop.filter((s) => typeof s === 'string');
   const format = isObj(body.response_format) ? body.response_format : {};
   if (format.type === 'json_object' || format.type === 'json_schema') config.responseMimeType = 'application/json';
-  if (format.type === 'json_schema' && isObj(format.json_schema) && isObj(format.json_schema.schema)) config.responseJsonSchema = format.json_schema.schema;
+  if (format.type === 'json_schema' && isObj(format.json_schema) && isObj(format.json_schema.schema))
+    config.responseJsonSchema = format.json_schema.schema;
   const thinking = thinkingConfig(body.reasoning_effort);
   if (thinking) config.thinkingConfig = thinking;
   return config;
@@ -218,8 +251,14 @@ const toolCallOf = (call: Obj): Obj => ({
 
 function choiceOf(candidate: Obj, position: number): Obj {
   const parts = objs(isObj(candidate.content) ? candidate.content.parts : undefined);
-  const text = parts.filter((p) => p.thought !== true).map((p) => str(p.text)).join('');
-  const reasoning = parts.filter((p) => p.thought === true).map((p) => str(p.text)).join('');
+  const text = parts
+    .filter((p) => p.thought !== true)
+    .map((p) => str(p.text))
+    .join('');
+  const reasoning = parts
+    .filter((p) => p.thought === true)
+    .map((p) => str(p.text))
+    .join('');
   const toolCalls = parts.flatMap((p) => (isObj(p.functionCall) ? [toolCallOf(p.functionCall)] : []));
   const message: Obj = { role: 'assistant', content: text || (toolCalls.length > 0 ? null : ''), refusal: null };
   if (reasoning) message.reasoning_content = reasoning;
@@ -229,7 +268,12 @@ function choiceOf(candidate: Obj, position: number): Obj {
 }
 
 /** A prompt Gemini blocked answers no candidates, only promptFeedback.blockReason. */
-const blockedChoice = (): Obj => ({ index: 0, message: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: 'content_filter' });
+const blockedChoice = (): Obj => ({
+  index: 0,
+  message: { role: 'assistant', content: '', refusal: null },
+  logprobs: null,
+  finish_reason: 'content_filter',
+});
 
 /** Gemini GenerateContentResponse -> OpenAI chat.completion. */
 export function geminiToChatResponse(json: Record<string, unknown>, model: string): Record<string, unknown> {
@@ -275,22 +319,35 @@ export class GeminiStreamToChatWriter implements SseWriter {
     if (!json || this.done) return '';
     if (isObj(json.error)) {
       this.done = true;
-      return sse(JSON.stringify({ error: { message: str(json.error.message) || 'upstream error', type: str(json.error.status) || 'upstream_error', code: json.error.code ?? null } }));
+      return sse(
+        JSON.stringify({
+          error: {
+            message: str(json.error.message) || 'upstream error',
+            type: str(json.error.status) || 'upstream_error',
+            code: json.error.code ?? null,
+          },
+        }),
+      );
     }
     if (!this.started && str(json.responseId)) this.chunks.id = `chatcmpl-${str(json.responseId)}`;
     if (isObj(json.usageMetadata)) this.usage = json.usageMetadata;
     let out = this.start();
     const candidates = objs(json.candidates);
-    candidates.forEach((candidate, position) => (out += this.candidate(candidate, position)));
-    if (candidates.length === 0 && isObj(json.promptFeedback) && json.promptFeedback.blockReason) out += this.finish(0, 'content_filter');
+    candidates.forEach((candidate, position) => {
+      out += this.candidate(candidate, position);
+    });
+    if (candidates.length === 0 && isObj(json.promptFeedback) && json.promptFeedback.blockReason)
+      out += this.finish(0, 'content_filter');
     return out;
   }
 
   private candidate(candidate: Obj, position: number): string {
     const index = typeof candidate.index === 'number' ? candidate.index : position;
     let out = '';
-    for (const part of objs(isObj(candidate.content) ? candidate.content.parts : undefined)) out += this.part(index, part);
-    if (typeof candidate.finishReason === 'string') out += this.finish(index, finishReason(candidate.finishReason, this.toolCounts.has(index)));
+    for (const part of objs(isObj(candidate.content) ? candidate.content.parts : undefined))
+      out += this.part(index, part);
+    if (typeof candidate.finishReason === 'string')
+      out += this.finish(index, finishReason(candidate.finishReason, this.toolCounts.has(index)));
     return out;
   }
 

@@ -14,14 +14,23 @@ export function geminiUrl(baseUrl: string, model: string, stream: boolean): stri
   return `${base}/v1beta/models/${encodeURIComponent(model)}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`;
 }
 
-const DEAD_KEY_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_EXPIRED', 'API_KEY_SERVICE_BLOCKED', 'SERVICE_DISABLED', 'BILLING_DISABLED', 'CONSUMER_SUSPENDED']);
+const DEAD_KEY_REASONS = new Set([
+  'API_KEY_INVALID',
+  'API_KEY_EXPIRED',
+  'API_KEY_SERVICE_BLOCKED',
+  'SERVICE_DISABLED',
+  'BILLING_DISABLED',
+  'CONSUMER_SUSPENDED',
+]);
 
 /** The ErrorInfo reasons of a Google API error body. */
 function errorReasons(body: string): string[] {
   try {
     const parsed: unknown = JSON.parse(body);
     const error = isObj(parsed) && isObj(parsed.error) ? parsed.error : {};
-    return objs(error.details).map((d) => (typeof d.reason === 'string' ? d.reason : '')).filter(Boolean);
+    return objs(error.details)
+      .map((d) => (typeof d.reason === 'string' ? d.reason : ''))
+      .filter(Boolean);
   } catch {
     return [];
   }
@@ -37,7 +46,11 @@ export const gemini: Provider = {
       url: geminiUrl(baseUrl, call.model, call.stream),
       init: {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-goog-api-key': key, accept: call.stream ? 'text/event-stream' : 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          'x-goog-api-key': key,
+          accept: call.stream ? 'text/event-stream' : 'application/json',
+        },
         body: JSON.stringify(body),
       },
     };
@@ -48,7 +61,10 @@ export const gemini: Provider = {
     toChat: (json, model) => geminiToChatResponse(json, model),
     streamToChat: (model, wantsUsage) => new GeminiStreamToChatWriter(model, wantsUsage),
   },
-  probe: () => ({ endpoint: 'gemini', body: { contents: [{ role: 'user', parts: [{ text: 'ping' }] }], generationConfig: { maxOutputTokens: 1 } } }),
+  probe: () => ({
+    endpoint: 'gemini',
+    body: { contents: [{ role: 'user', parts: [{ text: 'ping' }] }], generationConfig: { maxOutputTokens: 1 } },
+  }),
   streamReader: () => readGeminiChunk,
   usageOf(json) {
     return isObj(json.usageMetadata) ? geminiUsage(json.usageMetadata) : null;
@@ -68,7 +84,8 @@ export const gemini: Provider = {
     return parts;
   },
   classify(status, body) {
-    if (status === 400 && errorReasons(body).some((r) => DEAD_KEY_REASONS.has(r))) return { passBack: false, counts: true, keyDead: true };
+    if (status === 400 && errorReasons(body).some((r) => DEAD_KEY_REASONS.has(r)))
+      return { passBack: false, counts: true, keyDead: true };
     return null;
   },
 };

@@ -32,13 +32,20 @@ export function openAiCompatible(spec: OpenAiCompatible): Provider {
         url: joinUrl(baseUrl, spec.versionPrefix, call.endpoint),
         init: {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...spec.auth(key), accept: call.stream ? 'text/event-stream' : 'application/json' },
+          headers: {
+            'content-type': 'application/json',
+            ...spec.auth(key),
+            accept: call.stream ? 'text/event-stream' : 'application/json',
+          },
           body: JSON.stringify(body),
         },
       };
     },
     hub: { endpoint: 'chat', fromChat: (chat) => chat, toChat: (json) => json, streamToChat: () => null },
-    probe: (model) => ({ endpoint: 'chat', body: { model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] } }),
+    probe: (model) => ({
+      endpoint: 'chat',
+      body: { model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] },
+    }),
     streamReader: (endpoint) => (endpoint === 'responses' ? readResponsesEvent : readChatChunk),
     usageOf: openAiUsageOf,
     completionParts: openAiCompletionParts,
@@ -50,34 +57,42 @@ export const openai = openAiCompatible({
   versionPrefix: '/v1',
   auth: (key) => ({ authorization: `Bearer ${key}` }),
   // The Responses API natively, unless the channel's operator said it has none (see speaksNatively).
-  serves: { chat: 'native', completions: 'native', embeddings: 'native', responses: 'native', messages: 'hub', gemini: 'hub' },
+  serves: {
+    chat: 'native',
+    completions: 'native',
+    embeddings: 'native',
+    responses: 'native',
+    messages: 'hub',
+    gemini: 'hub',
+  },
 });
 
 function openAiUsageOf(json: Record<string, unknown>) {
-    const u = json.usage as Record<string, unknown> | undefined;
-    if (!u) return null;
-    return json.object === 'response' || 'input_tokens' in u ? responsesUsage(u) : openAiUsage(u);
+  const u = json.usage as Record<string, unknown> | undefined;
+  if (!u) return null;
+  return json.object === 'response' || 'input_tokens' in u ? responsesUsage(u) : openAiUsage(u);
 }
 
 function openAiCompletionParts(json: Record<string, unknown>): string[] {
-    const parts: string[] = [];
-    const add = (v: unknown) => typeof v === 'string' && v && parts.push(v);
-    const choices = Array.isArray(json.choices) ? (json.choices as Record<string, unknown>[]) : [];
-    for (const c of choices) {
-      const message = (c.message ?? {}) as Record<string, unknown>;
-      add(message.content);
-      add(message.reasoning_content);
-      add(message.reasoning);
-      add(message.refusal);
-      add(c.text);
-      for (const call of Array.isArray(message.tool_calls) ? (message.tool_calls as Record<string, unknown>[]) : []) {
-        const fn = (call.function ?? {}) as Record<string, unknown>;
-        add(fn.name);
-        add(fn.arguments);
-      }
+  const parts: string[] = [];
+  const add = (v: unknown) => typeof v === 'string' && v && parts.push(v);
+  const choices = Array.isArray(json.choices) ? (json.choices as Record<string, unknown>[]) : [];
+  for (const c of choices) {
+    const message = (c.message ?? {}) as Record<string, unknown>;
+    add(message.content);
+    add(message.reasoning_content);
+    add(message.reasoning);
+    add(message.refusal);
+    add(c.text);
+    for (const call of Array.isArray(message.tool_calls) ? (message.tool_calls as Record<string, unknown>[]) : []) {
+      const fn = (call.function ?? {}) as Record<string, unknown>;
+      add(fn.name);
+      add(fn.arguments);
     }
-    for (const item of Array.isArray(json.output) ? (json.output as Record<string, unknown>[]) : []) responseItemParts(item, add);
-    return parts;
+  }
+  for (const item of Array.isArray(json.output) ? (json.output as Record<string, unknown>[]) : [])
+    responseItemParts(item, add);
+  return parts;
 }
 
 /** The text of one Responses output item: message parts, reasoning summaries, a function call's name and arguments. */
@@ -87,7 +102,10 @@ function responseItemParts(item: Record<string, unknown>, add: (v: unknown) => v
     add(item.arguments);
     return;
   }
-  const parts = [...(Array.isArray(item.content) ? item.content : []), ...(Array.isArray(item.summary) ? item.summary : [])] as Record<string, unknown>[];
+  const parts = [
+    ...(Array.isArray(item.content) ? item.content : []),
+    ...(Array.isArray(item.summary) ? item.summary : []),
+  ] as Record<string, unknown>[];
   for (const p of parts) {
     add(p.text);
     add(p.refusal);

@@ -5,13 +5,21 @@ import { type Obj, isObj, objs, tokenCount as num } from '../../../lib/json';
 
 export function openAiUsage(u: Obj): Usage {
   const details = isObj(u.prompt_tokens_details) ? u.prompt_tokens_details : undefined;
-  return { promptTokens: num(u.prompt_tokens), completionTokens: num(u.completion_tokens), cachedTokens: num(details?.cached_tokens) };
+  return {
+    promptTokens: num(u.prompt_tokens),
+    completionTokens: num(u.completion_tokens),
+    cachedTokens: num(details?.cached_tokens),
+  };
 }
 
 /** Responses usage: input_tokens include the cached ones, output_tokens the reasoning ones. */
 export function responsesUsage(u: Obj): Usage {
   const details = isObj(u.input_tokens_details) ? u.input_tokens_details : undefined;
-  return { promptTokens: num(u.input_tokens), completionTokens: num(u.output_tokens), cachedTokens: num(details?.cached_tokens) };
+  return {
+    promptTokens: num(u.input_tokens),
+    completionTokens: num(u.output_tokens),
+    cachedTokens: num(details?.cached_tokens),
+  };
 }
 
 export function readChatChunk(sink: TapSink, _event: string | undefined, chunk: Obj): void {
@@ -43,13 +51,13 @@ export function readResponsesEvent(sink: TapSink, event: string | undefined, ev:
   const type = ev.type ?? event;
   const i = typeof ev.output_index === 'number' ? ev.output_index : 0;
   if (type === 'response.output_text.delta' || type === 'response.refusal.delta') sink.add(`${i}:text`, ev.delta);
-  else if (type === 'response.reasoning_summary_text.delta' || type === 'response.reasoning_text.delta') sink.add(`${i}:reasoning`, ev.delta);
+  else if (type === 'response.reasoning_summary_text.delta' || type === 'response.reasoning_text.delta')
+    sink.add(`${i}:reasoning`, ev.delta);
   else if (type === 'response.function_call_arguments.delta') sink.add(`${i}:args`, ev.delta);
   else if (type === 'response.output_item.added' && isObj(ev.item)) {
     if (typeof ev.item.type === 'string') sink.state.outputItems.push(ev.item.type);
     if (ev.item.type === 'function_call') sink.add(`${i}:name`, ev.item.name);
-  }
-  else if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') {
+  } else if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') {
     const response = isObj(ev.response) ? ev.response : {};
     if (isObj(response.usage)) sink.state.usage = responsesUsage(response.usage);
     if (type === 'response.failed') sink.state.errored = true;
