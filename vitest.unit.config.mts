@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts'],
     // env.test.ts reads the Worker's bindings (cloudflare:test).
-    exclude: ['test/unit/env.test.ts'],
+    // These read workerd's own modules (cloudflare:test): they run only in the workers pool.
+    exclude: ['test/unit/env.test.ts', 'test/unit/relay-tables.test.ts', 'test/unit/session-pins.test.ts'],
     environment: 'node',
     setupFiles: ['./test/unit/node-setup.ts'],
   },

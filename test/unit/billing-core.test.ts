@@ -123,10 +123,11 @@ describe('built-in tools', () => {
     ).toEqual(['file_search']);
     expect(builtInToolTypes({ tools: 'web_search' })).toEqual([]);
   });
-  it('a tool priced by tokens, not per call, is unpriced', () => {
+  it('a tool entry priced by tokens, not per call, falls back to the shipped per-call price', () => {
+    // file_search ships at $0.0025 a call: 1,250 units.
     expect(
       toolBilling({ tools: [{ type: 'file_search' }] }, { 'tool:file_search': price({ modelRatio: 1 }) }, 1),
-    ).toEqual({ unpriced: 'file_search' });
+    ).toEqual({ perCall: { file_search: 1250 }, maxCalls: 8 });
   });
   it('takes max_tool_calls only as a number', () => {
     const prices = { 'tool:file_search': perCall(0.001) };

@@ -23,7 +23,7 @@ const prices = {
 };
 
 describe('built-in tool billing', () => {
-  it('finds the built-in tools of a body, not its functions', () => {
+  it('finds the hosted tools billed per call, not functions or MCP servers', () => {
     expect(
       builtInToolTypes({
         tools: [
@@ -33,7 +33,7 @@ describe('built-in tool billing', () => {
           { type: 'mcp' },
         ],
       }),
-    ).toEqual(['web_search_preview', 'mcp']);
+    ).toEqual(['web_search_preview']);
     expect(builtInToolTypes({})).toEqual([]);
   });
 
@@ -47,7 +47,8 @@ describe('built-in tool billing', () => {
     expect(toolBilling({ tools: [{ type: 'web_search_preview' }], max_tool_calls: 3 }, prices, 1)).toMatchObject({
       maxCalls: 3,
     });
-    expect(toolBilling({ tools: [{ type: 'file_search' }] }, prices, 1)).toEqual({ unpriced: 'file_search' });
+    // No operator price: the shipped one ($0.0025 a call for file_search).
+    expect(toolBilling({ tools: [{ type: 'file_search' }] }, prices, 1)).toEqual({ perCall: { file_search: 1250 }, maxCalls: 8 });
     expect(toolBilling({ tools: [{ type: 'function', name: 'f' }] }, prices, 1)).toBeNull();
   });
 
