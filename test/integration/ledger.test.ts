@@ -223,6 +223,9 @@ describe('an exact ledger', () => {
     }).catch(() => undefined);
     for (let i = 0; i < 3; i++)
       expect((await call('POST', '/v1/chat/completions', { key: token.key, body: chatBody(model) })).status).toBe(200);
+    // Every settle (sent after its answer, in waitUntil) has reached the object before it dies:
+    // 15 units a call (10 prompt + 5 completion tokens at ratio 1).
+    await waitFor(async () => (await accountOf(env, user.id).balance()).quota === 100_700 - 3 * 15, 10_000);
     await runDurableObjectAlarm(stub).catch(() => undefined);
     await abortAllDurableObjects();
     await flushed(user.id);
