@@ -11,7 +11,7 @@ import { EventView } from '../../worker/api/events';
 import { listOf, pageOf } from '../../worker/api/fields';
 import { LogView } from '../../worker/api/logs';
 import { RunView } from '../../worker/api/maintenance';
-import { OptionsView } from '../../worker/api/options';
+import { OptionsView } from '../../worker/site/options';
 import { PricingChangeView, PricingView } from '../../worker/api/pricing';
 import { CodeView } from '../../worker/api/redemptions';
 import { DayStat, MinuteStat } from '../../worker/api/stats';

@@ -14,7 +14,7 @@ import { WINDOW_NAMES } from '../billing/windows';
 import { money, parseAmount } from '../payments/money';
 import { availableMethods, createOrder, unavailable } from '../payments/orders';
 import { buyFromBalance, planUnits } from '../plans/purchase';
-import { loadOptions } from './options';
+import { loadOptions } from '../site/options';
 import { orderView, OrderView, publicBase } from './topup';
 import { errors, IdParam, json, jsonBody, router } from './openapi';
 import { Iso, ModelName, Name, Units, isoOf, isoOrNull, listOf } from './fields';

@@ -21,7 +21,7 @@ import {
 } from '../db/referrals';
 import { ApiError } from '../lib/errors';
 import { audit } from '../security/audit';
-import { loadOptions } from './options';
+import { loadOptions } from '../site/options';
 import { publicBase } from './topup';
 import { errors, json, jsonBody, router } from './openapi';
 import { Iso, Limit, isoOf, isoOrNull, listOf } from './fields';

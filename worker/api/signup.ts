@@ -24,7 +24,7 @@ import { ApiError } from '../lib/errors';
 import { requestLinkBase } from '../mail/base';
 import { verifyLink } from '../mail/sign';
 import { syncNotify } from '../mail/sync';
-import { loadOptions } from './options';
+import { loadOptions } from '../site/options';
 import { Email } from './notifications';
 import { ErrorSchema, errors, json, jsonBody, router } from './openapi';
 import { Password, Username } from './fields';

@@ -20,7 +20,7 @@ import { isPayAmount, minorUnits } from '../payments/money';
 import { dec } from '../billing/decimal';
 import { retrieveSession, stripeSetup } from '../payments/stripe';
 import { epaySetup, queryOrder } from '../payments/epay';
-import { loadOptions } from './options';
+import { loadOptions } from '../site/options';
 import { errors, json, jsonBody, router } from './openapi';
 import { Cursor, Iso, Limit, isoOf, isoOrNull, pageOf } from './fields';
 import { adminOnly, currentUser, requireAdmin, requireSession } from './session';

@@ -7,7 +7,7 @@ import { ApiError, conflict } from '../lib/errors';
 import { dbOf } from '../db/client';
 import { deleteTotp, totpEnabled } from '../db/totp';
 import { startSetup, useCode } from '../security/totp';
-import { loadOptions } from './options';
+import { loadOptions } from '../site/options';
 import { ErrorSchema, errors, json, jsonBody, router } from './openapi';
 import { currentUser, requireSession } from './session';
 

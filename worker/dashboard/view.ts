@@ -3,7 +3,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-types';
 import { readSession } from '../api/session';
 import type { SessionUser } from '../auth/session-user';
-import { loadOptions, type SiteOptions } from '../api/options';
+import { loadOptions, type SiteOptions } from '../site/options';
 import { adminTotpMissing } from '../security/admin-gate';
 import { QUOTA_PER_USD } from '../billing/charge';
 import { LANGS, translator, type Lang, type Translate } from './i18n';

@@ -2,7 +2,7 @@
 import type { Env } from '../env';
 import { settingsOf } from '../env';
 import { dbOf } from '../db/client';
-import { loadOptions } from '../api/options';
+import { loadOptions } from '../site/options';
 import { PENDING_EMAIL_MS } from '../db/addresses';
 import { mailTarget, tokenLabel, type MailTarget } from '../db/notify';
 import { priceChangesOfBatch } from '../db/price-changes';

@@ -1,4 +1,4 @@
-import { loadOptions } from '../api/options';
+import { loadOptions } from '../site/options';
 import { dbOf } from '../db/client';
 import { expirePending } from '../db/orders';
 import type { Job } from './types';

@@ -3,7 +3,7 @@ import { optionValue, setOption } from '../db/options';
 import { userIdsAfter } from '../db/users';
 import { maybePromote } from '../payments/promotion';
 import type { Job } from './types';
-import { loadOptions } from '../api/options';
+import { loadOptions } from '../site/options';
 
 const CHUNK = 100;
 const CURSOR_KEY = 'maintenance.promotions.cursor';

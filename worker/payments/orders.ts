@@ -11,7 +11,7 @@ import { recordEvent } from '../db/events';
 import { insertOrder, markPaid, orderByNo, setPayUrl, type OrderRow } from '../db/orders';
 import { userById } from '../db/users';
 import { ApiError } from '../lib/errors';
-import type { TopupOptions } from '../api/options';
+import type { TopupOptions } from '../site/options';
 import { creditFor, discountFor, minorUnits, money, parseAmount, payAmountFor } from './money';
 import { stripeTakes } from './currencies';
 import { dec } from '../billing/decimal';
@@ -20,7 +20,7 @@ import { createCheckout, stripeSetup } from './stripe';
 import { epaySetup, submitUrl } from './epay';
 import { maybePromote } from './promotion';
 import { orderRebate } from '../referrals/rebate';
-import { loadOptions } from '../api/options';
+import { loadOptions } from '../site/options';
 import { startPaidPlan } from '../plans/purchase';
 
 export type PayMethod = 'stripe' | 'epay';

@@ -6,7 +6,7 @@
  * group reaches.
  */
 import type { Env } from '../env';
-import { loadOptions, type TopupOptions } from '../api/options';
+import { loadOptions, type TopupOptions } from '../site/options';
 import { dbOf, runBatch } from '../db/client';
 import { extendGroupToChannels } from '../db/channels';
 import { recordEvent } from '../db/events';

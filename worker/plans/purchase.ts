@@ -12,7 +12,7 @@ import type { OrderRow } from '../db/orders';
 import { planById, recordSubscription, type PlanRow } from '../db/plans';
 import { dec } from '../billing/decimal';
 import { creditFor } from '../payments/money';
-import { loadOptions } from '../api/options';
+import { loadOptions } from '../site/options';
 import type { Completer } from '../payments/orders';
 
 export const termsOf = (p: PlanRow): PlanTerms => ({

@@ -5,7 +5,7 @@
  * account object in the step that credits the order (worker/account/rebates.ts).
  */
 import type { Env } from '../env';
-import type { ReferralOptions } from '../api/options';
+import type { ReferralOptions } from '../site/options';
 import { dec, mul } from '../billing/decimal';
 import { dbOf, type Db } from '../db/client';
 import { mailboxOf } from '../db/mailbox';
