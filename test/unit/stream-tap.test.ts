@@ -147,7 +147,13 @@ describe('StreamTap (Anthropic)', () => {
       `event: message_stop\ndata: ${JSON.stringify({ type: 'message_stop' })}\n\n`,
     ];
     const out = run(tap, events);
-    expect(tap.state.usage).toEqual({ promptTokens: 16, completionTokens: 9, cachedTokens: 4, cacheWriteTokens: 0, cacheWrite1hTokens: 0 });
+    expect(tap.state.usage).toEqual({
+      promptTokens: 16,
+      completionTokens: 9,
+      cachedTokens: 4,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+    });
     expect(text(tap)).toBe('Hi');
     expect(tap.state.closed).toBe(true);
     expect(out).toContain('event: message_stop');

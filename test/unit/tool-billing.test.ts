@@ -48,7 +48,10 @@ describe('built-in tool billing', () => {
       maxCalls: 3,
     });
     // No operator price: the shipped one ($0.0025 a call for file_search).
-    expect(toolBilling({ tools: [{ type: 'file_search' }] }, prices, 1)).toEqual({ perCall: { file_search: 1250 }, maxCalls: 8 });
+    expect(toolBilling({ tools: [{ type: 'file_search' }] }, prices, 1)).toEqual({
+      perCall: { file_search: 1250 },
+      maxCalls: 8,
+    });
     expect(toolBilling({ tools: [{ type: 'function', name: 'f' }] }, prices, 1)).toBeNull();
   });
 

@@ -17,8 +17,13 @@ describe('hosted tools: shipped prices and the calls an answer reports', () => {
   });
 
   it("reads Responses output items and Anthropic's server-side searches", () => {
-    expect(hostedCallsOf({ output: [{ type: 'web_search_call' }, { type: 'message' }, { type: 5 }, null, 'x'] })).toEqual(['web_search_call', 'message']);
-    expect(hostedCallsOf({ output: 'nope', usage: { server_tool_use: { web_search_requests: 2 } } })).toEqual(['web_search_call', 'web_search_call']);
+    expect(
+      hostedCallsOf({ output: [{ type: 'web_search_call' }, { type: 'message' }, { type: 5 }, null, 'x'] }),
+    ).toEqual(['web_search_call', 'message']);
+    expect(hostedCallsOf({ output: 'nope', usage: { server_tool_use: { web_search_requests: 2 } } })).toEqual([
+      'web_search_call',
+      'web_search_call',
+    ]);
     expect(hostedCallsOf({})).toEqual([]);
     expect(anthropicSearches({ server_tool_use: { web_search_requests: 0 } })).toEqual([]);
     expect(anthropicSearches({ server_tool_use: { web_search_requests: -3 } })).toEqual([]);
